@@ -1,0 +1,16 @@
+"""Lambda entry point of the vpc_default_sg rule."""
+
+from __future__ import annotations
+
+from rules.vpc_default_sg.check import check
+from smguard.engine import RuleHandler, SmguardRule
+
+
+class VpcDefaultSecurityGroup(SmguardRule):
+    name = "vpc_default_sg"
+    resource_types = ("AWS::EC2::SecurityGroup",)
+
+    check = staticmethod(check)
+
+
+lambda_handler = RuleHandler(VpcDefaultSecurityGroup())

@@ -1,0 +1,44 @@
+"""The rule engine: what every smguard rule shares (events, parameters, clients, delivery)."""
+
+from smguard.engine.errors import (
+    AwsCallError,
+    ConfigurationItemUnavailableError,
+    EvaluationsRefusedError,
+    InvalidEventError,
+    InvalidRuleParameterError,
+    MissingFactError,
+    RuleDefinitionError,
+    SmguardError,
+)
+from smguard.engine.handler import RuleHandler
+from smguard.engine.parameters import Boolean, Choice, CsvList, Integer, NoParameters, Pattern, RuleParameters, parameter
+from smguard.engine.rule import CHANGE_TRIGGER, PERIODIC_TRIGGER, Resource, SmguardRule, to_evaluation
+from smguard.engine.verdict import Compliance, Verdict, describe_value
+
+__all__ = [
+    "AwsCallError",
+    "Boolean",
+    "CHANGE_TRIGGER",
+    "Choice",
+    "Compliance",
+    "ConfigurationItemUnavailableError",
+    "CsvList",
+    "EvaluationsRefusedError",
+    "Integer",
+    "InvalidEventError",
+    "InvalidRuleParameterError",
+    "MissingFactError",
+    "NoParameters",
+    "PERIODIC_TRIGGER",
+    "Pattern",
+    "Resource",
+    "RuleDefinitionError",
+    "RuleHandler",
+    "RuleParameters",
+    "SmguardError",
+    "SmguardRule",
+    "Verdict",
+    "describe_value",
+    "parameter",
+    "to_evaluation",
+]

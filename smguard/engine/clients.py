@@ -1,0 +1,131 @@
+"""boto3 clients for the rules: built once per warm container, retried, optionally in another account.
+
+Building a client costs tens of milliseconds and loads a service model, so clients are cached and
+reused across resources and warm invocations. In organization mode the rule runs as a role in the
+member account (``ExecutionRoleName``); its credentials are cached until shortly before they
+expire instead of calling STS on every invocation. STS is reached through boto3's own endpoint
+resolution, which honours ``AWS_ENDPOINT_URL`` and works in every partition.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import boto3
+from botocore.config import Config
+
+from smguard import __version__
+
+BOTO_CONFIG = Config(
+    retries={"mode": "standard", "max_attempts": 5},
+    connect_timeout=5,
+    read_timeout=20,
+    user_agent_extra=f"smguard/{__version__}",
+)
+"""Standard retry mode: exponential backoff with jitter on throttling and 5xx, bounded to 5 attempts
+so that one call can never retry past the function's timeout."""
+
+ASSUMED_SESSION_SECONDS = 3600
+REFRESH_MARGIN = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class _AssumedRole:
+    session: boto3.Session
+    expires: datetime
+
+
+class ClientCache:
+    """Clients and assumed-role sessions shared by every invocation of one warm container."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._clients: dict[tuple[str, ...], Any] = {}
+        self._roles: dict[tuple[str, str], _AssumedRole] = {}
+        self._default_session: boto3.Session | None = None
+
+    def client(self, service: str, region: str | None = None, role_arn: str | None = None) -> Any:
+        """A client for ``service``, as this function's role or, when given, as ``role_arn``."""
+        region = region or _default_region()
+        endpoint = os.environ.get("AWS_ENDPOINT_URL", "")
+        with self._lock:
+            if role_arn:
+                assumed = self._assumed_role(role_arn, region)
+                key = (service, region, endpoint, role_arn, assumed.expires.isoformat())
+                session = assumed.session
+            else:
+                key = (service, region, endpoint)
+                session = self._session()
+            client = self._clients.get(key)
+            if client is None:
+                client = session.client(service, region_name=region, config=BOTO_CONFIG)
+                self._clients[key] = client
+            return client
+
+    def forget_role(self, role_arn: str) -> None:
+        """Drop a role's credentials, e.g. after AWS reported them expired, so the next call re-assumes."""
+        with self._lock:
+            self._roles = {key: value for key, value in self._roles.items() if key[0] != role_arn}
+            self._clients = {key: value for key, value in self._clients.items() if role_arn not in key}
+
+    def clear(self) -> None:
+        """Forget every client and credential (a new configuration or a new test)."""
+        with self._lock:
+            self._clients.clear()
+            self._roles.clear()
+            self._default_session = None
+
+    def _session(self) -> boto3.Session:
+        if self._default_session is None:
+            self._default_session = boto3.Session()
+        return self._default_session
+
+    def _assumed_role(self, role_arn: str, region: str) -> _AssumedRole:
+        cached = self._roles.get((role_arn, region))
+        if cached and cached.expires - REFRESH_MARGIN > datetime.now(timezone.utc):
+            return cached
+        sts = self._session().client("sts", region_name=region, config=BOTO_CONFIG)
+        credentials = sts.assume_role(
+            RoleArn=role_arn,
+            RoleSessionName="smguard-config-rule",
+            DurationSeconds=ASSUMED_SESSION_SECONDS,
+        )["Credentials"]
+        assumed = _AssumedRole(
+            session=boto3.Session(
+                aws_access_key_id=credentials["AccessKeyId"],
+                aws_secret_access_key=credentials["SecretAccessKey"],
+                aws_session_token=credentials["SessionToken"],
+                region_name=region,
+            ),
+            expires=_as_utc(credentials["Expiration"]),
+        )
+        self._roles[(role_arn, region)] = assumed
+        self._clients = {key: value for key, value in self._clients.items() if role_arn not in key}
+        return assumed
+
+
+class ClientFactory:
+    """rdklib's ClientFactory interface over the shared cache, bound to one invocation's role."""
+
+    def __init__(self, cache: ClientCache, role_arn: str | None, region: str | None = None) -> None:
+        self._cache = cache
+        self.role_arn = role_arn
+        self._region = region
+
+    def build_client(self, service: str, region: str | None = None, assume_role_mode: bool = True) -> Any:
+        role = self.role_arn if assume_role_mode else None
+        return self._cache.client(service, region or self._region, role)
+
+
+def _default_region() -> str | None:
+    return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
+
+
+def _as_utc(value: datetime | str) -> datetime:
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)

@@ -1,0 +1,254 @@
+"""The Lambda entry point shared by every rule: rdklib's Evaluator, with its failure modes fixed.
+
+rdklib 0.3.10 returns error dictionaries instead of raising, ignores ``FailedEvaluations``,
+calls a hard-coded STS endpoint and assumes Config's own role by default. This handler raises on
+every failure (so Lambda's Errors metric, retries and failure destination work), delivers every
+evaluation or names what it could not deliver, assumes a role only when ``ExecutionRoleName`` is
+set, and never reports COMPLIANT for a resource whose configuration it could not read.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import rdklib
+from botocore.exceptions import BotoCoreError, ClientError
+
+from smguard.engine.cleanup import stale_evaluations
+from smguard.engine.clients import ClientCache, ClientFactory
+from smguard.engine.delivery import RetryPolicy, put_evaluations
+from smguard.engine.errors import (
+    AwsCallError,
+    InvalidEventError,
+    RuleDefinitionError,
+    SmguardError,
+)
+from smguard.engine.events import OVERSIZED_CHANGE, SCHEDULED, RuleEvent, parse_event
+from smguard.engine.items import fetch_item, is_gone, item_from_change, summary_from_oversized
+from smguard.engine.observability import emit_error_metric, emit_evaluation_metrics, rule_logger
+from smguard.engine.parameters import Pattern, RuleParameters, parameter
+from smguard.engine.rule import CHANGE_TRIGGER, PERIODIC_TRIGGER, SmguardRule
+from smguard.engine.verdict import ANNOTATION_MAX_LENGTH, Compliance, Verdict
+
+SHARED_CLIENTS = ClientCache()
+"""One cache per container: every rule handler in the process shares clients and credentials."""
+
+EXPIRED_CREDENTIAL_CODES = frozenset({"ExpiredToken", "ExpiredTokenException", "RequestExpired"})
+ACCESS_DENIED_CODES = frozenset({"AccessDenied", "AccessDeniedException", "UnauthorizedOperation"})
+THROTTLING_CODES = frozenset(
+    {"Throttling", "ThrottlingException", "RequestLimitExceeded", "TooManyRequestsException", "ThrottledException"}
+)
+
+
+@dataclass(frozen=True)
+class EngineParameters(RuleParameters):
+    """Parameters every rule accepts, read by the engine rather than by the rule."""
+
+    execution_role_name: str | None = parameter(
+        "ExecutionRoleName",
+        Pattern(r"[\w+=,.@-]{1,64}", "an IAM role name"),
+        None,
+    )
+    """Organization mode: the role, in each member account, that the function assumes to read
+    resources and post evaluations there. Not set: the function's own role is used."""
+
+
+class RuleHandler:
+    """Callable as ``lambda_handler(event, context)`` for one rule."""
+
+    def __init__(
+        self,
+        rule: SmguardRule,
+        *,
+        clients: ClientCache = SHARED_CLIENTS,
+        retry_policy: RetryPolicy = RetryPolicy(),
+    ) -> None:
+        self.rule = rule
+        self.clients = clients
+        self.retry_policy = retry_policy
+        self.logger = rule_logger(rule.name)
+        self._parsed_parameters: dict[str, tuple[EngineParameters, RuleParameters]] = {}
+
+    def __call__(self, event: Mapping[str, Any], context: object = None) -> list[dict[str, Any]]:
+        target = "the event"
+        role_arn = None
+        try:
+            rule_event = parse_event(event)
+            engine_parameters, parameters = self.parameters(rule_event)
+            role_arn = self._role_arn(rule_event, engine_parameters)
+            factory = ClientFactory(self.clients, role_arn)
+            if rule_event.message_type == SCHEDULED:
+                target = f"the periodic evaluation of account {rule_event.account_id or 'unknown'}"
+                evaluations = self._evaluate_periodic(rule_event, factory, parameters)
+            else:
+                evaluations, target = self._evaluate_change(rule_event, factory, parameters)
+            put_evaluations(
+                factory.build_client("config"),
+                evaluations,
+                rule_event.result_token,
+                test_mode=rule_event.test_mode,
+                retry_policy=self.retry_policy,
+            )
+        except Exception as error:  # noqa: BLE001 - every failure is logged, counted and re-raised
+            failure = self._failure(error, target, role_arn)
+            if failure is error:
+                raise
+            raise failure from error
+        emit_evaluation_metrics(self.rule.name, evaluations)
+        return evaluations
+
+    def parameters(self, rule_event: RuleEvent) -> tuple[EngineParameters, RuleParameters]:
+        """Parse the rule parameters once per distinct value for the life of the container."""
+        cached = self._parsed_parameters.get(rule_event.raw_rule_parameters)
+        if cached is None:
+            engine_names = {spec.name for spec in EngineParameters.specs()}
+            raw = rule_event.rule_parameters
+            cached = (
+                EngineParameters.parse({k: v for k, v in raw.items() if k in engine_names}),
+                self.rule.evaluate_parameters({k: v for k, v in raw.items() if k not in engine_names}),
+            )
+            self._parsed_parameters[rule_event.raw_rule_parameters] = cached
+        return cached
+
+    def _evaluate_change(
+        self, rule_event: RuleEvent, factory: ClientFactory, parameters: RuleParameters
+    ) -> tuple[list[dict[str, Any]], str]:
+        if CHANGE_TRIGGER not in self.rule.triggers:
+            raise InvalidEventError(
+                f"{rule_event.message_type} received, but this rule is periodic only; "
+                "remove the configuration-change trigger from the Config rule"
+            )
+        if rule_event.message_type == OVERSIZED_CHANGE:
+            item = summary_from_oversized(rule_event.invoking_event)
+            target = f"{item['resourceType']} {item['resourceId']}"
+            if not (rule_event.event_left_scope or is_gone(item)):
+                item = fetch_item(factory.build_client("config"), item["resourceType"], item["resourceId"])
+        else:
+            item = item_from_change(rule_event.invoking_event)
+            target = f"{item['resourceType']} {item['resourceId']}"
+        if rule_event.event_left_scope:
+            results = [_not_applicable("The resource left the rule's scope.")]
+        elif is_gone(item):
+            results = [_not_applicable(f"The resource is {item['configurationItemStatus']}.")]
+        elif item["resourceType"] not in self.rule.resource_types:
+            results = [
+                _not_applicable(
+                    f"{item['resourceType']} is outside this rule's scope "
+                    f"({', '.join(self.rule.resource_types)})."
+                )
+            ]
+        else:
+            results = self.rule.evaluate_change(rule_event.raw, factory, item, parameters)
+        evaluations = self._serialise(results, item["configurationItemCaptureTime"], item)
+        return evaluations, target
+
+    def _evaluate_periodic(
+        self, rule_event: RuleEvent, factory: ClientFactory, parameters: RuleParameters
+    ) -> list[dict[str, Any]]:
+        if PERIODIC_TRIGGER not in self.rule.triggers:
+            raise InvalidEventError(
+                "ScheduledNotification received, but this rule is change-triggered only; "
+                "remove MaximumExecutionFrequency from the Config rule"
+            )
+        if not rule_event.config_rule_name:
+            raise InvalidEventError("configRuleName is missing; a periodic rule needs it to retire old results")
+        timestamp = rule_event.notification_time
+        results = self.rule.evaluate_periodic(rule_event.raw, factory, parameters)
+        evaluations = self._serialise(results, timestamp, None)
+        if self.rule.delete_old_evaluations_on_scheduled_notification:
+            current = {(e["ComplianceResourceType"], e["ComplianceResourceId"]) for e in evaluations}
+            evaluations += stale_evaluations(
+                factory.build_client("config"),
+                rule_event.config_rule_name,
+                self.rule.resource_types,
+                current,
+                timestamp,
+            )
+        return evaluations
+
+    def _serialise(
+        self, results: object, timestamp: str, item: Mapping[str, Any] | None
+    ) -> list[dict[str, Any]]:
+        """Validate what the rule returned and turn it into PutEvaluations entries."""
+        if not isinstance(results, list) or not all(isinstance(r, rdklib.Evaluation) for r in results):
+            raise RuleDefinitionError(f"rule {self.rule.name} must return a list of rdklib.Evaluation")
+        evaluations = []
+        seen = set()
+        for result in results:
+            resource_type = result.complianceResourceType or (item or {}).get("resourceType")
+            resource_id = result.complianceResourceId or (item or {}).get("resourceId")
+            if not resource_type or not resource_id:
+                raise RuleDefinitionError(f"rule {self.rule.name} returned an evaluation without a resource type and id")
+            if result.complianceType not in Compliance.__members__:
+                raise RuleDefinitionError(f"rule {self.rule.name} returned compliance type {result.complianceType!r}")
+            if not 1 <= len(result.annotation or "") <= ANNOTATION_MAX_LENGTH:
+                raise RuleDefinitionError(
+                    f"rule {self.rule.name} returned an annotation of {len(result.annotation or '')} characters "
+                    f"for {resource_type} {resource_id}; AWS Config accepts 1 to {ANNOTATION_MAX_LENGTH}"
+                )
+            if (resource_type, resource_id) in seen:
+                raise RuleDefinitionError(f"rule {self.rule.name} evaluated {resource_type} {resource_id} twice")
+            seen.add((resource_type, resource_id))
+            evaluations.append(
+                {
+                    "ComplianceResourceType": resource_type,
+                    "ComplianceResourceId": resource_id,
+                    "ComplianceType": result.complianceType,
+                    "Annotation": result.annotation,
+                    "OrderingTimestamp": timestamp,
+                }
+            )
+        return evaluations
+
+    def _role_arn(self, rule_event: RuleEvent, engine_parameters: EngineParameters) -> str | None:
+        role_name = engine_parameters.execution_role_name
+        if role_name is None:
+            return None
+        if not rule_event.account_id:
+            raise InvalidEventError("accountId is missing; it is needed to assume ExecutionRoleName")
+        return f"arn:{rule_event.partition}:iam::{rule_event.account_id}:role/{role_name}"
+
+    def _failure(self, error: Exception, target: str, role_arn: str | None) -> Exception:
+        """Log one structured line, count the error, and give the exception a message an operator can act on."""
+        if isinstance(error, ClientError):
+            code = error.response.get("Error", {}).get("Code", "Unknown")
+            if code in EXPIRED_CREDENTIAL_CODES and role_arn:
+                self.clients.forget_role(role_arn)
+            error = AwsCallError(
+                error.operation_name,
+                code,
+                error.response.get("Error", {}).get("Message", str(error)),
+                _remedy(code, error.operation_name, role_arn),
+            )
+        elif isinstance(error, BotoCoreError):
+            error = AwsCallError(
+                "an AWS call", type(error).__name__, str(error),
+                "The call did not complete after retries; Lambda retries the invocation.",
+            )
+        if isinstance(error, SmguardError):
+            error.args = (f"rule {self.rule.name}, {target}: {error.args[0] if error.args else error}",)
+        self.logger.exception(
+            str(error),
+            extra={"rule": self.rule.name, "target": target, "error_type": type(error).__name__},
+        )
+        emit_error_metric(self.rule.name)
+        return error
+
+
+def _not_applicable(reason: str) -> rdklib.Evaluation:
+    verdict = Verdict.not_applicable(reason)
+    return rdklib.Evaluation(verdict.compliance.value, annotation=verdict.annotation)
+
+
+def _remedy(code: str, operation: str, role_arn: str | None) -> str:
+    who = f"the execution role {role_arn}" if role_arn else "the rule function's role"
+    if code in ACCESS_DENIED_CODES:
+        return f"Allow {operation} for {who}; nothing was evaluated as COMPLIANT."
+    if code in THROTTLING_CODES:
+        return "AWS throttled the call after retries; the invocation fails so that Lambda retries it."
+    if code in EXPIRED_CREDENTIAL_CODES:
+        return "The assumed-role session expired; cached credentials were dropped and the retry re-assumes the role."
+    return "The invocation fails so that Lambda retries it; check the rule's configuration if it persists."

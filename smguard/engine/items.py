@@ -1,0 +1,114 @@
+"""Configuration items: taken from the notification, or fetched when the notification was oversized.
+
+The result always has the shape of a ``configurationItem`` of a change notification, so checks
+see one shape whatever path the item took.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from smguard.engine.errors import ConfigurationItemUnavailableError, InvalidEventError
+
+EVALUABLE_STATUSES = frozenset({"OK", "ResourceDiscovered"})
+GONE_STATUSES = frozenset({"ResourceDeleted", "ResourceDeletedNotRecorded", "ResourceNotRecorded"})
+
+
+def is_gone(item: Mapping[str, Any]) -> bool:
+    """Deleted or no longer recorded: Config wants NOT_APPLICABLE for these."""
+    return item.get("configurationItemStatus") in GONE_STATUSES
+
+
+def item_from_change(invoking_event: Mapping[str, Any]) -> dict[str, Any]:
+    item = invoking_event.get("configurationItem")
+    if not isinstance(item, dict):
+        raise InvalidEventError("invokingEvent.configurationItem is missing or not an object")
+    return validate_item(item)
+
+
+def summary_from_oversized(invoking_event: Mapping[str, Any]) -> dict[str, Any]:
+    summary = invoking_event.get("configurationItemSummary")
+    if not isinstance(summary, dict):
+        raise InvalidEventError("invokingEvent.configurationItemSummary is missing or not an object")
+    return validate_item(summary, needs_configuration=False)
+
+
+def fetch_item(config_client: Any, resource_type: str, resource_id: str) -> dict[str, Any]:
+    """Read the latest configuration item with GetResourceConfigHistory (oversized notifications)."""
+    response = config_client.get_resource_config_history(
+        resourceType=resource_type, resourceId=resource_id, limit=1
+    )
+    history = response.get("configurationItems") or []
+    if not history:
+        raise ConfigurationItemUnavailableError(
+            f"GetResourceConfigHistory returned no configuration item for {resource_type} {resource_id}; "
+            "check that the configuration recorder records this resource type"
+        )
+    recorded = history[0]
+    raw_configuration = recorded.get("configuration")
+    if not raw_configuration:
+        raise ConfigurationItemUnavailableError(
+            f"the configuration item of {resource_type} {resource_id} from GetResourceConfigHistory has "
+            "no configuration; AWS Config may still be recording it, the next notification will retry"
+        )
+    try:
+        configuration = json.loads(raw_configuration)
+    except json.JSONDecodeError as error:
+        raise ConfigurationItemUnavailableError(
+            f"the configuration of {resource_type} {resource_id} from GetResourceConfigHistory is not "
+            f"valid JSON: {error}"
+        ) from None
+    capture_time = recorded.get("configurationItemCaptureTime")
+    if isinstance(capture_time, datetime):
+        capture_time = capture_time.isoformat()
+    item = {
+        "configurationItemStatus": recorded.get("configurationItemStatus"),
+        "configurationItemCaptureTime": capture_time,
+        "configurationStateId": recorded.get("configurationStateId"),
+        "resourceType": recorded.get("resourceType"),
+        "resourceId": recorded.get("resourceId"),
+        "resourceName": recorded.get("resourceName"),
+        "ARN": recorded.get("arn"),
+        "awsRegion": recorded.get("awsRegion"),
+        "awsAccountId": recorded.get("accountId"),
+        "availabilityZone": recorded.get("availabilityZone"),
+        "tags": recorded.get("tags") or {},
+        "relationships": [
+            {**relation, "name": relation.get("relationshipName")}
+            for relation in recorded.get("relationships") or []
+        ],
+        "supplementaryConfiguration": {
+            key: _maybe_json(value) for key, value in (recorded.get("supplementaryConfiguration") or {}).items()
+        },
+        "configuration": configuration,
+    }
+    return validate_item(item)
+
+
+def validate_item(item: Mapping[str, Any], *, needs_configuration: bool = True) -> dict[str, Any]:
+    """Check the keys the engine relies on, so a broken item fails with a message, not a KeyError."""
+    for key in ("resourceType", "resourceId", "configurationItemStatus", "configurationItemCaptureTime"):
+        value = item.get(key)
+        if not isinstance(value, str) or not value:
+            raise InvalidEventError(f"configurationItem.{key} is missing or not a non-empty string")
+    status = item["configurationItemStatus"]
+    if status not in EVALUABLE_STATUSES | GONE_STATUSES:
+        raise InvalidEventError(f"configurationItem.configurationItemStatus {status!r} is unknown")
+    if needs_configuration and status in EVALUABLE_STATUSES and not isinstance(item.get("configuration"), dict):
+        raise ConfigurationItemUnavailableError(
+            f"the configuration item of {item['resourceType']} {item['resourceId']} has no configuration "
+            "object; the rule cannot decide without it"
+        )
+    return dict(item)
+
+
+def _maybe_json(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    try:
+        return json.loads(value)
+    except json.JSONDecodeError:
+        return value

@@ -1,0 +1,74 @@
+"""The base class of every smguard rule, on top of rdklib's ConfigRule.
+
+A rule declares its name, scope, triggers and parameters as class attributes, so the template,
+the metadata test and the command-line tool can read them without running anything. Its
+compliance logic is :meth:`SmguardRule.check`, a pure function of the recorded configuration and
+of facts gathered beforehand; :meth:`SmguardRule.gather_facts` is the only place a rule calls
+AWS. The Lambda handler, an account sweep and a template scan all run the same ``check``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import rdklib
+
+from smguard.engine.parameters import NoParameters, RuleParameters
+from smguard.engine.verdict import Verdict
+
+CHANGE_TRIGGER = "ConfigurationChanges"
+PERIODIC_TRIGGER = "Periodic"
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One resource as AWS Config records it: type, id and the ``configuration`` object."""
+
+    resource_type: str
+    resource_id: str
+    configuration: Mapping[str, Any]
+
+    @classmethod
+    def from_item(cls, item: Mapping[str, Any]) -> Resource:
+        return cls(item["resourceType"], item["resourceId"], item["configuration"])
+
+
+class SmguardRule(rdklib.ConfigRule):
+    """A custom AWS Config rule evaluated by :class:`smguard.engine.handler.RuleHandler`."""
+
+    name: ClassVar[str]
+    """The rule folder's name; the deployed Config rule is ``smguard-<name>``."""
+
+    resource_types: ClassVar[tuple[str, ...]]
+    """The Config resource types in the rule's scope."""
+
+    triggers: ClassVar[frozenset[str]] = frozenset({CHANGE_TRIGGER})
+
+    parameters: ClassVar[type[RuleParameters]] = NoParameters
+
+    def evaluate_parameters(self, rule_parameters: dict[str, Any]) -> RuleParameters:
+        return self.parameters.parse(rule_parameters)
+
+    def gather_facts(self, resources: Sequence[Resource], parameters: Any, clients: Any) -> Any:
+        """Read from AWS what :meth:`check` needs beyond the recorded configuration (batched)."""
+        return None
+
+    def check(self, resource: Resource, parameters: Any, facts: Any) -> Verdict:
+        """Decide compliance of one resource; pure, no AWS calls."""
+        raise NotImplementedError(f"rule {self.name} does not implement check()")
+
+    def evaluate_change(
+        self, event: Mapping[str, Any], client_factory: Any, configuration_item: Mapping[str, Any], valid_rule_parameters: Any
+    ) -> list[rdklib.Evaluation]:
+        resource = Resource.from_item(configuration_item)
+        facts = self.gather_facts([resource], valid_rule_parameters, client_factory)
+        return [to_evaluation(self.check(resource, valid_rule_parameters, facts))]
+
+
+def to_evaluation(verdict: Verdict, resource_type: str | None = None, resource_id: str | None = None) -> rdklib.Evaluation:
+    """An rdklib Evaluation from a verdict; type and id default to the evaluated item's."""
+    return rdklib.Evaluation(
+        verdict.compliance.value, resourceId=resource_id, resourceType=resource_type, annotation=verdict.annotation
+    )

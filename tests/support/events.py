@@ -1,0 +1,131 @@
+"""Builders of AWS Config rule events and configuration items in the recorded shape.
+
+The shapes follow what AWS Config sends a custom Lambda rule (see docs/aws-facts in the shared
+reference): ``invokingEvent`` and ``ruleParameters`` are JSON strings, items carry their own type,
+id, status and capture time.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+ACCOUNT = "123456789012"
+REGION = "us-east-1"
+CAPTURE_TIME = "2026-11-20T10:15:30.123Z"
+NOTIFICATION_TIME = "2026-11-20T10:16:00.000Z"
+
+
+def configuration_item(
+    resource_type: str,
+    resource_id: str,
+    configuration: dict[str, Any] | None,
+    *,
+    status: str = "OK",
+    capture_time: str = CAPTURE_TIME,
+) -> dict[str, Any]:
+    return {
+        "configurationItemStatus": status,
+        "configurationItemCaptureTime": capture_time,
+        "configurationStateId": 1700000000000,
+        "resourceType": resource_type,
+        "resourceId": resource_id,
+        "resourceName": resource_id,
+        "ARN": f"arn:aws:config-test:{REGION}:{ACCOUNT}:{resource_id}",
+        "awsRegion": REGION,
+        "awsAccountId": ACCOUNT,
+        "availabilityZone": "Not Applicable",
+        "tags": {},
+        "relationships": [],
+        "supplementaryConfiguration": {},
+        "configuration": configuration,
+    }
+
+
+def rule_event(
+    invoking_event: dict[str, Any],
+    *,
+    parameters: dict[str, Any] | None = None,
+    result_token: str = "TESTMODE",
+    left_scope: bool = False,
+    rule_name: str = "smguard-test-rule",
+) -> dict[str, Any]:
+    event: dict[str, Any] = {
+        "version": "1.0",
+        "invokingEvent": json.dumps(invoking_event),
+        "resultToken": result_token,
+        "eventLeftScope": left_scope,
+        "executionRoleArn": f"arn:aws:iam::{ACCOUNT}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig",
+        "configRuleArn": f"arn:aws:config:{REGION}:{ACCOUNT}:config-rule/config-rule-abc123",
+        "configRuleName": rule_name,
+        "configRuleId": "config-rule-abc123",
+        "accountId": ACCOUNT,
+    }
+    if parameters is not None:
+        event["ruleParameters"] = json.dumps(parameters)
+    return event
+
+
+def change_event(item: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    return rule_event(
+        {
+            "configurationItemDiff": None,
+            "configurationItem": item,
+            "notificationCreationTime": NOTIFICATION_TIME,
+            "messageType": "ConfigurationItemChangeNotification",
+            "recordVersion": "1.3",
+        },
+        **kwargs,
+    )
+
+
+def oversized_event(item: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    summary = {key: value for key, value in item.items() if key not in ("configuration", "relationships", "tags")}
+    summary["changeType"] = "UPDATE"
+    return rule_event(
+        {
+            "configurationItemSummary": summary,
+            "notificationCreationTime": NOTIFICATION_TIME,
+            "messageType": "OversizedConfigurationItemChangeNotification",
+            "recordVersion": "1.3",
+        },
+        **kwargs,
+    )
+
+
+def scheduled_event(**kwargs: Any) -> dict[str, Any]:
+    return rule_event(
+        {
+            "awsAccountId": ACCOUNT,
+            "notificationCreationTime": NOTIFICATION_TIME,
+            "messageType": "ScheduledNotification",
+            "recordVersion": "1.0",
+        },
+        **kwargs,
+    )
+
+
+def history_response(item: dict[str, Any]) -> dict[str, Any]:
+    """A GetResourceConfigHistory response holding ``item`` (configuration as a JSON string)."""
+    return {
+        "configurationItems": [
+            {
+                "version": "1.3",
+                "accountId": item["awsAccountId"],
+                "configurationItemCaptureTime": item["configurationItemCaptureTime"],
+                "configurationItemStatus": item["configurationItemStatus"],
+                "configurationStateId": str(item["configurationStateId"]),
+                "arn": item["ARN"],
+                "resourceType": item["resourceType"],
+                "resourceId": item["resourceId"],
+                "resourceName": item["resourceName"],
+                "awsRegion": item["awsRegion"],
+                "availabilityZone": item["availabilityZone"],
+                "tags": {},
+                "relatedEvents": [],
+                "relationships": [],
+                "configuration": json.dumps(item["configuration"]),
+                "supplementaryConfiguration": {},
+            }
+        ]
+    }
