@@ -27,6 +27,13 @@ from smguard.engine.errors import (
     SmguardError,
 )
 from smguard.engine.events import OVERSIZED_CHANGE, SCHEDULED, RuleEvent, parse_event
+from smguard.engine.exemptions import (
+    SHARED_EXEMPTION_REGISTERS,
+    SSM_PARAMETER_NAME,
+    ExemptionRegisters,
+    apply_exemptions,
+    known_arn,
+)
 from smguard.engine.items import fetch_item, is_gone, item_from_change, summary_from_oversized
 from smguard.engine.observability import emit_error_metric, emit_evaluation_metrics, rule_logger
 from smguard.engine.parameters import Pattern, RuleParameters, parameter
@@ -55,6 +62,14 @@ class EngineParameters(RuleParameters):
     """Organization mode: the role, in each member account, that the function assumes to read
     resources and post evaluations there. Not set: the function's own role is used."""
 
+    exemptions_parameter_name: str | None = parameter(
+        "ExemptionsParameterName",
+        Pattern(SSM_PARAMETER_NAME, "an SSM parameter name (e.g. /smguard/exemptions)"),
+        None,
+    )
+    """The SSM parameter holding the central exemption register (docs/exemptions.md), read with the
+    function's own role. Not set: no exemptions."""
+
 
 class RuleHandler:
     """Callable as ``lambda_handler(event, context)`` for one rule."""
@@ -65,10 +80,12 @@ class RuleHandler:
         *,
         clients: ClientCache = SHARED_CLIENTS,
         retry_policy: RetryPolicy = RetryPolicy(),
+        exemptions: ExemptionRegisters = SHARED_EXEMPTION_REGISTERS,
     ) -> None:
         self.rule = rule
         self.clients = clients
         self.retry_policy = retry_policy
+        self.exemptions = exemptions
         self.logger = rule_logger(rule.name)
         self._parsed_parameters: dict[str, tuple[EngineParameters, RuleParameters]] = {}
 
@@ -77,14 +94,15 @@ class RuleHandler:
         role_arn = None
         try:
             rule_event = parse_event(event)
+            target = _target(rule_event)
             engine_parameters, parameters = self.parameters(rule_event)
             role_arn = self._role_arn(rule_event, engine_parameters)
             factory = ClientFactory(self.clients, role_arn)
             if rule_event.message_type == SCHEDULED:
-                target = f"the periodic evaluation of account {rule_event.account_id or 'unknown'}"
                 evaluations = self._evaluate_periodic(rule_event, factory, parameters)
             else:
-                evaluations, target = self._evaluate_change(rule_event, factory, parameters)
+                evaluations = self._evaluate_change(rule_event, factory, parameters)
+            evaluations = self._apply_exemptions(evaluations, rule_event, engine_parameters)
             put_evaluations(
                 factory.build_client("config"),
                 evaluations,
@@ -115,7 +133,7 @@ class RuleHandler:
 
     def _evaluate_change(
         self, rule_event: RuleEvent, factory: ClientFactory, parameters: RuleParameters
-    ) -> tuple[list[dict[str, Any]], str]:
+    ) -> list[dict[str, Any]]:
         if CHANGE_TRIGGER not in self.rule.triggers:
             raise InvalidEventError(
                 f"{rule_event.message_type} received, but this rule is periodic only; "
@@ -123,12 +141,10 @@ class RuleHandler:
             )
         if rule_event.message_type == OVERSIZED_CHANGE:
             item = summary_from_oversized(rule_event.invoking_event)
-            target = f"{item['resourceType']} {item['resourceId']}"
             if not (rule_event.event_left_scope or is_gone(item)):
                 item = fetch_item(factory.build_client("config"), item["resourceType"], item["resourceId"])
         else:
             item = item_from_change(rule_event.invoking_event)
-            target = f"{item['resourceType']} {item['resourceId']}"
         if rule_event.event_left_scope:
             results = [_not_applicable("The resource left the rule's scope.")]
         elif is_gone(item):
@@ -142,8 +158,7 @@ class RuleHandler:
             ]
         else:
             results = self.rule.evaluate_change(rule_event.raw, factory, item, parameters)
-        evaluations = self._serialise(results, item["configurationItemCaptureTime"], item)
-        return evaluations, target
+        return self._serialise(results, item["configurationItemCaptureTime"], item)
 
     def _evaluate_periodic(
         self, rule_event: RuleEvent, factory: ClientFactory, parameters: RuleParameters
@@ -168,6 +183,36 @@ class RuleHandler:
                 timestamp,
             )
         return evaluations
+
+    def _apply_exemptions(
+        self, evaluations: list[dict[str, Any]], rule_event: RuleEvent, engine_parameters: EngineParameters
+    ) -> list[dict[str, Any]]:
+        """Apply the central exemption register, read with the function's own role, not the member account's."""
+        parameter_name = engine_parameters.exemptions_parameter_name
+        if parameter_name is None:
+            return evaluations
+        register = self.exemptions.get(self.clients.client("ssm"), parameter_name)
+        recorded = _recorded_arns(rule_event)
+        region = _rule_region(rule_event)
+        arns = {}
+        for evaluation in evaluations:
+            key = (evaluation["ComplianceResourceType"], evaluation["ComplianceResourceId"])
+            arn = recorded.get(key) or known_arn(
+                *key, partition=rule_event.partition, region=region, account=rule_event.account_id
+            )
+            if arn:
+                arns[key] = arn
+        result = apply_exemptions(evaluations, register, self.rule.name, self.exemptions.today(), arns)
+        exempted = [
+            f"{new['ComplianceResourceType']} {new['ComplianceResourceId']}"
+            for old, new in zip(evaluations, result)
+            if old["ComplianceType"] != new["ComplianceType"]
+        ]
+        if exempted:
+            self.logger.info(
+                "exemptions applied", extra={"rule": self.rule.name, "register": parameter_name, "exempted": exempted}
+            )
+        return result
 
     def _serialise(
         self, results: object, timestamp: str, item: Mapping[str, Any] | None
@@ -236,6 +281,32 @@ class RuleHandler:
         )
         emit_error_metric(self.rule.name)
         return error
+
+
+def _target(rule_event: RuleEvent) -> str:
+    """What the invocation is about, for error messages; read leniently since the event may be broken."""
+    if rule_event.message_type == SCHEDULED:
+        return f"the periodic evaluation of account {rule_event.account_id or 'unknown'}"
+    item = rule_event.invoking_event.get("configurationItem") or rule_event.invoking_event.get("configurationItemSummary")
+    if isinstance(item, Mapping) and isinstance(item.get("resourceType"), str) and isinstance(item.get("resourceId"), str):
+        return f"{item['resourceType']} {item['resourceId']}"
+    return "the event"
+
+
+def _recorded_arns(rule_event: RuleEvent) -> dict[tuple[str, str], str]:
+    """The ARN AWS Config recorded for a change notification's item (the oversized summary has it too)."""
+    item = rule_event.invoking_event.get("configurationItem") or rule_event.invoking_event.get("configurationItemSummary")
+    if isinstance(item, Mapping) and all(isinstance(item.get(key), str) and item[key] for key in ("resourceType", "resourceId", "ARN")):
+        return {(item["resourceType"], item["resourceId"]): item["ARN"]}
+    return {}
+
+
+def _rule_region(rule_event: RuleEvent) -> str | None:
+    """The region the Config rule evaluates, from its ARN (arn:partition:config:region:account:...)."""
+    arn = rule_event.raw.get("configRuleArn")
+    if isinstance(arn, str) and arn.startswith("arn:") and arn.count(":") >= 5:
+        return arn.split(":")[3] or None
+    return None
 
 
 def _not_applicable(reason: str) -> rdklib.Evaluation:

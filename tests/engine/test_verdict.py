@@ -1,0 +1,40 @@
+import pytest
+
+from smguard.engine import Compliance, Verdict
+from smguard.engine.verdict import ANNOTATION_MAX_LENGTH, describe_value, fit_annotation, join_findings
+
+
+def test_verdicts_carry_their_compliance_type():
+    assert Verdict.compliant("RootAccess is Disabled.") == Verdict(Compliance.COMPLIANT, "RootAccess is Disabled.")
+    assert Verdict.not_applicable("x.").compliance is Compliance.NOT_APPLICABLE
+    assert Verdict.non_compliant("a.", "b.") == Verdict(Compliance.NON_COMPLIANT, "a. b.")
+
+
+def test_a_non_compliant_verdict_needs_a_finding():
+    with pytest.raises(ValueError, match="at least one finding"):
+        Verdict.non_compliant()
+
+
+def test_empty_annotations_are_refused_because_config_rejects_them():
+    with pytest.raises(ValueError, match="must not be empty"):
+        fit_annotation("   ")
+
+
+def test_long_text_is_cut_at_a_word_within_the_limit():
+    text = "word " * 100
+    fitted = fit_annotation(text)
+    assert len(fitted) <= ANNOTATION_MAX_LENGTH
+    assert fitted.endswith("word...")
+
+
+def test_findings_that_overflow_are_counted_not_cut():
+    findings = [f"Finding number {i} says something about property P{i} and how to fix it." for i in range(8)]
+    joined = join_findings(findings)
+    assert len(joined) <= ANNOTATION_MAX_LENGTH
+    assert joined == " ".join(findings[:3]) + " (+5 more finding(s))"
+
+
+def test_values_are_described_for_people():
+    assert [describe_value(v) for v in (None, "", "Enabled", True, False, 3)] == [
+        "absent", "empty", "Enabled", "true", "false", "3"
+    ]
