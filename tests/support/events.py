@@ -129,3 +129,46 @@ def history_response(item: dict[str, Any]) -> dict[str, Any]:
             }
         ]
     }
+
+
+# Recorded (CloudFormation-shaped) configurations built from what moto's Describe calls return. The
+# Describe APIs and the recorded items mostly share names; where they differ (see the shared AWS
+# facts, section 2) the item's name is used, and API-only fields (status, times, URLs) are dropped.
+
+NOTEBOOK_DESCRIBE_TO_RECORDED = {
+    "NotebookInstanceName": "NotebookInstanceName",
+    "InstanceType": "InstanceType",
+    "RoleArn": "RoleArn",
+    "SubnetId": "SubnetId",
+    "SecurityGroups": "SecurityGroupIds",
+    "KmsKeyId": "KmsKeyId",
+    "DirectInternetAccess": "DirectInternetAccess",
+    "RootAccess": "RootAccess",
+    "NotebookInstanceLifecycleConfigName": "LifecycleConfigName",
+    "VolumeSizeInGB": "VolumeSizeInGB",
+    "PlatformIdentifier": "PlatformIdentifier",
+}
+DOMAIN_RECORDED_PROPERTIES = (
+    "DomainId", "DomainArn", "DomainName", "AppNetworkAccessType", "AppSecurityGroupManagement", "AuthMode",
+    "DefaultUserSettings", "DefaultSpaceSettings", "DomainSettings", "KmsKeyId", "SubnetIds", "VpcId",
+    "HomeEfsFileSystemId", "SecurityGroupIdForDomainBoundary",
+)
+MODEL_RECORDED_PROPERTIES = (
+    "ModelName", "ExecutionRoleArn", "PrimaryContainer", "Containers", "InferenceExecutionConfig",
+    "VpcConfig", "EnableNetworkIsolation",
+)
+
+
+def notebook_configuration(described: dict[str, Any]) -> dict[str, Any]:
+    """The recorded configuration of a notebook instance from a DescribeNotebookInstance response."""
+    return {recorded: described[api] for api, recorded in NOTEBOOK_DESCRIBE_TO_RECORDED.items() if api in described}
+
+
+def domain_configuration(described: dict[str, Any]) -> dict[str, Any]:
+    """The recorded configuration of a Studio domain from a DescribeDomain response."""
+    return {key: described[key] for key in DOMAIN_RECORDED_PROPERTIES if key in described}
+
+
+def model_configuration(described: dict[str, Any]) -> dict[str, Any]:
+    """The recorded configuration of a model from a DescribeModel response (empty Containers dropped)."""
+    return {key: described[key] for key in MODEL_RECORDED_PROPERTIES if key in described and described[key] != []}

@@ -1,0 +1,16 @@
+"""Lambda entry point of the notebook_direct_internet rule."""
+
+from __future__ import annotations
+
+from rules.notebook_direct_internet.check import check
+from smguard.engine import RuleHandler, SmguardRule
+
+
+class NotebookDirectInternet(SmguardRule):
+    name = "notebook_direct_internet"
+    resource_types = ("AWS::SageMaker::NotebookInstance",)
+
+    check = staticmethod(check)
+
+
+lambda_handler = RuleHandler(NotebookDirectInternet())
