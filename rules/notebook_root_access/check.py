@@ -36,8 +36,8 @@ def check(resource: Resource, parameters: NotebookRootAccessParameters, facts: o
     allowed = parameters.allowed_lifecycle_configs
     if allowed is not None and lifecycle is not None and lifecycle not in allowed:
         findings.append(
-            f"LifecycleConfigName is {describe_value(lifecycle)}, not in AllowedLifecycleConfigs "
-            f"({', '.join(allowed)}); lifecycle scripts run as root: attach an approved one or none."
+            f"LifecycleConfigName {describe_value(lifecycle)} is not in AllowedLifecycleConfigs "
+            f"({', '.join(allowed)}); it runs as root: attach an approved one."
         )
     if findings:
         return Verdict.non_compliant(*findings)
