@@ -23,17 +23,20 @@ os.environ.update(
 import pytest  # noqa: E402
 from moto import mock_aws  # noqa: E402
 
+from smguard.engine.exemptions import SHARED_EXEMPTION_REGISTERS  # noqa: E402
 from smguard.engine.handler import SHARED_CLIENTS  # noqa: E402
 from tests.support.aws import PutEvaluationsRecorder, record_put_evaluations  # noqa: E402
 
 
 @pytest.fixture
 def aws():
-    """An empty in-process AWS (moto) with fresh client caches."""
+    """An empty in-process AWS (moto) with fresh client and exemption-register caches."""
     SHARED_CLIENTS.clear()
+    SHARED_EXEMPTION_REGISTERS.clear()
     with mock_aws():
         yield
     SHARED_CLIENTS.clear()
+    SHARED_EXEMPTION_REGISTERS.clear()
 
 
 @pytest.fixture

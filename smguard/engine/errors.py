@@ -57,3 +57,13 @@ class RuleDefinitionError(SmguardError):
 
 class MissingFactError(SmguardError):
     """A check needed a fact that was not gathered (e.g. a KMS key that a template cannot resolve)."""
+
+
+class ExemptionRegisterError(SmguardError):
+    """The central exemption register is missing, unreadable or invalid; nothing is evaluated without it."""
+
+    def __init__(self, parameter_name: str, problem: str, entry: int | None = None) -> None:
+        self.parameter_name = parameter_name
+        self.entry = entry
+        where = f"exemption register {parameter_name!r}" + (f", exemptions[{entry}]" if entry is not None else "")
+        super().__init__(f"{where}: {problem}")
