@@ -1,0 +1,108 @@
+"""Notebook instances must run in the organization's VPC, in approved subnets and security groups.
+
+Without ``SubnetId`` a notebook has only its interface in SageMaker's own VPC: none of the
+organization's network controls (security groups, VPC endpoints, flow logs) applies to it. With
+``SubnetIds`` and ``SecurityGroupIds`` the rule also holds notebooks to the subnets and groups the
+security team designed, e.g. private subnets whose only egress is VPC endpoints. Subnet and
+security groups cannot be changed on an existing notebook, so every finding says to recreate it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from smguard.engine import CsvList, Resource, RuleParameters, Verdict, describe_value, parameter
+
+SUBNET_ID = r"subnet-[0-9a-f]{8,17}"
+SECURITY_GROUP_ID = r"sg-[0-9a-f]{8,17}"
+
+ABSENT = object()
+"""Marks a property missing from the recorded configuration (as opposed to recorded as null)."""
+
+SHOWN_GROUPS = 2
+"""Security groups named in an annotation before the rest are counted, to stay within 256 characters."""
+
+
+@dataclass(frozen=True)
+class NotebookInVpcParameters(RuleParameters):
+    subnet_ids: tuple[str, ...] | None = parameter("SubnetIds", CsvList(SUBNET_ID, "a subnet id"), None)
+    security_group_ids: tuple[str, ...] | None = parameter(
+        "SecurityGroupIds", CsvList(SECURITY_GROUP_ID, "a security group id"), None
+    )
+
+
+def check(resource: Resource, parameters: NotebookInVpcParameters, facts: object = None) -> Verdict:
+    configuration = resource.configuration
+    subnet = configuration.get("SubnetId", ABSENT)
+    where = " in an approved subnet" if parameters.subnet_ids is not None else " with a SubnetId"
+    if subnet is ABSENT or subnet == "":
+        return Verdict.non_compliant(
+            f"SubnetId is {'absent' if subnet is ABSENT else 'empty'}: the notebook runs in SageMaker's own VPC, "
+            f"outside the organization's network. SubnetId cannot be changed: recreate the notebook{where} "
+            "(CreateNotebookInstance)."
+        )
+    if not isinstance(subnet, str):
+        return Verdict.non_compliant(
+            f"SubnetId is {_shown(subnet)}, not a subnet id: the notebook cannot be shown to run in the "
+            f"organization's VPC. Recreate the notebook{where} (CreateNotebookInstance)."
+        )
+    subnet_finding = (
+        f"SubnetId {subnet} is outside the approved SubnetIds"
+        if parameters.subnet_ids is not None and subnet not in parameters.subnet_ids
+        else None
+    )
+    groups = configuration.get("SecurityGroupIds", ABSENT)
+    group_finding = (
+        _group_finding(groups, parameters.security_group_ids) if parameters.security_group_ids is not None else None
+    )
+    if subnet_finding and group_finding:
+        return Verdict.non_compliant(
+            f"{subnet_finding}; {group_finding}. Neither can be changed: recreate the notebook (CreateNotebookInstance)."
+        )
+    if subnet_finding:
+        return Verdict.non_compliant(
+            f"{subnet_finding}. SubnetId cannot be changed: recreate the notebook in an approved subnet "
+            "(CreateNotebookInstance)."
+        )
+    if group_finding:
+        return Verdict.non_compliant(
+            f"{group_finding}. Security groups cannot be changed: recreate the notebook with approved groups "
+            "(CreateNotebookInstance)."
+        )
+    approved_subnet = " (approved)" if parameters.subnet_ids is not None else ""
+    approved_groups = (
+        f"; its security groups {_listed(groups)} are approved" if parameters.security_group_ids is not None else ""
+    )
+    return Verdict.compliant(
+        f"The notebook runs in the organization's VPC: SubnetId is {subnet}{approved_subnet}{approved_groups}."
+    )
+
+
+def _group_finding(groups: Any, approved: tuple[str, ...]) -> str | None:
+    """Why the notebook's security groups are not shown to be approved, or None when they are."""
+    if groups is ABSENT or groups == []:
+        return f"SecurityGroupIds is {'absent' if groups is ABSENT else 'empty'}, so no approved group is shown"
+    if not isinstance(groups, list) or not all(isinstance(group, str) for group in groups):
+        return f"SecurityGroupIds is {_shown(groups)}, not a list of security group ids"
+    outside = [group for group in groups if group not in approved]
+    if not outside:
+        return None
+    return f"SecurityGroupIds has {_listed(outside)} outside the approved SecurityGroupIds"
+
+
+def _listed(items: list[str]) -> str:
+    shown = ", ".join(items[:SHOWN_GROUPS])
+    return shown + (f" (+{len(items) - SHOWN_GROUPS} more)" if len(items) > SHOWN_GROUPS else "")
+
+
+def _shown(value: Any) -> str:
+    """A recorded value, naming its type when it is not a string, so that "x" and ["x"] differ."""
+    if value is None:
+        return "null"
+    if isinstance(value, str):
+        return f'"{value}"' if value else "empty"
+    return f"{describe_value(value)} ({_JSON_TYPES.get(type(value), f'a {type(value).__name__}')})"
+
+
+_JSON_TYPES = {bool: "a boolean", int: "a number", float: "a number", list: "a list", dict: "an object"}
