@@ -21,6 +21,7 @@ class SagemakerKms(SmguardRule):
     name = "sagemaker_kms"
     resource_types = (ENDPOINT_CONFIG, NOTEBOOK, DOMAIN)
     parameters = SagemakerKmsParameters
+    aws_actions = ("kms:DescribeKey",)
 
     def gather_facts(
         self, resources: Sequence[Resource], parameters: SagemakerKmsParameters, clients: Any

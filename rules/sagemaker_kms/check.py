@@ -25,7 +25,7 @@ KMS_KEY_ARN = r"arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[a-zA-Z0-9-]+"
 
 HOW_TO_SET_KEY = {
     NOTEBOOK: "KmsKeyId cannot be changed: create a new notebook instance with KmsKeyId and move the work to it.",
-    ENDPOINT_CONFIG: "create a new endpoint configuration with KmsKeyId and update the endpoint to it.",
+    ENDPOINT_CONFIG: "create a new endpoint configuration with KmsKeyId and update the endpoint.",
     DOMAIN: "KmsKeyId cannot be changed: create a new domain with KmsKeyId and migrate the user profiles.",
 }
 
@@ -73,20 +73,21 @@ def key_references(resource: Resource) -> list[str]:
 def check(resource: Resource, parameters: SagemakerKmsParameters, keys: KeyLookup | None) -> Verdict:
     configuration = resource.configuration
     findings: list[str] = []
-    local_storage: list[str] = []
-    if resource.resource_type == ENDPOINT_CONFIG:
-        local_storage = _local_storage_variants(configuration.get("ProductionVariants"))
-        findings += _data_capture_findings(configuration.get("DataCaptureConfig"), parameters, keys)
+    is_endpoint_config = resource.resource_type == ENDPOINT_CONFIG
+    # SageMaker refuses a KmsKeyId when a variant has local NVMe storage: the hardware encrypts it.
+    local_storage = _local_storage_variants(configuration.get("ProductionVariants")) if is_endpoint_config else []
     key = configuration.get("KmsKeyId")
     if local_storage:
-        pass  # SageMaker refuses a KmsKeyId here: the instance hardware encrypts local storage.
+        pass
     elif key is None or key == "":
         findings.append(
-            f"KmsKeyId is {describe_value(key)} (an AWS owned or managed key encrypts the volumes); "
+            f"KmsKeyId is {describe_value(key)} (volumes use an AWS managed key); "
             f"{HOW_TO_SET_KEY[resource.resource_type]}"
         )
     else:
         findings += _key_findings("KmsKeyId", key, parameters, keys)
+    if is_endpoint_config:
+        findings += _data_capture_findings(configuration.get("DataCaptureConfig"), parameters, keys)
     if findings:
         return Verdict.non_compliant(*findings)
     if local_storage:
@@ -109,8 +110,8 @@ def _local_storage_variants(variants: Any) -> list[str]:
 
 
 def _data_capture_findings(capture: Any, parameters: SagemakerKmsParameters, keys: KeyLookup | None) -> list[str]:
-    if capture is None:
-        return []
+    if capture is None or capture == {}:
+        return []  # no capture configured (moto and some APIs return an empty object for "none")
     if not isinstance(capture, Mapping):
         return [f"DataCaptureConfig is {describe_value(capture)}, not an object; recreate the endpoint configuration."]
     if capture.get("EnableCapture") is False:
@@ -118,8 +119,7 @@ def _data_capture_findings(capture: Any, parameters: SagemakerKmsParameters, key
     key = capture.get("KmsKeyId")
     if key is None or key == "":
         return [
-            "DataCaptureConfig.KmsKeyId is absent while data capture is enabled (captured requests are "
-            "stored with S3's default encryption); set DataCaptureConfig.KmsKeyId in a new endpoint configuration."
+            "DataCaptureConfig.KmsKeyId is absent with data capture enabled; set it in a new endpoint configuration."
         ]
     return _key_findings("DataCaptureConfig.KmsKeyId", key, parameters, keys)
 

@@ -1,0 +1,183 @@
+import pytest
+
+from rules.sagemaker_kms.check import (
+    DOMAIN,
+    ENDPOINT_CONFIG,
+    NOTEBOOK,
+    KeyFacts,
+    SagemakerKmsParameters,
+    check,
+    key_references,
+    local_storage_families,
+)
+from smguard.engine import Compliance, MissingFactError, Resource, Verdict
+
+KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+OTHER_ARN = "arn:aws:kms:us-east-1:123456789012:key/99999999-12ab-34cd-56ef-1234567890ab"
+ALIAS = "alias/sagemaker"
+ANY_KEY = SagemakerKmsParameters()
+ALLOW_LIST = SagemakerKmsParameters(kms_key_arns=(KEY_ARN,))
+CUSTOMER_MANAGED = SagemakerKmsParameters(require_customer_managed_key=True)
+ENABLED_CMK = KeyFacts(arn=KEY_ARN, manager="CUSTOMER", state="Enabled")
+
+
+def resource(resource_type, **configuration):
+    return Resource(resource_type, "res-1", configuration)
+
+
+def endpoint_config(*instance_types, **configuration):
+    variants = [{"VariantName": f"v{i}", "InstanceType": t, "InitialInstanceCount": 1} for i, t in enumerate(instance_types)]
+    return resource(ENDPOINT_CONFIG, EndpointConfigName="ec", ProductionVariants=variants, **configuration)
+
+
+@pytest.mark.parametrize(
+    ("resource_type", "fix"),
+    [
+        (NOTEBOOK, "KmsKeyId cannot be changed: create a new notebook instance with KmsKeyId and move the work to it."),
+        (ENDPOINT_CONFIG, "create a new endpoint configuration with KmsKeyId and update the endpoint."),
+        (DOMAIN, "KmsKeyId cannot be changed: create a new domain with KmsKeyId and migrate the user profiles."),
+    ],
+)
+def test_a_resource_without_key_is_non_compliant_with_the_fix_for_its_type(resource_type, fix):
+    assert check(resource(resource_type), ANY_KEY, {}) == Verdict(
+        Compliance.NON_COMPLIANT,
+        f"KmsKeyId is absent (volumes use an AWS managed key); {fix}",
+    )
+
+
+@pytest.mark.parametrize("resource_type", [NOTEBOOK, ENDPOINT_CONFIG, DOMAIN])
+def test_any_key_is_compliant_without_parameters(resource_type):
+    assert check(resource(resource_type, KmsKeyId=ALIAS), ANY_KEY, {}) == Verdict(
+        Compliance.COMPLIANT, "KmsKeyId is alias/sagemaker."
+    )
+
+
+def test_an_empty_key_is_treated_as_absent():
+    assert check(resource(NOTEBOOK, KmsKeyId=""), ANY_KEY, {}) == Verdict(
+        Compliance.NON_COMPLIANT,
+        "KmsKeyId is empty (volumes use an AWS managed key); KmsKeyId cannot be changed: create a new notebook "
+        "instance with KmsKeyId and move the work to it.",
+    )
+
+
+def test_a_key_of_the_wrong_type_is_non_compliant():
+    assert check(resource(DOMAIN, KmsKeyId={"Ref": "Key"}), ANY_KEY, {}) == Verdict(
+        Compliance.NON_COMPLIANT, "KmsKeyId is {'Ref': 'Key'}, not a KMS key identifier; set it to a key ARN."
+    )
+
+
+def test_an_allow_listed_key_named_by_alias_is_resolved_and_compliant():
+    assert check(resource(NOTEBOOK, KmsKeyId=ALIAS), ALLOW_LIST, {ALIAS: ENABLED_CMK}) == Verdict(
+        Compliance.COMPLIANT, "KmsKeyId is alias/sagemaker, an approved key."
+    )
+
+
+def test_a_key_outside_the_allow_list_is_non_compliant():
+    facts = {ALIAS: KeyFacts(arn=OTHER_ARN, manager="CUSTOMER", state="Enabled")}
+    assert check(resource(NOTEBOOK, KmsKeyId=ALIAS), ALLOW_LIST, facts) == Verdict(
+        Compliance.NON_COMPLIANT, f"KmsKeyId alias/sagemaker is key {OTHER_ARN}, not in KmsKeyArns; use an approved key."
+    )
+
+
+def test_an_unknown_key_is_non_compliant_when_it_must_be_checked():
+    assert check(resource(NOTEBOOK, KmsKeyId=ALIAS), CUSTOMER_MANAGED, {ALIAS: None}) == Verdict(
+        Compliance.NON_COMPLIANT,
+        "KmsKeyId alias/sagemaker does not exist or cannot be described; use an existing customer managed key.",
+    )
+
+
+def test_an_aws_managed_disabled_key_fails_both_requirements():
+    facts = {ALIAS: KeyFacts(arn=KEY_ARN, manager="AWS", state="Disabled")}
+    assert check(resource(DOMAIN, KmsKeyId=ALIAS), CUSTOMER_MANAGED, facts) == Verdict(
+        Compliance.NON_COMPLIANT,
+        "KmsKeyId alias/sagemaker is an AWS managed key; use a customer managed key. "
+        "KmsKeyId alias/sagemaker is in state Disabled; use an Enabled customer managed key.",
+    )
+
+
+def test_an_enabled_customer_managed_key_is_compliant():
+    assert check(resource(DOMAIN, KmsKeyId=KEY_ARN), CUSTOMER_MANAGED, {KEY_ARN: ENABLED_CMK}) == Verdict(
+        Compliance.COMPLIANT, f"KmsKeyId is {KEY_ARN}, an enabled customer managed key."
+    )
+
+
+def test_a_key_that_was_not_described_is_an_error_not_a_pass():
+    with pytest.raises(MissingFactError, match="the KMS key alias/sagemaker named by KmsKeyId was not described"):
+        check(resource(NOTEBOOK, KmsKeyId=ALIAS), ALLOW_LIST, {})
+
+
+def test_local_nvme_variants_cannot_take_a_key_and_are_not_applicable():
+    assert check(endpoint_config("ml.g5.xlarge", "ml.m5.large"), ANY_KEY, {}) == Verdict(
+        Compliance.NOT_APPLICABLE,
+        "ProductionVariants use instance types with local NVMe storage (ml.g5.xlarge), encrypted by the instance "
+        "hardware; SageMaker refuses a KmsKeyId for them.",
+    )
+
+
+def test_local_nvme_variants_still_need_a_data_capture_key():
+    verdict = check(
+        endpoint_config("ml.p4d.24xlarge", DataCaptureConfig={"DestinationS3Uri": "s3://capture/"}), ANY_KEY, {}
+    )
+    assert verdict == Verdict(
+        Compliance.NON_COMPLIANT,
+        "DataCaptureConfig.KmsKeyId is absent with data capture enabled; set it in a new endpoint configuration.",
+    )
+
+
+def test_serverless_variants_need_a_key_like_instance_variants():
+    """AWS documents no exception for serverless variants (only local-storage instances refuse a key)."""
+    serverless = resource(
+        ENDPOINT_CONFIG,
+        ProductionVariants=[{"VariantName": "v", "ServerlessConfig": {"MemorySizeInMB": 2048, "MaxConcurrency": 5}}],
+    )
+    assert check(serverless, ANY_KEY, {}).compliance is Compliance.NON_COMPLIANT
+
+
+def test_data_capture_with_a_key_is_compliant_and_disabled_capture_needs_none():
+    with_key = endpoint_config("ml.m5.large", KmsKeyId=ALIAS, DataCaptureConfig={"EnableCapture": True, "KmsKeyId": ALIAS})
+    disabled = endpoint_config("ml.m5.large", KmsKeyId=ALIAS, DataCaptureConfig={"EnableCapture": False})
+    assert check(with_key, ANY_KEY, {}) == Verdict(Compliance.COMPLIANT, "KmsKeyId is alias/sagemaker.")
+    assert check(disabled, ANY_KEY, {}) == Verdict(Compliance.COMPLIANT, "KmsKeyId is alias/sagemaker.")
+
+
+def test_the_data_capture_key_must_be_approved_too():
+    configuration = endpoint_config("ml.m5.large", KmsKeyId=KEY_ARN, DataCaptureConfig={"KmsKeyId": "alias/other"})
+    facts = {KEY_ARN: ENABLED_CMK, "alias/other": KeyFacts(arn=OTHER_ARN, manager="CUSTOMER", state="Enabled")}
+    assert check(configuration, ALLOW_LIST, facts) == Verdict(
+        Compliance.NON_COMPLIANT,
+        f"DataCaptureConfig.KmsKeyId alias/other is key {OTHER_ARN}, not in KmsKeyArns; use an approved key.",
+    )
+
+
+def test_an_empty_data_capture_config_means_no_capture():
+    assert check(endpoint_config("ml.m5.large", KmsKeyId=ALIAS, DataCaptureConfig={}), ANY_KEY, {}) == Verdict(
+        Compliance.COMPLIANT, "KmsKeyId is alias/sagemaker."
+    )
+
+
+def test_both_keys_missing_are_reported_volume_key_first():
+    verdict = check(endpoint_config("ml.m5.large", DataCaptureConfig={"DestinationS3Uri": "s3://c/"}), ANY_KEY, {})
+    assert verdict == Verdict(
+        Compliance.NON_COMPLIANT,
+        "KmsKeyId is absent (volumes use an AWS managed key); create a new endpoint configuration "
+        "with KmsKeyId and update the endpoint. DataCaptureConfig.KmsKeyId is absent with data capture "
+        "enabled; set it in a new endpoint configuration.",
+    )
+
+
+def test_a_malformed_data_capture_config_is_non_compliant():
+    verdict = check(endpoint_config("ml.m5.large", KmsKeyId=ALIAS, DataCaptureConfig="on"), ANY_KEY, {})
+    assert verdict == Verdict(
+        Compliance.NON_COMPLIANT, "DataCaptureConfig is on, not an object; recreate the endpoint configuration."
+    )
+
+
+def test_key_references_cover_the_volume_and_the_capture_keys():
+    configuration = endpoint_config("ml.m5.large", KmsKeyId=KEY_ARN, DataCaptureConfig={"KmsKeyId": ALIAS})
+    assert key_references(configuration) == [KEY_ARN, ALIAS]
+    assert key_references(resource(NOTEBOOK, KmsKeyId=7)) == []
+
+
+def test_the_local_storage_family_list_is_data_with_its_source():
+    assert {"ml.g4dn", "ml.g5", "ml.p4d", "ml.m5d", "ml.c5d", "ml.r5d"} <= local_storage_families()
+    assert "ml.m5" not in local_storage_families()
