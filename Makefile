@@ -18,3 +18,9 @@ venv: $(STAMP)
 ## test: set up and run the whole test suite
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+## docs: regenerate docs/rules.md from the rules' metadata.json (a test checks it is up to date)
+.PHONY: docs
+docs: $(STAMP)
+	$(BIN)/python -m smguard.docgen > docs/rules.md.tmp
+	mv docs/rules.md.tmp docs/rules.md
