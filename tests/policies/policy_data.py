@@ -1,0 +1,76 @@
+"""What the policy tests share: the policies as deployed, the support table, compliant requests.
+
+The policies are read through smguard.policies, the same loader the template generator uses, and
+rendered with the placeholder values below, as CloudFormation's Fn::Sub would render them.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from smguard.policies import POLICIES_DIR, SERVICE_CONTROL_POLICY, Policy, load_policies
+
+from .evaluator import Context
+
+ACCOUNT = "111122223333"
+# The template's default: the role of that name in every member account.
+ADMIN_ROLE_PATTERN = "arn:aws:iam::*:role/smguard-admin"
+PLACEHOLDER_VALUES = {"AdministratorRoleArn": ADMIN_ROLE_PATTERN}
+
+# aws:PrincipalArn of a role session is the role's ARN, not the session's.
+ADMIN = f"arn:aws:iam::{ACCOUNT}:role/smguard-admin"
+DATA_SCIENTIST = f"arn:aws:iam::{ACCOUNT}:role/data-scientist"
+
+POLICIES: dict[str, Policy] = {policy.name: policy for policy in load_policies()}
+SCP_NAMES = [name for name, policy in POLICIES.items() if policy.type == SERVICE_CONTROL_POLICY]
+
+SUPPORT_TABLE: dict[str, Any] = json.loads(
+    (POLICIES_DIR / "condition-key-support.json").read_text(encoding="utf-8")
+)
+
+# A value that satisfies each SageMaker condition key the SCPs test.
+KMS_KEY = f"arn:aws:kms:eu-west-1:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+COMPLIANT_VALUES: dict[str, str | list[str]] = {
+    "sagemaker:VolumeKmsKeyArn": KMS_KEY,
+    "sagemaker:OutputKmsKeyArn": KMS_KEY,
+    "sagemaker:InterContainerTrafficEncryption": "true",
+    "sagemaker:NetworkIsolation": "true",
+    "sagemaker:VpcSubnets": ["subnet-0123456789abcdef0"],
+    "sagemaker:DirectInternetAccess": "Disabled",
+    "sagemaker:RootAccess": "Disabled",
+    "sagemaker:AppNetworkAccessType": "VpcOnly",
+}
+
+
+def rendered(name: str) -> dict[str, Any]:
+    """The policy document as Organizations receives it from the template."""
+    return POLICIES[name].rendered(PLACEHOLDER_VALUES)
+
+
+def keys_supported_by(action: str) -> list[str]:
+    """The service condition keys the support table says ``action`` carries."""
+    return [key for key, entry in SUPPORT_TABLE["keys"].items() if action in entry["actions"]]
+
+
+def compliant_context(action: str, principal: str = DATA_SCIENTIST) -> dict[str, str | list[str]]:
+    """A request that satisfies every control: only the keys ``action`` carries, each compliant.
+
+    A key the action does not carry is left out, as AWS leaves it out of the request context; a
+    statement that tests such a key on such an action would therefore deny this request.
+    """
+    context: dict[str, str | list[str]] = {"aws:PrincipalArn": principal}
+    for key in keys_supported_by(action):
+        if key in COMPLIANT_VALUES:
+            context[key] = COMPLIANT_VALUES[key]
+    return context
+
+
+def with_change(context: Context, key: str, value: str | list[str] | None) -> dict[str, str | list[str]]:
+    """A copy of ``context`` with ``key`` set; None removes it, as when the caller omits the field."""
+    changed = dict(context)
+    if value is None:
+        changed.pop(key, None)
+    else:
+        changed[key] = value
+    return changed

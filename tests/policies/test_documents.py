@@ -1,0 +1,133 @@
+"""The policy documents as documents: valid, within AWS's size limits, and well-formed."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from smguard.policies import (
+    AISERVICES_OPT_OUT_POLICY,
+    MANIFEST_FILE,
+    PARAMETERS,
+    POLICIES_DIR,
+    SIZE_LIMITS,
+    PolicySourceError,
+    load_policies,
+)
+
+from .policy_data import POLICIES, SCP_NAMES, rendered
+
+DATA_FILES = {MANIFEST_FILE, "condition-key-support.json"}
+
+
+def test_every_json_file_in_policies_is_a_listed_policy_or_known_data():
+    on_disk = {path.name for path in POLICIES_DIR.glob("*.json")}
+    assert on_disk == DATA_FILES | {policy.file for policy in POLICIES.values()}
+
+
+@pytest.mark.parametrize("path", sorted(POLICIES_DIR.glob("*.json")), ids=lambda path: path.name)
+def test_file_is_a_json_object(path):
+    assert isinstance(json.loads(path.read_text(encoding="utf-8")), dict)
+
+
+def _worst_case_values() -> dict[str, str]:
+    """Each template parameter at the longest value CloudFormation lets through."""
+    return {name: "x" * spec["MaxLength"] for name, spec in PARAMETERS.items() if "MaxLength" in spec}
+
+
+@pytest.mark.parametrize("name", POLICIES)
+def test_minified_size_is_within_the_aws_limit(name):
+    policy = POLICIES[name]
+    values = _worst_case_values()
+    assert policy.placeholders() <= values.keys(), "a placeholder parameter has no MaxLength"
+    size = len(json.dumps(policy.rendered(values), separators=(",", ":")))
+    assert size <= SIZE_LIMITS[policy.type], f"{size} characters with the longest parameter values"
+
+
+@pytest.mark.parametrize("name", SCP_NAMES)
+def test_scp_statements_have_unique_alphanumeric_sids(name):
+    sids = [statement.get("Sid") for statement in rendered(name)["Statement"]]
+    assert all(sid and re.fullmatch(r"[A-Za-z0-9]+", sid) for sid in sids), sids
+    assert len(set(sids)) == len(sids)
+
+
+@pytest.mark.parametrize("name", SCP_NAMES)
+def test_scp_statements_are_denies_with_exactly_one_condition(name):
+    """One operator with one key: keys in one block are ANDed, which silently weakens a Deny."""
+    document = rendered(name)
+    assert document["Version"] == "2012-10-17"
+    for statement in document["Statement"]:
+        assert statement["Effect"] == "Deny", statement["Sid"]
+        assert "Resource" in statement and "Action" in statement, statement["Sid"]
+        condition = statement["Condition"]
+        assert len(condition) == 1, statement["Sid"]
+        [keys] = condition.values()
+        assert len(keys) == 1, statement["Sid"]
+
+
+@pytest.mark.parametrize("name", POLICIES)
+def test_rendered_documents_keep_no_placeholder(name):
+    assert "${" not in json.dumps(rendered(name))
+
+
+def test_loader_refuses_a_placeholder_that_is_no_template_parameter(tmp_path):
+    _write_policy_dir(tmp_path, {"Statement": [{"Resource": "${Unknown}"}]})
+    with pytest.raises(PolicySourceError, match="Unknown"):
+        load_policies(tmp_path)
+
+
+def test_loader_refuses_an_iam_policy_variable(tmp_path):
+    """Fn::Sub would try to resolve ${aws:username} and fail the stack, so it is caught here."""
+    _write_policy_dir(tmp_path, {"Statement": [{"Resource": "arn:aws:s3:::b/${aws:username}"}]})
+    with pytest.raises(PolicySourceError, match="policy variables"):
+        load_policies(tmp_path)
+
+
+def _write_policy_dir(directory, content):
+    entry = {
+        "file": "p.json",
+        "name": "p",
+        "type": "SERVICE_CONTROL_POLICY",
+        "logical_id": "P",
+        "description": "p",
+    }
+    (directory / MANIFEST_FILE).write_text(json.dumps({"policies": [entry]}))
+    (directory / "p.json").write_text(json.dumps(content))
+
+
+def _opt_out() -> dict:
+    [policy] = [p for p in POLICIES.values() if p.type == AISERVICES_OPT_OUT_POLICY]
+    return policy.content
+
+
+def test_ai_opt_out_assigns_opt_out_to_every_service():
+    """"optOut" is case-sensitive; "default" covers every AI service the policy type supports."""
+    assert _opt_out()["services"]["default"]["opt_out_policy"]["@@assign"] == "optOut"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [("services",), ("services", "default"), ("services", "default", "opt_out_policy")],
+    ids=".".join,
+)
+def test_ai_opt_out_is_locked_for_child_policies_at_every_level(path):
+    """Locking only the default would still let a child policy add e.g. rekognition: optIn,
+    which overrides the default for that service."""
+    node = _opt_out()
+    for key in path:
+        node = node[key]
+    assert node["@@operators_allowed_for_child_policies"] == ["@@none"]
+
+
+def test_ai_opt_out_sets_nothing_but_the_default():
+    assert set(_opt_out()) == {"services"}
+    assert set(_opt_out()["services"]) == {"@@operators_allowed_for_child_policies", "default"}
+
+
+def test_every_statement_is_mapped_in_the_preventive_controls_document():
+    text = (POLICIES_DIR.parent / "docs" / "preventive-controls.md").read_text(encoding="utf-8")
+    for name in SCP_NAMES:
+        for statement in rendered(name)["Statement"]:
+            assert f"`{statement['Sid']}`" in text, statement["Sid"]

@@ -1,0 +1,474 @@
+"""What each SCP statement denies and allows, evaluated offline.
+
+The tables below are the specification, written from the issue and independently of the JSON files:
+which actions each statement must govern, which request violates it (key absent, flag false, flag
+omitted, wrong value), and which actions it must leave alone. Every request is evaluated as AWS
+would at one target: FullAWSAccess plus the policy (see evaluator.py). A compliant request carries
+only the condition keys its action carries according to the support table, so a statement that
+tests a key on an action which never sends it shows up as a denied compliant request.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass, field
+
+import pytest
+
+from .evaluator import Decision, denying_sids, scp_decision, statement_matches
+from .policy_data import (
+    ACCOUNT,
+    ADMIN,
+    DATA_SCIENTIST,
+    SCP_NAMES,
+    compliant_context,
+    rendered,
+    with_change,
+)
+
+ABSENT = None  # the caller left the field out, so the key is missing from the request context
+SAGEMAKER_RESOURCE = f"arn:aws:sagemaker:eu-west-1:{ACCOUNT}:training-job/example"
+
+ENCRYPTION = "smguard-sagemaker-encryption"
+NETWORK = "smguard-sagemaker-network"
+GUARDRAIL = "smguard-guardrail-protection"
+
+# Every SageMaker job type whose request carries both KMS keys.
+JOBS_WITH_OUTPUT = [
+    "sagemaker:CreateAutoMLJob",
+    "sagemaker:CreateAutoMLJobV2",
+    "sagemaker:CreateDataQualityJobDefinition",
+    "sagemaker:CreateHyperParameterTuningJob",
+    "sagemaker:CreateLabelingJob",
+    "sagemaker:CreateModelBiasJobDefinition",
+    "sagemaker:CreateModelExplainabilityJobDefinition",
+    "sagemaker:CreateModelQualityJobDefinition",
+    "sagemaker:CreateMonitoringSchedule",
+    "sagemaker:CreateProcessingJob",
+    "sagemaker:CreateTrainingJob",
+    "sagemaker:CreateTransformJob",
+    "sagemaker:UpdateMonitoringSchedule",
+]
+MONITORING_JOB_DEFINITIONS = [
+    "sagemaker:CreateDataQualityJobDefinition",
+    "sagemaker:CreateModelBiasJobDefinition",
+    "sagemaker:CreateModelExplainabilityJobDefinition",
+    "sagemaker:CreateModelQualityJobDefinition",
+    "sagemaker:CreateMonitoringSchedule",
+    "sagemaker:UpdateMonitoringSchedule",
+]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """What one SageMaker statement must do."""
+
+    policy: str
+    sid: str
+    key: str
+    governs: list[str]
+    violations: dict[str, str | None]
+    # Actions the statement must not govern, even with the violation in the request.
+    leaves_alone: list[str] = field(default_factory=list)
+
+
+SAGEMAKER_RULES = [
+    Rule(
+        ENCRYPTION,
+        "DenyWithoutVolumeKmsKey",
+        "sagemaker:VolumeKmsKeyArn",
+        governs=sorted(
+            JOBS_WITH_OUTPUT
+            + [
+                "sagemaker:CreateDomain",
+                "sagemaker:CreateEndpointConfig",
+                "sagemaker:CreateNotebookInstance",
+            ]
+        ),
+        violations={"volume-key-absent": ABSENT},
+        leaves_alone=["sagemaker:CreateModel", "sagemaker:CreateEndpoint", "sagemaker:CreateCluster"],
+    ),
+    Rule(
+        ENCRYPTION,
+        "DenyJobsWithoutOutputKmsKey",
+        "sagemaker:OutputKmsKeyArn",
+        governs=JOBS_WITH_OUTPUT,
+        violations={"output-key-absent": ABSENT},
+        leaves_alone=[
+            "sagemaker:CreateEndpointConfig",
+            "sagemaker:CreateNotebookInstance",
+            "sagemaker:CreateDomain",
+        ],
+    ),
+    Rule(
+        NETWORK,
+        "DenyJobsWithoutInterContainerEncryption",
+        "sagemaker:InterContainerTrafficEncryption",
+        governs=sorted(
+            MONITORING_JOB_DEFINITIONS
+            + [
+                "sagemaker:CreateAutoMLJob",
+                "sagemaker:CreateAutoMLJobV2",
+                "sagemaker:CreateHyperParameterTuningJob",
+                "sagemaker:CreateProcessingJob",
+                "sagemaker:CreateTrainingJob",
+            ]
+        ),
+        violations={"flag-false": "false", "flag-omitted": ABSENT},
+        leaves_alone=["sagemaker:CreateTransformJob", "sagemaker:CreateModel"],
+    ),
+    Rule(
+        NETWORK,
+        "DenyWithoutNetworkIsolation",
+        "sagemaker:NetworkIsolation",
+        governs=sorted(
+            MONITORING_JOB_DEFINITIONS
+            + [
+                "sagemaker:CreateHyperParameterTuningJob",
+                "sagemaker:CreateModel",
+                "sagemaker:CreateProcessingJob",
+                "sagemaker:CreateTrainingJob",
+            ]
+        ),
+        violations={"flag-false": "false", "flag-omitted": ABSENT},
+        leaves_alone=[
+            "sagemaker:CreateTransformJob",
+            "sagemaker:CreateAutoMLJob",
+            "sagemaker:CreateEndpointConfig",
+        ],
+    ),
+    Rule(
+        NETWORK,
+        "DenyWithoutVpcSubnets",
+        "sagemaker:VpcSubnets",
+        governs=sorted(
+            MONITORING_JOB_DEFINITIONS
+            + [
+                "sagemaker:CreateAutoMLJob",
+                "sagemaker:CreateAutoMLJobV2",
+                "sagemaker:CreateDomain",
+                "sagemaker:CreateHyperParameterTuningJob",
+                "sagemaker:CreateModel",
+                "sagemaker:CreateNotebookInstance",
+                "sagemaker:CreateProcessingJob",
+                "sagemaker:CreateTrainingJob",
+            ]
+        ),
+        violations={"subnets-absent": ABSENT},
+        leaves_alone=[
+            "sagemaker:CreateTransformJob",
+            "sagemaker:CreateLabelingJob",
+            "sagemaker:UpdateDomain",
+            "sagemaker:CreateEndpointConfig",
+        ],
+    ),
+    Rule(
+        NETWORK,
+        "DenyNotebookDirectInternet",
+        "sagemaker:DirectInternetAccess",
+        governs=["sagemaker:CreateNotebookInstance"],
+        violations={"enabled": "Enabled", "omitted-defaults-to-enabled": ABSENT, "wrong-case": "disabled"},
+        leaves_alone=["sagemaker:UpdateNotebookInstance", "sagemaker:StartNotebookInstance"],
+    ),
+    Rule(
+        NETWORK,
+        "DenyNotebookRootAccessOnCreate",
+        "sagemaker:RootAccess",
+        governs=["sagemaker:CreateNotebookInstance"],
+        violations={"enabled": "Enabled", "omitted-defaults-to-enabled": ABSENT},
+        leaves_alone=["sagemaker:StartNotebookInstance"],
+    ),
+    Rule(
+        NETWORK,
+        "DenyNotebookRootAccessOnUpdate",
+        "sagemaker:RootAccess",
+        governs=["sagemaker:UpdateNotebookInstance"],
+        violations={"enabled": "Enabled"},
+    ),
+    Rule(
+        NETWORK,
+        "DenyDomainNotVpcOnlyOnCreate",
+        "sagemaker:AppNetworkAccessType",
+        governs=["sagemaker:CreateDomain"],
+        violations={"public-internet": "PublicInternetOnly", "omitted-defaults-to-public": ABSENT},
+        leaves_alone=["sagemaker:CreateUserProfile", "sagemaker:CreateSpace"],
+    ),
+    Rule(
+        NETWORK,
+        "DenyDomainPublicInternetOnUpdate",
+        "sagemaker:AppNetworkAccessType",
+        governs=["sagemaker:UpdateDomain"],
+        violations={"public-internet": "PublicInternetOnly"},
+    ),
+]
+
+
+def _short(action: str) -> str:
+    return action.split(":", 1)[1]
+
+
+def _statement(policy: str, sid: str) -> dict:
+    [statement] = [s for s in rendered(policy)["Statement"] if s["Sid"] == sid]
+    return statement
+
+
+@pytest.mark.parametrize("rule", SAGEMAKER_RULES, ids=lambda rule: rule.sid)
+def test_statement_governs_exactly_the_specified_actions(rule):
+    actions = _statement(rule.policy, rule.sid)["Action"]
+    assert sorted([actions] if isinstance(actions, str) else actions) == sorted(rule.governs)
+
+
+VIOLATIONS = [
+    pytest.param(rule, action, value, id=f"{rule.sid}-{_short(action)}-{name}")
+    for rule in SAGEMAKER_RULES
+    for action in rule.governs
+    for name, value in rule.violations.items()
+]
+
+
+@pytest.mark.parametrize(("rule", "action", "value"), VIOLATIONS)
+def test_violating_request_is_denied_by_its_statement(rule, action, value):
+    context = with_change(compliant_context(action), rule.key, value)
+    policy = rendered(rule.policy)
+    assert scp_decision([policy], action, SAGEMAKER_RESOURCE, context) is Decision.EXPLICIT_DENY
+    assert denying_sids(policy, action, SAGEMAKER_RESOURCE, context) == {rule.sid}
+
+
+COMPLIANT = [
+    pytest.param(rule, action, id=f"{rule.sid}-{_short(action)}")
+    for rule in SAGEMAKER_RULES
+    for action in rule.governs
+]
+
+
+@pytest.mark.parametrize(("rule", "action"), COMPLIANT)
+def test_compliant_request_of_a_data_scientist_is_allowed(rule, action):
+    context = compliant_context(action, DATA_SCIENTIST)
+    assert scp_decision([rendered(rule.policy)], action, SAGEMAKER_RESOURCE, context) is Decision.ALLOWED
+
+
+LEFT_ALONE = [
+    pytest.param(rule, action, value, id=f"{rule.sid}-{_short(action)}-{name}")
+    for rule in SAGEMAKER_RULES
+    for action in rule.leaves_alone
+    for name, value in rule.violations.items()
+]
+
+
+@pytest.mark.parametrize(("rule", "action", "value"), LEFT_ALONE)
+def test_statement_leaves_other_actions_alone(rule, action, value):
+    context = with_change(compliant_context(action), rule.key, value)
+    assert not statement_matches(_statement(rule.policy, rule.sid), action, SAGEMAKER_RESOURCE, context)
+
+
+@pytest.mark.parametrize(
+    ("action", "key"),
+    [
+        pytest.param(
+            "sagemaker:UpdateNotebookInstance", "sagemaker:RootAccess", id="notebook-update-keeps-root-setting"
+        ),
+        pytest.param(
+            "sagemaker:UpdateDomain", "sagemaker:AppNetworkAccessType", id="domain-update-keeps-network-type"
+        ),
+    ],
+)
+def test_update_that_does_not_touch_the_setting_is_allowed(action, key):
+    """On an update an omitted field keeps its current value, so omission is no violation there.
+
+    A notebook or domain that is already non-compliant is the detective rules' business.
+    """
+    context = with_change(compliant_context(action), key, ABSENT)
+    assert scp_decision([rendered(NETWORK)], action, SAGEMAKER_RESOURCE, context) is Decision.ALLOWED
+
+
+UNGOVERNED_SAGEMAKER_AND_OTHER = [
+    "sagemaker:CreateEndpoint",
+    "sagemaker:CreatePresignedNotebookInstanceUrl",
+    "sagemaker:DeleteEndpoint",
+    "sagemaker:DescribeTrainingJob",
+    "sagemaker:InvokeEndpoint",
+    "sagemaker:ListNotebookInstances",
+    "sagemaker:StartNotebookInstance",
+    "sagemaker:StopTrainingJob",
+    "s3:GetObject",
+    "kms:Decrypt",
+]
+
+
+@pytest.mark.parametrize("policy", [ENCRYPTION, NETWORK])
+@pytest.mark.parametrize("action", UNGOVERNED_SAGEMAKER_AND_OTHER, ids=_short)
+def test_actions_outside_the_policy_are_allowed_with_no_condition_keys(policy, action):
+    context = {"aws:PrincipalArn": DATA_SCIENTIST}
+    assert scp_decision([rendered(policy)], action, SAGEMAKER_RESOURCE, context) is Decision.ALLOWED
+
+
+# Guardrail protection: who may touch AWS Config and the rule functions and roles.
+
+RULE_FUNCTION = f"arn:aws:lambda:eu-west-1:{ACCOUNT}:function:smguard-sagemaker_kms"
+RULE_ROLE = f"arn:aws:iam::{ACCOUNT}:role/smguard-sagemaker_kms"
+CONFIG_RULE = f"arn:aws:config:eu-west-1:{ACCOUNT}:config-rule/config-rule-a1b2c3"
+RECORDER = f"arn:aws:config:eu-west-1:{ACCOUNT}:configuration-recorder/default/abc123"
+
+PROTECTED = [
+    ("ProtectConfigRecorderAndDelivery", "config:StopConfigurationRecorder", RECORDER),
+    ("ProtectConfigRecorderAndDelivery", "config:DeleteConfigurationRecorder", RECORDER),
+    ("ProtectConfigRecorderAndDelivery", "config:PutConfigurationRecorder", "*"),
+    ("ProtectConfigRecorderAndDelivery", "config:DisassociateResourceTypes", RECORDER),
+    ("ProtectConfigRecorderAndDelivery", "config:DeleteDeliveryChannel", "*"),
+    ("ProtectConfigRecorderAndDelivery", "config:PutDeliveryChannel", "*"),
+    ("ProtectConfigRulesAndResults", "config:DeleteConfigRule", CONFIG_RULE),
+    ("ProtectConfigRulesAndResults", "config:PutConfigRule", CONFIG_RULE),
+    ("ProtectConfigRulesAndResults", "config:DeleteEvaluationResults", CONFIG_RULE),
+    ("ProtectRuleFunctions", "lambda:DeleteFunction", RULE_FUNCTION),
+    ("ProtectRuleFunctions", "lambda:DeleteFunction", RULE_FUNCTION + ":1"),
+    ("ProtectRuleFunctions", "lambda:UpdateFunctionCode", RULE_FUNCTION),
+    ("ProtectRuleFunctions", "lambda:UpdateFunctionConfiguration", RULE_FUNCTION),
+    ("ProtectRuleFunctions", "lambda:PutFunctionConcurrency", RULE_FUNCTION),
+    ("ProtectRuleFunctions", "lambda:DeleteFunctionConcurrency", RULE_FUNCTION),
+    ("ProtectRuleFunctions", "lambda:PutFunctionEventInvokeConfig", RULE_FUNCTION),
+    ("ProtectRuleFunctions", "lambda:UpdateFunctionEventInvokeConfig", RULE_FUNCTION),
+    ("ProtectRuleFunctions", "lambda:AddPermission", RULE_FUNCTION),
+    ("ProtectRuleFunctions", "lambda:RemovePermission", RULE_FUNCTION),
+    ("ProtectRuleFunctions", "lambda:CreateFunctionUrlConfig", RULE_FUNCTION),
+    ("ProtectRuleRoles", "iam:CreateRole", RULE_ROLE),
+    ("ProtectRuleRoles", "iam:DeleteRole", RULE_ROLE),
+    ("ProtectRuleRoles", "iam:UpdateRole", RULE_ROLE),
+    ("ProtectRuleRoles", "iam:UpdateAssumeRolePolicy", RULE_ROLE),
+    ("ProtectRuleRoles", "iam:AttachRolePolicy", RULE_ROLE),
+    ("ProtectRuleRoles", "iam:DetachRolePolicy", RULE_ROLE),
+    ("ProtectRuleRoles", "iam:PutRolePolicy", RULE_ROLE),
+    ("ProtectRuleRoles", "iam:DeleteRolePolicy", RULE_ROLE),
+    ("ProtectRuleRoles", "iam:PutRolePermissionsBoundary", RULE_ROLE),
+    ("ProtectRuleRoles", "iam:DeleteRolePermissionsBoundary", RULE_ROLE),
+]
+
+
+def _protected_id(sid: str, action: str, resource: str) -> str:
+    qualified = "-qualified" if resource.endswith(":1") else ""
+    return f"{sid}-{_short(action)}{qualified}"
+
+
+NOT_ADMINISTRATORS = {
+    "data-scientist": DATA_SCIENTIST,
+    "account-admin": f"arn:aws:iam::{ACCOUNT}:role/OrganizationAccountAccessRole",
+    "longer-name": f"arn:aws:iam::{ACCOUNT}:role/smguard-admin-2",
+    "other-path": f"arn:aws:iam::{ACCOUNT}:role/team/smguard-admin",
+}
+
+
+@pytest.mark.parametrize(
+    ("sid", "action", "resource", "principal"),
+    [
+        pytest.param(sid, action, resource, principal, id=f"{_protected_id(sid, action, resource)}-{who}")
+        for sid, action, resource in PROTECTED
+        for who, principal in NOT_ADMINISTRATORS.items()
+    ],
+)
+def test_guardrail_denies_everyone_but_the_administrator(sid, action, resource, principal):
+    context = {"aws:PrincipalArn": principal}
+    policy = rendered(GUARDRAIL)
+    assert scp_decision([policy], action, resource, context) is Decision.EXPLICIT_DENY
+    assert denying_sids(policy, action, resource, context) == {sid}
+
+
+ADMINISTRATORS = {
+    "admin": ADMIN,
+    "admin-in-other-member-account": "arn:aws:iam::444455556666:role/smguard-admin",
+}
+
+
+@pytest.mark.parametrize(
+    ("action", "resource", "principal"),
+    [
+        pytest.param(action, resource, principal, id=f"{_protected_id(sid, action, resource)}-{who}")
+        for sid, action, resource in PROTECTED
+        for who, principal in ADMINISTRATORS.items()
+    ],
+)
+def test_guardrail_allows_the_administrator(action, resource, principal):
+    context = {"aws:PrincipalArn": principal}
+    assert scp_decision([rendered(GUARDRAIL)], action, resource, context) is Decision.ALLOWED
+
+
+@pytest.mark.parametrize(
+    ("action", "resource"),
+    [
+        pytest.param("lambda:InvokeFunction", RULE_FUNCTION, id="config-invokes-rule-function"),
+        pytest.param("lambda:GetFunction", RULE_FUNCTION, id="read-rule-function"),
+        pytest.param(
+            "lambda:DeleteFunction", f"arn:aws:lambda:eu-west-1:{ACCOUNT}:function:team-etl", id="other-function"
+        ),
+        pytest.param("iam:DeleteRole", f"arn:aws:iam::{ACCOUNT}:role/team-etl", id="other-role"),
+        pytest.param("iam:PassRole", RULE_ROLE, id="pass-rule-role"),
+        pytest.param("iam:GetRole", RULE_ROLE, id="read-rule-role"),
+        pytest.param("config:PutEvaluations", "*", id="rule-reports-results"),
+        pytest.param("config:StartConfigRulesEvaluation", CONFIG_RULE, id="re-evaluate-rule"),
+        pytest.param("config:StartConfigurationRecorder", RECORDER, id="start-recorder"),
+        pytest.param("config:DescribeConfigRules", "*", id="read-rules"),
+        pytest.param("config:GetComplianceDetailsByConfigRule", CONFIG_RULE, id="read-results"),
+        pytest.param("sagemaker:CreateTrainingJob", SAGEMAKER_RESOURCE, id="unrelated-service"),
+    ],
+)
+def test_guardrail_leaves_other_actions_and_resources_alone(action, resource):
+    context = {"aws:PrincipalArn": DATA_SCIENTIST}
+    assert scp_decision([rendered(GUARDRAIL)], action, resource, context) is Decision.ALLOWED
+
+
+def test_guardrail_table_covers_every_action_pattern():
+    """Each Action entry (some are wildcards) is exercised by at least one row of PROTECTED."""
+    tested = {action for _, action, _ in PROTECTED}
+    for statement in rendered(GUARDRAIL)["Statement"]:
+        for pattern in statement["Action"]:
+            assert fnmatch.filter(tested, pattern), f"{statement['Sid']}: no test request for {pattern}"
+
+
+# No listed action is denied unconditionally.
+
+
+def _concrete_requests(statement: dict) -> list[tuple[str, str]]:
+    """(action, resource) pairs that exercise every Action entry of the statement.
+
+    A wildcard action stands for the concrete actions of the guardrail table that it matches; a
+    resource pattern is filled in to one ARN it matches.
+    """
+    resource = statement["Resource"].replace("*", "x") if statement["Resource"] != "*" else SAGEMAKER_RESOURCE
+    requests = []
+    for entry in statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]:
+        actions = fnmatch.filter({action for _, action, _ in PROTECTED}, entry) if "*" in entry else [entry]
+        assert actions, f"{statement['Sid']}: no concrete action for {entry}"
+        requests += [(action, resource) for action in actions]
+    return requests
+
+
+FULLY_COMPLIANT = [
+    pytest.param(action, resource, id=f"{name.removeprefix('smguard-')}-{statement['Sid']}-{_short(action)}")
+    for name in SCP_NAMES
+    for statement in rendered(name)["Statement"]
+    for action, resource in _concrete_requests(statement)
+]
+
+
+@pytest.mark.parametrize(("action", "resource"), FULLY_COMPLIANT)
+def test_no_listed_action_is_denied_unconditionally(action, resource):
+    """The administrator, sending every condition key its action carries with a compliant value,
+    gets through all the SCPs attached together."""
+    scps = [rendered(name) for name in SCP_NAMES]
+    assert scp_decision(scps, action, resource, compliant_context(action, ADMIN)) is Decision.ALLOWED
+
+
+def test_the_unconditional_check_catches_a_key_the_action_never_carries():
+    """The check above has teeth: CreateTransformJob never carries sagemaker:NetworkIsolation."""
+    scp = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "Broken",
+                "Effect": "Deny",
+                "Action": "sagemaker:CreateTransformJob",
+                "Resource": "*",
+                "Condition": {"BoolIfExists": {"sagemaker:NetworkIsolation": "false"}},
+            }
+        ],
+    }
+    context = compliant_context("sagemaker:CreateTransformJob", ADMIN)
+    assert scp_decision([scp], "sagemaker:CreateTransformJob", "*", context) is Decision.EXPLICIT_DENY
