@@ -7,6 +7,8 @@ import importlib.util
 
 import click
 
+from smguard.cli.evaluate import evaluate_command
+
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="smguard")
@@ -23,4 +25,5 @@ def _register_evidence_commands() -> None:
     cli.add_command(evidence.verify)
 
 
+cli.add_command(evaluate_command)
 _register_evidence_commands()

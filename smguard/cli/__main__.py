@@ -1,0 +1,5 @@
+"""``python -m smguard.cli``: the smguard command without the console script."""
+
+from smguard.cli.main import cli
+
+cli()

@@ -1,0 +1,236 @@
+"""``smguard evaluate``: assess an account's SageMaker guardrails with the rules' own checks, no deployment needed."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import boto3
+import click
+from botocore.exceptions import BotoCoreError, ClientError
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from smguard.catalogue import RuleEntry, discover
+from smguard.engine.errors import InvalidRuleParameterError, SmguardError
+from smguard.sweep.clients import DEFAULT_MAX_WORKERS, MAX_WORKERS_LIMIT, SweepClients
+from smguard.sweep.collected import SilentProgress
+from smguard.sweep.collectors import UnsupportedResourceTypeError, collect
+from smguard.sweep.evaluation import EvaluationRow, RuleSettings, evaluate, parse_settings
+
+EXIT_NON_COMPLIANT = 1
+EXIT_AWS_FAILURE = 3
+RESULT_STYLES = {"COMPLIANT": "green", "NON_COMPLIANT": "bold red", "NOT_APPLICABLE": "dim"}
+CSV_COLUMNS = ("rule", "resource_type", "resource_id", "compliance", "annotation")
+
+
+class SweepFailedError(click.ClickException):
+    """Reading the account failed (credentials, permissions, throttling after retries)."""
+
+    exit_code = EXIT_AWS_FAILURE
+
+
+@click.command("evaluate")
+@click.option("--profile", help="AWS profile to read the account with (default: the usual credential chain).")
+@click.option("--region", help="Region to evaluate (default: the profile's or AWS_REGION).")
+@click.option("--rules", "rule_names", help="Comma-separated rule names to run (default: every rule).")
+@click.option(
+    "--param",
+    "params",
+    multiple=True,
+    metavar="RULE.NAME=VALUE",
+    help="A rule parameter, e.g. sagemaker_kms.RequireCustomerManagedKey=true (repeatable; wins over --params-file).",
+)
+@click.option(
+    "--params-file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help='JSON file of rule parameters: {"rule_name": {"ParameterName": "value"}}.',
+)
+@click.option("--format", "output_format", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@click.option("--fail-on-noncompliant", is_flag=True, help=f"Exit with code {EXIT_NON_COMPLIANT} when any resource is NON_COMPLIANT.")
+@click.option(
+    "--max-workers",
+    type=click.IntRange(1, MAX_WORKERS_LIMIT),
+    default=DEFAULT_MAX_WORKERS,
+    show_default=True,
+    help="Concurrent Describe calls.",
+)
+def evaluate_command(
+    profile: str | None,
+    region: str | None,
+    rule_names: str | None,
+    params: tuple[str, ...],
+    params_file: Path | None,
+    output_format: str,
+    fail_on_noncompliant: bool,
+    max_workers: int,
+) -> None:
+    """Evaluate the resources of one account and region with every rule's check.
+
+    Reads with read-only List/Describe calls (one Describe per SageMaker resource, one paginated
+    call per EC2 collection), builds each resource's AWS Config configuration item and runs the
+    same check code as the deployed rules. Honours AWS_PROFILE, AWS_REGION and AWS_ENDPOINT_URL.
+
+    Exit codes: 0 evaluated, 1 NON_COMPLIANT found with --fail-on-noncompliant, 2 bad usage or
+    rule parameter, 3 reading the account failed.
+    """
+    entries = select_rules(rule_names)
+    settings = rule_settings(entries, load_parameters(params, params_file))
+    stderr = Console(stderr=True)
+    try:
+        session = boto3.Session(profile_name=profile, region_name=region)
+        clients = SweepClients(session)
+        rows = sweep(entries, settings, clients, max_workers, stderr)
+    except (ClientError, BotoCoreError, SmguardError, UnsupportedResourceTypeError) as error:
+        raise SweepFailedError(describe_failure(error)) from error
+    write_rows(rows, output_format)
+    counts = Counter(row.compliance for row in rows)
+    stderr.print(
+        f"{len(rows)} evaluation(s) in {clients.region}: {counts['COMPLIANT']} compliant, "
+        f"{counts['NON_COMPLIANT']} non-compliant, {counts['NOT_APPLICABLE']} not applicable.",
+        highlight=False,
+    )
+    if fail_on_noncompliant and counts["NON_COMPLIANT"]:
+        sys.exit(EXIT_NON_COMPLIANT)
+
+
+def select_rules(rule_names: str | None) -> list[RuleEntry]:
+    entries = discover()
+    if rule_names is None:
+        return entries
+    known = {entry.name: entry for entry in entries}
+    wanted = [name.strip() for name in rule_names.split(",") if name.strip()]
+    unknown = [name for name in wanted if name not in known]
+    if unknown or not wanted:
+        raise click.BadParameter(
+            f"unknown rule {', '.join(unknown) or '(none given)'}; rules: {', '.join(sorted(known))}", param_hint="--rules"
+        )
+    return [known[name] for name in dict.fromkeys(wanted)]
+
+
+def load_parameters(params: Sequence[str], params_file: Path | None) -> dict[str, dict[str, object]]:
+    """Rule name -> raw parameters, from the file then the command line."""
+    raw: dict[str, dict[str, object]] = {}
+    if params_file is not None:
+        try:
+            document = json.loads(params_file.read_text())
+        except (OSError, json.JSONDecodeError) as error:
+            raise click.BadParameter(f"{params_file}: {error}", param_hint="--params-file") from None
+        if not isinstance(document, dict) or not all(isinstance(v, dict) for v in document.values()):
+            raise click.BadParameter(
+                f'{params_file}: expected {{"rule_name": {{"ParameterName": "value"}}}}', param_hint="--params-file"
+            )
+        raw = {rule: dict(values) for rule, values in document.items()}
+    for text in params:
+        target, separator, value = text.partition("=")
+        rule, dot, name = target.partition(".")
+        if not separator or not dot or not rule or not name:
+            raise click.BadParameter(f"{text!r} is not RULE.NAME=VALUE", param_hint="--param")
+        raw.setdefault(rule, {})[name] = value
+    return raw
+
+
+def rule_settings(entries: Sequence[RuleEntry], raw: Mapping[str, Mapping[str, object]]) -> dict[str, RuleSettings]:
+    """Parse every rule's parameters with the rule's own parsing; parameters for unknown rules are an error."""
+    known = {entry.name: entry for entry in discover()}
+    unknown = sorted(set(raw) - set(known))
+    if unknown:
+        raise click.BadParameter(
+            f"parameters given for unknown rule {unknown[0]!r}; rules: {', '.join(sorted(known))}", param_hint="--param"
+        )
+    settings = {}
+    for name, entry in known.items():
+        try:
+            settings[name] = parse_settings(entry, raw.get(name, {}))
+        except InvalidRuleParameterError as error:
+            raise click.BadParameter(f"rule {name}, {error}", param_hint="--param") from None
+    return {entry.name: settings[entry.name] for entry in entries}
+
+
+def sweep(
+    entries: Sequence[RuleEntry],
+    settings: Mapping[str, RuleSettings],
+    clients: SweepClients,
+    max_workers: int,
+    stderr: Console,
+) -> list[EvaluationRow]:
+    resource_types = {t for entry in entries for t in entry.rule.resource_types}
+    with ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="smguard-describe") as pool:
+        if stderr.is_terminal:
+            with Progress(
+                TextColumn("Describing resources"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=stderr,
+                transient=True,
+            ) as progress:
+                resources = collect(resource_types, clients, pool, RichProgress(progress))
+        else:
+            resources = collect(resource_types, clients, pool, SilentProgress())
+    return evaluate(entries, settings, resources, clients, datetime.now(timezone.utc).date())
+
+
+class RichProgress:
+    """One bar for every Describe call of the sweep; its total grows as each List call returns."""
+
+    def __init__(self, progress: Progress) -> None:
+        self._progress = progress
+        self._task = progress.add_task("describe", total=0)
+
+    def expect(self, count: int) -> None:
+        total = self._progress.tasks[self._task].total or 0
+        self._progress.update(self._task, total=total + count)
+
+    def advance(self) -> None:
+        self._progress.advance(self._task)
+
+
+def write_rows(rows: Sequence[EvaluationRow], output_format: str) -> None:
+    if output_format == "json":
+        click.echo(json.dumps([asdict(row) for row in rows], indent=2))
+    elif output_format == "csv":
+        writer = csv.DictWriter(sys.stdout, fieldnames=CSV_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(asdict(row) for row in rows)
+    else:
+        Console(soft_wrap=False).print(compliance_table(rows))
+
+
+def compliance_table(rows: Sequence[EvaluationRow]) -> Table:
+    table = Table(title="smguard evaluate", show_lines=False, expand=False)
+    table.add_column("Rule", no_wrap=True)
+    table.add_column("Resource type", overflow="fold")
+    table.add_column("Resource", overflow="fold")
+    table.add_column("Result", no_wrap=True)
+    table.add_column("Annotation", overflow="fold")
+    for row in rows:
+        table.add_row(
+            row.rule,
+            row.resource_type,
+            row.resource_id,
+            f"[{RESULT_STYLES[row.compliance]}]{row.compliance}[/]",
+            row.annotation,
+        )
+    return table
+
+
+def describe_failure(error: Exception) -> str:
+    if isinstance(error, ClientError):
+        details: dict[str, Any] = error.response.get("Error", {})
+        return (
+            f"{error.operation_name} failed with {details.get('Code', 'Unknown')}: {details.get('Message', error)}; "
+            "nothing was evaluated (the caller needs read-only access, e.g. the ReadOnlyAccess policy)."
+        )
+    if isinstance(error, UnsupportedResourceTypeError):
+        return f"cannot evaluate: {error}"
+    return f"{type(error).__name__}: {error}"

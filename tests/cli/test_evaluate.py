@@ -1,0 +1,346 @@
+"""`smguard evaluate` end to end: a moto server reached through AWS_ENDPOINT_URL, counted at the server."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from smguard.cli.main import cli
+
+ROLE = "arn:aws:iam::123456789012:role/ds-notebook"
+RULES = "notebook_root_access,notebook_direct_internet,sagemaker_kms,vpc_default_sg"
+
+
+@dataclass(frozen=True)
+class Account:
+    """What the seeded account holds, with the ids moto generated."""
+
+    key_arn: str
+    vpc_id: str
+    subnet_id: str
+    notebook_group: str
+    default_groups: dict[str, str]
+    """VPC id -> its default security group id (moto's default VPC included)."""
+
+
+def seed(client: Any) -> Account:
+    ec2, kms, sagemaker = client("ec2"), client("kms"), client("sagemaker")
+    key_arn = kms.create_key(Description="data science volumes")["KeyMetadata"]["Arn"]
+    vpc_id = ec2.create_vpc(CidrBlock="10.20.0.0/16")["Vpc"]["VpcId"]
+    subnet_id = ec2.create_subnet(VpcId=vpc_id, CidrBlock="10.20.1.0/24")["Subnet"]["SubnetId"]
+    group = ec2.create_security_group(GroupName="notebooks", Description="notebooks", VpcId=vpc_id)["GroupId"]
+    sagemaker.create_notebook_instance(
+        NotebookInstanceName="research",
+        InstanceType="ml.t3.medium",
+        RoleArn=ROLE,
+        SubnetId=subnet_id,
+        SecurityGroupIds=[group],
+        KmsKeyId=key_arn,
+        DirectInternetAccess="Disabled",
+        RootAccess="Disabled",
+    )
+    sagemaker.create_notebook_instance(NotebookInstanceName="sandbox", InstanceType="ml.t3.medium", RoleArn=ROLE)
+    sagemaker.create_model(ModelName="churn", ExecutionRoleArn=ROLE, PrimaryContainer={"Image": "churn:1"})
+    variant = {"VariantName": "primary", "ModelName": "churn", "InitialInstanceCount": 1, "InstanceType": "ml.m5.large"}
+    sagemaker.create_endpoint_config(EndpointConfigName="churn-encrypted", ProductionVariants=[variant], KmsKeyId=key_arn)
+    sagemaker.create_endpoint_config(EndpointConfigName="churn-plain", ProductionVariants=[variant])
+    groups = ec2.describe_security_groups(Filters=[{"Name": "group-name", "Values": ["default"]}])["SecurityGroups"]
+    return Account(key_arn, vpc_id, subnet_id, group, {g["VpcId"]: g["GroupId"] for g in groups})
+
+
+def run(*args: str) -> Any:
+    return CliRunner().invoke(cli, ["evaluate", *args], catch_exceptions=False)
+
+
+def expected_rows(account: Account) -> list[tuple[str, str, str, str, str]]:
+    nb, ec, sg = "AWS::SageMaker::NotebookInstance", "AWS::SageMaker::EndpointConfig", "AWS::EC2::SecurityGroup"
+    default_sg_rows = [
+        (
+            "vpc_default_sg",
+            sg,
+            group,
+            "NON_COMPLIANT",
+            f"The default security group {group} has 0 inbound and 1 outbound rule(s) (out: all traffic to 0.0.0.0/0); "
+            "remove them all and use dedicated security groups.",
+        )
+        for group in account.default_groups.values()
+    ]
+    default_sg_rows.append(
+        (
+            "vpc_default_sg",
+            sg,
+            account.notebook_group,
+            "NOT_APPLICABLE",
+            f"Security group {account.notebook_group} is named notebooks, not a VPC's default security group.",
+        )
+    )
+    rows = [
+        ("notebook_direct_internet", nb, "research", "COMPLIANT",
+         "DirectInternetAccess is Disabled: the notebook has no SageMaker-provided internet route and reaches "
+         f"networks only through subnet {account.subnet_id} of the organization's VPC."),
+        ("notebook_direct_internet", nb, "sandbox", "NON_COMPLIANT",
+         "DirectInternetAccess is Enabled (the notebook reaches the internet through SageMaker's VPC). It cannot be "
+         "changed after creation: recreate the notebook with a SubnetId and DirectInternetAccess=Disabled "
+         "(CreateNotebookInstance)."),
+        ("notebook_root_access", nb, "research", "COMPLIANT", "RootAccess is Disabled."),
+        ("notebook_root_access", nb, "sandbox", "NON_COMPLIANT",
+         "RootAccess is absent (defaults to Enabled); set RootAccess to Disabled (stop the notebook, then "
+         "UpdateNotebookInstance)."),
+        ("sagemaker_kms", ec, "churn-encrypted", "COMPLIANT", f"KmsKeyId is {account.key_arn}."),
+        ("sagemaker_kms", ec, "churn-plain", "NON_COMPLIANT",
+         "KmsKeyId is absent (volumes use an AWS managed key); create a new endpoint configuration with KmsKeyId "
+         "and update the endpoint."),
+        ("sagemaker_kms", nb, "research", "COMPLIANT", f"KmsKeyId is {account.key_arn}."),
+        ("sagemaker_kms", nb, "sandbox", "NON_COMPLIANT",
+         "KmsKeyId is absent (volumes use an AWS managed key); KmsKeyId cannot be changed: create a new notebook "
+         "instance with KmsKeyId and move the work to it."),
+    ]
+    return sorted(rows + default_sg_rows)
+
+
+def as_tuples(records: list[dict[str, str]]) -> list[tuple[str, ...]]:
+    return [(r["rule"], r["resource_type"], r["resource_id"], r["compliance"], r["annotation"]) for r in records]
+
+
+def test_json_output_has_one_exact_row_per_rule_and_resource(client, moto_server):
+    account = seed(client)
+
+    result = run("--rules", RULES, "--format", "json")
+
+    assert result.exit_code == 0, result.output
+    assert as_tuples(json.loads(result.stdout)) == expected_rows(account)
+    assert result.stderr == "11 evaluation(s) in us-east-1: 4 compliant, 6 non-compliant, 1 not applicable.\n"
+
+
+def test_csv_output_carries_the_same_rows(client, moto_server):
+    account = seed(client)
+
+    result = run("--rules", RULES, "--format", "csv")
+
+    assert result.exit_code == 0, result.output
+    reader = csv.DictReader(io.StringIO(result.stdout))
+    assert reader.fieldnames == ["rule", "resource_type", "resource_id", "compliance", "annotation"]
+    assert as_tuples(list(reader)) == expected_rows(account)
+
+
+def test_table_output_shows_results_and_annotations(client, moto_server, monkeypatch):
+    seed(client)
+    monkeypatch.setenv("COLUMNS", "250")
+
+    result = run("--rules", "notebook_root_access")
+
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.stdout.splitlines() if "notebook_root_access" in line]
+    assert len(lines) == 2
+    assert "research" in lines[0] and "COMPLIANT" in lines[0] and "RootAccess is Disabled." in lines[0]
+    assert "sandbox" in lines[1] and "NON_COMPLIANT" in lines[1] and "RootAccess is absent (defaults to Enabled)" in lines[1]
+
+
+def test_rules_option_runs_only_the_chosen_rules_and_reads_only_their_resources(client, moto_server):
+    seed(client)
+    moto_server.requests.reset()
+
+    result = run("--rules", "notebook_root_access", "--format", "json")
+
+    assert result.exit_code == 0, result.output
+    assert {row["rule"] for row in json.loads(result.stdout)} == {"notebook_root_access"}
+    assert dict(moto_server.requests.counts) == {
+        ("sagemaker", "ListNotebookInstances"): 1,
+        ("sagemaker", "DescribeNotebookInstance"): 2,
+    }
+
+
+def test_one_describe_per_sagemaker_resource_and_one_call_per_ec2_collection(client, moto_server):
+    seed(client)
+    sagemaker = client("sagemaker")
+    for index in range(25):
+        sagemaker.create_notebook_instance(NotebookInstanceName=f"bulk-{index}", InstanceType="ml.t3.medium", RoleArn=ROLE)
+    moto_server.requests.reset()
+
+    result = run("--rules", RULES, "--format", "json")
+
+    assert result.exit_code == 0, result.output
+    assert dict(moto_server.requests.counts) == {
+        ("sagemaker", "ListNotebookInstances"): 1,
+        ("sagemaker", "DescribeNotebookInstance"): 27,
+        ("sagemaker", "ListEndpointConfigs"): 1,
+        ("sagemaker", "DescribeEndpointConfig"): 2,
+        ("sagemaker", "ListDomains"): 1,
+        ("ec2", "DescribeSecurityGroups"): 1,
+    }
+
+
+def test_fail_on_noncompliant_exits_1_only_when_something_is_non_compliant(client, moto_server):
+    seed(client)
+
+    failing = run("--rules", "notebook_root_access", "--format", "json", "--fail-on-noncompliant")
+    passing = run("--rules", "notebook_root_access", "--format", "json")
+
+    assert failing.exit_code == 1
+    assert passing.exit_code == 0
+
+
+def test_fail_on_noncompliant_exits_0_when_everything_complies(client, moto_server):
+    client("sagemaker").create_notebook_instance(
+        NotebookInstanceName="locked", InstanceType="ml.t3.medium", RoleArn=ROLE, RootAccess="Disabled"
+    )
+
+    result = run("--rules", "notebook_root_access", "--format", "json", "--fail-on-noncompliant")
+
+    assert result.exit_code == 0
+    assert as_tuples(json.loads(result.stdout)) == [
+        ("notebook_root_access", "AWS::SageMaker::NotebookInstance", "locked", "COMPLIANT", "RootAccess is Disabled.")
+    ]
+
+
+def test_parameters_from_the_command_line_reach_the_rule(client, moto_server):
+    account = seed(client)
+    other_key = client("kms").create_key()["KeyMetadata"]["Arn"]
+
+    result = run("--rules", "sagemaker_kms", "--format", "json", "--param", f"sagemaker_kms.KmsKeyArns={other_key}")
+
+    assert result.exit_code == 0, result.output
+    rows = {row["resource_id"]: (row["compliance"], row["annotation"]) for row in json.loads(result.stdout)}
+    assert rows["research"] == (
+        "NON_COMPLIANT",
+        f"KmsKeyId {account.key_arn} is key {account.key_arn}, not in KmsKeyArns; use an approved key.",
+    )
+    assert rows["churn-encrypted"] == rows["research"]
+
+
+def test_parameters_from_a_file_and_the_command_line_wins(client, moto_server, tmp_path):
+    account = seed(client)
+    params = tmp_path / "params.json"
+    params.write_text(json.dumps({"sagemaker_kms": {"KmsKeyArns": "arn:aws:kms:us-east-1:123456789012:key/other"}}))
+
+    from_file = run("--rules", "sagemaker_kms", "--format", "json", "--params-file", str(params))
+    overridden = run(
+        "--rules", "sagemaker_kms", "--format", "json", "--params-file", str(params),
+        "--param", f"sagemaker_kms.KmsKeyArns={account.key_arn}",
+    )
+
+    assert {r["resource_id"]: r["compliance"] for r in json.loads(from_file.stdout)}["research"] == "NON_COMPLIANT"
+    assert {r["resource_id"]: r["annotation"] for r in json.loads(overridden.stdout)}["research"] == (
+        f"KmsKeyId is {account.key_arn}, an approved key."
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["--param", "sagemaker_kms.KmsKeyArns=not-an-arn"],
+            "Invalid value for --param: rule sagemaker_kms, rule parameter 'KmsKeyArns': 'not-an-arn' is not a KMS key "
+            "ARN (expected pattern arn:aws[a-z-]*:kms:[a-z0-9-]+:\\d{12}:key/[a-zA-Z0-9-]+)",
+        ),
+        (
+            ["--param", "notebook_root_access.AllowedLifecycleConfig=x"],
+            "Invalid value for --param: rule notebook_root_access, rule parameter 'AllowedLifecycleConfig': unknown "
+            "parameter; this rule accepts: AllowedLifecycleConfigs",
+        ),
+        (["--param", "sagemaker_kms"], "Invalid value for --param: 'sagemaker_kms' is not RULE.NAME=VALUE"),
+        (["--param", "no_such_rule.X=1"], "Invalid value for --param: parameters given for unknown rule 'no_such_rule'"),
+        (["--rules", "notebook_root_acess"], "Invalid value for --rules: unknown rule notebook_root_acess; rules: "),
+        (
+            ["--param", "vpc_default_sg.ExecutionRoleName=auditor"],
+            "Invalid value for --param: rule vpc_default_sg, rule parameter 'ExecutionRoleName': applies to deployed "
+            "rules only; evaluate another account with --profile instead",
+        ),
+    ],
+)
+def test_bad_parameters_exit_2_with_a_message_naming_them(moto_server, args, message):
+    result = run(*args)
+
+    assert result.exit_code == 2
+    assert message in " ".join(result.stderr.split())
+    assert moto_server.requests.total() == 0  # refused before reading anything
+
+
+def test_a_malformed_params_file_is_refused(moto_server, tmp_path):
+    params = tmp_path / "params.json"
+    params.write_text('{"sagemaker_kms": "KmsKeyArns"}')
+
+    result = run("--params-file", str(params))
+
+    assert result.exit_code == 2
+    assert 'expected {"rule_name": {"ParameterName": "value"}}' in result.stderr
+
+
+def test_no_credentials_exit_3_and_say_so(moto_server, monkeypatch):
+    monkeypatch.delenv("AWS_ACCESS_KEY_ID")
+    monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
+
+    result = run("--rules", "notebook_root_access")
+
+    assert result.exit_code == 3
+    assert result.stderr == "Error: NoCredentialsError: Unable to locate credentials\n"
+
+
+def test_access_denied_exits_3_naming_the_call(client, moto_server, monkeypatch):
+    client("sagemaker").create_notebook_instance(NotebookInstanceName="x", InstanceType="ml.t3.medium", RoleArn=ROLE)
+
+    def deny(**kwargs: Any) -> None:
+        raise_access_denied(kwargs["model"].name)
+
+    # moto does not enforce IAM here; a botocore hook on the sweep's clients answers as AWS would.
+    from smguard.sweep import clients as sweep_clients
+
+    original = sweep_clients.SweepClients.build_client
+
+    def build_client(self: Any, service: str, region: str | None = None, assume_role_mode: bool = True) -> Any:
+        built = original(self, service, region, assume_role_mode)
+        built.meta.events.register("before-call.sagemaker.DescribeNotebookInstance", deny)
+        return built
+
+    monkeypatch.setattr(sweep_clients.SweepClients, "build_client", build_client)
+
+    result = run("--rules", "notebook_root_access")
+
+    assert result.exit_code == 3
+    assert result.stderr == (
+        "Error: DescribeNotebookInstance failed with AccessDeniedException: not allowed; nothing was evaluated "
+        "(the caller needs read-only access, e.g. the ReadOnlyAccess policy).\n"
+    )
+
+
+def raise_access_denied(operation: str) -> None:
+    from botocore.exceptions import ClientError
+
+    raise ClientError({"Error": {"Code": "AccessDeniedException", "Message": "not allowed"}}, operation)
+
+
+def test_the_exemption_register_applies_as_in_the_deployed_rule(client, moto_server):
+    seed(client)
+    register = {
+        "version": 1,
+        "exemptions": [
+            {
+                "rule": "notebook_root_access",
+                "resource": "arn:aws:sagemaker:us-east-1:123456789012:notebook-instance/sandbox",
+                "reason": "GPU driver build needs root until the golden image ships.",
+                "ticket": "SEC-1042",
+                "expires": "2099-12-31",
+            }
+        ],
+    }
+    client("ssm").put_parameter(Name="/smguard/exemptions", Type="String", Value=json.dumps(register))
+
+    result = run(
+        "--rules", "notebook_root_access", "--format", "json",
+        "--param", "notebook_root_access.ExemptionsParameterName=/smguard/exemptions",
+    )
+
+    assert result.exit_code == 0, result.output
+    assert as_tuples(json.loads(result.stdout)) == [
+        ("notebook_root_access", "AWS::SageMaker::NotebookInstance", "research", "COMPLIANT", "RootAccess is Disabled."),
+        (
+            "notebook_root_access", "AWS::SageMaker::NotebookInstance", "sandbox", "NOT_APPLICABLE",
+            "EXEMPT until 2099-12-31 (ticket SEC-1042): GPU driver build needs root until the golden image ships.",
+        ),
+    ]
