@@ -81,10 +81,10 @@ class Exemption:
         return today <= self.expires
 
     def exempt_annotation(self) -> str:
-        approval = ", ".join(
-            part for part in (self.ticket and f"ticket {self.ticket}", self.approver and f"approved by {self.approver}") if part
-        )
-        return fit_annotation(f"EXEMPT until {self.expires.isoformat()} ({approval}): {self.reason}")
+        approval = [f"ticket {self.ticket}"] if self.ticket else []
+        if self.approver:
+            approval.append(f"approved by {self.approver}")
+        return fit_annotation(f"EXEMPT until {self.expires.isoformat()} ({', '.join(approval)}): {self.reason}")
 
     def expired_annotation(self, findings: str) -> str:
         name = self.ticket if self.ticket else f"(approved by {self.approver})"
@@ -175,7 +175,7 @@ def parse_register(parameter_name: str, text: str) -> ExemptionRegister:
     if unknown:
         raise fail(f"unknown key {unknown[0]!r}; the register has only {', '.join(REGISTER_KEYS)}")
     version = document.get("version")
-    if version != REGISTER_VERSION or isinstance(version, bool):
+    if type(version) is not int or version != REGISTER_VERSION:
         raise fail(f"'version' is {version!r}; this engine reads version {REGISTER_VERSION}")
     entries = document.get("exemptions")
     if not isinstance(entries, list):

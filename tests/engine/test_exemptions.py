@@ -93,6 +93,7 @@ def test_an_empty_register_is_valid_and_exempts_nothing():
         (json.dumps({"exemptions": []}), "exemption register '/smguard/exemptions': 'version' is None; this engine reads version 1"),
         (json.dumps({"version": 2, "exemptions": []}), "exemption register '/smguard/exemptions': 'version' is 2; this engine reads version 1"),
         (json.dumps({"version": True, "exemptions": []}), "exemption register '/smguard/exemptions': 'version' is True; this engine reads version 1"),
+        (json.dumps({"version": 1.0, "exemptions": []}), "exemption register '/smguard/exemptions': 'version' is 1.0; this engine reads version 1"),
         (json.dumps({"version": 1}), "exemption register '/smguard/exemptions': 'exemptions' must be a list of exemption objects, got null"),
         ('{"version": 1, "version": 1, "exemptions": []}', "exemption register '/smguard/exemptions': the key 'version' appears twice in one object"),
     ],
