@@ -16,7 +16,7 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 venv: $(STAMP)
 
 ## test: set up and run the whole test suite
-test: $(STAMP)
+test: $(STAMP) tools
 	$(BIN)/python -m pytest
 
 ## docs: regenerate docs/rules.md from the rules' metadata.json (a test checks it is up to date)
@@ -24,3 +24,34 @@ test: $(STAMP)
 docs: $(STAMP)
 	$(BIN)/python -m smguard.docgen > docs/rules.md.tmp
 	mv docs/rules.md.tmp docs/rules.md
+
+# --- deployment (template.yaml, sam build) and the tools that check it -------------------------
+TOOLS := .tools
+CHECKOV_STAMP := $(TOOLS)/checkov/.installed
+SAM_STAMP := $(TOOLS)/sam/.installed
+
+.PHONY: template build tools
+
+## template: regenerate template.yaml from the rule folders (a test fails until it is regenerated)
+template: $(STAMP)
+	$(BIN)/python -m smguard.deploy.template > template.yaml.tmp
+	mv template.yaml.tmp template.yaml
+
+# checkov and the SAM CLI pin libraries that clash with ours: each gets its own virtual environment.
+$(CHECKOV_STAMP): tools/checkov-requirements.txt
+	test -x $(TOOLS)/checkov/bin/python || $(PYTHON) -m venv $(TOOLS)/checkov
+	$(TOOLS)/checkov/bin/python -m pip install --quiet --upgrade pip
+	$(TOOLS)/checkov/bin/python -m pip install --quiet -r tools/checkov-requirements.txt
+	touch $@
+
+$(SAM_STAMP): tools/sam-requirements.txt
+	test -x $(TOOLS)/sam/bin/python || $(PYTHON) -m venv $(TOOLS)/sam
+	$(TOOLS)/sam/bin/python -m pip install --quiet --upgrade pip
+	$(TOOLS)/sam/bin/python -m pip install --quiet -r tools/sam-requirements.txt
+	touch $@
+
+tools: $(CHECKOV_STAMP) $(SAM_STAMP)
+
+## build: sam build (no Docker, no Python 3.12 needed: see smguard/deploy/build/Makefile)
+build: $(SAM_STAMP)
+	SAM_CLI_TELEMETRY=0 $(TOOLS)/sam/bin/sam build --template-file template.yaml --build-dir .aws-sam/build

@@ -48,6 +48,11 @@ class SmguardRule(rdklib.ConfigRule):
 
     parameters: ClassVar[type[RuleParameters]] = NoParameters
 
+    aws_actions: ClassVar[tuple[str, ...]] = ()
+    """The IAM actions :meth:`gather_facts` and ``evaluate_periodic`` call (``"kms:DescribeKey"``),
+    beyond what the engine itself calls; the template grants exactly these, and a test holds the
+    calls a rule makes to this list."""
+
     def evaluate_parameters(self, rule_parameters: dict[str, Any]) -> RuleParameters:
         return self.parameters.parse(rule_parameters)
 

@@ -1,0 +1,1 @@
+"""Deployment: the SAM template generated from the rule catalogue, and the build of its artifacts."""

@@ -1,0 +1,94 @@
+"""IAM policy statements for the rule functions and the member-account execution role.
+
+A rule declares the actions it calls (``SmguardRule.aws_actions``); this module knows, for each
+action, which resource ARN IAM lets a policy name, so no statement uses ``*`` where AWS allows a
+resource (Service Authorization Reference, per service). An action missing from the table stops
+the generator with :class:`UnknownActionError` rather than falling back to ``*``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from smguard.engine.rule import CHANGE_TRIGGER, PERIODIC_TRIGGER, SmguardRule
+
+ANY = "*"
+
+ACTION_RESOURCES: dict[str, str] = {
+    # EC2 Describe* calls support no resource-level permissions.
+    "ec2:DescribeVpcs": ANY,
+    "ec2:DescribeFlowLogs": ANY,
+    "ec2:DescribeVpcEndpoints": ANY,
+    "ec2:DescribeSecurityGroups": ANY,
+    "ec2:DescribeSubnets": ANY,
+    # Keys may live in a central key account, so any account of this region.
+    "kms:DescribeKey": "arn:${AWS::Partition}:kms:${AWS::Region}:*:key/*",
+    # SageMaker List* calls support no resource-level permissions; Describe* name the resource.
+    "sagemaker:ListNotebookInstances": ANY,
+    "sagemaker:ListEndpointConfigs": ANY,
+    "sagemaker:ListDomains": ANY,
+    "sagemaker:ListModels": ANY,
+    "sagemaker:DescribeNotebookInstance": (
+        "arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:notebook-instance/*"
+    ),
+    "sagemaker:DescribeEndpointConfig": (
+        "arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:endpoint-config/*"
+    ),
+    "sagemaker:DescribeDomain": "arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:domain/*",
+    "sagemaker:DescribeModel": "arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:model/*",
+    # AWS Config: PutEvaluations and GetResourceConfigHistory support no resource-level permissions;
+    # GetComplianceDetailsByConfigRule names the rule by its ID (config-rule/config-rule-abc123), which
+    # organization rules in member accounts only get at creation, hence the wildcard on the ID.
+    "config:PutEvaluations": ANY,
+    "config:GetResourceConfigHistory": ANY,
+    "config:GetComplianceDetailsByConfigRule": (
+        "arn:${AWS::Partition}:config:${AWS::Region}:${AWS::AccountId}:config-rule/*"
+    ),
+}
+
+
+class UnknownActionError(ValueError):
+    """A rule declares an action whose resource format this module does not know."""
+
+
+def engine_actions(rule: SmguardRule) -> tuple[str, ...]:
+    """What the engine calls for ``rule``: deliver results, fetch oversized items, retire stale results."""
+    actions = ["config:PutEvaluations"]
+    if CHANGE_TRIGGER in rule.triggers:
+        actions.append("config:GetResourceConfigHistory")
+    if PERIODIC_TRIGGER in rule.triggers and rule.delete_old_evaluations_on_scheduled_notification:
+        actions.append("config:GetComplianceDetailsByConfigRule")
+    return tuple(actions)
+
+
+def required_actions(rule: SmguardRule) -> tuple[str, ...]:
+    """Every action the rule's evaluation calls, in the account evaluated."""
+    return tuple(sorted(set(engine_actions(rule)) | set(rule.aws_actions)))
+
+
+def read_statements(actions: Iterable[str], sid_prefix: str) -> list[dict[str, Any]]:
+    """One statement per resource format, so each action gets exactly the resource IAM accepts for it."""
+    by_resource: dict[str, list[str]] = {}
+    for action in sorted(set(actions)):
+        if action not in ACTION_RESOURCES:
+            raise UnknownActionError(
+                f"{action} is not in smguard/deploy/iam.py ACTION_RESOURCES; add it with the resource ARN "
+                "the Service Authorization Reference gives for it ('*' only if it supports none)"
+            )
+        by_resource.setdefault(ACTION_RESOURCES[action], []).append(action)
+    statements = []
+    for index, (resource, grouped) in enumerate(sorted(by_resource.items(), key=lambda item: item[1][0])):
+        statements.append(
+            {
+                "Sid": f"{sid_prefix}{index + 1}",
+                "Effect": "Allow",
+                "Action": grouped,
+                "Resource": resource if resource == ANY else {"Fn::Sub": resource},
+            }
+        )
+    return statements
+
+
+def policy_document(statements: list[Any]) -> dict[str, Any]:
+    return {"Version": "2012-10-17", "Statement": statements}
