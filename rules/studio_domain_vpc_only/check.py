@@ -1,0 +1,191 @@
+"""Studio domains must send all traffic through the organization's VPC, and encrypt shared notebooks.
+
+``AppNetworkAccessType`` PublicInternetOnly, SageMaker's default, routes Studio apps' non-EFS
+traffic through a SageMaker-managed VPC with internet access, outside every control of the
+organization. VpcOnly sends it through the domain's own subnets, so those subnets and the security
+groups of users, spaces and domain-level apps decide what Studio can reach; ``SubnetIds`` and
+``SecurityGroupIds`` hold them to the approved ones.
+
+Notebook sharing writes snapshots of notebooks (with their cell output when
+``NotebookOutputOption`` is Allowed) to ``S3OutputPath``. AWS documents that sharing is not allowed
+when ``SharingSettings`` is absent; this rule treats sharing as on when SharingSettings names an
+S3OutputPath or allows cell output, and then requires ``S3KmsKeyId`` so that the snapshots are
+encrypted with a key the organization controls.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from smguard.engine import CsvList, Resource, RuleParameters, Verdict, describe_value, parameter
+
+SUBNET_ID = r"subnet-[0-9a-f]{8,17}"
+SECURITY_GROUP_ID = r"sg-[0-9a-f]{8,17}"
+
+ABSENT = object()
+"""Marks a property missing from the recorded configuration (as opposed to recorded as null)."""
+
+SECURITY_GROUP_PROPERTIES = (
+    ("DefaultUserSettings", "SecurityGroups"),
+    ("DomainSettings", "SecurityGroupIds"),
+    ("DefaultSpaceSettings", "SecurityGroups"),
+)
+"""Where a domain records security groups: user apps, domain-level apps (e.g. RStudio), shared spaces."""
+
+SHOWN_IDS = 2
+"""Ids named in an annotation before the rest are counted, to stay within 256 characters."""
+
+SET_VPC_ONLY = "set VpcOnly with UpdateDomain while no apps run"
+FIX = "fix with UpdateDomain"
+SET_APPROVED = "set approved ones with UpdateDomain"
+
+
+@dataclass(frozen=True)
+class StudioDomainVpcOnlyParameters(RuleParameters):
+    subnet_ids: tuple[str, ...] | None = parameter("SubnetIds", CsvList(SUBNET_ID, "a subnet id"), None)
+    security_group_ids: tuple[str, ...] | None = parameter(
+        "SecurityGroupIds", CsvList(SECURITY_GROUP_ID, "a security group id"), None
+    )
+
+
+def check(resource: Resource, parameters: StudioDomainVpcOnlyParameters, facts: object = None) -> Verdict:
+    configuration = resource.configuration
+    findings = _network_access_findings(configuration.get("AppNetworkAccessType", ABSENT))
+    if parameters.subnet_ids is not None:
+        findings += _subnet_findings(configuration.get("SubnetIds", ABSENT), parameters.subnet_ids)
+    if parameters.security_group_ids is not None:
+        findings += _security_group_findings(configuration, parameters.security_group_ids)
+    sharing, sharing_findings = _sharing(configuration.get("DefaultUserSettings", ABSENT))
+    findings += sharing_findings
+    if findings:
+        # A malformed DefaultUserSettings is found by both the group and the sharing checks: report it once.
+        return Verdict.non_compliant(*dict.fromkeys(findings))
+    approved = [
+        name
+        for name, checked in (("subnets", parameters.subnet_ids), ("security groups", parameters.security_group_ids))
+        if checked is not None
+    ]
+    vpc = configuration.get("VpcId")
+    return Verdict.compliant(
+        f"AppNetworkAccessType is VpcOnly: Studio traffic goes through "
+        f"{vpc if isinstance(vpc, str) and vpc else 'the domain VPC'}"
+        f"{' (' + ' and '.join(approved) + ' approved)' if approved else ''}; {sharing}."
+    )
+
+
+def _network_access_findings(access: Any) -> list[str]:
+    if access == "VpcOnly":
+        return []
+    if access is ABSENT:
+        shown = "absent (defaults to PublicInternetOnly)"
+    elif access == "PublicInternetOnly":
+        shown = "PublicInternetOnly (direct internet access)"
+    elif isinstance(access, str) and access:
+        shown = f"{_shown(access)}, not VpcOnly or PublicInternetOnly (values are case-sensitive)"
+    else:
+        shown = f"{_shown(access)}, not VpcOnly or PublicInternetOnly"
+    return [f"AppNetworkAccessType is {shown}; {SET_VPC_ONLY}."]
+
+
+def _subnet_findings(subnets: Any, approved: tuple[str, ...]) -> list[str]:
+    problem = _id_list_problem(subnets, "subnet ids")
+    if problem:
+        return [f"SubnetIds {problem}; {SET_APPROVED}."]
+    outside = [subnet for subnet in subnets if subnet not in approved]
+    if not outside:
+        return []
+    return [
+        f"SubnetIds has {_listed(outside)} outside the approved list; remove it with UpdateDomain while no apps run."
+    ]
+
+
+def _security_group_findings(configuration: Mapping[str, Any], approved: tuple[str, ...]) -> list[str]:
+    findings = []
+    recorded_any = False
+    for parent, child in SECURITY_GROUP_PROPERTIES:
+        settings = configuration.get(parent, ABSENT)
+        if settings is ABSENT:
+            continue
+        if not isinstance(settings, Mapping):
+            findings.append(f"{parent} is {_shown(settings)}, not an object; {FIX}.")
+            continue
+        groups = settings.get(child, ABSENT)
+        if groups is ABSENT or groups == []:
+            continue
+        recorded_any = True
+        problem = _id_list_problem(groups, "security group ids")
+        if problem:
+            findings.append(f"{parent}.{child} {problem}; {SET_APPROVED}.")
+            continue
+        outside = [group for group in groups if group not in approved]
+        if outside:
+            findings.append(
+                f"{parent}.{child} has {_listed(outside)} outside the approved list; replace it with UpdateDomain."
+            )
+    if not recorded_any and not findings:
+        findings.append(
+            "No security group is recorded (DefaultUserSettings.SecurityGroups), so none is shown to be approved; "
+            f"{SET_APPROVED}."
+        )
+    return findings
+
+
+def _sharing(user_settings: Any) -> tuple[str, list[str]]:
+    """How notebook sharing stands (for a compliant annotation) and the findings about it."""
+    if user_settings is ABSENT:
+        return "notebook sharing is off", []
+    if not isinstance(user_settings, Mapping):
+        return "", [f"DefaultUserSettings is {_shown(user_settings)}, not an object; {FIX}."]
+    sharing = user_settings.get("SharingSettings", ABSENT)
+    if sharing is ABSENT:
+        return "notebook sharing is off", []
+    if not isinstance(sharing, Mapping):
+        return "", [f"SharingSettings is {_shown(sharing)}, not an object, so notebook sharing may be on; {FIX}."]
+    output = sharing.get("NotebookOutputOption", ABSENT)
+    if output not in (ABSENT, "Allowed", "Disabled"):
+        case = " (values are case-sensitive)" if isinstance(output, str) and output else ""
+        return "", [f"SharingSettings.NotebookOutputOption is {_shown(output)}, not Allowed or Disabled{case}; {FIX}."]
+    path = sharing.get("S3OutputPath", ABSENT)
+    if path is not ABSENT and path != "" and not isinstance(path, str):
+        return "", [f"SharingSettings.S3OutputPath is {_shown(path)}, not an S3 URI; {FIX}."]
+    shared_to = isinstance(path, str) and bool(path)
+    if output != "Allowed" and not shared_to:
+        return "notebook sharing is off (no S3OutputPath, cell output not allowed)", []
+    key = sharing.get("S3KmsKeyId", ABSENT)
+    if isinstance(key, str) and key:
+        return f"shared notebooks are encrypted with {key}", []
+    what = "S3OutputPath set" if shared_to else "cell output Allowed"
+    shown_key = "absent" if key is ABSENT else _shown(key)
+    return "", [
+        f"SharingSettings.S3KmsKeyId is {shown_key} while notebook sharing is on ({what}); set a KMS key with UpdateDomain."
+    ]
+
+
+def _id_list_problem(value: Any, what: str) -> str | None:
+    """Why a recorded list of ids cannot be checked against an allow-list, or None when it can."""
+    if value is ABSENT:
+        return "is absent, so none is shown to be approved"
+    if value == []:
+        return "is empty, so none is shown to be approved"
+    if not isinstance(value, list) or not all(isinstance(item, str) and item for item in value):
+        return f"is {_shown(value)}, not a list of {what}"
+    return None
+
+
+def _listed(items: list[str]) -> str:
+    shown = ", ".join(items[:SHOWN_IDS])
+    return shown + (f" (+{len(items) - SHOWN_IDS} more)" if len(items) > SHOWN_IDS else "")
+
+
+def _shown(value: Any) -> str:
+    """A recorded value, naming its type when it is not a string, so that "x" and ["x"] differ."""
+    if value is None:
+        return "null"
+    if isinstance(value, str):
+        return f'"{value}"' if value else "empty"
+    return f"{describe_value(value)} ({_JSON_TYPES.get(type(value), f'a {type(value).__name__}')})"
+
+
+_JSON_TYPES = {bool: "a boolean", int: "a number", float: "a number", list: "a list", dict: "an object"}
