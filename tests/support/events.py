@@ -8,7 +8,10 @@ id, status and capture time.
 from __future__ import annotations
 
 import json
+from datetime import datetime, timezone
 from typing import Any
+
+from botocore.awsrequest import AWSResponse
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
@@ -172,3 +175,60 @@ def domain_configuration(described: dict[str, Any]) -> dict[str, Any]:
 def model_configuration(described: dict[str, Any]) -> dict[str, Any]:
     """The recorded configuration of a model from a DescribeModel response (empty Containers dropped)."""
     return {key: described[key] for key in MODEL_RECORDED_PROPERTIES if key in described and described[key] != []}
+
+
+# --- Periodic rules: results AWS Config already holds, and list APIs served page by page -----------
+
+
+def evaluation_result(
+    resource_type: str,
+    resource_id: str,
+    compliance: str = "NON_COMPLIANT",
+    *,
+    rule_name: str = "smguard-test-rule",
+) -> dict[str, Any]:
+    """One GetComplianceDetailsByConfigRule ``EvaluationResults`` entry: a result recorded by an earlier run."""
+    recorded = datetime(2026, 11, 19, 10, 16, tzinfo=timezone.utc)
+    return {
+        "EvaluationResultIdentifier": {
+            "EvaluationResultQualifier": {
+                "ConfigRuleName": rule_name,
+                "ResourceType": resource_type,
+                "ResourceId": resource_id,
+                "EvaluationMode": "DETECTIVE",
+            },
+            "OrderingTimestamp": recorded,
+        },
+        "ComplianceType": compliance,
+        "ResultRecordedTime": recorded,
+        "ConfigRuleInvokedTime": recorded,
+        "Annotation": "Recorded by an earlier evaluation.",
+    }
+
+
+class PagedListing:
+    """An in-memory list API for a botocore ``before-call`` hook, served ``page_size`` items at a time.
+
+    For list operations moto lacks (GetComplianceDetailsByConfigRule) or does not paginate
+    (DescribeVpcs, DescribeFlowLogs, DescribeVpcEndpoints return everything in one page there):
+    register it with ``client.meta.events.register("before-call.<service>.<Operation>", listing)``
+    and the client gets these pages instead of calling AWS. ``requests`` records each call's
+    parameters, so a test can count pages and check filters.
+    """
+
+    def __init__(self, result_key: str, items: list[dict[str, Any]], page_size: int) -> None:
+        self.result_key = result_key
+        self.items = items
+        self.page_size = page_size
+        self.requests: list[dict[str, Any]] = []
+
+    def __call__(self, params: dict[str, Any], **_: Any) -> tuple[AWSResponse, dict[str, Any]]:
+        body = params.get("body") or {}
+        request = json.loads(body) if isinstance(body, (bytes, str)) else dict(body)
+        self.requests.append(request)
+        start = int(request.get("NextToken") or 0)
+        end = start + self.page_size
+        page: dict[str, Any] = {self.result_key: self.items[start:end]}
+        if end < len(self.items):
+            page["NextToken"] = str(end)
+        return AWSResponse("https://fake.invalid/", 200, {}, None), page

@@ -1,0 +1,202 @@
+"""Every VPC must have a working VPC-level flow log that captures the required traffic.
+
+Flow logs are the only record of who talked to what inside a VPC; an investigator needs them for
+every VPC, delivered to the central log store, not to a bucket the workload owner controls.
+A flow log counts only when it monitors the VPC itself (subnet- and interface-level flow logs
+cover part of the VPC), is ACTIVE, and its delivery is not failing (``DeliverLogsStatus`` FAILED
+means the records are being dropped, typically because the delivery role or the bucket policy
+does not allow the write).
+
+``TrafficType`` semantics: a flow log capturing ALL traffic satisfies any requirement; one
+capturing ACCEPT satisfies only ACCEPT, one capturing REJECT only REJECT. Each flow log is judged
+alone: an ACCEPT and a REJECT flow log together do not satisfy ALL (the central store expects one
+complete record stream per VPC).
+
+``LogDestinations`` holds ARN prefixes. A destination matches a prefix when it equals it or
+continues it after a ``/`` or ``:`` boundary (or the prefix itself ends with one), so that
+``arn:aws:s3:::central-flow-logs`` admits ``arn:aws:s3:::central-flow-logs/AWSLogs/`` but not
+the look-alike bucket ``arn:aws:s3:::central-flow-logs-copy``. A CloudWatch Logs flow log may be
+described by ``LogGroupName`` alone: its ARN is then formed from the VPC's region and owner
+account, since such a flow log always delivers to a log group of its own account and region.
+
+Facts are DescribeFlowLogs ``FlowLogs`` entries (or the same shape built from
+``AWS::EC2::FlowLog`` resources of a template). Statuses absent from a fact (a template has none)
+are not held against the flow log; ``MaxAggregationInterval`` absent means AWS's default, 600.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import botocore.session
+
+from smguard.engine import Choice, CsvList, Integer, MissingFactError, Resource, RuleParameters, Verdict, parameter
+from smguard.engine.verdict import ANNOTATION_MAX_LENGTH
+
+VPC = "AWS::EC2::VPC"
+TRAFFIC_TYPES = ("ALL", "ACCEPT", "REJECT")
+SATISFYING_TRAFFIC = {"ALL": {"ALL"}, "ACCEPT": {"ALL", "ACCEPT"}, "REJECT": {"ALL", "REJECT"}}
+DEFAULT_AGGREGATION_INTERVAL = 600
+DESTINATION_PREFIX = r"arn:aws[a-z-]*:(?:s3|logs|firehose):[a-z0-9-]*:(?:\d{12})?:[^,\s]+"
+BOUNDARIES = "/:"
+NOT_EVALUATED_STATES = frozenset({"pending", "deleting"})
+
+
+@dataclass(frozen=True)
+class VpcFlowLogsParameters(RuleParameters):
+    traffic_type: str = parameter("TrafficType", Choice(TRAFFIC_TYPES), "ALL")
+    log_destinations: tuple[str, ...] | None = parameter(
+        "LogDestinations",
+        CsvList(DESTINATION_PREFIX, "an S3, CloudWatch Logs or Firehose ARN prefix such as arn:aws:s3:::central-flow-logs"),
+        None,
+    )
+    max_aggregation_interval: int = parameter("MaxAggregationInterval", Integer((60, 600)), DEFAULT_AGGREGATION_INTERVAL)
+
+
+FlowLog = Mapping[str, Any]
+"""One DescribeFlowLogs ``FlowLogs`` entry."""
+
+
+def flow_logs_by_vpc(flow_logs: Iterable[FlowLog], vpc_ids: Iterable[str]) -> dict[str, list[FlowLog]]:
+    """Each VPC id -> the flow logs whose ResourceId is that VPC (subnet and ENI flow logs are dropped)."""
+    grouped: dict[str, list[FlowLog]] = {vpc_id: [] for vpc_id in vpc_ids}
+    for flow_log in flow_logs:
+        bucket = grouped.get(flow_log.get("ResourceId"))  # type: ignore[arg-type]
+        if bucket is not None:
+            bucket.append(flow_log)
+    return grouped
+
+
+def vpc_state(configuration: Mapping[str, Any]) -> str | None:
+    """The recorded VPC state: a plain string in real items, ``{"value": ...}`` in Config's schema."""
+    state = configuration.get("state")
+    if isinstance(state, Mapping):
+        state = state.get("value")
+    return state if isinstance(state, str) else None
+
+
+def check(
+    resource: Resource,
+    parameters: VpcFlowLogsParameters,
+    flow_logs: Sequence[FlowLog],
+    region: str | None = None,
+) -> Verdict:
+    """Decide one VPC from the flow logs that concern it.
+
+    ``resource`` is the VPC as AWS Config records it (EC2 API shape, camelCase);
+    ``flow_logs`` are the DescribeFlowLogs entries relevant to it (normally those whose
+    ResourceId is the VPC; any other entry is reported as not counting); ``region`` is the VPC's
+    region, needed only to resolve a flow log known by LogGroupName alone.
+    """
+    vpc = resource.resource_id
+    state = vpc_state(resource.configuration)
+    if state in NOT_EVALUATED_STATES:
+        return Verdict.not_applicable(f"VPC {vpc} is {state}; it is evaluated once available.")
+    reasons = []
+    for flow_log in sorted(flow_logs, key=lambda entry: str(entry.get("FlowLogId"))):
+        problems = _problems(flow_log, vpc, parameters, resource.configuration.get("ownerId"), region)
+        if not problems:
+            return Verdict.compliant(
+                f"Flow log {flow_log.get('FlowLogId')} of {vpc} captures {flow_log.get('TrafficType')} traffic "
+                f"to {_destination_text(flow_log)}, aggregated over at most {_interval(flow_log)}s; it is ACTIVE "
+                "and delivering."
+            )
+        reasons.append(f"Flow log {flow_log.get('FlowLogId')} {', '.join(problems)}")
+    if not reasons:
+        return Verdict.non_compliant(f"VPC {vpc} has no VPC-level flow log. Call {_fix(parameters)}")
+    return Verdict.non_compliant(_reasons_then_fix(reasons, parameters))
+
+
+def _problems(
+    flow_log: FlowLog, vpc: str, parameters: VpcFlowLogsParameters, owner: Any, region: str | None
+) -> list[str]:
+    """Why this flow log does not count (empty: it counts)."""
+    monitored = flow_log.get("ResourceId")
+    if monitored != vpc:
+        return [f"monitors {monitored}, not the VPC"]
+    problems = []
+    status = flow_log.get("FlowLogStatus")
+    if status is not None and status != "ACTIVE":
+        problems.append(f"is {status}")
+    if flow_log.get("DeliverLogsStatus") == "FAILED":
+        error = flow_log.get("DeliverLogsErrorMessage")
+        problems.append(f"has failing delivery ({error})" if error else "has failing delivery")
+    traffic = flow_log.get("TrafficType")
+    if traffic not in SATISFYING_TRAFFIC[parameters.traffic_type]:
+        problems.append(f"captures {traffic} traffic (TrafficType {parameters.traffic_type} required)")
+    if parameters.log_destinations is not None:
+        destination = _destination_arn(flow_log, owner, region)
+        if destination is None:
+            problems.append("names no destination")
+        elif not any(_within(destination, prefix) for prefix in parameters.log_destinations):
+            problems.append(f"delivers to {destination} (not in LogDestinations)")
+    interval = _interval(flow_log)
+    if not isinstance(interval, int) or interval > parameters.max_aggregation_interval:
+        problems.append(f"aggregates over {interval}s (MaxAggregationInterval {parameters.max_aggregation_interval})")
+    return problems
+
+
+def _interval(flow_log: FlowLog) -> Any:
+    interval = flow_log.get("MaxAggregationInterval")
+    return DEFAULT_AGGREGATION_INTERVAL if interval is None else interval
+
+
+def _destination_arn(flow_log: FlowLog, owner: Any, region: str | None) -> str | None:
+    destination = flow_log.get("LogDestination")
+    if isinstance(destination, str) and destination:
+        return destination
+    group = flow_log.get("LogGroupName")
+    if not isinstance(group, str) or not group:
+        return None
+    if not region or not isinstance(owner, str) or not owner:
+        raise MissingFactError(
+            f"flow log {flow_log.get('FlowLogId')} names only log group {group}; its ARN needs the VPC's "
+            f"region ({region or 'unknown'}) and ownerId ({owner or 'unknown'})"
+        )
+    return f"arn:{_partition(region)}:logs:{region}:{owner}:log-group:{group}"
+
+
+@cache
+def _partition(region: str) -> str:
+    """aws, aws-cn, aws-us-gov... from botocore's bundled endpoint data (no network call)."""
+    return botocore.session.get_session().get_partition_for_region(region)
+
+
+def _within(destination: str, prefix: str) -> bool:
+    if destination == prefix:
+        return True
+    if not destination.startswith(prefix):
+        return False
+    return prefix[-1] in BOUNDARIES or destination[len(prefix)] in BOUNDARIES
+
+
+def _destination_text(flow_log: FlowLog) -> str:
+    return str(flow_log.get("LogDestination") or f"log group {flow_log.get('LogGroupName')}")
+
+
+def _fix(parameters: VpcFlowLogsParameters, *, name_destination: bool = True) -> str:
+    settings = ["ResourceType VPC", f"TrafficType {parameters.traffic_type}"]
+    if parameters.log_destinations:
+        settings.append(
+            f"LogDestination under {parameters.log_destinations[0]}" if name_destination else "an allowed LogDestination"
+        )
+    if parameters.max_aggregation_interval < DEFAULT_AGGREGATION_INTERVAL:
+        settings.append(f"MaxAggregationInterval {parameters.max_aggregation_interval}")
+    return f"CreateFlowLogs ({', '.join(settings)})."
+
+
+def _reasons_then_fix(reasons: list[str], parameters: VpcFlowLogsParameters) -> str:
+    """As many reasons as fit, a count of the rest, and always the fix (naming the destination if it fits)."""
+    fixes = [f"Fix one or call {_fix(parameters)}", f"Fix one or call {_fix(parameters, name_destination=False)}"]
+    for fix in fixes:
+        for kept in range(len(reasons), 0, -1):
+            more = f" (+{len(reasons) - kept} more)" if kept < len(reasons) else ""
+            text = f"{'; '.join(reasons[:kept])}{more}. {fix}"
+            if len(text) <= ANNOTATION_MAX_LENGTH:
+                return text
+    more = f" (+{len(reasons) - 1} more)" if len(reasons) > 1 else ""
+    room = ANNOTATION_MAX_LENGTH - len(f"...{more}. {fixes[-1]}")
+    return f"{reasons[0][:room].rsplit(' ', 1)[0]}...{more}. {fixes[-1]}"
