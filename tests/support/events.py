@@ -173,8 +173,12 @@ def domain_configuration(described: dict[str, Any]) -> dict[str, Any]:
 
 
 def model_configuration(described: dict[str, Any]) -> dict[str, Any]:
-    """The recorded configuration of a model from a DescribeModel response (empty Containers dropped)."""
-    return {key: described[key] for key in MODEL_RECORDED_PROPERTIES if key in described and described[key] != []}
+    """The recorded configuration of a model from a DescribeModel response.
+
+    moto describes properties the model was not given as empty (``Containers: []``, ``VpcConfig: {}``)
+    where AWS leaves them out, so empty values are dropped.
+    """
+    return {key: described[key] for key in MODEL_RECORDED_PROPERTIES if key in described and described[key] not in ([], {})}
 
 
 # --- Periodic rules: results AWS Config already holds, and list APIs served page by page -----------

@@ -1,0 +1,122 @@
+"""Model containers must be network-isolated and run in the organization's VPC.
+
+A model's inference container runs code that came with the model, often from outside the
+organization. ``EnableNetworkIsolation`` true keeps that container from making any network call
+(and gives it no AWS credentials); it is false when not given. ``VpcConfig`` places what network
+access remains (e.g. SageMaker fetching the model artifacts) in the organization's subnets and
+security groups instead of SageMaker's network; a VpcConfig without subnets places nothing.
+Models cannot be updated, so every finding says to create a new model and redeploy it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from smguard.engine import CsvList, Resource, RuleParameters, Verdict, describe_value, parameter
+from smguard.engine.verdict import ANNOTATION_MAX_LENGTH
+
+SUBNET_ID = r"subnet-[0-9a-f]{8,17}"
+SECURITY_GROUP_ID = r"sg-[0-9a-f]{8,17}"
+
+ABSENT = object()
+"""Marks a property missing from the recorded configuration (as opposed to recorded as null)."""
+
+SHOWN_IDS = 1
+"""Ids named in an annotation before the rest are counted, to stay within 256 characters."""
+
+REDEPLOY = "then redeploy it (CreateEndpointConfig, UpdateEndpoint)"
+
+
+@dataclass(frozen=True)
+class SagemakerModelIsolationParameters(RuleParameters):
+    subnet_ids: tuple[str, ...] | None = parameter("SubnetIds", CsvList(SUBNET_ID, "a subnet id"), None)
+    security_group_ids: tuple[str, ...] | None = parameter(
+        "SecurityGroupIds", CsvList(SECURITY_GROUP_ID, "a security group id"), None
+    )
+
+
+def check(resource: Resource, parameters: SagemakerModelIsolationParameters, facts: object = None) -> Verdict:
+    configuration = resource.configuration
+    findings: list[str] = []
+    needs: list[str] = []
+    isolation = configuration.get("EnableNetworkIsolation", ABSENT)
+    if isolation is not True:
+        findings.append(f"EnableNetworkIsolation is {_isolation_shown(isolation)}")
+        needs.append("EnableNetworkIsolation=true")
+    vpc_findings, vpc_needs, placement = _vpc_config(configuration.get("VpcConfig", ABSENT), parameters)
+    findings += vpc_findings
+    needs += vpc_needs
+    if findings:
+        found = "; ".join(findings)
+        specific = f"{found}. Models are immutable: create a new one with {' and '.join(needs)} (CreateModel), {REDEPLOY}."
+        if len(specific) <= ANNOTATION_MAX_LENGTH:
+            return Verdict.non_compliant(specific)
+        return Verdict.non_compliant(f"{found}. Models are immutable: recreate it (CreateModel, UpdateEndpoint).")
+    return Verdict.compliant(f"EnableNetworkIsolation is true and VpcConfig places the container in {placement}.")
+
+
+def _isolation_shown(value: Any) -> str:
+    if value is ABSENT:
+        return "absent (defaults to false)"
+    if value is False:
+        return "false"
+    return f"{_shown(value)}, not the boolean true"
+
+
+def _vpc_config(vpc_config: Any, parameters: SagemakerModelIsolationParameters) -> tuple[list[str], list[str], str]:
+    """Findings about VpcConfig, what a new model needs to fix them, and where a compliant one places the container."""
+    if vpc_config is ABSENT:
+        return ["VpcConfig is absent"], ["a VpcConfig"], ""
+    if not isinstance(vpc_config, Mapping):
+        return [f"VpcConfig is {_shown(vpc_config)}, not an object"], ["a VpcConfig"], ""
+    subnets = vpc_config.get("Subnets", ABSENT)
+    groups = vpc_config.get("SecurityGroupIds", ABSENT)
+    if subnets is ABSENT or subnets == []:
+        return [f"VpcConfig has {'no' if subnets is ABSENT else 'empty'} Subnets, so it places nothing"], ["a VpcConfig"], ""
+    findings, needs = [], []
+    for prop, value, approved, what in (
+        ("Subnets", subnets, parameters.subnet_ids, "subnet"),
+        ("SecurityGroupIds", groups, parameters.security_group_ids, "security group"),
+    ):
+        problem = _id_list_problem(value, f"{what} ids")
+        if problem:
+            findings.append(f"VpcConfig.{prop} {problem}")
+            needs.append(f"valid VpcConfig.{prop}")
+            continue
+        outside = [item for item in value if approved is not None and item not in approved]
+        if outside:
+            findings.append(f"VpcConfig.{prop} has {_listed(outside)} not approved")
+            needs.append(f"approved {what}s")
+    approved_note = " (approved)" if parameters.subnet_ids is not None or parameters.security_group_ids is not None else ""
+    placement = f"subnets {_listed(subnets)} with security groups {_listed(groups)}{approved_note}" if not findings else ""
+    return findings, needs, placement
+
+
+def _id_list_problem(value: Any, what: str) -> str | None:
+    """Why a recorded list of ids is unusable, or None when it is a non-empty list of ids."""
+    if value is ABSENT:
+        return "is absent"
+    if value == []:
+        return "is empty"
+    if not isinstance(value, list) or not all(isinstance(item, str) and item for item in value):
+        return f"is {_shown(value)}, not a list of {what}"
+    return None
+
+
+def _listed(items: list[str]) -> str:
+    shown = ", ".join(items[:SHOWN_IDS])
+    return shown + (f" (+{len(items) - SHOWN_IDS} more)" if len(items) > SHOWN_IDS else "")
+
+
+def _shown(value: Any) -> str:
+    """A recorded value, naming its type when it is not a string, so that "true" and true differ."""
+    if value is None:
+        return "null"
+    if isinstance(value, str):
+        return f'the string "{value}"' if value else "empty"
+    return f"{describe_value(value)} ({_JSON_TYPES.get(type(value), f'a {type(value).__name__}')})"
+
+
+_JSON_TYPES = {bool: "a boolean", int: "a number", float: "a number", list: "a list", dict: "an object"}
