@@ -1,0 +1,148 @@
+"""Every VPC must reach the AWS services SageMaker work needs through usable VPC endpoints.
+
+The environments this package guards have no internet path: without an endpoint for the SageMaker
+API and runtime, STS, CloudWatch Logs and S3, jobs fail, or worse, someone opens a route to the
+internet to make them work. An endpoint counts for a service when it is ``available`` and, for
+an Interface endpoint, has private DNS enabled: only then do the SDKs' default host names
+(``sts.<region>.amazonaws.com``) resolve to the endpoint instead of the public service. Gateway
+endpoints (S3, DynamoDB) work through route tables and have no private DNS; they count as they
+are. Other endpoint types (Gateway Load Balancer, resource and service-network endpoints) do not
+serve an AWS service's default host names and do not count.
+
+``RequiredServices`` holds service-name suffixes. An endpoint's ``ServiceName`` matches a suffix
+when it is ``com.amazonaws.<region>.<suffix>`` or, in the China regions where many services use
+it, ``cn.com.amazonaws.<region>.<suffix>``; the suffix must match exactly (``sagemaker.api``
+does not match ``sagemaker.api-fips``: list the FIPS name to require it). When the VPC's region is
+known, the service must be in it: a cross-region endpoint (``com.amazonaws.us-west-2.sts`` in a
+us-east-1 VPC) does not serve the SDKs' calls to the local region.
+
+Facts are DescribeVpcEndpoints ``VpcEndpoints`` entries (or the same shape built from
+``AWS::EC2::VPCEndpoint`` resources). ``PrivateDnsEnabled`` absent is taken as false (the
+CloudFormation default); ``State`` is compared without regard to case (the API returns
+``available``, the model's enumeration ``Available``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from smguard.engine import CsvList, Resource, RuleParameters, Verdict, parameter
+from smguard.engine.verdict import ANNOTATION_MAX_LENGTH
+
+VPC = "AWS::EC2::VPC"
+DEFAULT_REQUIRED_SERVICES = ("sagemaker.api", "sagemaker.runtime", "sts", "logs", "s3")
+SERVICE_SUFFIX = r"(?!(?:cn\.)?com\.amazonaws\.)[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?"
+VPC_ID = r"vpc-[0-9a-f]{8,17}"
+SERVICE_NAME = re.compile(r"(?:cn\.)?com\.amazonaws\.(?P<region>[a-z]{2}(?:-[a-z]+)+-\d+)\.(?P<suffix>[a-z0-9.-]+)")
+INTERFACE = "Interface"
+GATEWAY = "Gateway"
+NOT_EVALUATED_STATES = frozenset({"pending", "deleting"})
+FIX = "Use CreateVpcEndpoint (Interface with PrivateDnsEnabled true; S3 may be a Gateway) or ModifyVpcEndpoint."
+
+
+@dataclass(frozen=True)
+class VpcEndpointsParameters(RuleParameters):
+    required_services: tuple[str, ...] = parameter(
+        "RequiredServices",
+        CsvList(SERVICE_SUFFIX, "a service-name suffix such as sagemaker.api (without com.amazonaws.<region>.)"),
+        DEFAULT_REQUIRED_SERVICES,
+    )
+    vpc_ids: tuple[str, ...] | None = parameter("VpcIds", CsvList(VPC_ID, "a VPC id such as vpc-0123456789abcdef0"), None)
+
+
+Endpoint = Mapping[str, Any]
+"""One DescribeVpcEndpoints ``VpcEndpoints`` entry."""
+
+
+def endpoints_by_vpc(endpoints: Iterable[Endpoint], vpc_ids: Iterable[str]) -> dict[str, list[Endpoint]]:
+    """Each VPC id -> the endpoints whose VpcId is that VPC."""
+    grouped: dict[str, list[Endpoint]] = {vpc_id: [] for vpc_id in vpc_ids}
+    for endpoint in endpoints:
+        bucket = grouped.get(endpoint.get("VpcId"))  # type: ignore[arg-type]
+        if bucket is not None:
+            bucket.append(endpoint)
+    return grouped
+
+
+def vpc_state(configuration: Mapping[str, Any]) -> str | None:
+    """The recorded VPC state: a plain string in real items, ``{"value": ...}`` in Config's schema."""
+    state = configuration.get("state")
+    if isinstance(state, Mapping):
+        state = state.get("value")
+    return state if isinstance(state, str) else None
+
+
+def check(
+    resource: Resource,
+    parameters: VpcEndpointsParameters,
+    endpoints: Sequence[Endpoint],
+    region: str | None = None,
+) -> Verdict:
+    """Decide one VPC from its endpoints.
+
+    ``resource`` is the VPC as AWS Config records it (EC2 API shape, camelCase); ``endpoints``
+    are the DescribeVpcEndpoints entries of that VPC (entries naming another VpcId are ignored);
+    ``region`` is the VPC's region (None: the service's region is not compared).
+    """
+    vpc = resource.resource_id
+    if parameters.vpc_ids is not None and vpc not in parameters.vpc_ids:
+        return Verdict.not_applicable(f"VPC {vpc} is not in VpcIds; this rule checks only the VPCs listed there.")
+    state = vpc_state(resource.configuration)
+    if state in NOT_EVALUATED_STATES:
+        return Verdict.not_applicable(f"VPC {vpc} is {state}; it is evaluated once available.")
+    own = sorted(
+        (endpoint for endpoint in endpoints if endpoint.get("VpcId") in (vpc, None)),
+        key=lambda endpoint: str(endpoint.get("VpcEndpointId")),
+    )
+    gaps = [gap for service in parameters.required_services if (gap := _gap(service, own, region))]
+    if not gaps:
+        return Verdict.compliant(
+            f"VPC {vpc} has an available endpoint (Interface with private DNS, or Gateway) for "
+            f"{', '.join(parameters.required_services)}."
+        )
+    return Verdict.non_compliant(_gaps_then_fix(vpc, gaps))
+
+
+def _gap(service: str, endpoints: Sequence[Endpoint], region: str | None) -> str | None:
+    """None when an endpoint serves ``service``; otherwise the service and why each candidate fails."""
+    reasons = []
+    for endpoint in endpoints:
+        match = SERVICE_NAME.fullmatch(str(endpoint.get("ServiceName")))
+        if match is None or match["suffix"] != service:
+            continue
+        problems = _problems(endpoint, match["region"], region)
+        if not problems:
+            return None
+        reasons.append(f"{endpoint.get('VpcEndpointId')} {' and '.join(problems)}")
+    return f"{service} ({'; '.join(reasons) or 'none'})"
+
+
+def _problems(endpoint: Endpoint, service_region: str, region: str | None) -> list[str]:
+    problems = []
+    if region is not None and service_region != region:
+        problems.append(f"is for region {service_region}")
+    state = endpoint.get("State")
+    if not isinstance(state, str) or state.lower() != "available":
+        problems.append(f"is {state if isinstance(state, str) else 'in no state'}")
+    endpoint_type = endpoint.get("VpcEndpointType")
+    if endpoint_type == INTERFACE:
+        if endpoint.get("PrivateDnsEnabled") is not True:
+            problems.append("has private DNS off")
+    elif endpoint_type != GATEWAY:
+        problems.append(f"is a {endpoint_type} endpoint")
+    return problems
+
+
+def _gaps_then_fix(vpc: str, gaps: list[str]) -> str:
+    """Every gap that fits, a count of the rest, and always the fix."""
+    for kept in range(len(gaps), 0, -1):
+        more = f" (+{len(gaps) - kept} more)" if kept < len(gaps) else ""
+        text = f"VPC {vpc} lacks usable endpoints: {', '.join(gaps[:kept])}{more}. {FIX}"
+        if len(text) <= ANNOTATION_MAX_LENGTH:
+            return text
+    prefix = f"VPC {vpc} lacks usable endpoints: "
+    suffix = f"...{f' (+{len(gaps) - 1} more)' if len(gaps) > 1 else ''}. {FIX}"
+    return prefix + gaps[0][: ANNOTATION_MAX_LENGTH - len(prefix) - len(suffix)].rsplit(" ", 1)[0] + suffix
