@@ -1,0 +1,1 @@
+"""``smguard demo``: the rules at work in an embedded AWS, no account needed."""
