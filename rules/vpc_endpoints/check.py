@@ -14,7 +14,8 @@ when it is ``com.amazonaws.<region>.<suffix>`` or, in the China regions where ma
 it, ``cn.com.amazonaws.<region>.<suffix>``; the suffix must match exactly (``sagemaker.api``
 does not match ``sagemaker.api-fips``: list the FIPS name to require it). When the VPC's region is
 known, the service must be in it: a cross-region endpoint (``com.amazonaws.us-west-2.sts`` in a
-us-east-1 VPC) does not serve the SDKs' calls to the local region.
+us-east-1 VPC) does not serve the SDKs' calls to the local region. Global services have names
+without a region (``com.amazonaws.iam``) and match their suffix in any region.
 
 Facts are DescribeVpcEndpoints ``VpcEndpoints`` entries (or the same shape built from
 ``AWS::EC2::VPCEndpoint`` resources). ``PrivateDnsEnabled`` absent is taken as false (the
@@ -36,7 +37,7 @@ VPC = "AWS::EC2::VPC"
 DEFAULT_REQUIRED_SERVICES = ("sagemaker.api", "sagemaker.runtime", "sts", "logs", "s3")
 SERVICE_SUFFIX = r"(?!(?:cn\.)?com\.amazonaws\.)[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?"
 VPC_ID = r"vpc-[0-9a-f]{8,17}"
-SERVICE_NAME = re.compile(r"(?:cn\.)?com\.amazonaws\.(?P<region>[a-z]{2}(?:-[a-z]+)+-\d+)\.(?P<suffix>[a-z0-9.-]+)")
+SERVICE_NAME = re.compile(r"(?:cn\.)?com\.amazonaws\.(?:(?P<region>[a-z]{2}(?:-[a-z]+)+-\d+)\.)?(?P<suffix>[a-z0-9.-]+)")
 INTERFACE = "Interface"
 GATEWAY = "Gateway"
 NOT_EVALUATED_STATES = frozenset({"pending", "deleting"})
@@ -120,9 +121,9 @@ def _gap(service: str, endpoints: Sequence[Endpoint], region: str | None) -> str
     return f"{service} ({'; '.join(reasons) or 'none'})"
 
 
-def _problems(endpoint: Endpoint, service_region: str, region: str | None) -> list[str]:
+def _problems(endpoint: Endpoint, service_region: str | None, region: str | None) -> list[str]:
     problems = []
-    if region is not None and service_region != region:
+    if region is not None and service_region is not None and service_region != region:
         problems.append(f"is for region {service_region}")
     state = endpoint.get("State")
     if not isinstance(state, str) or state.lower() != "available":

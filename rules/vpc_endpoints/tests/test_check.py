@@ -192,6 +192,11 @@ def test_an_endpoint_to_another_region_does_not_serve_this_one() -> None:
     assert verdict.annotation == f"VPC {VPC_ID} lacks usable endpoints: sts (vpce-sts is for region us-west-2). {FIX}"
 
 
+def test_a_global_service_name_without_a_region_matches_its_suffix() -> None:
+    iam = endpoint("iam", ServiceName="com.amazonaws.iam")
+    assert check(vpc(), params(RequiredServices="iam"), [iam], REGION).compliance is Compliance.COMPLIANT
+
+
 def test_without_a_known_region_any_region_is_accepted() -> None:
     remote = endpoint("sts", ServiceName="com.amazonaws.us-west-2.sts")
     assert check(vpc(), params(RequiredServices="sts"), [remote], None).compliance is Compliance.COMPLIANT
