@@ -1,0 +1,120 @@
+"""``smguard export`` and ``smguard verify``: the evidence bundle for auditors, and its check."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import boto3
+import click
+from botocore.exceptions import BotoCoreError
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from smguard.evidence import EXPORTABLE_COMPLIANCE_TYPES, EvidenceError, ExportRequest, export_bundle, verify_bundle
+from smguard.evidence.errors import BundleExistsError, InvalidExportRequestError, ManifestError
+from smguard.evidence.manifest import MANIFEST, sha256_of
+
+EXIT_VERIFY_FAILED = 1
+EXIT_USAGE = 2
+EXIT_EXPORT_FAILED = 3
+
+
+class EvidenceCommandError(click.ClickException):
+    """An export or verification that could not be done; the message says why."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def _csv(value: str | None) -> tuple[str, ...]:
+    return tuple(part.strip() for part in (value or "").split(",") if part.strip())
+
+
+@click.command("export")
+@click.option("--account", "account_id", metavar="ACCOUNT_ID", help="Export this account (the credentials must be of it).")
+@click.option("--aggregator", metavar="NAME", help="Export an organization through this Config aggregator.")
+@click.option("--rules", help="Comma-separated rules (e.g. notebook_root_access); default: every smguard rule.")
+@click.option(
+    "--compliance-types",
+    help=f"Comma-separated results to export; default: {','.join(EXPORTABLE_COMPLIANCE_TYPES)}.",
+)
+@click.option("--accounts", help="With --aggregator: comma-separated account ids to export (default: all).")
+@click.option("--regions", help="With --aggregator: comma-separated source regions to export (default: all).")
+@click.option("--profile", help="AWS profile (default: the usual credential chain).")
+@click.option("--region", help="Region of the account's Config, or of the aggregator (default: the profile's).")
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The bundle folder to create; it must not exist.",
+)
+def export(
+    account_id: str | None,
+    aggregator: str | None,
+    rules: str | None,
+    compliance_types: str | None,
+    accounts: str | None,
+    regions: str | None,
+    profile: str | None,
+    region: str | None,
+    out_dir: Path,
+) -> None:
+    """Export AWS Config results of the smguard rules into an evidence bundle.
+
+    The bundle holds evaluations.csv, evaluations.jsonl, rules.json, summary.html and
+    manifest.json (SHA-256 of every file). Keep the manifest hash printed at the end outside the
+    bundle and check the bundle later with `smguard verify`.
+    """
+    stderr = Console(stderr=True)
+    try:
+        request = ExportRequest(
+            account_id=account_id,
+            aggregator=aggregator,
+            rules=_csv(rules),
+            compliance_types=_csv(compliance_types) or EXPORTABLE_COMPLIANCE_TYPES,
+            accounts=_csv(accounts),
+            regions=_csv(regions),
+        )
+        session = boto3.Session(profile_name=profile, region_name=region)
+        if not session.region_name:
+            raise InvalidExportRequestError("no region: give --region or set AWS_REGION / the profile's region")
+        with Progress(
+            SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed} rows"), TimeElapsedColumn(),
+            console=stderr, transient=False,
+        ) as progress:
+            tasks: dict[str, int] = {}
+
+            def advance(label: str, rows: int) -> None:
+                if label not in tasks:
+                    tasks[label] = progress.add_task(label, total=None)
+                progress.advance(tasks[label], rows)
+
+            bundle = export_bundle(session, request, out_dir, progress=advance)
+    except (InvalidExportRequestError, BundleExistsError) as error:
+        raise EvidenceCommandError(str(error), EXIT_USAGE) from error
+    except EvidenceError as error:
+        raise EvidenceCommandError(str(error), EXIT_EXPORT_FAILED) from error
+    except BotoCoreError as error:  # e.g. no credentials or an unknown profile, before any call
+        raise EvidenceCommandError(f"{error}; no bundle was written", EXIT_EXPORT_FAILED) from error
+    click.echo(f"Evidence bundle written to {bundle}")
+    click.echo(f"manifest.json SHA-256: {sha256_of(bundle / MANIFEST)} (keep it outside the bundle)")
+
+
+@click.command("verify")
+@click.argument("bundle", type=click.Path(path_type=Path))
+@click.option("--manifest-sha256", metavar="HEX", help="The manifest hash printed at export; proves the manifest was not replaced.")
+def verify(bundle: Path, manifest_sha256: str | None) -> None:
+    """Check an evidence bundle: every file's SHA-256 against the manifest, nothing missing, nothing added."""
+    try:
+        result = verify_bundle(bundle, manifest_sha256)
+    except ManifestError as error:
+        raise EvidenceCommandError(str(error), EXIT_VERIFY_FAILED) from error
+    if not result.intact:
+        for problem in result.problems():
+            click.echo(problem, err=True)
+        raise EvidenceCommandError(
+            f"{bundle} does not match its manifest ({len(result.problems())} problem(s)); do not rely on it", EXIT_VERIFY_FAILED
+        )
+    click.echo(f"{bundle}: intact ({result.checked} files match manifest.json, SHA-256 {result.manifest_sha256})")

@@ -1,0 +1,207 @@
+"""Write an evidence bundle: rows as they arrive, then rules.json, summary.html and, last, the manifest.
+
+Everything is written into a hidden staging folder next to the destination and renamed into place
+only when complete, so a failed or interrupted export never leaves a folder that looks like a
+bundle: the destination either does not exist or holds every file and a manifest listing them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from smguard import __version__
+from smguard.evidence.errors import (
+    AccessDeniedError,
+    AggregatorNotFoundError,
+    AwsExportError,
+    BundleExistsError,
+    EvidenceError,
+    RuleNotFoundError,
+    WrongAccountError,
+)
+from smguard.evidence.manifest import write_manifest
+from smguard.evidence.request import ExportRequest
+from smguard.evidence.rows import EvaluationRow, RowWriter
+from smguard.evidence.source import ConfigReader
+from smguard.evidence.summary import Summary, render_html
+
+ProgressCallback = Callable[[str, int], None]
+"""Called with (what is being read, rows just written) after every page."""
+
+ACCESS_DENIED_CODES = frozenset({"AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "UnrecognizedClientException"})
+ACCOUNT_PERMISSIONS = "config:DescribeConfigRules, config:GetComplianceDetailsByConfigRule and sts:GetCallerIdentity"
+AGGREGATOR_PERMISSIONS = (
+    "config:DescribeAggregateComplianceByConfigRules, config:GetAggregateComplianceDetailsByConfigRule, "
+    "config:DescribeConfigRules and sts:GetCallerIdentity"
+)
+
+
+def export_bundle(
+    session: Any,
+    request: ExportRequest,
+    out_dir: str | os.PathLike[str],
+    *,
+    progress: ProgressCallback | None = None,
+    clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+) -> Path:
+    """Export ``request`` from AWS Config through ``session`` (a boto3 Session) into the new folder ``out_dir``.
+
+    Returns the bundle's path. Raises an :class:`EvidenceError` naming the problem; the
+    destination is then left untouched.
+    """
+    destination = Path(out_dir)
+    if destination.exists():
+        raise BundleExistsError(f"{destination} exists; give a new folder (a bundle is never overwritten)")
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{destination.name}.", suffix=".partial", dir=destination.parent))
+    reader = ConfigReader(session)
+    caller: dict[str, str] | None = None
+    try:
+        caller = reader.caller()
+        created_at = clock().isoformat(timespec="seconds").replace("+00:00", "Z")
+        summary = Summary()
+        with (
+            (staging / "evaluations.csv").open("w", encoding="utf-8", newline="") as csv_file,
+            (staging / "evaluations.jsonl").open("w", encoding="utf-8") as jsonl_file,
+        ):
+            writer = RowWriter(csv_file, jsonl_file)
+            if request.account_id is not None:
+                rules_document = _export_account(reader, request, caller, writer, summary, progress)
+            else:
+                rules_document = _export_aggregator(reader, request, caller, writer, summary, progress)
+        _write_json(staging / "rules.json", rules_document)
+        description = {
+            "created_at": created_at,
+            "requested_by": caller,
+            "tool": {"name": "smguard", "version": __version__},
+            "region": reader.region,
+            "request": request.to_manifest(),
+            "counts": summary.to_manifest(),
+        }
+        (staging / "summary.html").write_text(render_html(summary, description), encoding="utf-8")
+        write_manifest(staging, description)
+        if destination.exists():
+            raise BundleExistsError(f"{destination} appeared while exporting; the export was discarded")
+        staging.rename(destination)
+    except ClientError as error:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise _explain(error, request, reader.region, caller) from error
+    except BotoCoreError as error:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise AwsExportError(f"AWS could not be reached or did not answer after retries ({error}); no bundle was written") from error
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return destination
+
+
+def _export_account(
+    reader: ConfigReader,
+    request: ExportRequest,
+    caller: dict[str, str],
+    writer: RowWriter,
+    summary: Summary,
+    progress: ProgressCallback | None,
+) -> dict[str, Any]:
+    if caller["account_id"] != request.account_id:
+        raise WrongAccountError(
+            f"--account {request.account_id} was asked, but the credentials ({caller['arn']}) are for account "
+            f"{caller['account_id']}; use credentials of account {request.account_id} (e.g. --profile), or an aggregator"
+        )
+    rules = reader.smguard_rules(request.rules)
+    if not rules:
+        raise RuleNotFoundError(
+            f"no smguard rule (Config rule named smguard-*) is deployed in account {request.account_id}, region "
+            f"{reader.region}; deploy template.yaml there, or choose the region with --region"
+        )
+    for rule in rules:
+        name = rule["ConfigRuleName"]
+        summary.expect_rule(name, rule.get("Description"))
+        for page in reader.rule_results(name, request.compliance_types):
+            _write_page(page, request.account_id, reader.region, writer, summary)
+            if progress:
+                progress(name, len(page))
+    return {
+        "described_in": {"account_id": request.account_id, "region": reader.region},
+        "ConfigRules": rules,
+        "not_described": [],
+    }
+
+
+def _export_aggregator(
+    reader: ConfigReader,
+    request: ExportRequest,
+    caller: dict[str, str],
+    writer: RowWriter,
+    summary: Summary,
+    progress: ProgressCallback | None,
+) -> dict[str, Any]:
+    sources = reader.aggregate_sources(request)
+    for rule_name in request.rules:
+        summary.expect_rule(rule_name)
+    for source in sources:
+        summary.expect_rule(source.rule_name)
+        label = f"{source.rule_name} in {source.account_id} {source.region}"
+        for page in reader.aggregate_results(request, source):
+            _write_page(page, source.account_id, source.region, writer, summary)
+            if progress:
+                progress(label, len(page))
+    described, not_described = reader.described_rules(set(summary.per_rule))
+    for rule in described:
+        summary.expect_rule(rule["ConfigRuleName"], rule.get("Description"))
+    return {
+        "described_in": {"account_id": caller["account_id"], "region": reader.region},
+        "ConfigRules": described,
+        "not_described": not_described,
+    }
+
+
+def _write_page(page: list[dict[str, Any]], account_id: str, region: str, writer: RowWriter, summary: Summary) -> None:
+    for result in page:
+        row = EvaluationRow.from_result(result, account_id, region)
+        writer.write(row)
+        summary.add(row)
+
+
+def _write_json(path: Path, document: Any) -> None:
+    path.write_text(json.dumps(document, indent=2, default=_json_default, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def _explain(error: ClientError, request: ExportRequest, region: str, caller: dict[str, str] | None) -> EvidenceError:
+    """Turn an AWS error into one sentence an operator can act on."""
+    code = error.response.get("Error", {}).get("Code", "Unknown")
+    message = error.response.get("Error", {}).get("Message", "")
+    where = f"account {caller['account_id']}, region {region}" if caller else f"region {region}"
+    if code == "NoSuchConfigurationAggregatorException":
+        return AggregatorNotFoundError(
+            f"the Config aggregator {request.aggregator!r} does not exist in {where}; check its name and region "
+            "(DescribeConfigurationAggregators lists them). No bundle was written."
+        )
+    if code == "NoSuchConfigRuleException":
+        return RuleNotFoundError(
+            f"a rule asked for with --rules ({', '.join(request.rules)}) is not deployed in {where}: {message}. "
+            "No bundle was written."
+        )
+    if code in ACCESS_DENIED_CODES:
+        who = caller["arn"] if caller else "the caller"
+        needed = ACCOUNT_PERMISSIONS if request.account_id else AGGREGATOR_PERMISSIONS
+        return AccessDeniedError(
+            f"AWS denied {error.operation_name} to {who} in {where} ({code}: {message}). "
+            f"The export needs {needed}. No bundle was written."
+        )
+    return AwsExportError(f"{error.operation_name} failed in {where}: {code}: {message}. No bundle was written.")

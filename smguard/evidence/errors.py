@@ -1,0 +1,39 @@
+"""What can go wrong in an evidence export or verification, named so the operator can act on it."""
+
+from __future__ import annotations
+
+
+class EvidenceError(Exception):
+    """Base of every export and verification failure; the message says what to do."""
+
+
+class InvalidExportRequestError(EvidenceError):
+    """The request contradicts itself or names something malformed (e.g. an unknown compliance type)."""
+
+
+class BundleExistsError(EvidenceError):
+    """The output folder exists: a bundle is never overwritten or merged into."""
+
+
+class WrongAccountError(EvidenceError):
+    """The credentials belong to another account than the one ``--account`` asked for."""
+
+
+class AggregatorNotFoundError(EvidenceError):
+    """The Config aggregator does not exist in the caller's account and region."""
+
+
+class RuleNotFoundError(EvidenceError):
+    """A requested rule is not deployed, or no smguard rule is deployed at all."""
+
+
+class AccessDeniedError(EvidenceError):
+    """AWS refused a call; the message names the call and the principal."""
+
+
+class AwsExportError(EvidenceError):
+    """Any other AWS failure after retries."""
+
+
+class ManifestError(EvidenceError):
+    """The bundle has no readable manifest, so nothing in it can be verified."""

@@ -1,0 +1,90 @@
+"""What an evidence export is asked to cover; recorded verbatim in the bundle's manifest."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from smguard.embedded.config_rules import CONFIG_RULE_PREFIX
+from smguard.evidence.errors import InvalidExportRequestError
+
+EXPORTABLE_COMPLIANCE_TYPES = ("COMPLIANT", "NON_COMPLIANT", "NOT_APPLICABLE")
+"""What a rule can post; INSUFFICIENT_DATA is a rule-level state, never a resource's result."""
+
+ACCOUNT_ID = re.compile(r"\d{12}")
+REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d")
+RULE_NAME = re.compile(r"[A-Za-z0-9_-]{1,128}")
+
+
+def config_rule_name(name: str) -> str:
+    """``notebook_root_access`` and ``smguard-notebook_root_access`` both name the deployed rule."""
+    return name if name.startswith(CONFIG_RULE_PREFIX) else CONFIG_RULE_PREFIX + name
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    """Exactly one of ``account_id`` (one account, its own Config) or ``aggregator`` (an organization)."""
+
+    account_id: str | None = None
+    aggregator: str | None = None
+    rules: tuple[str, ...] = ()
+    compliance_types: tuple[str, ...] = EXPORTABLE_COMPLIANCE_TYPES
+    accounts: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if (self.account_id is None) == (self.aggregator is None):
+            raise InvalidExportRequestError("give exactly one of --account ACCOUNT_ID or --aggregator NAME")
+        if self.account_id is not None and not ACCOUNT_ID.fullmatch(self.account_id):
+            raise InvalidExportRequestError(f"--account {self.account_id!r} is not a 12-digit AWS account id")
+        if self.aggregator is not None and not re.fullmatch(r"[\w-]{1,256}", self.aggregator):
+            raise InvalidExportRequestError(f"--aggregator {self.aggregator!r} is not a Config aggregator name ([A-Za-z0-9_-], 1 to 256)")
+        if self.account_id is not None and (self.accounts or self.regions):
+            raise InvalidExportRequestError(
+                "--accounts and --regions filter an aggregator export; with --account the export covers that "
+                "account in the session's region (choose it with --region)"
+            )
+        _check_all(self.accounts, ACCOUNT_ID, "--accounts", "a 12-digit AWS account id")
+        _check_all(self.regions, REGION, "--regions", "an AWS region such as eu-west-1")
+        _check_all(self.rules, RULE_NAME, "--rules", "a rule name (letters, digits, _ and -)")
+        if not self.compliance_types:
+            raise InvalidExportRequestError("--compliance-types is empty; give one or more of " + ", ".join(EXPORTABLE_COMPLIANCE_TYPES))
+        unknown = [t for t in self.compliance_types if t not in EXPORTABLE_COMPLIANCE_TYPES]
+        if unknown:
+            raise InvalidExportRequestError(
+                f"--compliance-types {', '.join(unknown)} is not a resource result; use {', '.join(EXPORTABLE_COMPLIANCE_TYPES)}"
+            )
+        object.__setattr__(self, "rules", tuple(sorted({config_rule_name(r) for r in self.rules})))
+        object.__setattr__(self, "compliance_types", tuple(t for t in EXPORTABLE_COMPLIANCE_TYPES if t in self.compliance_types))
+        object.__setattr__(self, "accounts", tuple(sorted(set(self.accounts))))
+        object.__setattr__(self, "regions", tuple(sorted(set(self.regions))))
+
+    def wants(self, *, account_id: str, region: str, rule_name: str) -> bool:
+        """Whether a (account, region, rule) of an aggregator falls inside the filters."""
+        return (
+            rule_name.startswith(CONFIG_RULE_PREFIX)
+            and (not self.rules or rule_name in self.rules)
+            and (not self.accounts or account_id in self.accounts)
+            and (not self.regions or region in self.regions)
+        )
+
+    def to_manifest(self) -> dict[str, Any]:
+        scope = {"account_id": self.account_id} if self.account_id else {"aggregator": self.aggregator}
+        return {
+            "scope": "account" if self.account_id else "aggregator",
+            **scope,
+            "filters": {
+                "rules": list(self.rules) or None,
+                "compliance_types": list(self.compliance_types),
+                "accounts": list(self.accounts) or None,
+                "regions": list(self.regions) or None,
+            },
+        }
+
+
+def _check_all(values: Iterable[str], pattern: re.Pattern[str], option: str, what: str) -> None:
+    for value in values:
+        if not pattern.fullmatch(value):
+            raise InvalidExportRequestError(f"{option} {value!r} is not {what}")

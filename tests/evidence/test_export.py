@@ -1,0 +1,330 @@
+"""smguard export end to end: real rule handlers -> embedded Config -> bundle -> verify."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+from click.testing import CliRunner
+
+from smguard import __version__
+from smguard.cli.main import cli
+from smguard.evidence import ExportRequest, export_bundle
+from smguard.evidence.errors import AccessDeniedError
+from smguard.evidence.rows import COLUMNS
+from tests.evidence.conftest import ACCOUNT, INVOKED_AT, MEMBER, NOTEBOOK, REGION
+
+EXPORTED_AT = datetime(2026, 11, 25, 6, 0, tzinfo=timezone.utc)
+INVOKED = "2026-11-20T10:16:00.000Z"
+ROOT = "smguard-notebook_root_access"
+INTERNET = "smguard-notebook_direct_internet"
+ROOT_ENABLED = "RootAccess is Enabled; set RootAccess to Disabled (stop the notebook, then UpdateNotebookInstance)."
+INTERNET_DISABLED = "DirectInternetAccess is Disabled: the notebook has no SageMaker-provided internet route."
+INTERNET_ENABLED = (
+    "DirectInternetAccess is Enabled (the notebook reaches the internet through SageMaker's VPC). It cannot be changed "
+    "after creation: recreate the notebook with a SubnetId and DirectInternetAccess=Disabled (CreateNotebookInstance)."
+)
+EXEMPT = (
+    "EXEMPT until 2099-03-31 (ticket SEC-1234, approved by jane.doe@bank.example): "
+    "Vendor agent install needs root until the hardened image ships."
+)
+CALLER_ARN = "arn:aws:sts::123456789012:user/moto"
+
+
+def row(account, rule, resource, compliance, annotation, ticket="", expires="", approver=""):
+    """A CSV row without result_recorded_time (the embedded Config's clock), which is checked apart."""
+    return [account, REGION, rule, NOTEBOOK, resource, compliance, annotation, ticket, expires, approver, INVOKED]
+
+
+ACCOUNT_ROWS = [
+    row(ACCOUNT, INTERNET, "nb-locked", "COMPLIANT", INTERNET_DISABLED),
+    row(ACCOUNT, INTERNET, "nb-open", "NON_COMPLIANT", INTERNET_ENABLED),
+    row(ACCOUNT, INTERNET, "nb-vendor", "COMPLIANT", INTERNET_DISABLED),
+    row(ACCOUNT, ROOT, "nb-gone", "NOT_APPLICABLE", "The resource is ResourceDeleted."),
+    row(ACCOUNT, ROOT, "nb-locked", "COMPLIANT", "RootAccess is Disabled."),
+    row(ACCOUNT, ROOT, "nb-open", "NON_COMPLIANT", ROOT_ENABLED),
+    row(ACCOUNT, ROOT, "nb-vendor", "NOT_APPLICABLE", EXEMPT, "SEC-1234", "2099-03-31", "jane.doe@bank.example"),
+]
+RECORDED = COLUMNS.index("result_recorded_time")
+
+
+def read_csv(bundle: Path) -> tuple[list[str], list[list[str]]]:
+    with (bundle / "evaluations.csv").open(encoding="utf-8", newline="") as stream:
+        header, *rows = list(csv.reader(stream))
+    return header, rows
+
+
+def without_recorded_time(rows: list[list[str]]) -> list[list[str]]:
+    return [r[:RECORDED] + r[RECORDED + 1 :] for r in rows]
+
+
+def export(world, tmp_path, **request) -> Path:
+    return export_bundle(world.session, ExportRequest(**request), tmp_path / "bundle", clock=lambda: EXPORTED_AT)
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir())
+
+
+class TestAccountExport:
+    def test_rows_are_exact_in_csv_and_jsonl(self, world, tmp_path):
+        before = datetime.now(timezone.utc).replace(microsecond=0)
+        bundle = export(world, tmp_path, account_id=ACCOUNT)
+
+        header, rows = read_csv(bundle)
+        assert tuple(header) == COLUMNS
+        assert without_recorded_time(rows) == ACCOUNT_ROWS
+        for recorded in (r[RECORDED] for r in rows):
+            assert recorded.endswith("Z") and before <= datetime.fromisoformat(recorded.replace("Z", "+00:00")) <= EXPORTED_AT.now(timezone.utc)
+
+        lines = (bundle / "evaluations.jsonl").read_text(encoding="utf-8").splitlines()
+        documents = [json.loads(line) for line in lines]
+        assert [list(d) for d in documents] == [list(COLUMNS)] * 7
+        assert [[("" if v is None else v) for v in d.values()] for d in documents] == rows
+        assert documents[3]["exemption_ticket"] is None and documents[6]["exemption_ticket"] == "SEC-1234"
+
+    def test_rules_json_holds_the_deployed_definitions(self, world, tmp_path):
+        bundle = export(world, tmp_path, account_id=ACCOUNT)
+        rules = json.loads((bundle / "rules.json").read_text())
+        assert rules["described_in"] == {"account_id": ACCOUNT, "region": REGION}
+        assert rules["not_described"] == []
+        assert [r["ConfigRuleName"] for r in rules["ConfigRules"]] == [INTERNET, ROOT]
+        root = rules["ConfigRules"][1]
+        assert root["Description"] == "SageMaker notebook instances do not give users root access"
+        assert root["Scope"] == {"ComplianceResourceTypes": [NOTEBOOK]}
+        assert root["Source"]["Owner"] == "CUSTOM_LAMBDA"
+        assert root["Source"]["SourceIdentifier"] == f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:smguard-notebook-root-access"
+        assert [d["MessageType"] for d in root["Source"]["SourceDetails"]] == [
+            "ConfigurationItemChangeNotification",
+            "OversizedConfigurationItemChangeNotification",
+        ]
+        assert root["ConfigRuleArn"].startswith(f"arn:aws:config:{REGION}:{ACCOUNT}:config-rule/")
+
+    def test_manifest_says_what_when_who_and_hashes_every_file(self, world, tmp_path):
+        bundle = export(world, tmp_path, account_id=ACCOUNT, rules=("notebook_root_access",))
+        manifest = json.loads((bundle / "manifest.json").read_text())
+        files = sorted(p.name for p in bundle.iterdir())
+        assert files == ["evaluations.csv", "evaluations.jsonl", "manifest.json", "rules.json", "summary.html"]
+        assert manifest["files"] == {
+            name: {"sha256": hashlib.sha256((bundle / name).read_bytes()).hexdigest(), "bytes": (bundle / name).stat().st_size}
+            for name in files
+            if name != "manifest.json"
+        }
+        assert {k: v for k, v in manifest.items() if k != "files"} == {
+            "format": "smguard-evidence-bundle/1",
+            "created_at": "2026-11-25T06:00:00Z",
+            "requested_by": {"account_id": ACCOUNT, "arn": CALLER_ARN, "user_id": "AKIAIOSFODNN7EXAMPLE"},
+            "tool": {"name": "smguard", "version": __version__},
+            "region": REGION,
+            "request": {
+                "scope": "account",
+                "account_id": ACCOUNT,
+                "filters": {
+                    "rules": [ROOT],
+                    "compliance_types": ["COMPLIANT", "NON_COMPLIANT", "NOT_APPLICABLE"],
+                    "accounts": None,
+                    "regions": None,
+                },
+            },
+            "counts": {
+                "rows": 4,
+                "per_compliance_type": {"COMPLIANT": 1, "NON_COMPLIANT": 1, "NOT_APPLICABLE": 2},
+                "per_rule": {ROOT: {"COMPLIANT": 1, "NON_COMPLIANT": 1, "NOT_APPLICABLE": 2}},
+            },
+        }
+
+    def test_filters_by_rule_and_compliance_type(self, world, tmp_path):
+        bundle = export(world, tmp_path, account_id=ACCOUNT, rules=("notebook_root_access",), compliance_types=("NON_COMPLIANT", "NOT_APPLICABLE"))
+        assert without_recorded_time(read_csv(bundle)[1]) == [ACCOUNT_ROWS[3], ACCOUNT_ROWS[5], ACCOUNT_ROWS[6]]
+
+    def test_the_command_writes_a_bundle_that_verifies(self, world, tmp_path):
+        out = tmp_path / "evidence" / "2026-11-25"
+        result = run("export", "--account", ACCOUNT, "--region", REGION, "--out", str(out))
+        assert result.exit_code == 0, result.output
+        manifest_hash = hashlib.sha256((out / "manifest.json").read_bytes()).hexdigest()
+        assert f"manifest.json SHA-256: {manifest_hash}" in result.output
+        assert without_recorded_time(read_csv(out)[1]) == ACCOUNT_ROWS
+        assert leftovers(out.parent) == ["2026-11-25"]
+        verified = run("verify", str(out), "--manifest-sha256", manifest_hash)
+        assert verified.exit_code == 0
+        assert f"{out}: intact (4 files match manifest.json" in verified.output
+
+
+class TestAggregatorExport:
+    def test_exports_every_source_account(self, organization, tmp_path):
+        bundle = export(organization, tmp_path, aggregator="organization")
+        member_rows = [
+            row(MEMBER, ROOT, "nb-member-locked", "COMPLIANT", "RootAccess is Disabled."),
+            row(MEMBER, ROOT, "nb-member-open", "NON_COMPLIANT", ROOT_ENABLED),
+        ]
+        assert without_recorded_time(read_csv(bundle)[1]) == ACCOUNT_ROWS + member_rows
+        manifest = json.loads((bundle / "manifest.json").read_text())
+        assert manifest["request"] == {
+            "scope": "aggregator",
+            "aggregator": "organization",
+            "filters": {"rules": None, "compliance_types": ["COMPLIANT", "NON_COMPLIANT", "NOT_APPLICABLE"], "accounts": None, "regions": None},
+        }
+        assert manifest["counts"]["per_rule"] == {
+            INTERNET: {"COMPLIANT": 2, "NON_COMPLIANT": 1, "NOT_APPLICABLE": 0},
+            ROOT: {"COMPLIANT": 2, "NON_COMPLIANT": 2, "NOT_APPLICABLE": 2},
+        }
+        rules = json.loads((bundle / "rules.json").read_text())
+        assert [r["ConfigRuleName"] for r in rules["ConfigRules"]] == [INTERNET, ROOT]
+
+    def test_filters_by_account_region_and_compliance(self, organization, tmp_path):
+        bundle = export(organization, tmp_path, aggregator="organization", accounts=(MEMBER,), compliance_types=("NON_COMPLIANT",))
+        assert without_recorded_time(read_csv(bundle)[1]) == [row(MEMBER, ROOT, "nb-member-open", "NON_COMPLIANT", ROOT_ENABLED)]
+        empty = export_bundle(
+            organization.session, ExportRequest(aggregator="organization", regions=("eu-west-1",)), tmp_path / "empty"
+        )
+        assert read_csv(empty)[1] == []
+
+    def test_a_missing_aggregator_fails_without_a_bundle(self, world, tmp_path):
+        result = run("export", "--aggregator", "nowhere", "--region", REGION, "--out", str(tmp_path / "bundle"))
+        assert result.exit_code == 3
+        assert (
+            "Error: the Config aggregator 'nowhere' does not exist in account 123456789012, region us-east-1; "
+            "check its name and region (DescribeConfigurationAggregators lists them). No bundle was written."
+        ) in result.output
+        assert leftovers(tmp_path) == []
+
+
+class TestFailures:
+    def test_access_denied_names_the_call_the_principal_and_the_permissions(self, world, tmp_path, monkeypatch):
+        def deny(**_):
+            raise ClientError(
+                {"Error": {"Code": "AccessDeniedException", "Message": "not authorized to perform config:GetComplianceDetailsByConfigRule"}},
+                "GetComplianceDetailsByConfigRule",
+            )
+
+        real_session = boto3.Session
+
+        def session_with_denial(**kwargs):
+            session = real_session(**kwargs)
+            session.events.register("before-call.config.GetComplianceDetailsByConfigRule", deny)
+            return session
+
+        monkeypatch.setattr("smguard.cli.evidence.boto3.Session", session_with_denial)
+        result = run("export", "--account", ACCOUNT, "--region", REGION, "--out", str(tmp_path / "bundle"))
+        assert result.exit_code == 3
+        assert (
+            f"Error: AWS denied GetComplianceDetailsByConfigRule to {CALLER_ARN} in account {ACCOUNT}, region {REGION} "
+            "(AccessDeniedException: not authorized to perform config:GetComplianceDetailsByConfigRule). The export needs "
+            "config:DescribeConfigRules, config:GetComplianceDetailsByConfigRule and sts:GetCallerIdentity. No bundle was written."
+        ) in result.output
+        assert leftovers(tmp_path) == []
+
+    def test_access_denied_after_rows_were_written_leaves_nothing(self, world, tmp_path):
+        calls = []
+
+        def deny_second_rule(params, **_):
+            calls.append(params["ConfigRuleName"])
+            if params["ConfigRuleName"] == ROOT:
+                raise ClientError({"Error": {"Code": "AccessDenied", "Message": "denied"}}, "GetComplianceDetailsByConfigRule")
+
+        world.session.events.register("provide-client-params.config.GetComplianceDetailsByConfigRule", deny_second_rule)
+        with pytest.raises(AccessDeniedError):
+            export(world, tmp_path, account_id=ACCOUNT)
+        assert calls == [INTERNET, ROOT]
+        assert leftovers(tmp_path) == []
+
+    @pytest.mark.parametrize(
+        ("args", "code", "message"),
+        [
+            (["--account", "999999999999"], 3, "--account 999999999999 was asked, but the credentials (arn:aws:sts::123456789012:user/moto) are for account 123456789012"),
+            (["--account", ACCOUNT, "--rules", "notebook_root_access,no_such_rule"], 3, "a rule asked for with --rules (smguard-no_such_rule, smguard-notebook_root_access) is not deployed in account 123456789012, region us-east-1"),
+            (["--account", ACCOUNT, "--compliance-types", "INSUFFICIENT_DATA"], 2, "--compliance-types INSUFFICIENT_DATA is not a resource result"),
+            (["--account", ACCOUNT, "--aggregator", "organization"], 2, "give exactly one of --account ACCOUNT_ID or --aggregator NAME"),
+            (["--account", ACCOUNT, "--accounts", MEMBER], 2, "--accounts and --regions filter an aggregator export"),
+            (["--aggregator", "organization", "--accounts", "12345"], 2, "--accounts '12345' is not a 12-digit AWS account id"),
+        ],
+    )
+    def test_bad_requests_are_named_and_write_nothing(self, world, tmp_path, args, code, message):
+        result = run("export", *args, "--region", REGION, "--out", str(tmp_path / "bundle"))
+        assert result.exit_code == code
+        assert message in result.output
+        assert leftovers(tmp_path) == []
+
+    def test_no_smguard_rule_deployed(self, aws, tmp_path):
+        from smguard.embedded import install
+
+        install()
+        result = run("export", "--account", ACCOUNT, "--region", REGION, "--out", str(tmp_path / "bundle"))
+        assert result.exit_code == 3
+        assert "no smguard rule (Config rule named smguard-*) is deployed in account 123456789012, region us-east-1" in result.output
+
+    def test_an_existing_folder_is_never_overwritten(self, world, tmp_path):
+        (tmp_path / "bundle").mkdir()
+        (tmp_path / "bundle" / "keep.txt").write_text("mine")
+        result = run("export", "--account", ACCOUNT, "--region", REGION, "--out", str(tmp_path / "bundle"))
+        assert result.exit_code == 2
+        assert "exists; give a new folder" in result.output
+        assert leftovers(tmp_path / "bundle") == ["keep.txt"]
+
+
+class TestStreaming:
+    def test_rows_reach_the_disk_page_by_page(self, world, tmp_path):
+        """1,000 results come in pages of 100, and each page is on disk before the next one is read."""
+        config = world.session.client("config")
+        token = __import__("smguard.embedded", fromlist=["result_token"]).result_token(
+            ROOT, account_id=ACCOUNT, region=REGION, invoked_at=INVOKED_AT
+        )
+        for batch in range(10):
+            config.put_evaluations(
+                ResultToken=token,
+                Evaluations=[
+                    {
+                        "ComplianceResourceType": NOTEBOOK,
+                        "ComplianceResourceId": f"bulk-{batch * 100 + i:04}",
+                        "ComplianceType": "NON_COMPLIANT",
+                        "Annotation": "RootAccess is Enabled; " + "x" * 200,
+                        "OrderingTimestamp": INVOKED_AT,
+                    }
+                    for i in range(100)
+                ],
+            )
+        on_disk: list[tuple[int, int]] = []
+
+        def progress(label: str, rows: int) -> None:
+            [staging] = tmp_path.glob(".bundle.*.partial")
+            on_disk.append((rows, (staging / "evaluations.csv").stat().st_size))
+
+        bundle = export_bundle(world.session, ExportRequest(account_id=ACCOUNT, rules=("notebook_root_access",)), tmp_path / "bundle", progress=progress)
+        final_size = (bundle / "evaluations.csv").stat().st_size
+        assert [rows for rows, _ in on_disk] == [100] * 10 + [4]
+        sizes = [size for _, size in on_disk]
+        assert sizes == sorted(sizes)
+        assert sizes[5] > final_size * 0.4, "rows of the first pages must be on disk before the last pages are read"
+
+
+class TestCsvSafety:
+    def test_a_formula_in_a_resource_id_is_neutralised_in_csv_and_kept_exact_in_jsonl(self, world, tmp_path):
+        from smguard.embedded import result_token
+
+        world.session.client("config").put_evaluations(
+            ResultToken=result_token(ROOT, account_id=ACCOUNT, region=REGION, invoked_at=INVOKED_AT),
+            Evaluations=[
+                {
+                    "ComplianceResourceType": NOTEBOOK,
+                    "ComplianceResourceId": "=HYPERLINK(\"http://x.invalid\")",
+                    "ComplianceType": "NON_COMPLIANT",
+                    "Annotation": "@SUM(1,2)",
+                    "OrderingTimestamp": INVOKED_AT,
+                }
+            ],
+        )
+        bundle = export(world, tmp_path, account_id=ACCOUNT, rules=("notebook_root_access",), compliance_types=("NON_COMPLIANT",))
+        rows = read_csv(bundle)[1]
+        assert [(r[4], r[6]) for r in rows] == [("'=HYPERLINK(\"http://x.invalid\")", "'@SUM(1,2)"), ("nb-open", ROOT_ENABLED)]
+        first = json.loads((bundle / "evaluations.jsonl").read_text().splitlines()[0])
+        assert (first["resource_id"], first["annotation"]) == ("=HYPERLINK(\"http://x.invalid\")", "@SUM(1,2)")

@@ -1,0 +1,97 @@
+"""smguard verify: an intact bundle passes; every modified, missing or added file is named."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from smguard.cli.main import cli
+from smguard.evidence import ExportRequest, export_bundle, verify_bundle
+from smguard.evidence.manifest import sha256_of
+from tests.evidence.conftest import ACCOUNT
+
+
+@pytest.fixture
+def bundle(world, tmp_path) -> Path:
+    return export_bundle(world.session, ExportRequest(account_id=ACCOUNT), tmp_path / "bundle")
+
+
+def verify(*args: str):
+    return CliRunner().invoke(cli, ["verify", *args], catch_exceptions=False)
+
+
+def test_an_intact_bundle_verifies(bundle):
+    result = verify(str(bundle))
+    assert result.exit_code == 0
+    assert f"{bundle}: intact (4 files match manifest.json, SHA-256 {sha256_of(bundle / 'manifest.json')})" in result.output
+
+
+@pytest.mark.parametrize("name", ["evaluations.csv", "evaluations.jsonl", "rules.json", "summary.html"])
+def test_changing_one_byte_of_any_file_fails(bundle, name):
+    data = bytearray((bundle / name).read_bytes())
+    data[len(data) // 2] ^= 0x01
+    (bundle / name).write_bytes(bytes(data))
+    result = verify(str(bundle))
+    assert result.exit_code == 1
+    assert f"modified: {name} (SHA-256 differs from the manifest)" in result.output
+    assert "does not match its manifest (1 problem(s)); do not rely on it" in result.output
+
+
+def test_a_changed_row_is_caught_even_when_the_size_is_the_same(bundle):
+    text = (bundle / "evaluations.csv").read_text()
+    (bundle / "evaluations.csv").write_text(text.replace("nb-open,NON_COMPLIANT", "nb-open,COMPLIANT_____", 1))
+    assert verify_bundle(bundle).modified == ["evaluations.csv"]
+
+
+def test_missing_and_extra_files_are_all_named(bundle):
+    (bundle / "rules.json").unlink()
+    (bundle / "notes.txt").write_text("added later")
+    (bundle / "extra").mkdir()
+    (bundle / "extra" / "evaluations.csv").write_text("x")
+    (bundle / "summary.html").write_text("<p>all green</p>")
+    result = verify(str(bundle))
+    assert result.exit_code == 1
+    for line in (
+        "modified: summary.html (SHA-256 differs from the manifest)",
+        "missing: rules.json (listed in the manifest, not in the bundle)",
+        "unexpected: extra/evaluations.csv (in the bundle, not listed in the manifest)",
+        "unexpected: notes.txt (in the bundle, not listed in the manifest)",
+        "(4 problem(s))",
+    ):
+        assert line in result.output
+
+
+def test_a_rewritten_manifest_is_caught_by_the_hash_kept_outside(bundle):
+    recorded = sha256_of(bundle / "manifest.json")
+    (bundle / "evaluations.csv").write_text("account_id\n")
+    manifest = json.loads((bundle / "manifest.json").read_text())
+    manifest["files"]["evaluations.csv"]["sha256"] = sha256_of(bundle / "evaluations.csv")
+    (bundle / "manifest.json").write_text(json.dumps(manifest))
+    assert verify(str(bundle)).exit_code == 0  # consistent with itself...
+    result = verify(str(bundle), "--manifest-sha256", recorded)
+    assert result.exit_code == 1  # ...but not the manifest of the export
+    assert f"not the {recorded} recorded at export: the manifest was replaced" in result.output
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (lambda b: (b / "manifest.json").unlink(), "manifest.json is missing: the bundle is incomplete"),
+        (lambda b: (b / "manifest.json").write_text("{not json"), "manifest.json is not a readable smguard manifest"),
+        (lambda b: (b / "manifest.json").write_text('{"format": "other", "files": {}}'), "is not a readable smguard manifest"),
+    ],
+)
+def test_without_a_usable_manifest_nothing_verifies(bundle, damage, message):
+    damage(bundle)
+    result = verify(str(bundle))
+    assert result.exit_code == 1
+    assert message in result.output
+
+
+def test_a_path_that_is_no_bundle(tmp_path):
+    result = verify(str(tmp_path / "nowhere"))
+    assert result.exit_code == 1
+    assert "is not a folder; give the path of an evidence bundle" in result.output
