@@ -182,7 +182,7 @@ def _table(kind: str, heading: str, rows: list[tuple[str, str, Counter[str], int
     body = []
     for name, title, counts, exempt in rows:
         cells = "".join(
-            f'<td class="{t.lower()}" data-{kind}="{escape(name)}" data-compliance="{t}">{counts[t]}</td>' for t in COMPLIANCE_TYPES
+            f'<td class="{t.lower()}{" nonzero" if counts[t] else ""}" data-{kind}="{escape(name)}" data-compliance="{t}">{counts[t]}</td>' for t in COMPLIANCE_TYPES
         )
         if with_exempt:
             cells += f'<td data-{kind}="{escape(name)}" data-exempt="{exempt}">{exempt}</td>'
@@ -218,6 +218,6 @@ h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.2rem;margin-top:2rem;bord
 .card .number{display:block;font-size:1.8rem;font-weight:600}.card.compliant .number{color:#2e7d32}
 .card.non_compliant .number{color:#c62828}.card.not_applicable .number{color:#616161}
 table{border-collapse:collapse;width:100%;margin-top:1rem}th,td{border:1px solid #ddd;padding:.35rem .6rem;text-align:left;vertical-align:top}
-th{background:#f5f5f5}td.non_compliant{color:#c62828;font-weight:600}.title{color:#555;font-size:.9em}
+th{background:#f5f5f5}td.non_compliant.nonzero{color:#c62828;font-weight:600}.title{color:#555;font-size:.9em}
 svg .label{font-size:13px;fill:#1a1a1a}
 """

@@ -1,0 +1,122 @@
+"""summary.html rendered by headless Chromium: it loads nothing from outside and shows the bundle's numbers.
+
+Chromium comes from Debian (``.ci/run`` installs it when missing). The page is opened from a
+file:// URL with networking features off; ``--dump-dom`` gives the DOM after rendering, and a
+screenshot proves it paints.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from smguard.evidence import ExportRequest, export_bundle
+from tests.evidence.conftest import ACCOUNT, MEMBER
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
+ROOT = "smguard-notebook_root_access"
+INTERNET = "smguard-notebook_direct_internet"
+
+
+
+def chromium(page: Path, profile: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    if CHROMIUM is None:
+        pytest.fail("chromium is not installed: run `apt-get install -y chromium` (.ci/run does it when missing)")
+    return subprocess.run(
+        [CHROMIUM, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *args, page.as_uri()],
+        capture_output=True, text=True, timeout=120, check=True,
+    )
+
+
+class Counts(HTMLParser):
+    """Every element's data-* attributes and text, from the DOM Chromium dumped."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cells: list[dict[str, str]] = []
+        self.external: list[str] = []
+        self._open: list[dict[str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = {k: v or "" for k, v in attrs}
+        for key in ("src", "href"):
+            if key in attributes:
+                self.external.append(f"{tag} {key}={attributes[key]}")
+        if tag == "link" or tag == "script":
+            self.external.append(tag)
+        entry = {k: v for k, v in attributes.items() if k.startswith("data-") or k == "id"}
+        entry["_tag"] = tag
+        entry["_text"] = ""
+        self.cells.append(entry)
+        if tag not in ("meta", "br", "rect"):
+            self._open.append(entry)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._open and self._open[-1]["_tag"] == tag:
+            self._open.pop()
+
+    def handle_data(self, data: str) -> None:
+        if self._open:
+            self._open[-1]["_text"] += data
+
+    def find(self, **attributes: str) -> list[dict[str, str]]:
+        return [c for c in self.cells if all(c.get(k.replace("data_", "data-", 1)) == v for k, v in attributes.items())]
+
+
+def rendered(bundle: Path, tmp_path: Path) -> Counts:
+    dom = chromium(bundle / "summary.html", tmp_path / "profile", "--dump-dom").stdout
+    assert "SageMaker guardrails: compliance evidence" in dom
+    counts = Counts()
+    counts.feed(dom)
+    return counts
+
+
+def cell(counts: Counts, **attributes: str) -> str:
+    [found] = counts.find(**attributes)
+    return found["_text"].strip()
+
+
+def test_the_page_renders_the_bundles_numbers(organization, tmp_path):
+    bundle = export_bundle(organization.session, ExportRequest(aggregator="organization"), tmp_path / "bundle")
+    manifest = json.loads((bundle / "manifest.json").read_text())
+    counts = rendered(bundle, tmp_path)
+
+    assert counts.external == []
+    assert cell(counts, id="total-results") == str(manifest["counts"]["rows"]) == "9"
+    for compliance, expected in manifest["counts"]["per_compliance_type"].items():
+        assert cell(counts, id=f"total-{compliance.lower()}") == str(expected)
+    for rule, per_type in manifest["counts"]["per_rule"].items():
+        for compliance, expected in per_type.items():
+            assert cell(counts, data_rule=rule, data_compliance=compliance, _tag="td") == str(expected)
+            bars = counts.find(data_rule=rule, data_compliance=compliance, _tag="rect")
+            assert [bar["data-count"] for bar in bars] == ([str(expected)] if expected else [])
+    assert cell(counts, data_rule=ROOT, data_exempt="1") == "1"
+    assert cell(counts, data_rule=INTERNET, data_exempt="0") == "0"
+    assert cell(counts, data_account=f"{ACCOUNT} us-east-1", data_compliance="NON_COMPLIANT") == "2"
+    assert cell(counts, data_account=f"{MEMBER} us-east-1", data_compliance="NON_COMPLIANT") == "1"
+    assert cell(counts, data_account=f"{MEMBER} us-east-1", data_compliance="COMPLIANT") == "1"
+    non_compliant = counts.find(id="non-compliant")
+    assert len(non_compliant) == 1
+
+
+def test_the_page_paints(world, tmp_path):
+    bundle = export_bundle(world.session, ExportRequest(account_id=ACCOUNT), tmp_path / "bundle")
+    screenshot = tmp_path / "summary.png"
+    chromium(bundle / "summary.html", tmp_path / "profile", f"--screenshot={screenshot}", "--window-size=1200,1600")
+    png = screenshot.read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 20_000
