@@ -55,3 +55,25 @@ tools: $(CHECKOV_STAMP) $(SAM_STAMP)
 ## build: sam build (no Docker, no Python 3.12 needed: see smguard/deploy/build/Makefile)
 build: $(SAM_STAMP)
 	SAM_CLI_TELEMETRY=0 $(TOOLS)/sam/bin/sam build --template-file template.yaml --build-dir .aws-sam/build
+
+# --- the demo and the evaluate benchmark --------------------------------------------------------
+C7N_STAMP := $(TOOLS)/c7n/.installed
+DEMO_BUNDLE := smguard-evidence
+
+.PHONY: demo bench-evaluate
+
+## demo: set up and run the demo: an embedded AWS account, every rule, the dashboard, an evidence bundle
+demo: $(STAMP)
+	rm -rf $(DEMO_BUNDLE)  # the previous demo's bundle: a bundle is never overwritten
+	$(BIN)/smguard demo --out $(DEMO_BUNDLE)
+
+# Cloud Custodian pins its own boto3: its own virtual environment, for the benchmark only.
+$(C7N_STAMP): tools/c7n-requirements.txt
+	test -x $(TOOLS)/c7n/bin/python || $(PYTHON) -m venv $(TOOLS)/c7n
+	$(TOOLS)/c7n/bin/python -m pip install --quiet --upgrade pip
+	$(TOOLS)/c7n/bin/python -m pip install --quiet -r tools/c7n-requirements.txt
+	touch $@
+
+## bench-evaluate: smguard evaluate vs Cloud Custodian on a moto server with 100, 500, 2000 resources
+bench-evaluate: $(STAMP) $(C7N_STAMP)
+	$(BIN)/python benchmarks/evaluate_vs_custodian.py --custodian $(TOOLS)/c7n/bin/custodian

@@ -25,7 +25,7 @@ from smguard.engine.errors import InvalidRuleParameterError, SmguardError
 from smguard.sweep.clients import DEFAULT_MAX_WORKERS, MAX_WORKERS_LIMIT, SweepClients
 from smguard.sweep.collected import SilentProgress
 from smguard.sweep.collectors import UnsupportedResourceTypeError, collect
-from smguard.sweep.evaluation import EvaluationRow, RuleSettings, evaluate, parse_settings
+from smguard.sweep.evaluation import EvaluationRow, RuleSettings, evaluate, parse_settings, types_to_collect
 
 EXIT_NON_COMPLIANT = 1
 EXIT_AWS_FAILURE = 3
@@ -77,8 +77,9 @@ def evaluate_command(
     """Evaluate the resources of one account and region with every rule's check.
 
     Reads with read-only List/Describe calls (one Describe per SageMaker resource, one paginated
-    call per EC2 collection), builds each resource's AWS Config configuration item and runs the
-    same check code as the deployed rules. Honours AWS_PROFILE, AWS_REGION and AWS_ENDPOINT_URL.
+    call per EC2 collection; periodic rules read VPCs, flow logs and endpoints in bulk themselves),
+    builds each resource's AWS Config configuration item and runs the same code as the deployed
+    rules. Honours AWS_PROFILE, AWS_REGION and AWS_ENDPOINT_URL.
 
     Exit codes: 0 evaluated, 1 NON_COMPLIANT found with --fail-on-noncompliant, 2 bad usage or
     rule parameter, 3 reading the account failed.
@@ -163,7 +164,7 @@ def sweep(
     max_workers: int,
     stderr: Console,
 ) -> list[EvaluationRow]:
-    resource_types = {t for entry in entries for t in entry.rule.resource_types}
+    resource_types = types_to_collect(entries)
     with ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="smguard-describe") as pool:
         if stderr.is_terminal:
             with Progress(
@@ -177,7 +178,7 @@ def sweep(
                 resources = collect(resource_types, clients, pool, RichProgress(progress))
         else:
             resources = collect(resource_types, clients, pool, SilentProgress())
-    return evaluate(entries, settings, resources, clients, datetime.now(timezone.utc).date())
+    return evaluate(entries, settings, resources, clients, datetime.now(timezone.utc))
 
 
 class RichProgress:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
-
 import click
 
+from smguard.cli.demo import demo_command
 from smguard.cli.evaluate import evaluate_command
+from smguard.cli.evidence import export, verify
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -16,14 +15,7 @@ def cli() -> None:
     """smguard: guardrails for Amazon SageMaker on sensitive data, and the evidence that they hold."""
 
 
-def _register_evidence_commands() -> None:
-    """Add `export` and `verify` from smguard/cli/evidence.py, written alongside this module."""
-    if importlib.util.find_spec("smguard.cli.evidence") is None:
-        return
-    evidence = importlib.import_module("smguard.cli.evidence")
-    cli.add_command(evidence.export)
-    cli.add_command(evidence.verify)
-
-
+cli.add_command(demo_command)
 cli.add_command(evaluate_command)
-_register_evidence_commands()
+cli.add_command(export)
+cli.add_command(verify)

@@ -2,5 +2,6 @@
 
 Each resource is read with read-only Describe/List calls and turned into the ``configuration``
 object AWS Config would record for it, so that ``smguard evaluate`` and the demo run exactly the
-code the Lambda functions run (``gather_facts`` then ``check``), before or without deploying.
+code the Lambda functions run (``gather_facts`` then ``check``, or a periodic rule's own sweep),
+before or without deploying.
 """

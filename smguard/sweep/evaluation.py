@@ -1,20 +1,27 @@
-"""Run the rules' own ``gather_facts`` and ``check`` over collected resources.
+"""Run the rules' own code over an account: the Lambda path without Lambda.
 
-This is the Lambda path without Lambda: the same parameter parsing, the same batched fact
-gathering (one DescribeFlowLogs for every VPC, one DescribeKey per distinct key...), the same pure
-check, and the same central exemption register. Nothing here decides compliance itself.
+Change-triggered rules get the collected resources of their scope and run ``gather_facts`` (batched:
+one DescribeKey per distinct key...) then ``check`` on each. Periodic rules already sweep the account
+themselves (every VPC, with one paginated DescribeFlowLogs or DescribeVpcEndpoints for all of them)
+and their ``check`` takes each VPC's slice of those facts, so they run their own
+``evaluate_periodic``, exactly as on a ScheduledNotification. Parameters are parsed and the central
+exemption register applied as the handler does. Nothing here decides compliance itself.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import json
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import datetime
+from typing import Any
+
 from smguard.catalogue import RuleEntry
-from smguard.engine.errors import InvalidRuleParameterError
+from smguard.engine.errors import InvalidRuleParameterError, RuleDefinitionError
 from smguard.engine.exemptions import apply_exemptions, known_arn, read_register
 from smguard.engine.handler import EngineParameters
 from smguard.engine.parameters import RuleParameters
+from smguard.engine.rule import PERIODIC_TRIGGER, SmguardRule
 from smguard.sweep.clients import SweepClients
 from smguard.sweep.collected import CollectedResource
 
@@ -53,60 +60,90 @@ def parse_settings(entry: RuleEntry, raw: Mapping[str, object]) -> RuleSettings:
     return RuleSettings(engine, entry.rule.evaluate_parameters({k: v for k, v in raw.items() if k not in engine_names}))
 
 
+def is_periodic(rule: SmguardRule) -> bool:
+    return PERIODIC_TRIGGER in rule.triggers
+
+
+def types_to_collect(entries: Iterable[RuleEntry]) -> set[str]:
+    """The resource types the sweep must read: those of change-triggered rules (periodic ones read their own)."""
+    return {t for entry in entries if not is_periodic(entry.rule) for t in entry.rule.resource_types}
+
+
 def evaluate(
     entries: Sequence[RuleEntry],
     settings: Mapping[str, RuleSettings],
     resources: Mapping[str, Sequence[CollectedResource]],
     clients: SweepClients,
-    today: date,
+    now: datetime,
 ) -> list[EvaluationRow]:
     """Every rule on every resource of its scope, sorted by rule, type and id."""
-    rows: list[EvaluationRow] = []
+    arns = {(c.resource.resource_type, c.resource.resource_id): c.arn for found in resources.values() for c in found}
     account: str | None = None
+    rows: list[EvaluationRow] = []
     for entry in entries:
-        rule = entry.rule
         parameters = settings[entry.name]
-        in_scope = [collected for t in rule.resource_types for collected in resources.get(t, ())]
-        if not in_scope:
-            continue
-        facts = rule.gather_facts([c.resource for c in in_scope], parameters.rule, clients)
-        evaluations = []
-        for collected in in_scope:
-            verdict = rule.check(collected.resource, parameters.rule, facts)
-            evaluations.append(
-                {
-                    "ComplianceResourceType": collected.resource.resource_type,
-                    "ComplianceResourceId": collected.resource.resource_id,
-                    "ComplianceType": verdict.compliance.value,
-                    "Annotation": verdict.annotation,
-                }
-            )
+        if is_periodic(entry.rule):
+            evaluations = _periodic(entry.rule, parameters.rule, clients, now)
+        else:
+            in_scope = [c.resource for t in entry.rule.resource_types for c in resources.get(t, ())]
+            facts = entry.rule.gather_facts(in_scope, parameters.rule, clients) if in_scope else None
+            evaluations = [_evaluation(r.resource_type, r.resource_id, entry.rule.check(r, parameters.rule, facts)) for r in in_scope]
         register_name = parameters.engine.exemptions_parameter_name
-        if register_name is not None:
+        if register_name is not None and evaluations:
             account = account or clients.build_client("sts").get_caller_identity()["Account"]
             register = read_register(clients.build_client("ssm"), register_name)
-            arns = _arns(in_scope, clients, account)
-            evaluations = apply_exemptions(evaluations, register, rule.name, today, arns)
-        rows += [
-            EvaluationRow(
-                entry.name,
-                e["ComplianceResourceType"],
-                e["ComplianceResourceId"],
-                e["ComplianceType"],
-                e["Annotation"],
+            evaluations = apply_exemptions(
+                evaluations, register, entry.rule.name, now.date(), _arns(evaluations, arns, clients, account)
             )
+        rows += [
+            EvaluationRow(entry.name, e["ComplianceResourceType"], e["ComplianceResourceId"], e["ComplianceType"], e["Annotation"])
             for e in evaluations
         ]
     return sorted(rows, key=lambda row: (row.rule, row.resource_type, row.resource_id))
 
 
-def _arns(in_scope: Sequence[CollectedResource], clients: SweepClients, account: str) -> dict[tuple[str, str], str]:
-    """The ARN of each resource, as the exemption register may name it: from the API, or built from the id."""
+def _periodic(rule: SmguardRule, parameters: RuleParameters, clients: SweepClients, now: datetime) -> list[dict[str, Any]]:
+    notified = now.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    event = {
+        "invokingEvent": json.dumps({"messageType": "ScheduledNotification", "notificationCreationTime": notified}),
+        "resultToken": "smguard-evaluate",
+    }
+    evaluations = []
+    for result in rule.evaluate_periodic(event, clients, parameters):
+        if not result.complianceResourceType or not result.complianceResourceId:
+            raise RuleDefinitionError(f"rule {rule.name} returned a periodic evaluation without a resource type and id")
+        evaluations.append(
+            {
+                "ComplianceResourceType": result.complianceResourceType,
+                "ComplianceResourceId": result.complianceResourceId,
+                "ComplianceType": result.complianceType,
+                "Annotation": result.annotation,
+            }
+        )
+    return evaluations
+
+
+def _evaluation(resource_type: str, resource_id: str, verdict: Any) -> dict[str, Any]:
+    return {
+        "ComplianceResourceType": resource_type,
+        "ComplianceResourceId": resource_id,
+        "ComplianceType": verdict.compliance.value,
+        "Annotation": verdict.annotation,
+    }
+
+
+def _arns(
+    evaluations: Sequence[Mapping[str, Any]],
+    described: Mapping[tuple[str, str], str | None],
+    clients: SweepClients,
+    account: str,
+) -> dict[tuple[str, str], str]:
+    """The ARN of each evaluated resource, as the exemption register may name it: from the API, or built from the id."""
     partition = clients.session.get_partition_for_region(clients.region) if clients.region else "aws"
-    arns: dict[tuple[str, str], str] = {}
-    for collected in in_scope:
-        key = (collected.resource.resource_type, collected.resource.resource_id)
-        arn = collected.arn or known_arn(*key, partition=partition, region=clients.region, account=account)
+    arns = {}
+    for evaluation in evaluations:
+        key = (evaluation["ComplianceResourceType"], evaluation["ComplianceResourceId"])
+        arn = described.get(key) or known_arn(*key, partition=partition, region=clients.region, account=account)
         if arn:
             arns[key] = arn
     return arns

@@ -15,6 +15,7 @@ from smguard.sweep import ec2, sagemaker
 from smguard.sweep.clients import SweepClients
 from smguard.sweep.collected import SilentProgress
 from smguard.sweep.collectors import COLLECTORS, UnsupportedResourceTypeError, collect
+from smguard.sweep.evaluation import types_to_collect
 
 WHEN = datetime(2026, 11, 20, 10, 0, tzinfo=timezone.utc)
 ROLE = "arn:aws:iam::123456789012:role/ds-notebook"
@@ -264,10 +265,8 @@ def test_vpc_keeps_state_a_plain_string():
     }
 
 
-def test_every_resource_type_in_the_catalogue_has_a_collector():
-    scoped = {resource_type for entry in discover() for resource_type in entry.rule.resource_types}
-
-    assert scoped - set(COLLECTORS) == set()
+def test_every_resource_type_of_a_change_triggered_rule_has_a_collector():
+    assert types_to_collect(discover()) - set(COLLECTORS) == set()
 
 
 def test_a_type_without_collector_is_refused_by_name():

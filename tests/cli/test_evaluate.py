@@ -344,3 +344,37 @@ def test_the_exemption_register_applies_as_in_the_deployed_rule(client, moto_ser
             "EXEMPT until 2099-12-31 (ticket SEC-1042): GPU driver build needs root until the golden image ships.",
         ),
     ]
+
+
+def test_periodic_rules_run_their_own_bulk_sweep(client, moto_server):
+    ec2, s3 = client("ec2"), client("s3")
+    s3.create_bucket(Bucket="central-flow-logs")
+    logged = ec2.create_vpc(CidrBlock="10.30.0.0/16")["Vpc"]["VpcId"]
+    unlogged = ec2.create_vpc(CidrBlock="10.40.0.0/16")["Vpc"]["VpcId"]
+    default_vpc = ec2.describe_vpcs(Filters=[{"Name": "is-default", "Values": ["true"]}])["Vpcs"][0]["VpcId"]
+    flow_log = ec2.create_flow_logs(
+        ResourceIds=[logged], ResourceType="VPC", TrafficType="ALL",
+        LogDestinationType="s3", LogDestination="arn:aws:s3:::central-flow-logs",
+    )["FlowLogIds"][0]
+    moto_server.requests.reset()
+
+    result = run(
+        "--rules", "vpc_flow_logs", "--format", "json",
+        "--param", "vpc_flow_logs.LogDestinations=arn:aws:s3:::central-flow-logs",
+    )
+
+    assert result.exit_code == 0, result.output
+    rows = {row["resource_id"]: (row["compliance"], row["annotation"]) for row in json.loads(result.stdout)}
+    assert set(rows) == {logged, unlogged, default_vpc}
+    assert rows[logged] == (
+        "COMPLIANT",
+        f"Flow log {flow_log} of {logged} captures ALL traffic to arn:aws:s3:::central-flow-logs, aggregated over at "
+        "most 600s; it is ACTIVE and delivering.",
+    )
+    for vpc in (unlogged, default_vpc):
+        assert rows[vpc] == (
+            "NON_COMPLIANT",
+            f"VPC {vpc} has no VPC-level flow log. Call CreateFlowLogs (ResourceType VPC, TrafficType ALL, "
+            "LogDestination under arn:aws:s3:::central-flow-logs).",
+        )
+    assert dict(moto_server.requests.counts) == {("ec2", "DescribeVpcs"): 1, ("ec2", "DescribeFlowLogs"): 1}

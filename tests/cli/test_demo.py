@@ -1,0 +1,132 @@
+"""`smguard demo` end to end: embedded AWS -> every rule's lambda_handler -> Config dashboard -> evidence bundle."""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from smguard.catalogue import discover
+from smguard.cli.main import cli
+
+EXPECTED_COUNTS = {
+    # rule: (overall compliance, compliant, non-compliant, not applicable)
+    "smguard-notebook_direct_internet": ("NON_COMPLIANT", 2, 1, 0),
+    "smguard-notebook_in_vpc": ("NON_COMPLIANT", 2, 1, 0),
+    "smguard-notebook_root_access": ("NON_COMPLIANT", 1, 1, 1),
+    "smguard-sagemaker_kms": ("NON_COMPLIANT", 5, 2, 0),
+    "smguard-sagemaker_model_isolation": ("NON_COMPLIANT", 0, 1, 0),
+    "smguard-studio_domain_vpc_only": ("NON_COMPLIANT", 1, 1, 0),
+    "smguard-vpc_default_sg": ("NON_COMPLIANT", 1, 1, 2),
+    "smguard-vpc_endpoints": ("NON_COMPLIANT", 1, 1, 0),
+    "smguard-vpc_flow_logs": ("NON_COMPLIANT", 1, 1, 0),
+}
+"""The reference environment complies everywhere except the model (moto drops EnableNetworkIsolation);
+each violation is non-compliant for the rules it breaks; the exempt notebook and the two non-default
+security groups are NOT_APPLICABLE."""
+
+DASHBOARD_ROW = re.compile(r"^│ (smguard-\S+) +│ (\S+) +│ +(\d+) │ +(\d+) │ +(\d+) │$")
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
+    bundle = tmp_path_factory.mktemp("demo") / "evidence"
+    result = CliRunner(env={"COLUMNS": "200"}).invoke(cli, ["demo", "--out", str(bundle)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.stdout, bundle
+
+
+def test_the_dashboard_counts_each_rule_as_expected(demo):
+    output, _ = demo
+    shown = {
+        match.group(1): (match.group(2), int(match.group(3)), int(match.group(4)), int(match.group(5)))
+        for match in map(DASHBOARD_ROW.match, output.splitlines())
+        if match
+    }
+
+    deployed = {f"smguard-{entry.name}" for entry in discover()}
+    assert shown == {rule: counts for rule, counts in EXPECTED_COUNTS.items() if rule in deployed}
+    assert deployed <= set(EXPECTED_COUNTS), "a new rule needs its expected demo counts here"
+
+
+def test_the_bundle_holds_every_result_and_verifies(demo):
+    output, bundle = demo
+
+    rows = list(csv.DictReader((bundle / "evaluations.csv").open(encoding="utf-8")))
+    counts = Counter((row["rule_name"], row["compliance_type"]) for row in rows)
+    for rule in {row["rule_name"] for row in rows}:
+        _, compliant, non_compliant, not_applicable = EXPECTED_COUNTS[rule]
+        assert (counts[(rule, "COMPLIANT")], counts[(rule, "NON_COMPLIANT")], counts[(rule, "NOT_APPLICABLE")]) == (
+            compliant,
+            non_compliant,
+            not_applicable,
+        )
+    verified = CliRunner().invoke(cli, ["verify", str(bundle)])
+    assert verified.exit_code == 0, verified.output
+    assert "intact (4 files match manifest.json" in verified.stdout
+    assert f"`smguard verify {bundle}`: intact (4 files)" in " ".join(output.split())
+
+
+def test_the_violations_are_reported_with_their_annotations(demo):
+    _, bundle = demo
+    rows = {
+        (row["rule_name"], row["resource_id"]): (row["compliance_type"], row["annotation"])
+        for row in csv.DictReader((bundle / "evaluations.csv").open(encoding="utf-8"))
+    }
+
+    assert rows[("smguard-notebook_root_access", "ds-scratch")] == (
+        "NON_COMPLIANT",
+        "RootAccess is Enabled; set RootAccess to Disabled (stop the notebook, then UpdateNotebookInstance).",
+    )
+    assert rows[("smguard-sagemaker_kms", "churn-v1")] == (
+        "NON_COMPLIANT",
+        "KmsKeyId is absent (volumes use an AWS managed key); create a new endpoint configuration with KmsKeyId and "
+        "update the endpoint.",
+    )
+    assert rows[("smguard-studio_domain_vpc_only", "d-marketing-studio")] == (
+        "NON_COMPLIANT",
+        "AppNetworkAccessType is PublicInternetOnly (direct internet access); set VpcOnly with UpdateDomain while no "
+        "apps run.",
+    )
+    exempt = rows[("smguard-notebook_root_access", "gpu-driver-build")]
+    assert exempt[0] == "NOT_APPLICABLE"
+    assert re.fullmatch(
+        r"EXEMPT until \d{4}-\d{2}-\d{2} \(ticket SEC-1042, approved by cloud-security@example.com\): CUDA driver "
+        r"build needs root until the golden GPU image ships\.",
+        exempt[1],
+    )
+
+
+def test_the_open_default_group_and_the_vpc_without_flow_logs_are_the_legacy_vpcs(demo):
+    _, bundle = demo
+    rows = list(csv.DictReader((bundle / "evaluations.csv").open(encoding="utf-8")))
+    by_rule = {
+        rule: [row for row in rows if row["rule_name"] == rule and row["compliance_type"] == "NON_COMPLIANT"]
+        for rule in ("smguard-vpc_default_sg", "smguard-vpc_flow_logs")
+    }
+
+    [open_group] = by_rule["smguard-vpc_default_sg"]
+    group = open_group["resource_id"]
+    assert open_group["annotation"] == (
+        f"The default security group {group} has 1 inbound and 1 outbound rule(s) (in: all traffic from {group}; "
+        "out: all traffic to 0.0.0.0/0); remove them all and use dedicated security groups."
+    )
+    [unlogged] = by_rule["smguard-vpc_flow_logs"]
+    vpc = unlogged["resource_id"]
+    assert unlogged["annotation"] == (
+        f"VPC {vpc} has no VPC-level flow log. Call CreateFlowLogs (ResourceType VPC, TrafficType ALL, LogDestination "
+        "under arn:aws:s3:::central-flow-logs-111122223333)."
+    )
+
+
+def test_an_existing_bundle_folder_is_refused_before_anything_runs(tmp_path):
+    (tmp_path / "evidence").mkdir()
+
+    result = CliRunner().invoke(cli, ["demo", "--out", str(tmp_path / "evidence")])
+
+    assert result.exit_code == 2
+    assert "evidence exists; remove it or give another folder" in " ".join(result.stderr.split())
