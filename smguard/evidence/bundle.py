@@ -97,7 +97,7 @@ def export_bundle(
         raise _explain(error, request, reader.region, caller) from error
     except BotoCoreError as error:
         shutil.rmtree(staging, ignore_errors=True)
-        raise AwsExportError(f"AWS could not be reached or did not answer after retries ({error}); no bundle was written") from error
+        raise AwsExportError(f"the AWS call failed: {error}; no bundle was written") from error
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

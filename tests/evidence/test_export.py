@@ -328,3 +328,37 @@ class TestCsvSafety:
         assert [(r[4], r[6]) for r in rows] == [("'=HYPERLINK(\"http://x.invalid\")", "'@SUM(1,2)"), ("nb-open", ROOT_ENABLED)]
         first = json.loads((bundle / "evaluations.jsonl").read_text().splitlines()[0])
         assert (first["resource_id"], first["annotation"]) == ("=HYPERLINK(\"http://x.invalid\")", "@SUM(1,2)")
+
+
+class TestThrottling:
+    def test_throttled_pages_are_retried_with_backoff(self, world, tmp_path):
+        """AWS answers ThrottlingException twice; the adaptive retry mode waits and the export completes."""
+        from botocore.awsrequest import AWSResponse
+
+        throttled: list[str] = []
+
+        def throttle(request, **_):
+            if len(throttled) < 2:
+                throttled.append(request.url)
+                body = b'{"__type":"ThrottlingException","message":"Rate exceeded"}'
+                return AWSResponse(request.url, 400, {"Content-Type": "application/x-amz-json-1.1"}, _RawBody(body))
+            return None
+
+        world.session.events.register_first("before-send.config.GetComplianceDetailsByConfigRule", throttle)
+        bundle = export(world, tmp_path, account_id=ACCOUNT)
+        assert len(throttled) == 2
+        assert without_recorded_time(read_csv(bundle)[1]) == ACCOUNT_ROWS
+
+
+class _RawBody:
+    """The raw stream botocore reads a response body from."""
+
+    def __init__(self, body: bytes) -> None:
+        self._body = body
+
+    def stream(self, **_):
+        yield self._body
+
+    def read(self, *_):
+        body, self._body = self._body, b""
+        return body
