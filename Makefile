@@ -52,7 +52,7 @@ $(SAM_STAMP): tools/sam-requirements.txt
 
 tools: $(CHECKOV_STAMP) $(SAM_STAMP)
 
-## build: sam build (no Docker, no Python 3.12 needed: see smguard/deploy/build/Makefile)
+## build: sam build (no Docker, no Python 3.12 needed: see smguard/deploy/codeuri/Makefile)
 build: $(SAM_STAMP)
 	SAM_CLI_TELEMETRY=0 $(TOOLS)/sam/bin/sam build --template-file template.yaml --build-dir .aws-sam/build
 

@@ -26,8 +26,19 @@ def template_parameter_name(rule_name: str, parameter_name: str) -> str:
     return f"{camel(rule_name)}{parameter_name}"
 
 
+def render_default(default: Any) -> str | None:
+    """A rule parameter default as a user would type it into the template parameter."""
+    if default is None:
+        return None
+    if isinstance(default, bool):
+        return str(default).lower()
+    if isinstance(default, (tuple, list)):
+        return ",".join(str(item) for item in default)
+    return str(default)
+
+
 def describe(description: str, default: Any) -> str:
-    shown = "not set" if default is None else str(default).lower() if isinstance(default, bool) else str(default)
+    shown = render_default(default) or "not set"
     text = f"{description} Empty: the rule's default ({shown})."
     if len(text) > DESCRIPTION_MAX_LENGTH:
         raise ValueError(f"parameter description longer than {DESCRIPTION_MAX_LENGTH} characters: {text[:80]}...")

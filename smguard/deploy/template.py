@@ -30,7 +30,7 @@ from smguard.engine.rule import CHANGE_TRIGGER, PERIODIC_TRIGGER
 
 RUNTIME = "python3.12"
 ARCHITECTURE = "arm64"
-BUILD_DIR = "smguard/deploy/build"
+CODE_URI = "smguard/deploy/codeuri"
 """CodeUri of every function and of the layer: it holds only the build Makefile. SAM copies CodeUri
 to a scratch directory, and the repository root (with .venv) is too big for that; the Makefile runs
 in the repository root instead (Metadata: WorkingDirectory)."""
@@ -396,7 +396,7 @@ def shared_resources() -> dict[str, Any]:
             "Properties": {
                 "LayerName": "smguard-dependencies",
                 "Description": "smguard rule functions' runtime dependencies (requirements.txt, pinned).",
-                "ContentUri": BUILD_DIR,
+                "ContentUri": CODE_URI,
                 "CompatibleRuntimes": [RUNTIME],
                 "CompatibleArchitectures": [ARCHITECTURE],
                 "RetentionPolicy": "Delete",
@@ -552,7 +552,7 @@ def function(entry: RuleEntry) -> dict[str, Any]:
         "Properties": {
             "FunctionName": resource_name(entry.name),
             "Description": entry.metadata["title"][:DESCRIPTION_MAX_LENGTH],
-            "CodeUri": BUILD_DIR,
+            "CodeUri": CODE_URI,
             "Handler": f"rules.{entry.name}.app.lambda_handler",
             "Runtime": RUNTIME,
             "Architectures": [ARCHITECTURE],

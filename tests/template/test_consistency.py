@@ -1,0 +1,163 @@
+"""Every rule folder is deployed as its metadata and code say, in both modes; nothing else is deployed."""
+
+from __future__ import annotations
+
+import importlib
+import json
+
+import pytest
+
+from smguard.catalogue import RULES_DIR, discover
+from smguard.deploy.iam import required_actions
+from smguard.deploy.naming import camel, resource_name
+from smguard.deploy.template import CHANGE_MESSAGE_TYPES, SCHEDULED_MESSAGE_TYPE, engine_parameter_names
+from smguard.engine.handler import RuleHandler
+from smguard.engine.rule import CHANGE_TRIGGER, PERIODIC_TRIGGER
+from tests.template.conftest import resolver
+
+ENTRIES = discover()
+IDS = [entry.name for entry in ENTRIES]
+
+# What every function role holds besides the rule's evaluation actions (logs, failure destination).
+FUNCTION_BASE_ACTIONS = {"logs:CreateLogStream", "logs:PutLogEvents", "sqs:SendMessage", "kms:GenerateDataKey", "kms:Decrypt"}
+
+
+def statement_actions(policy: dict) -> set[str]:
+    actions: set[str] = set()
+    for statement in policy["Statement"]:
+        value = statement["Action"]
+        actions.update([value] if isinstance(value, str) else value)
+    return actions
+
+
+def test_rule_folders_are_the_deployed_functions_and_no_other(template):
+    functions = {
+        resource["Properties"]["Handler"]
+        for resource in template["Resources"].values()
+        if resource["Type"] == "AWS::Serverless::Function"
+    }
+    folders = {path.parent.name for path in RULES_DIR.glob("*/app.py")}
+    assert functions == {f"rules.{name}.app.lambda_handler" for name in folders}
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=IDS)
+def test_handler_path_resolves_to_the_rules_handler(template, entry):
+    properties = template["Resources"][f"{camel(entry.name)}Function"]["Properties"]
+    module_name, attribute = properties["Handler"].rsplit(".", 1)
+    handler = getattr(importlib.import_module(module_name), attribute)
+    assert isinstance(handler, RuleHandler)
+    assert handler.rule.name == entry.name
+    assert properties["FunctionName"] == resource_name(entry.name)
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=IDS)
+def test_metadata_matches_the_rule_code(entry):
+    metadata = entry.metadata
+    assert metadata["id"] == entry.name == entry.rule.name
+    assert set(metadata["resource_types"]) == set(entry.rule.resource_types)
+    assert set(metadata["trigger"]["types"]) == set(entry.rule.triggers)
+    assert [p["name"] for p in metadata["parameters"]] == [spec.name for spec in entry.rule.parameters.specs()]
+    if PERIODIC_TRIGGER in entry.rule.triggers:
+        assert metadata["trigger"]["maximum_execution_frequency"]
+
+
+def expected_message_types(entry) -> list[str]:
+    types = list(CHANGE_MESSAGE_TYPES) if CHANGE_TRIGGER in entry.rule.triggers else []
+    return types + ([SCHEDULED_MESSAGE_TYPE] if PERIODIC_TRIGGER in entry.rule.triggers else [])
+
+
+def expected_input_parameters(entry, organization: bool) -> set[str]:
+    names = {p["name"] for p in entry.metadata["parameters"]}
+    names |= set(engine_parameter_names()) - {"ExecutionRoleName"}
+    return names | ({"ExecutionRoleName"} if organization else set())
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=IDS)
+def test_account_mode_config_rule(template, entry):
+    resolved = resolver(template, "Account")
+    logical_id = f"{camel(entry.name)}ConfigRule"
+    assert resolved.resource_exists(logical_id)
+    assert not resolved.resource_exists(f"{camel(entry.name)}OrganizationConfigRule")
+    properties = resolved.resolve(template["Resources"][logical_id]["Properties"])
+    assert properties["ConfigRuleName"] == resource_name(entry.name)
+    assert properties["Source"]["Owner"] == "CUSTOM_LAMBDA"
+    assert properties["Source"]["SourceIdentifier"].endswith(f":function:{camel(entry.name)}Function")
+    details = properties["Source"]["SourceDetails"]
+    assert [d["MessageType"] for d in details] == expected_message_types(entry)
+    assert {d["EventSource"] for d in details} == {"aws.config"}
+    frequencies = {d.get("MaximumExecutionFrequency") for d in details if d["MessageType"] == SCHEDULED_MESSAGE_TYPE}
+    assert frequencies <= {entry.metadata["trigger"]["maximum_execution_frequency"]}
+    if CHANGE_TRIGGER in entry.rule.triggers:
+        assert set(properties["Scope"]["ComplianceResourceTypes"]) == set(entry.metadata["resource_types"])
+    assert set(properties.get("InputParameters", {})) == expected_input_parameters(entry, organization=False)
+    permission = resolved.resolve(template["Resources"][f"{camel(entry.name)}ConfigPermission"]["Properties"])
+    assert permission["Principal"] == "config.amazonaws.com"
+    assert permission["SourceAccount"] == "111122223333"
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=IDS)
+def test_organization_mode_config_rule(template, entry):
+    resolved = resolver(template, "Organization")
+    logical_id = f"{camel(entry.name)}OrganizationConfigRule"
+    assert resolved.resource_exists(logical_id)
+    assert not resolved.resource_exists(f"{camel(entry.name)}ConfigRule")
+    properties = resolved.resolve(template["Resources"][logical_id]["Properties"])
+    assert properties["OrganizationConfigRuleName"] == resource_name(entry.name)
+    assert properties["ExcludedAccounts"] == ["444455556666"]
+    metadata = properties["OrganizationCustomRuleMetadata"]
+    assert metadata["OrganizationConfigRuleTriggerTypes"] == expected_message_types(entry)
+    if PERIODIC_TRIGGER in entry.rule.triggers:
+        assert metadata["MaximumExecutionFrequency"] == entry.metadata["trigger"]["maximum_execution_frequency"]
+    if CHANGE_TRIGGER in entry.rule.triggers:
+        assert set(metadata["ResourceTypesScope"]) == set(entry.metadata["resource_types"])
+    parameters = json.loads(metadata["InputParameters"])
+    assert set(parameters) == expected_input_parameters(entry, organization=True)
+    assert parameters["ExecutionRoleName"] == "smguard-rule-execution"
+    assert len(metadata["Description"]) <= 256
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=IDS)
+def test_account_mode_role_grants_exactly_the_rules_actions(template, entry):
+    resolved = resolver(template, "Account", optional_features=False)
+    role = resolved.resolve(template["Resources"][f"{camel(entry.name)}Role"]["Properties"])
+    (policy,) = role["Policies"]
+    assert statement_actions(policy["PolicyDocument"]) == FUNCTION_BASE_ACTIONS | set(required_actions(entry.rule))
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=IDS)
+def test_organization_mode_role_only_assumes_the_execution_role(template, entry):
+    resolved = resolver(template, "Organization", optional_features=False)
+    role = resolved.resolve(template["Resources"][f"{camel(entry.name)}Role"]["Properties"])
+    (policy,) = role["Policies"]
+    assert statement_actions(policy["PolicyDocument"]) == FUNCTION_BASE_ACTIONS | {"sts:AssumeRole"}
+    (assume,) = [s for s in policy["PolicyDocument"]["Statement"] if s["Action"] == "sts:AssumeRole"]
+    assert assume["Resource"] == "arn:aws:iam::*:role/smguard-rule-execution"
+    assert assume["Condition"] == {"StringEquals": {"aws:ResourceOrgID": "o-abcdefghij"}}
+
+
+def test_member_execution_role_allows_the_rules_calls_and_trusts_only_the_functions(template):
+    resolved = resolver(template, "Organization")
+    stack_set = resolved.resolve(template["Resources"]["ExecutionRoleStackSet"]["Properties"])
+    assert stack_set["PermissionModel"] == "SERVICE_MANAGED"
+    assert stack_set["AutoDeployment"] == {"Enabled": True, "RetainStacksOnAccountRemoval": False}
+    assert stack_set["StackInstancesGroup"][0]["DeploymentTargets"] == {"OrganizationalUnitIds": ["r-abcd"]}
+    member = json.loads(stack_set["TemplateBody"])
+    role = member["Resources"]["ExecutionRole"]["Properties"]
+    (policy,) = role["Policies"]
+    assert statement_actions(policy["PolicyDocument"]) == {a for e in ENTRIES for a in required_actions(e.rule)}
+    (trust,) = role["AssumeRolePolicyDocument"]["Statement"]
+    assert trust["Condition"] == {"ArnEquals": {"aws:PrincipalArn": {"Ref": "FunctionRoleArns"}}}
+    passed = {p["ParameterKey"]: p["ParameterValue"] for p in stack_set["Parameters"]}
+    assert set(passed["FunctionRoleArns"].split(",")) == {
+        f"arn:aws:iam::111122223333:role/{camel(entry.name)}Role" for entry in ENTRIES
+    }
+    assert passed["ExecutionRoleName"] == "smguard-rule-execution"
+
+
+def test_every_rule_parameter_is_a_described_validated_template_parameter(template):
+    for entry in ENTRIES:
+        for parameter in entry.metadata["parameters"]:
+            declared = template["Parameters"][f"{camel(entry.name)}{parameter['name']}"]
+            assert declared["Default"] == ""
+            assert parameter["description"] in declared["Description"]
+            assert "AllowedValues" in declared or "AllowedPattern" in declared
