@@ -6,13 +6,12 @@ from collections.abc import Iterator
 
 import boto3
 import pytest
-import requests
-from moto.server import ThreadedMotoServer
 
 from rules.notebook_root_access.app import lambda_handler
 from smguard.catalogue import load
 from smguard.embedded import install, result_token
 from smguard.embedded.config_rules import deploy_rule
+from smguard.embedded.server import embedded_server
 from smguard.engine.handler import SHARED_CLIENTS
 from tests.embedded.conftest import ACCOUNT, OTHER_ACCOUNT, REGION, assumed_session
 from tests.support.events import change_event, configuration_item
@@ -63,19 +62,11 @@ def test_in_process(aws):
 @pytest.fixture
 def server(monkeypatch) -> Iterator[str]:
     """A moto server on 127.0.0.1 that every boto3 client of the test (and the handlers) talks to."""
-    install()
-    moto_server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    moto_server.start()
-    host, port = moto_server.get_host_and_port()
-    endpoint = f"http://{host}:{port}"
-    monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
-    SHARED_CLIENTS.clear()
-    try:
-        yield endpoint
-    finally:
+    with embedded_server() as endpoint:
+        monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
         SHARED_CLIENTS.clear()
-        requests.post(f"{endpoint}/moto-api/reset", timeout=10)
-        moto_server.stop()
+        yield endpoint
+    SHARED_CLIENTS.clear()
 
 
 def test_over_http_with_an_organization_aggregator(server):

@@ -362,3 +362,33 @@ class _RawBody:
     def read(self, *_):
         body, self._body = self._body, b""
         return body
+
+
+def test_the_command_reads_an_embedded_aws_over_http(monkeypatch, tmp_path):
+    """`smguard export` against a ThreadedMotoServer: boto3 finds it through AWS_ENDPOINT_URL."""
+    from smguard.catalogue import load
+    from smguard.embedded.config_rules import deploy_rule
+    from smguard.embedded.server import embedded_server
+    from smguard.engine.handler import SHARED_CLIENTS
+    from smguard.engine.exemptions import SHARED_EXEMPTION_REGISTERS
+    from tests.evidence.conftest import EXEMPTIONS_PARAMETER, NOTEBOOKS, REGISTER, RULES, World
+
+    with embedded_server() as endpoint:
+        monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
+        SHARED_CLIENTS.clear()
+        SHARED_EXEMPTION_REGISTERS.clear()
+        try:
+            session = boto3.Session(region_name=REGION)
+            session.client("ssm").put_parameter(Name=EXEMPTIONS_PARAMETER, Value=json.dumps(REGISTER), Type="String")
+            for rule in RULES:
+                deploy_rule(session, load(rule))
+            world = World(session)
+            for name, configuration in NOTEBOOKS.items():
+                world.evaluate("notebook_root_access", name, configuration)
+            result = run("export", "--account", ACCOUNT, "--region", REGION, "--rules", "notebook_root_access", "--out", str(tmp_path / "b"))
+        finally:
+            SHARED_CLIENTS.clear()
+            SHARED_EXEMPTION_REGISTERS.clear()
+    assert result.exit_code == 0, result.output
+    assert without_recorded_time(read_csv(tmp_path / "b")[1]) == ACCOUNT_ROWS[4:]
+    assert run("verify", str(tmp_path / "b")).exit_code == 0
