@@ -390,6 +390,21 @@ def test_guardrail_allows_the_administrator(action, resource, principal):
     assert scp_decision([rendered(GUARDRAIL)], action, resource, context) is Decision.ALLOWED
 
 
+STACKSETS_EXECUTION_ROLE = f"arn:aws:iam::{ACCOUNT}:role/stacksets-exec-0123456789abcdef0123456789abcdef"
+
+
+@pytest.mark.parametrize(
+    ("sid", "action", "resource"),
+    [pytest.param(sid, action, resource, id=_protected_id(sid, action, resource)) for sid, action, resource in PROTECTED],
+)
+def test_the_stacksets_execution_role_manages_only_the_rule_roles(sid, action, resource):
+    """Organization mode's service-managed StackSet creates the member accounts' execution role
+    through a stacksets-exec-* role: it may manage the smguard roles, and nothing else protected."""
+    context = {"aws:PrincipalArn": STACKSETS_EXECUTION_ROLE}
+    expected = Decision.ALLOWED if sid == "ProtectRuleRoles" else Decision.EXPLICIT_DENY
+    assert scp_decision([rendered(GUARDRAIL)], action, resource, context) is expected
+
+
 @pytest.mark.parametrize(
     ("action", "resource"),
     [
