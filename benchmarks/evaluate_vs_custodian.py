@@ -257,9 +257,9 @@ def report(rows: list[Row], mixes: dict[int, dict[str, int]], custodian_version:
         "configuration on top of the Describe call both tools need; smguard makes the Describe calls only "
         "(concurrently, 8 at a time) and reads each EC2 collection with one paginated call. One Describe per "
         "SageMaker resource is the floor (the List APIs return no KMS, root or network fields), so the request "
-        "ratio tends to 0.50 as N grows: smguard's fixed calls are a handful of List/Describe collection calls. "
-        "moto returns each List in one page; AWS pages SageMaker lists, which adds the same List calls to both "
-        "tools. Ratios are smguard / Custodian.",
+        "ratio tends to 0.50 from above as N grows: both tools page the List calls alike (100 a page) and make a "
+        "handful of collection calls; smguard also lists Studio domains, which sagemaker_kms covers. "
+        "Ratios are smguard / Custodian.",
         "",
     ]
     return "\n".join(lines)

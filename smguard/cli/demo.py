@@ -63,32 +63,38 @@ def demo_command(out: Path) -> None:
         bundle = export_bundle(session, ExportRequest(account_id=environment.ACCOUNT_ID), out)
     verification = verify_bundle(bundle)
     console.print(
-        f"\n[bold]Evidence bundle[/] (what `smguard export --account {environment.ACCOUNT_ID}` writes): {bundle}/\n"
+        f"\n[bold]Evidence bundle[/] (as `smguard export --account {environment.ACCOUNT_ID}` writes it): {bundle}/\n"
         f"  {', '.join(sorted(path.name for path in bundle.iterdir()))}\n"
-        f"  manifest.json SHA-256 {sha256_of(bundle / MANIFEST)}; "
-        f"`smguard verify {bundle}`: {'intact' if verification.intact else 'NOT intact'} ({verification.checked} files)\n"
+        f"  manifest.json SHA-256 {sha256_of(bundle / MANIFEST)}\n"
+        f"  `smguard verify {bundle}`: {'intact' if verification.intact else 'NOT intact'} ({verification.checked} files)\n"
     )
+    if env.notes:
+        console.print("[bold]Where the embedded AWS differs from AWS[/]:")
     for note in env.notes:
-        console.print(f"[yellow]Note[/]: {note}")
+        console.print(f"  - {note}")
+    if not verification.intact:
+        raise click.ClickException(f"the bundle {bundle} does not match its manifest: {'; '.join(verification.problems())}")
 
 
 def describe_environment(env: environment.DemoEnvironment) -> str:
     return "\n".join(
         [
-            "[bold]Reference environment[/] (what a regulated data-science account looks like):",
-            f"  VPC {env.private_vpc} (ds-private): subnets {', '.join(env.private_subnets)}, no internet gateway,",
-            "    interface endpoints for the SageMaker API and runtime, STS and CloudWatch Logs, an S3 gateway endpoint,",
-            f"    flow logs (ALL) to s3://{environment.CENTRAL_LOG_BUCKET}, default security group closed",
-            f"  KMS key {env.key_arn} (alias/data-science)",
-            "  notebook ds-research (KMS, root disabled, no direct internet, in the VPC), endpoint configuration",
-            f"    fraud-scoring-v3 with the key, model fraud-scoring, Studio domain ds-studio ({env.compliant_domain}, VpcOnly)",
+            "[bold]Reference environment[/] (a regulated data-science account):",
+            f"  - VPC {env.private_vpc} (ds-private), private subnets {', '.join(env.private_subnets)}",
+            "  - endpoints: SageMaker API and runtime, STS, CloudWatch Logs (interface), S3 (gateway)",
+            f"  - flow logs (ALL) to s3://{environment.CENTRAL_LOG_BUCKET}; default security group closed",
+            f"  - KMS key {env.key_arn} (alias/data-science)",
+            "  - notebook ds-research: KMS key, root disabled, no direct internet, in the VPC",
+            "  - endpoint configuration fraud-scoring-v3 with the key; model fraud-scoring",
+            f"  - Studio domain ds-studio ({env.compliant_domain}): VpcOnly, KMS key",
             "[bold]Violations[/] (as found in real accounts):",
-            "  notebook ds-scratch (root access, direct internet, no KMS key, no VPC), endpoint configuration churn-v1",
-            f"    without a key, VPC {env.legacy_vpc} (legacy-analytics: open default security group, no flow logs,",
-            f"    no endpoints), Studio domain marketing-studio ({env.public_domain}, PublicInternetOnly)",
-            "[bold]Exemption[/]: notebook gpu-driver-build keeps root access under ticket "
-            f"{environment.EXEMPTION_TICKET} until {env.exemption_expires.isoformat()} "
-            f"(register in SSM {environment.EXEMPTIONS_PARAMETER})\n",
+            "  - notebook ds-scratch: root access, direct internet, no KMS key, not in a VPC",
+            "  - endpoint configuration churn-v1 without a KMS key",
+            f"  - VPC {env.legacy_vpc} (legacy-analytics): open default security group, no flow logs, no endpoints",
+            f"  - Studio domain marketing-studio ({env.public_domain}): PublicInternetOnly",
+            f"[bold]Exemption[/] (central register, SSM {environment.EXEMPTIONS_PARAMETER}):",
+            f"  - notebook gpu-driver-build keeps root access: ticket {environment.EXEMPTION_TICKET}, "
+            f"until {env.exemption_expires.isoformat()}\n",
         ]
     )
 
@@ -97,6 +103,6 @@ def describe_runs(runs: Sequence[RuleRun]) -> str:
     changes = sum(run.change_notifications for run in runs)
     scheduled = sum(run.scheduled_notifications for run in runs)
     return (
-        f"Deployed {len(runs)} Config rules and invoked their Lambda handlers with {changes} configuration-change "
-        f"and {scheduled} scheduled notifications; PutEvaluations stored every result.\n"
+        f"Deployed {len(runs)} Config rules; invoked their Lambda handlers with {changes} configuration-change\n"
+        f"and {scheduled} scheduled notifications, each with its result token; PutEvaluations stored the results.\n"
     )

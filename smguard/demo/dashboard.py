@@ -81,20 +81,25 @@ def render(statuses: Sequence[RuleStatus]) -> Group:
     exempt = _results_table("Exemptions in force (NOT_APPLICABLE, from the central register)")
     for status in statuses:
         for result in status.results:
+            row = (status.config_rule_name, f"{short_type(result.resource_type)}\n{result.resource_id}", result.annotation)
             if result.compliance == "NON_COMPLIANT":
-                non_compliant.add_row(status.config_rule_name, result.resource_type, result.resource_id, result.annotation)
+                non_compliant.add_row(*row)
             elif result.annotation.startswith(EXEMPT_PREFIX):
-                exempt.add_row(status.config_rule_name, result.resource_type, result.resource_id, result.annotation)
+                exempt.add_row(*row)
     return Group(rules, non_compliant, exempt)
 
 
 def _results_table(title: str) -> Table:
     table = Table(title=title, title_justify="left", show_lines=True)
     table.add_column("Rule", no_wrap=True)
-    table.add_column("Resource type", no_wrap=True)
-    table.add_column("Resource", overflow="fold")
+    table.add_column("Resource", no_wrap=True)
     table.add_column("Annotation", overflow="fold", ratio=1)
     return table
+
+
+def short_type(resource_type: str) -> str:
+    """``AWS::SageMaker::NotebookInstance`` -> ``SageMaker NotebookInstance``: the column stays narrow."""
+    return " ".join(resource_type.split("::")[1:])
 
 
 def _styled(compliance: str) -> str:

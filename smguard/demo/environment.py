@@ -129,6 +129,14 @@ def build(session: boto3.Session, today: date) -> DemoEnvironment:
         "moto 5.2.5 records EnableNetworkIsolation as false whatever CreateModel asked, so the model "
         "fraud-scoring (created with isolation on) is reported without it."
     )
+    env.notes.append(
+        "moto gives a new default security group no ingress rule; AWS gives it an all-traffic ingress rule from "
+        "itself. The demo adds that rule to each new VPC's default group, so both start as in AWS."
+    )
+    env.notes.append(
+        "moto has no AWS managed KMS keys (aws/sagemaker), so RequireCustomerManagedKey is only shown "
+        "passing here; the rule's tests cover an AWS managed key."
+    )
     variant = {"VariantName": "primary", "ModelName": "fraud-scoring", "InitialInstanceCount": 1, "InstanceType": "ml.m5.large"}
     sagemaker.create_endpoint_config(EndpointConfigName="fraud-scoring-v3", ProductionVariants=[variant], KmsKeyId=env.key_arn)
     env.compliant_domain = _domain_id(
