@@ -10,7 +10,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from smguard.deploy.naming import camel, function_logical_id, resource_name
+from smguard.deploy.naming import function_logical_id, resource_name
 from smguard.engine.observability import ERRORS_METRIC, METRIC_NAME_BY_COMPLIANCE, METRIC_NAMESPACE
 
 DASHBOARD_NAME = "smguard"
@@ -123,7 +123,3 @@ def dashboard(rule_names: Sequence[str]) -> dict[str, Any]:
             "DashboardBody": {"Fn::Sub": json.dumps({"widgets": widgets}, separators=(",", ":"))},
         },
     }
-
-
-def camel_alarm_id(rule_name: str) -> str:
-    return f"{camel(rule_name)}ErrorsAlarm"

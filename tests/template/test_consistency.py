@@ -10,7 +10,8 @@ import pytest
 from smguard.catalogue import RULES_DIR, discover
 from smguard.deploy.iam import required_actions
 from smguard.deploy.naming import camel, resource_name
-from smguard.deploy.template import CHANGE_MESSAGE_TYPES, SCHEDULED_MESSAGE_TYPE, engine_parameter_names
+from smguard.deploy.rule_stack import CHANGE_MESSAGE_TYPES, SCHEDULED_MESSAGE_TYPE
+from smguard.deploy.stack_parameters import engine_parameter_names
 from smguard.engine.handler import RuleHandler
 from smguard.engine.rule import CHANGE_TRIGGER, PERIODIC_TRIGGER
 from tests.template.conftest import resolver

@@ -8,8 +8,9 @@ from dataclasses import replace
 import pytest
 
 from smguard.catalogue import discover
-from smguard.deploy import iam, template as generator
-from smguard.deploy.parameters import constraint, render_default
+from smguard.deploy import iam, rule_stack, stack_parameters, template as generator
+from smguard.deploy.naming import camel
+from smguard.deploy.parameters import constraint, render_default, template_parameter_name
 from smguard.engine.handler import EngineParameters
 from smguard.engine.parameters import CsvList, ParameterSpec, Pattern
 from tests.template.conftest import TEMPLATE_PATH
@@ -28,7 +29,7 @@ def test_every_rule_folder_is_in_the_template_and_nothing_else():
         logical_id for logical_id, resource in built["Resources"].items()
         if resource["Type"] == "AWS::Serverless::Function"
     }
-    assert functions == {f"{generator.camel(entry.name)}Function" for entry in discover()}
+    assert functions == {f"{camel(entry.name)}Function" for entry in discover()}
 
 
 def test_an_action_without_a_known_resource_format_stops_the_generator():
@@ -50,7 +51,7 @@ def test_an_engine_parameter_the_template_does_not_set_stops_the_generator(monke
     specs = EngineParameters.specs()
     unknown = ParameterSpec("SomethingNew", Pattern(".*", "anything"), None)
     monkeypatch.setattr(EngineParameters, "specs", classmethod(lambda cls: (*specs, unknown)))
-    with pytest.raises(generator.UnknownEngineParameterError, match="SomethingNew"):
+    with pytest.raises(stack_parameters.UnknownEngineParameterError, match="SomethingNew"):
         generator.build_template()
 
 
@@ -68,7 +69,7 @@ def test_csv_parameter_pattern_accepts_lists_and_empty_and_rejects_typos():
 def test_every_rule_parameter_default_and_empty_pass_the_template_constraint(entry):
     """The template default (empty) is valid, and so is the rule's documented default."""
     for spec in entry.rule.parameters.specs():
-        parameter = generator.rule_parameters(entry)[generator.template_parameter_name(entry.name, spec.name)]
+        parameter = stack_parameters.rule_parameters(entry)[template_parameter_name(entry.name, spec.name)]
         default = render_default(spec.default)
         candidates = [""] + ([] if default is None else [default])
         for value in candidates:
@@ -87,4 +88,4 @@ def test_a_periodic_rule_without_a_frequency_is_refused():
 
     periodic = replace(broken, handler=type(entry.handler)(Periodic()))
     with pytest.raises(ValueError, match="needs trigger.maximum_execution_frequency"):
-        generator.config_rule(periodic, [])
+        rule_stack.config_rule(periodic, [])

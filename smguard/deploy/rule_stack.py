@@ -1,0 +1,359 @@
+"""The resources of one rule: function, role, log group, alarm, and its Config rule in each mode."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from smguard.catalogue import RuleEntry
+from smguard.deploy.iam import policy_document, read_statements, required_actions
+from smguard.deploy.naming import camel, function_logical_id, resource_name
+from smguard.deploy.observability import errors_alarm
+from smguard.deploy.parameters import template_parameter_name
+from smguard.deploy.runtime import (
+    ARCHITECTURE,
+    ASYNC_MAX_EVENT_AGE_SECONDS,
+    ASYNC_RETRY_ATTEMPTS,
+    BUILD_METADATA,
+    CODE_URI,
+    FUNCTION_MEMORY_MB,
+    FUNCTION_TIMEOUT_SECONDS,
+    RUNTIME,
+)
+from smguard.deploy.stack_parameters import EXECUTION_ROLE_PARAMETER, EXEMPTIONS_PARAMETER
+from smguard.engine.rule import CHANGE_TRIGGER, PERIODIC_TRIGGER
+
+DESCRIPTION_MAX_LENGTH = 256
+"""AWS Config's limit for a rule description (ConfigRule and OrganizationCustomRuleMetadata)."""
+
+CHANGE_MESSAGE_TYPES = ("ConfigurationItemChangeNotification", "OversizedConfigurationItemChangeNotification")
+SCHEDULED_MESSAGE_TYPE = "ScheduledNotification"
+
+
+def checkov_skips(**reasons: str) -> dict[str, Any]:
+    """Resource Metadata that skips checkov checks, each with the reason written next to it."""
+    return {"checkov": {"skip": [{"id": check, "comment": reason} for check, reason in reasons.items()]}}
+
+
+def _when(condition: str, statement: dict[str, Any]) -> dict[str, Any]:
+    return {"Fn::If": [condition, statement, {"Ref": "AWS::NoValue"}]}
+
+
+def function_role(entry: RuleEntry, engine_parameters: Sequence[str]) -> dict[str, Any]:
+    name = resource_name(entry.name)
+    statements: list[Any] = [
+        {
+            "Sid": "WriteOwnLogs",
+            "Effect": "Allow",
+            "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+            "Resource": {
+                "Fn::Sub": f"arn:${{AWS::Partition}}:logs:${{AWS::Region}}:${{AWS::AccountId}}:log-group:/aws/lambda/{name}:*"
+            },
+        },
+        {
+            "Sid": "KeepFailedInvocations",
+            "Effect": "Allow",
+            "Action": "sqs:SendMessage",
+            "Resource": {"Fn::GetAtt": ["FailedInvocationsQueue", "Arn"]},
+        },
+        {
+            "Sid": "EncryptFailedInvocations",
+            "Effect": "Allow",
+            "Action": ["kms:GenerateDataKey", "kms:Decrypt"],
+            "Resource": {"Fn::GetAtt": ["SmguardKey", "Arn"]},
+            "Condition": {"StringEquals": {"kms:ViaService": {"Fn::Sub": "sqs.${AWS::Region}.amazonaws.com"}}},
+        },
+    ]
+    # Account mode: the function evaluates this account with its own role.
+    statements += [_when("AccountScope", s) for s in read_statements(required_actions(entry.rule), "Evaluate")]
+    # Organization mode: it only assumes the execution role, and only in accounts of the organization.
+    statements.append(
+        _when(
+            "OrganizationScope",
+            {
+                "Sid": "AssumeExecutionRoleInMemberAccounts",
+                "Effect": "Allow",
+                "Action": "sts:AssumeRole",
+                "Resource": {"Fn::Sub": "arn:${AWS::Partition}:iam::*:role/${ExecutionRoleName}"},
+                "Condition": {"StringEquals": {"aws:ResourceOrgID": {"Ref": "OrganizationId"}}},
+            },
+        )
+    )
+    if EXEMPTIONS_PARAMETER in engine_parameters:
+        statements.append(
+            _when(
+                "HasExemptionsParameter",
+                {
+                    "Sid": "ReadExemptionRegister",
+                    "Effect": "Allow",
+                    "Action": "ssm:GetParameter",
+                    "Resource": {
+                        "Fn::Sub": "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter${ExemptionsParameterName}"
+                    },
+                },
+            )
+        )
+        statements.append(
+            _when(
+                "HasExemptionsKey",
+                {
+                    "Sid": "DecryptExemptionRegister",
+                    "Effect": "Allow",
+                    "Action": "kms:Decrypt",
+                    "Resource": {"Ref": "ExemptionsParameterKeyArn"},
+                    "Condition": {"StringEquals": {"kms:ViaService": {"Fn::Sub": "ssm.${AWS::Region}.amazonaws.com"}}},
+                },
+            )
+        )
+    statements.append(
+        _when(
+            "AttachToVpc",
+            {
+                "Sid": "ManageOwnNetworkInterfaces",
+                "Effect": "Allow",
+                "Action": [
+                    "ec2:CreateNetworkInterface",
+                    "ec2:DeleteNetworkInterface",
+                    "ec2:AssignPrivateIpAddresses",
+                    "ec2:UnassignPrivateIpAddresses",
+                ],
+                "Resource": [
+                    {"Fn::Sub": "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:network-interface/*"},
+                    {"Fn::Sub": "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:subnet/*"},
+                    {"Fn::Sub": "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:security-group/*"},
+                ],
+            },
+        )
+    )
+    statements.append(
+        _when(
+            "AttachToVpc",
+            {
+                "Sid": "DescribeNetworkInterfaces",
+                "Effect": "Allow",
+                "Action": ["ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets"],
+                "Resource": "*",
+            },
+        )
+    )
+    return {
+        "Type": "AWS::IAM::Role",
+        "Properties": {
+            # The region in the name lets the same stack run in several regions (IAM names are global).
+            "RoleName": {"Fn::Sub": f"{name}-${{AWS::Region}}"},
+            "Description": f"Role of the {name} rule function.",
+            "AssumeRolePolicyDocument": policy_document(
+                [
+                    {
+                        "Effect": "Allow",
+                        "Principal": {"Service": "lambda.amazonaws.com"},
+                        "Action": "sts:AssumeRole",
+                    }
+                ]
+            ),
+            "Policies": [{"PolicyName": "rule", "PolicyDocument": policy_document(statements)}],
+        },
+    }
+
+
+def function(entry: RuleEntry) -> dict[str, Any]:
+    stem = camel(entry.name)
+    return {
+        "Type": "AWS::Serverless::Function",
+        "Metadata": {
+            **BUILD_METADATA,
+            **checkov_skips(
+                CKV_AWS_116=(
+                    "Failed asynchronous invocations go to an on-failure destination (EventInvokeConfig, the "
+                    "KMS-encrypted smguard-failed-invocations queue), which records the error as well as the event."
+                ),
+                CKV_AWS_117=(
+                    "VPC attachment is a deployment choice (SubnetIds, SecurityGroupIds): accounts without internet "
+                    "access set it, others need no VPC endpoints."
+                ),
+                CKV_AWS_173="The function has no environment variables.",
+            ),
+        },
+        "Properties": {
+            "FunctionName": resource_name(entry.name),
+            "Description": entry.metadata["title"][:DESCRIPTION_MAX_LENGTH],
+            "CodeUri": CODE_URI,
+            "Handler": f"rules.{entry.name}.app.lambda_handler",
+            "Runtime": RUNTIME,
+            "Architectures": [ARCHITECTURE],
+            "MemorySize": FUNCTION_MEMORY_MB,
+            "Timeout": FUNCTION_TIMEOUT_SECONDS,
+            "Role": {"Fn::GetAtt": [f"{stem}Role", "Arn"]},
+            "Layers": [{"Ref": "DependenciesLayer"}],
+            "ReservedConcurrentExecutions": {"Ref": "FunctionReservedConcurrency"},
+            "LoggingConfig": {"LogGroup": {"Ref": f"{stem}LogGroup"}},
+            "VpcConfig": {
+                "Fn::If": [
+                    "AttachToVpc",
+                    {"SubnetIds": {"Ref": "SubnetIds"}, "SecurityGroupIds": {"Ref": "SecurityGroupIds"}},
+                    {"Ref": "AWS::NoValue"},
+                ]
+            },
+            "EventInvokeConfig": {
+                "MaximumRetryAttempts": ASYNC_RETRY_ATTEMPTS,
+                "MaximumEventAgeInSeconds": ASYNC_MAX_EVENT_AGE_SECONDS,
+                "DestinationConfig": {
+                    "OnFailure": {"Type": "SQS", "Destination": {"Fn::GetAtt": ["FailedInvocationsQueue", "Arn"]}}
+                },
+            },
+        },
+    }
+
+
+def log_group(entry: RuleEntry) -> dict[str, Any]:
+    return {
+        "Type": "AWS::Logs::LogGroup",
+        # Logs are evidence: they outlive the stack.
+        "DeletionPolicy": "Retain",
+        "UpdateReplacePolicy": "Retain",
+        "Properties": {
+            "LogGroupName": f"/aws/lambda/{resource_name(entry.name)}",
+            "RetentionInDays": {"Ref": "LogRetentionInDays"},
+            "KmsKeyId": {"Fn::GetAtt": ["SmguardKey", "Arn"]},
+        },
+    }
+
+
+def rule_parameter_names(entry: RuleEntry) -> dict[str, str]:
+    """Config parameter name -> template parameter name, for the rule's own parameters."""
+    return {spec.name: template_parameter_name(entry.name, spec.name) for spec in entry.rule.parameters.specs()}
+
+
+def input_parameters(entry: RuleEntry, engine_parameters: Sequence[str], organization: bool) -> dict[str, Any]:
+    """Config parameter name -> template value; empty strings mean "not set" to the engine."""
+    values: dict[str, Any] = {name: {"Ref": ref} for name, ref in rule_parameter_names(entry).items()}
+    if EXEMPTIONS_PARAMETER in engine_parameters:
+        values[EXEMPTIONS_PARAMETER] = {"Ref": EXEMPTIONS_PARAMETER}
+    if organization:
+        values[EXECUTION_ROLE_PARAMETER] = {"Ref": EXECUTION_ROLE_PARAMETER}
+    return values
+
+
+def _periodic_frequency(entry: RuleEntry) -> str | None:
+    if PERIODIC_TRIGGER not in entry.rule.triggers:
+        return None
+    frequency = entry.metadata["trigger"].get("maximum_execution_frequency")
+    if not frequency:
+        raise ValueError(f"rules/{entry.name}/metadata.json: a periodic rule needs trigger.maximum_execution_frequency")
+    return frequency
+
+
+def config_rule(entry: RuleEntry, engine_parameters: Sequence[str]) -> dict[str, Any]:
+    stem = camel(entry.name)
+    source_details = []
+    if CHANGE_TRIGGER in entry.rule.triggers:
+        source_details += [{"EventSource": "aws.config", "MessageType": message} for message in CHANGE_MESSAGE_TYPES]
+    frequency = _periodic_frequency(entry)
+    if frequency:
+        source_details.append(
+            {"EventSource": "aws.config", "MessageType": SCHEDULED_MESSAGE_TYPE, "MaximumExecutionFrequency": frequency}
+        )
+    properties: dict[str, Any] = {
+        "ConfigRuleName": resource_name(entry.name),
+        "Description": entry.metadata["title"][:DESCRIPTION_MAX_LENGTH],
+    }
+    if CHANGE_TRIGGER in entry.rule.triggers:
+        properties["Scope"] = {"ComplianceResourceTypes": list(entry.rule.resource_types)}
+    values = input_parameters(entry, engine_parameters, organization=False)
+    if values:
+        properties["InputParameters"] = values
+    properties["Source"] = {
+        "Owner": "CUSTOM_LAMBDA",
+        "SourceIdentifier": {"Fn::GetAtt": [f"{stem}Function", "Arn"]},
+        "SourceDetails": source_details,
+    }
+    return {
+        "Type": "AWS::Config::ConfigRule",
+        "Condition": "AccountScope",
+        "DependsOn": [f"{stem}ConfigPermission"],
+        "Properties": properties,
+    }
+
+
+def organization_config_rule(entry: RuleEntry, engine_parameters: Sequence[str]) -> dict[str, Any]:
+    stem = camel(entry.name)
+    triggers: list[str] = []
+    if CHANGE_TRIGGER in entry.rule.triggers:
+        triggers += CHANGE_MESSAGE_TYPES
+    frequency = _periodic_frequency(entry)
+    if frequency:
+        triggers.append(SCHEDULED_MESSAGE_TYPE)
+    metadata: dict[str, Any] = {
+        "Description": entry.metadata["title"][:DESCRIPTION_MAX_LENGTH],
+        "LambdaFunctionArn": {"Fn::GetAtt": [f"{stem}Function", "Arn"]},
+        "OrganizationConfigRuleTriggerTypes": triggers,
+    }
+    if CHANGE_TRIGGER in entry.rule.triggers:
+        metadata["ResourceTypesScope"] = list(entry.rule.resource_types)
+    if frequency:
+        metadata["MaximumExecutionFrequency"] = frequency
+    # OrganizationCustomRuleMetadata takes InputParameters as a JSON string, unlike ConfigRule.
+    placeholders = {name: "${" + value["Ref"] + "}" for name, value in input_parameters(entry, engine_parameters, True).items()}
+    metadata["InputParameters"] = {"Fn::Sub": json.dumps(placeholders, separators=(",", ":"))}
+    return {
+        "Type": "AWS::Config::OrganizationConfigRule",
+        "Condition": "OrganizationScope",
+        # The execution role must exist in the member accounts before their first evaluation.
+        "DependsOn": [f"{stem}OrganizationPermission", "ExecutionRoleStackSet"],
+        "Properties": {
+            "OrganizationConfigRuleName": resource_name(entry.name),
+            "OrganizationCustomRuleMetadata": metadata,
+            "ExcludedAccounts": {"Fn::If": ["HasExcludedAccounts", {"Ref": "ExcludedAccounts"}, {"Ref": "AWS::NoValue"}]},
+        },
+    }
+
+
+def permissions(entry: RuleEntry) -> dict[str, Any]:
+    stem = camel(entry.name)
+    function_arn = {"Fn::GetAtt": [f"{stem}Function", "Arn"]}
+    return {
+        f"{stem}ConfigPermission": {
+            "Type": "AWS::Lambda::Permission",
+            "Condition": "AccountScope",
+            "Properties": {
+                "Action": "lambda:InvokeFunction",
+                "FunctionName": function_arn,
+                "Principal": "config.amazonaws.com",
+                "SourceAccount": {"Ref": "AWS::AccountId"},
+            },
+        },
+        # Config invokes the function on behalf of each member account. A Lambda permission can name
+        # one SourceAccount, and PrincipalOrgID (aws:PrincipalOrgID) never matches a service principal,
+        # so member accounts cannot be listed here as they join; the organization boundary is enforced
+        # where the function acts instead: it may assume the execution role only in accounts of
+        # OrganizationId (aws:ResourceOrgID), and that role trusts only the rule functions' roles.
+        f"{stem}OrganizationPermission": {
+            "Type": "AWS::Lambda::Permission",
+            "Condition": "OrganizationScope",
+            "Metadata": checkov_skips(
+                CKV_AWS_364=(
+                    "Organization mode: Config invokes from every member account, which one SourceAccount cannot "
+                    "express; the function can act only in accounts of OrganizationId (aws:ResourceOrgID)."
+                )
+            ),
+            "Properties": {
+                "Action": "lambda:InvokeFunction",
+                "FunctionName": function_arn,
+                "Principal": "config.amazonaws.com",
+            },
+        },
+    }
+
+
+def rule_resources(entry: RuleEntry, engine_parameters: Sequence[str]) -> dict[str, Any]:
+    stem = camel(entry.name)
+    return {
+        f"{stem}Role": function_role(entry, engine_parameters),
+        f"{stem}LogGroup": log_group(entry),
+        function_logical_id(entry.name): function(entry),
+        **permissions(entry),
+        f"{stem}ConfigRule": config_rule(entry, engine_parameters),
+        f"{stem}OrganizationConfigRule": organization_config_rule(entry, engine_parameters),
+        f"{stem}ErrorsAlarm": errors_alarm(entry.name),
+    }
