@@ -58,7 +58,8 @@ def check(resource: Resource, parameters: NotebookInVpcParameters, facts: object
     )
     if subnet_finding and group_finding:
         return Verdict.non_compliant(
-            f"{subnet_finding}; {group_finding}. Neither can be changed: recreate the notebook (CreateNotebookInstance)."
+            f"{subnet_finding}; {group_finding}. Neither can be changed: recreate the notebook "
+            "(CreateNotebookInstance)."
         )
     if subnet_finding:
         return Verdict.non_compliant(

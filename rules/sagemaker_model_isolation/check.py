@@ -50,7 +50,9 @@ def check(resource: Resource, parameters: SagemakerModelIsolationParameters, fac
     needs += vpc_needs
     if findings:
         found = "; ".join(findings)
-        specific = f"{found}. Models are immutable: create a new one with {' and '.join(needs)} (CreateModel), {REDEPLOY}."
+        specific = (
+            f"{found}. Models are immutable: create a new one with {' and '.join(needs)} (CreateModel), {REDEPLOY}."
+        )
         if len(specific) <= ANNOTATION_MAX_LENGTH:
             return Verdict.non_compliant(specific)
         return Verdict.non_compliant(f"{found}. Models are immutable: recreate it (CreateModel, UpdateEndpoint).")
@@ -74,7 +76,8 @@ def _vpc_config(vpc_config: Any, parameters: SagemakerModelIsolationParameters) 
     subnets = vpc_config.get("Subnets", ABSENT)
     groups = vpc_config.get("SecurityGroupIds", ABSENT)
     if subnets is ABSENT or subnets == []:
-        return [f"VpcConfig has {'no' if subnets is ABSENT else 'empty'} Subnets, so it places nothing"], ["a VpcConfig"], ""
+        missing = "no" if subnets is ABSENT else "empty"
+        return [f"VpcConfig has {missing} Subnets, so it places nothing"], ["a VpcConfig"], ""
     findings, needs = [], []
     for prop, value, approved, what in (
         ("Subnets", subnets, parameters.subnet_ids, "subnet"),
@@ -89,9 +92,11 @@ def _vpc_config(vpc_config: Any, parameters: SagemakerModelIsolationParameters) 
         if outside:
             findings.append(f"VpcConfig.{prop} has {_listed(outside)} not approved")
             needs.append(f"approved {what}s")
-    approved_note = " (approved)" if parameters.subnet_ids is not None or parameters.security_group_ids is not None else ""
-    placement = f"subnets {_listed(subnets)} with security groups {_listed(groups)}{approved_note}" if not findings else ""
-    return findings, needs, placement
+    if findings:
+        return findings, needs, ""
+    restricted = parameters.subnet_ids is not None or parameters.security_group_ids is not None
+    approved_note = " (approved)" if restricted else ""
+    return [], [], f"subnets {_listed(subnets)} with security groups {_listed(groups)}{approved_note}"
 
 
 def _id_list_problem(value: Any, what: str) -> str | None:

@@ -159,7 +159,8 @@ def _sharing(user_settings: Any) -> tuple[str, list[str]]:
     what = "S3OutputPath set" if shared_to else "cell output Allowed"
     shown_key = "absent" if key is ABSENT else _shown(key)
     return "", [
-        f"SharingSettings.S3KmsKeyId is {shown_key} while notebook sharing is on ({what}); set a KMS key with UpdateDomain."
+        f"SharingSettings.S3KmsKeyId is {shown_key} while notebook sharing is on ({what}); "
+        "set a KMS key with UpdateDomain."
     ]
 
 
