@@ -9,9 +9,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from botocore.exceptions import ClientError
 from click.testing import CliRunner
 
 from smguard.cli.main import cli
+from smguard.sweep import clients as sweep_clients
 
 ROLE = "arn:aws:iam::123456789012:role/ds-notebook"
 RULES = "notebook_root_access,notebook_direct_internet,sagemaker_kms,vpc_default_sg"
@@ -289,8 +291,6 @@ def test_access_denied_exits_3_naming_the_call(client, moto_server, monkeypatch)
         raise_access_denied(kwargs["model"].name)
 
     # moto does not enforce IAM here; a botocore hook on the sweep's clients answers as AWS would.
-    from smguard.sweep import clients as sweep_clients
-
     original = sweep_clients.SweepClients.build_client
 
     def build_client(self: Any, service: str, region: str | None = None, assume_role_mode: bool = True) -> Any:
@@ -310,8 +310,6 @@ def test_access_denied_exits_3_naming_the_call(client, moto_server, monkeypatch)
 
 
 def raise_access_denied(operation: str) -> None:
-    from botocore.exceptions import ClientError
-
     raise ClientError({"Error": {"Code": "AccessDeniedException", "Message": "not allowed"}}, operation)
 
 
