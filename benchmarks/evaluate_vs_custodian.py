@@ -209,6 +209,14 @@ def run_custodian(server: CountingMotoServer, environment: dict[str, str], custo
     return Measurement(seconds, requests, findings, operations)
 
 
+def median_of(repeat: int, measure: Callable[[], Measurement]) -> Measurement:
+    """The run with the median time; every run must make the same requests and find the same resources."""
+    runs = sorted((measure() for _ in range(repeat)), key=lambda m: m.seconds)
+    if any(run.operations != runs[0].operations or run.findings != runs[0].findings for run in runs):
+        raise SystemExit("two runs of the same tool on the same account differ; the measurement is not repeatable")
+    return runs[len(runs) // 2]
+
+
 def _operations(server: CountingMotoServer) -> dict[str, int]:
     return {operation: count for (_, operation), count in sorted(server.requests.counts.items())}
 
@@ -224,7 +232,7 @@ def _resource_name(resource: dict[str, Any]) -> str:
     return next(resource[key] for key in RESOURCE_NAME_KEYS if key in resource)
 
 
-def report(rows: list[Row], mixes: dict[int, dict[str, int]], custodian_version: str) -> str:
+def report(rows: list[Row], mixes: dict[int, dict[str, int]], custodian_version: str, repeat: int) -> str:
     now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
         SECTION,
@@ -235,7 +243,7 @@ def report(rows: list[Row], mixes: dict[int, dict[str, int]], custodian_version:
         "",
         f"Checks: smguard rules {', '.join(SMGUARD_RULES)}; Custodian: one policy per check "
         f"({', '.join(p['name'] for p in CUSTODIAN_POLICIES['policies'])}), its resource cache on (fresh per run). "
-        "Times are whole processes, start-up included.",
+        f"Times are whole processes, start-up included, the median of {repeat} runs each (same requests in every run).",
         "",
         "| N | resources | smguard time | Custodian time | time ratio | smguard requests | Custodian requests | request ratio | same findings |",
         "|---|---|---|---|---|---|---|---|---|",
@@ -282,6 +290,7 @@ def main() -> None:
     parser.add_argument("--custodian", type=Path, default=ROOT / ".tools/c7n/bin/custodian")
     parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
     parser.add_argument("--output", type=Path, default=ROOT / "docs/performance.md")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per tool and size; the median time is reported")
     arguments = parser.parse_args()
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     custodian_version = subprocess.run(
@@ -305,7 +314,11 @@ def main() -> None:
         for size in arguments.sizes:
             server.reset()
             mixes[size] = seed(server.url, size)
-            row = Row(size, run_smguard(server, environment), run_custodian(server, environment, arguments.custodian))
+            row = Row(
+                size,
+                median_of(arguments.repeat, lambda: run_smguard(server, environment)),
+                median_of(arguments.repeat, lambda: run_custodian(server, environment, arguments.custodian)),
+            )
             rows.append(row)
             print(
                 f"N={size}: smguard {row.smguard.seconds:.1f} s / {row.smguard.requests} requests; "
@@ -321,7 +334,7 @@ def main() -> None:
                         print(f"  {rule}: only smguard {sorted(only_smguard)[:5]}, only Custodian {sorted(only_custodian)[:5]}")
     finally:
         server.stop()
-    section = report(rows, mixes, custodian_version)
+    section = report(rows, mixes, custodian_version, arguments.repeat)
     write_section(arguments.output, section)
     print(section)
 
