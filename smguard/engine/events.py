@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from smguard.engine.errors import InvalidEventError
+from smguard.engine.items import require_timestamp
 from smguard.engine.parameters import RULE_PARAMETERS_MAX_LENGTH
 
 CHANGE = "ConfigurationItemChangeNotification"
@@ -47,6 +48,7 @@ class RuleEvent:
         value = self.invoking_event.get("notificationCreationTime")
         if not isinstance(value, str) or not value:
             raise InvalidEventError("invokingEvent.notificationCreationTime is missing or not a string")
+        require_timestamp(value, "invokingEvent.notificationCreationTime")
         return value
 
 
@@ -101,6 +103,8 @@ def _json_object(event: Mapping[str, Any], key: str, *, required: bool) -> Mappi
         value = json.loads(raw)
     except json.JSONDecodeError as error:
         raise InvalidEventError(f"{key} is not valid JSON: {error}") from None
+    except RecursionError:
+        raise InvalidEventError(f"{key} is nested too deeply to be an AWS Config event") from None
     if not isinstance(value, dict):
         raise InvalidEventError(f"{key} must be a JSON object, got {type(value).__name__}")
     return value

@@ -11,7 +11,14 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from botocore.utils import parse_to_aware_datetime
+
 from smguard.engine.errors import ConfigurationItemUnavailableError, InvalidEventError
+
+RESOURCE_TYPE_MAX_LENGTH = 256
+RESOURCE_ID_MAX_LENGTH = 768
+"""PutEvaluations' limits on ComplianceResourceType and ComplianceResourceId: an item past them
+could never be reported, so it is rejected by name here rather than by a ValidationException later."""
 
 EVALUABLE_STATUSES = frozenset({"OK", "ResourceDiscovered"})
 GONE_STATUSES = frozenset({"ResourceDeleted", "ResourceDeletedNotRecorded", "ResourceNotRecorded"})
@@ -56,7 +63,7 @@ def fetch_item(config_client: Any, resource_type: str, resource_id: str) -> dict
         )
     try:
         configuration = json.loads(raw_configuration)
-    except json.JSONDecodeError as error:
+    except (json.JSONDecodeError, RecursionError) as error:
         raise ConfigurationItemUnavailableError(
             f"the configuration of {resource_type} {resource_id} from GetResourceConfigHistory is not "
             f"valid JSON: {error}"
@@ -94,6 +101,12 @@ def validate_item(item: Mapping[str, Any], *, needs_configuration: bool = True) 
         value = item.get(key)
         if not isinstance(value, str) or not value:
             raise InvalidEventError(f"configurationItem.{key} is missing or not a non-empty string")
+    for key, limit in (("resourceType", RESOURCE_TYPE_MAX_LENGTH), ("resourceId", RESOURCE_ID_MAX_LENGTH)):
+        if len(item[key]) > limit:
+            raise InvalidEventError(
+                f"configurationItem.{key} is {len(item[key])} characters; PutEvaluations accepts at most {limit}"
+            )
+    require_timestamp(item["configurationItemCaptureTime"], "configurationItem.configurationItemCaptureTime")
     status = item["configurationItemStatus"]
     if status not in EVALUABLE_STATUSES | GONE_STATUSES:
         raise InvalidEventError(f"configurationItem.configurationItemStatus {status!r} is unknown")
@@ -105,10 +118,19 @@ def validate_item(item: Mapping[str, Any], *, needs_configuration: bool = True) 
     return dict(item)
 
 
+def require_timestamp(value: str, field: str) -> None:
+    """Reject a time botocore could not send as OrderingTimestamp (it would fail as a parameter error)."""
+    try:
+        parse_to_aware_datetime(value)
+    except (ValueError, TypeError, OverflowError, OSError, RuntimeError):
+        # botocore's parser (dateutil, epoch seconds, its time-zone lookup) fails in all these ways
+        raise InvalidEventError(f"{field} {value[:64]!r} is not a timestamp") from None
+
+
 def _maybe_json(value: Any) -> Any:
     if not isinstance(value, str):
         return value
     try:
         return json.loads(value)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         return value
