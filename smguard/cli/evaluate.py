@@ -21,6 +21,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from smguard.catalogue import RuleEntry, discover
+from smguard.cli.tables import Column, results_table
 from smguard.engine.errors import InvalidRuleParameterError, SmguardError
 from smguard.sweep.clients import DEFAULT_MAX_WORKERS, MAX_WORKERS_LIMIT, SweepClients
 from smguard.sweep.collected import SilentProgress
@@ -29,7 +30,6 @@ from smguard.sweep.evaluation import EvaluationRow, RuleSettings, evaluate, pars
 
 EXIT_NON_COMPLIANT = 1
 EXIT_AWS_FAILURE = 3
-RESULT_STYLES = {"COMPLIANT": "green", "NON_COMPLIANT": "bold red", "NOT_APPLICABLE": "dim"}
 CSV_COLUMNS = ("rule", "resource_type", "resource_id", "compliance", "annotation")
 
 
@@ -207,22 +207,21 @@ def write_rows(rows: Sequence[EvaluationRow], output_format: str) -> None:
         Console(soft_wrap=False).print(compliance_table(rows))
 
 
+EVALUATE_COLUMNS = (
+    Column("Rule", no_wrap=True),
+    Column("Resource type"),
+    Column("Resource"),
+    Column("Result", no_wrap=True, is_result=True),
+    Column("Annotation"),
+)
+
+
 def compliance_table(rows: Sequence[EvaluationRow]) -> Table:
-    table = Table(title="smguard evaluate", show_lines=False, expand=False)
-    table.add_column("Rule", no_wrap=True)
-    table.add_column("Resource type", overflow="fold")
-    table.add_column("Resource", overflow="fold")
-    table.add_column("Result", no_wrap=True)
-    table.add_column("Annotation", overflow="fold")
-    for row in rows:
-        table.add_row(
-            row.rule,
-            row.resource_type,
-            row.resource_id,
-            f"[{RESULT_STYLES[row.compliance]}]{row.compliance}[/]",
-            row.annotation,
-        )
-    return table
+    return results_table(
+        "smguard evaluate",
+        EVALUATE_COLUMNS,
+        ((row.rule, row.resource_type, row.resource_id, row.compliance, row.annotation) for row in rows),
+    )
 
 
 def describe_failure(error: Exception) -> str:

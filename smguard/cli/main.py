@@ -7,6 +7,7 @@ import click
 from smguard.cli.demo import demo_command
 from smguard.cli.evaluate import evaluate_command
 from smguard.cli.evidence import export, verify
+from smguard.cli.scan import scan_command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -19,3 +20,4 @@ cli.add_command(demo_command)
 cli.add_command(evaluate_command)
 cli.add_command(export)
 cli.add_command(verify)
+cli.add_command(scan_command)

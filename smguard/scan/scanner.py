@@ -1,0 +1,243 @@
+"""Run every rule's own check on the resources of CloudFormation and SAM templates.
+
+Nothing here decides compliance: each resource is mapped to the configuration AWS Config would
+record, each cross-resource rule gets the facts its ``gather_facts`` would read (built from the
+template by :mod:`smguard.scan.facts`), and ``entry.rule.check`` decides. A check that needs a
+value the template leaves open raises (see :mod:`smguard.scan.values`), and so does one that needs
+a fact a template cannot give (MissingFactError): both become UNKNOWN with the reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from smguard.catalogue import RuleEntry
+from smguard.engine.errors import MissingFactError
+from smguard.engine.parameters import RuleParameters
+from smguard.engine.rule import Resource, SmguardRule
+from smguard.scan import facts as template_facts
+from smguard.scan.errors import UnresolvedValueError
+from smguard.scan.loader import load_template
+from smguard.scan.shapes import (
+    DOMAIN,
+    EGRESS,
+    ENDPOINT_CONFIG,
+    INGRESS,
+    MODEL,
+    NOTEBOOK,
+    SECURITY_GROUP,
+    VPC,
+    default_group_configuration,
+    permission,
+    security_group_configuration,
+    vpc_configuration,
+)
+from smguard.scan.template import ScannedTemplate, TemplateResource
+from smguard.scan.values import Configuration, Opaque, ResourceReference
+
+UNKNOWN = "UNKNOWN"
+SAGEMAKER_TYPES = (NOTEBOOK, ENDPOINT_CONFIG, DOMAIN, MODEL)
+DEFAULT_GROUP_NOT_DECLARED = (
+    "The default security group of {vpc} is created by AWS with the VPC and the template adds no rule to it; "
+    "the deployed rule evaluates it (AWS creates it with an all-traffic self rule and all egress: revoke them "
+    "after deployment)."
+)
+MISSING_FACT = (
+    "{error}; a template scan knows only the keys the template declares and alias/aws/ keys, the deployed "
+    "rule describes the others with kms:DescribeKey."
+)
+
+
+@dataclass(frozen=True)
+class ScanFinding:
+    """One rule's result on one template resource."""
+
+    rule: str
+    resource_type: str
+    logical_id: str
+    result: str
+    annotation: str
+    file: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Evaluated:
+    """A resource as a check sees it, where it is in the template, and the facts for it."""
+
+    resource: Resource
+    line: int
+    facts: Any = None
+    if_all_created: tuple[Resource, Any] | None = None
+    """The same resource and facts had every resource with an open condition been created."""
+    uncertainties: tuple[str, ...] = ()
+    """Why some of those resources may not be created."""
+    fixed: tuple[str, str] | None = None
+    """A result the scanner states itself (the default group a template does not touch)."""
+
+
+def scan_templates(
+    paths: Sequence[Path],
+    entries: Sequence[RuleEntry],
+    parameters: Mapping[str, RuleParameters],
+    overrides: Mapping[str, str],
+    region: str | None,
+) -> list[ScanFinding]:
+    """Every rule on every resource of its scope in each template, by file, line and rule."""
+    findings: list[ScanFinding] = []
+    for path in paths:
+        findings += scan_template(path, entries, parameters, overrides, region)
+    return findings
+
+
+def scan_template(
+    path: Path,
+    entries: Sequence[RuleEntry],
+    parameters: Mapping[str, RuleParameters],
+    overrides: Mapping[str, str],
+    region: str | None,
+) -> list[ScanFinding]:
+    template = ScannedTemplate(load_template(path), overrides, region)
+    vpcs = {vpc.logical_id: vpc for vpc in template.of_types(VPC)}
+    findings = []
+    for entry in entries:
+        rule_parameters = parameters[entry.name]
+        for evaluated in _in_scope(entry.rule, template, vpcs, rule_parameters):
+            result, annotation = evaluated.fixed or _decide(entry.rule, evaluated, rule_parameters, region)
+            findings.append(
+                ScanFinding(
+                    rule=entry.name,
+                    resource_type=evaluated.resource.resource_type,
+                    logical_id=evaluated.resource.resource_id,
+                    result=result,
+                    annotation=annotation,
+                    file=str(path),
+                    line=evaluated.line,
+                )
+            )
+    return sorted(findings, key=lambda f: (f.file, f.line, f.rule, f.logical_id))
+
+
+FactBuilder = Callable[[ScannedTemplate, Mapping[str, TemplateResource]], Mapping[str, template_facts.FactSlice]]
+PER_VPC_FACTS: dict[str, FactBuilder] = {
+    "vpc_flow_logs": template_facts.flow_logs,
+    "vpc_endpoints": template_facts.vpc_endpoints,
+}
+"""Rules whose check takes the facts of each VPC (and the region), and how to build them."""
+
+
+def _in_scope(
+    rule: SmguardRule, template: ScannedTemplate, vpcs: Mapping[str, TemplateResource], parameters: RuleParameters
+) -> list[Evaluated]:
+    evaluated: list[Evaluated] = []
+    per_vpc = PER_VPC_FACTS.get(rule.name)
+    if per_vpc is not None:
+        slices = per_vpc(template, vpcs)
+        for logical_id, vpc in vpcs.items():
+            facts = slices[logical_id]
+            evaluated.append(_evaluated(vpc, VPC, _vpc_shape(vpc), facts.certain, facts.uncertain))
+        return evaluated
+    facts = template_facts.TemplateKeys(template) if rule.name == "sagemaker_kms" else None
+    for resource_type in rule.resource_types:
+        if resource_type in SAGEMAKER_TYPES:
+            evaluated += [_evaluated(r, resource_type, r.properties, facts) for r in template.of_types(resource_type)]
+        elif resource_type == SECURITY_GROUP:
+            evaluated += _security_groups(template, vpcs)
+        elif resource_type == VPC:
+            evaluated += [_evaluated(v, VPC, _vpc_shape(v), facts) for v in vpcs.values()]
+    return evaluated
+
+
+def _evaluated(
+    declared: TemplateResource,
+    resource_type: str,
+    configuration: Any,
+    facts: Any,
+    uncertain: Sequence[tuple[Any, str]] = (),
+) -> Evaluated:
+    resource = Resource(resource_type, declared.logical_id, configuration)
+    if not uncertain:
+        return Evaluated(resource, declared.line, facts)
+    every = list(facts) + [entry for entry, _ in uncertain]
+    return Evaluated(resource, declared.line, facts, (resource, every), tuple(why for _, why in uncertain))
+
+
+def _vpc_shape(vpc: TemplateResource) -> Any:
+    properties = vpc.properties
+    return properties if isinstance(properties, Opaque) else vpc_configuration(vpc.logical_id, properties)
+
+
+def _security_groups(template: ScannedTemplate, vpcs: Mapping[str, TemplateResource]) -> list[Evaluated]:
+    """Declared groups (never a default group), and the default group of each template VPC."""
+    found = []
+    for group in template.of_types(SECURITY_GROUP):
+        properties = group.properties
+        shape = properties if isinstance(properties, Opaque) else security_group_configuration(group.logical_id, properties, vpcs)
+        found.append(_evaluated(group, SECURITY_GROUP, shape, None))
+    added: dict[str, list[tuple[TemplateResource, Configuration, bool]]] = {vpc: [] for vpc in vpcs}
+    for rule in template.of_types(INGRESS, EGRESS):
+        properties = rule.properties
+        group = dict.get(properties, "GroupId") if isinstance(properties, Configuration) else None
+        if isinstance(group, ResourceReference) and group.attribute == "DefaultSecurityGroup" and group.logical_id in vpcs:
+            egress = rule.resource_type == EGRESS
+            added[group.logical_id].append((rule, permission(properties, egress), egress))
+    for logical_id, rules in added.items():
+        vpc = vpcs[logical_id]
+        resource_id = f"{logical_id}.DefaultSecurityGroup"
+        if not rules:
+            fixed = ("NOT_APPLICABLE", DEFAULT_GROUP_NOT_DECLARED.format(vpc=logical_id))
+            found.append(Evaluated(Resource(SECURITY_GROUP, resource_id, Configuration()), vpc.line, fixed=fixed))
+            continue
+        certain = [(entry, egress) for rule, entry, egress in rules if rule.certain]
+        every = [(entry, egress) for _, entry, egress in rules]
+        resource = Resource(SECURITY_GROUP, resource_id, _default_group(logical_id, certain))
+        found.append(
+            Evaluated(
+                resource,
+                min(rule.line for rule, _, _ in rules),
+                if_all_created=None if len(every) == len(certain) else (
+                    Resource(SECURITY_GROUP, resource_id, _default_group(logical_id, every)), None
+                ),
+                uncertainties=tuple(rule.uncertainty() for rule, _, _ in rules if not rule.certain),
+            )
+        )
+    return found
+
+
+def _default_group(vpc: str, rules: Sequence[tuple[Configuration, bool]]) -> Configuration:
+    return default_group_configuration(vpc, [e for e, egress in rules if not egress], [e for e, egress in rules if egress])
+
+
+def _decide(rule: SmguardRule, evaluated: Evaluated, parameters: RuleParameters, region: str | None) -> tuple[str, str]:
+    """The check's result, UNKNOWN when it needed what the template leaves open, and UNKNOWN too
+    when resources that may not be created would change it."""
+    extra = {"region": region} if rule.name in PER_VPC_FACTS and region else {}
+    certain = _run(rule, evaluated.resource, evaluated.facts, parameters, extra)
+    if evaluated.if_all_created is None:
+        return certain
+    with_all = _run(rule, *evaluated.if_all_created, parameters, extra)
+    if with_all == certain:
+        return certain
+    if with_all[0] == UNKNOWN:
+        return with_all
+    reasons = "; ".join(evaluated.uncertainties[:2])
+    more = f" (+{len(evaluated.uncertainties) - 2} more)" if len(evaluated.uncertainties) > 2 else ""
+    return UNKNOWN, f"{certain[0]} without, {with_all[0]} with resources that may not be created: {reasons}{more}."
+
+
+def _run(
+    rule: SmguardRule, resource: Resource, facts: Any, parameters: RuleParameters, extra: Mapping[str, Any]
+) -> tuple[str, str]:
+    if isinstance(resource.configuration, Opaque):
+        return UNKNOWN, resource.configuration.reason
+    try:
+        verdict = rule.check(resource, parameters, facts, **extra)
+    except UnresolvedValueError as error:
+        return UNKNOWN, error.reason
+    except MissingFactError as error:
+        text = str(error)
+        return UNKNOWN, MISSING_FACT.format(error=text[:1].upper() + text[1:])
+    return verdict.compliance.value, verdict.annotation

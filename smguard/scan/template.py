@@ -1,0 +1,113 @@
+"""The resources of one template that the rules look at, resolved, with their lines and conditions."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from smguard.scan.errors import TemplateError
+from smguard.scan.intrinsics import Condition, Resolver
+from smguard.scan.loader import LoadedTemplate, LocatedDict
+from smguard.scan.shapes import typed
+from smguard.scan.values import Configuration, Opaque, Why
+
+SUPPORTED_TRANSFORMS = frozenset({"AWS::Serverless-2016-10-31", "AWS::LanguageExtensions"})
+"""SAM's transform leaves SageMaker and EC2 resources as they are (it expands AWS::Serverless::*
+resources, which no rule covers); LanguageExtensions is accepted as long as no Fn::ForEach is used."""
+
+
+@dataclass(frozen=True)
+class TemplateResource:
+    """One declared resource: logical id, type, line, resolved properties and whether it is created."""
+
+    logical_id: str
+    resource_type: str
+    line: int
+    properties: Configuration | Opaque
+    condition: Condition
+    """True: always created; open (value None): created only if a condition that the template
+    does not decide holds."""
+
+    @property
+    def certain(self) -> bool:
+        return self.condition.value is True
+
+    def uncertainty(self) -> str:
+        why = self.condition.why or Why("its condition", "open")
+        return f"{self.logical_id} is created only if {why.subject} holds, which is {why.nature}"
+
+
+class ScannedTemplate:
+    """A template's resolver and its resources of the types asked for."""
+
+    def __init__(self, loaded: LoadedTemplate, overrides: Mapping[str, str], region: str | None) -> None:
+        self.path = loaded.path
+        document = loaded.document
+        if "Resources" not in document:
+            raise TemplateError(self.path, "no Resources section: not a CloudFormation template")
+        self._check_transforms(document)
+        self.resolver = Resolver(loaded, overrides, region)
+        self.region = region
+        self._declared = self.resolver.resources
+        if not self._declared:
+            raise TemplateError(self.path, "Resources is empty: a template declares at least one resource", document.line_of("Resources"))
+        for logical_id, resource in self._declared.items():
+            if logical_id.startswith("Fn::ForEach::"):
+                raise TemplateError(
+                    self.path,
+                    f"{logical_id}: Fn::ForEach is not expanded by smguard scan; scan the processed template "
+                    "(aws cloudformation get-template --template-stage Processed)",
+                    self._declared.line_of(logical_id),
+                )
+            if not isinstance(resource, Mapping) or not isinstance(resource.get("Type"), str):
+                raise TemplateError(self.path, f"resource {logical_id} has no Type", self._declared.line_of(logical_id))
+        self._cache: dict[str, TemplateResource | None] = {}
+
+    def _check_transforms(self, document: LocatedDict) -> None:
+        transform = document.get("Transform")
+        names = transform if isinstance(transform, list) else [] if transform is None else [transform]
+        unsupported = [name for name in names if name not in SUPPORTED_TRANSFORMS]
+        if unsupported:
+            raise TemplateError(
+                self.path,
+                f"Transform {unsupported[0]} changes the template before deployment in ways smguard scan cannot "
+                "follow; scan the processed template instead",
+                document.line_of("Transform"),
+            )
+
+    def of_types(self, *resource_types: str) -> list[TemplateResource]:
+        """The resources of these types that may be created, in template order."""
+        found = []
+        for logical_id, resource in self._declared.items():
+            if resource["Type"] in resource_types:
+                scanned = self.resource(logical_id)
+                if scanned is not None:
+                    found.append(scanned)
+        return found
+
+    def resource(self, logical_id: str) -> TemplateResource | None:
+        """A resolved resource, or None when its condition is false (it is not created)."""
+        if logical_id not in self._cache:
+            self._cache[logical_id] = self._resolve(logical_id)
+        return self._cache[logical_id]
+
+    def _resolve(self, logical_id: str) -> TemplateResource | None:
+        resource = self._declared[logical_id]
+        condition = Condition(True)
+        if "Condition" in resource:
+            condition = self.resolver.condition(resource["Condition"], resource)
+            if condition.value is False:
+                return None
+        raw = resource.get("Properties", LocatedDict())
+        if raw is None:
+            raw = LocatedDict()
+        if not isinstance(raw, Mapping):
+            raise TemplateError(self.path, f"resource {logical_id}: Properties must be a mapping", resource.line_of("Properties"))
+        properties = self.resolver.resolve(raw, "")
+        if isinstance(properties, Opaque):
+            properties = properties.at("Properties")
+        elif not isinstance(properties, Configuration):
+            raise TemplateError(self.path, f"resource {logical_id}: Properties must be a mapping", resource.line_of("Properties"))
+        kind: str = resource["Type"]
+        return TemplateResource(logical_id, kind, self._declared.line_of(logical_id) or 1, typed(kind, properties), condition)
