@@ -32,9 +32,10 @@ REGISTER_CACHE_SECONDS = 300
 """How long a warm container trusts the register it read: a new or revoked exemption takes effect
 within five minutes, and a rule evaluating thousands of resources reads the parameter once."""
 
-SSM_PARAMETER_NAME = r"(?=.{1,1011}\Z)(?!/?(?i:aws|ssm))/?[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+){0,14}"
-"""SSM's naming rules: letters, digits, ``_.-``, ``/`` between at most 15 levels, not starting with
-aws or ssm in any casing, at most 1,011 characters."""
+SSM_PARAMETER_NAME = r"(?=.{1,1011}\Z)(?!/(?i:aws|ssm))/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+){0,14}"
+"""SSM's naming rules (letters, digits, ``_.-``, at most 15 levels, not starting with aws or ssm in
+any casing, at most 1,011 characters), with a leading ``/`` required: a hierarchical name is what
+the template's IAM statement (``parameter${Name}``) and a path-scoped write policy expect."""
 
 ALL_RULES = "*"
 RULE_NAME = r"[a-z][a-z0-9_]*"

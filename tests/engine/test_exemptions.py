@@ -220,9 +220,9 @@ def test_a_denied_read_is_an_error_saying_which_permission_is_missing():
 
 def test_the_parameter_name_must_be_an_ssm_parameter_name():
     handler = RuleHandler(NotebookRootAccess())
-    for good in ("/smguard/exemptions", "smguard-exemptions", "/a.b/c_d/e-f"):
+    for good in ("/smguard/exemptions", "/smguard-exemptions", "/a.b/c_d/e-f"):
         assert handler.parameters(_event_with(good))[0].exemptions_parameter_name == good
-    for bad in ("/aws/smguard", "SSM-exemptions", "/smguard//exemptions", "/smguard/", "arn:aws:ssm:us-east-1:1:parameter/x"):
+    for bad in ("smguard-exemptions", "/aws/smguard", "/SSM-exemptions", "/smguard//exemptions", "/smguard/", "arn:aws:ssm:us-east-1:1:parameter/x"):
         with pytest.raises(InvalidRuleParameterError, match="ExemptionsParameterName"):
             handler.parameters(_event_with(bad))
 
