@@ -18,10 +18,11 @@ import rdklib
 from botocore.exceptions import BotoCoreError, ClientError
 
 from smguard.engine.cleanup import stale_evaluations
-from smguard.engine.clients import ClientCache, ClientFactory
+from smguard.engine.clients import ClientCache, ClientFactory, invocation_deadline
 from smguard.engine.delivery import RetryPolicy, put_evaluations
 from smguard.engine.errors import (
     AwsCallError,
+    EvaluationsNotDeliveredError,
     InvalidEventError,
     RuleDefinitionError,
     SmguardError,
@@ -64,7 +65,7 @@ class EngineParameters(RuleParameters):
 
     exemptions_parameter_name: str | None = parameter(
         "ExemptionsParameterName",
-        Pattern(SSM_PARAMETER_NAME, "an SSM parameter name (e.g. /smguard/exemptions)"),
+        Pattern(SSM_PARAMETER_NAME, "an SSM parameter name starting with / (e.g. /smguard/exemptions)"),
         None,
     )
     """The SSM parameter holding the central exemption register (docs/exemptions.md), read with the
@@ -92,29 +93,30 @@ class RuleHandler:
     def __call__(self, event: Mapping[str, Any], context: object = None) -> list[dict[str, Any]]:
         target = "the event"
         role_arn = None
-        try:
-            rule_event = parse_event(event)
-            target = _target(rule_event)
-            engine_parameters, parameters = self.parameters(rule_event)
-            role_arn = self._role_arn(rule_event, engine_parameters)
-            factory = ClientFactory(self.clients, role_arn)
-            if rule_event.message_type == SCHEDULED:
-                evaluations = self._evaluate_periodic(rule_event, factory, parameters)
-            else:
-                evaluations = self._evaluate_change(rule_event, factory, parameters)
-            evaluations = self._apply_exemptions(evaluations, rule_event, engine_parameters)
-            put_evaluations(
-                factory.build_client("config"),
-                evaluations,
-                rule_event.result_token,
-                test_mode=rule_event.test_mode,
-                retry_policy=self.retry_policy,
-            )
-        except Exception as error:  # noqa: BLE001 - every failure is logged, counted and re-raised
-            failure = self._failure(error, target, role_arn)
-            if failure is error:
-                raise
-            raise failure from error
+        with invocation_deadline(context):
+            try:
+                rule_event = parse_event(event)
+                target = _target(rule_event)
+                engine_parameters, parameters = self.parameters(rule_event)
+                role_arn = self._role_arn(rule_event, engine_parameters)
+                factory = ClientFactory(self.clients, role_arn)
+                if rule_event.message_type == SCHEDULED:
+                    evaluations = self._evaluate_periodic(rule_event, factory, parameters)
+                else:
+                    evaluations = self._evaluate_change(rule_event, factory, parameters)
+                evaluations = self._apply_exemptions(evaluations, rule_event, engine_parameters)
+                put_evaluations(
+                    factory.build_client("config"),
+                    evaluations,
+                    rule_event.result_token,
+                    test_mode=rule_event.test_mode,
+                    retry_policy=self.retry_policy,
+                )
+            except Exception as error:  # noqa: BLE001 - every failure is logged, counted and re-raised
+                failure = self._failure(error, target, role_arn)
+                if failure is error:
+                    raise
+                raise failure from error
         emit_evaluation_metrics(self.rule.name, evaluations)
         return evaluations
 
@@ -258,6 +260,9 @@ class RuleHandler:
 
     def _failure(self, error: Exception, target: str, role_arn: str | None) -> Exception:
         """Log one structured line, count the error, and give the exception a message an operator can act on."""
+        undelivered = None
+        if isinstance(error, EvaluationsNotDeliveredError):
+            undelivered, error = error, error.cause
         if isinstance(error, ClientError):
             code = error.response.get("Error", {}).get("Code", "Unknown")
             if code in EXPIRED_CREDENTIAL_CODES and role_arn:
@@ -274,7 +279,10 @@ class RuleHandler:
                 "The call did not complete after retries; Lambda retries the invocation.",
             )
         if isinstance(error, SmguardError):
-            error.args = (f"rule {self.rule.name}, {target}: {error.args[0] if error.args else error}",)
+            message = error.args[0] if error.args else str(error)
+            if undelivered is not None and undelivered.total > 1:
+                message = f"{message} {undelivered.summary}"
+            error.args = (f"rule {self.rule.name}, {target}: {message}",)
         self.logger.exception(
             str(error),
             extra={"rule": self.rule.name, "target": target, "error_type": type(error).__name__},
