@@ -1,0 +1,143 @@
+"""Each fixture template scanned with the real rules: every result, annotation and line asserted."""
+
+from __future__ import annotations
+
+from tests.scan.support import scan
+
+
+def test_private_vpc_without_region() -> None:
+    """Endpoints named with ${AWS::Region} serve the stack's own region; a REJECT-only flow log and an SSH rule on the default group are findings."""
+    assert scan('private_vpc.yaml') == [
+        (10, 'DataVpc.DefaultSecurityGroup', 'vpc_default_sg', 'NOT_APPLICABLE', 'The default security group of DataVpc is created by AWS with the VPC and the template adds no rule to it; the deployed rule evaluates it (AWS creates it with an all-traffic self rule and all egress: revoke them after deployment).'),
+        (10, 'DataVpc', 'vpc_endpoints', 'COMPLIANT', 'VPC DataVpc has an available endpoint (Interface with private DNS, or Gateway) for sagemaker.api, sagemaker.runtime, sts, logs, s3.'),
+        (10, 'DataVpc', 'vpc_flow_logs', 'COMPLIANT', 'Flow log DataVpcFlowLog of DataVpc captures ALL traffic to arn:aws:s3:::central-flow-logs-111122223333, aggregated over at most 60s; it is ACTIVE and delivering.'),
+        (23, 'EndpointSecurityGroup', 'vpc_default_sg', 'NOT_APPLICABLE', "Security group EndpointSecurityGroup is named ds-endpoints, not a VPC's default security group."),
+        (90, 'LegacyVpc', 'vpc_endpoints', 'NON_COMPLIANT', 'VPC LegacyVpc lacks usable endpoints: sagemaker.api (none), sagemaker.runtime (none), sts (none), logs (none), s3 (none). Use CreateVpcEndpoint (Interface with PrivateDnsEnabled true; S3 may be a Gateway) or ModifyVpcEndpoint.'),
+        (90, 'LegacyVpc', 'vpc_flow_logs', 'NON_COMPLIANT', 'Flow log LegacyRejectFlowLog captures REJECT traffic (TrafficType ALL required). Fix one or call CreateFlowLogs (ResourceType VPC, TrafficType ALL).'),
+        (104, 'LegacyVpc.DefaultSecurityGroup', 'vpc_default_sg', 'NON_COMPLIANT', 'The default security group !GetAtt LegacyVpc.DefaultSecurityGroup has 1 inbound and 0 outbound rule(s) (in: tcp 22 from 0.0.0.0/0); remove them all and use dedicated security groups.'),
+    ]
+
+
+def test_private_vpc_in_a_region_with_a_central_log_bucket() -> None:
+    """With --region the service names resolve; LogDestinations holds flow logs to the central bucket."""
+    assert scan('private_vpc.yaml', region='us-east-1', params={'vpc_flow_logs': {'LogDestinations': 'arn:aws:s3:::central-flow-logs-111122223333'}}) == [
+        (10, 'DataVpc.DefaultSecurityGroup', 'vpc_default_sg', 'NOT_APPLICABLE', 'The default security group of DataVpc is created by AWS with the VPC and the template adds no rule to it; the deployed rule evaluates it (AWS creates it with an all-traffic self rule and all egress: revoke them after deployment).'),
+        (10, 'DataVpc', 'vpc_endpoints', 'COMPLIANT', 'VPC DataVpc has an available endpoint (Interface with private DNS, or Gateway) for sagemaker.api, sagemaker.runtime, sts, logs, s3.'),
+        (10, 'DataVpc', 'vpc_flow_logs', 'COMPLIANT', 'Flow log DataVpcFlowLog of DataVpc captures ALL traffic to arn:aws:s3:::central-flow-logs-111122223333, aggregated over at most 60s; it is ACTIVE and delivering.'),
+        (23, 'EndpointSecurityGroup', 'vpc_default_sg', 'NOT_APPLICABLE', "Security group EndpointSecurityGroup is named ds-endpoints, not a VPC's default security group."),
+        (90, 'LegacyVpc', 'vpc_endpoints', 'NON_COMPLIANT', 'VPC LegacyVpc lacks usable endpoints: sagemaker.api (none), sagemaker.runtime (none), sts (none), logs (none), s3 (none). Use CreateVpcEndpoint (Interface with PrivateDnsEnabled true; S3 may be a Gateway) or ModifyVpcEndpoint.'),
+        (90, 'LegacyVpc', 'vpc_flow_logs', 'NON_COMPLIANT', 'Flow log LegacyRejectFlowLog captures REJECT traffic (TrafficType ALL required), delivers to arn:aws:s3:::legacy-team-bucket (not in LogDestinations). Fix one or call CreateFlowLogs (ResourceType VPC, TrafficType ALL, an allowed LogDestination).'),
+        (104, 'LegacyVpc.DefaultSecurityGroup', 'vpc_default_sg', 'NON_COMPLIANT', 'The default security group !GetAtt LegacyVpc.DefaultSecurityGroup has 1 inbound and 0 outbound rule(s) (in: tcp 22 from 0.0.0.0/0); remove them all and use dedicated security groups.'),
+    ]
+
+
+def test_notebook_with_and_without_guardrails() -> None:
+    """Parameters with defaults resolve; a notebook left to SageMaker's defaults fails every notebook rule."""
+    assert scan('notebooks.yaml') == [
+        (13, 'ResearchNotebook', 'notebook_direct_internet', 'COMPLIANT', "DirectInternetAccess is Disabled: the notebook has no SageMaker-provided internet route and reaches networks only through subnet subnet-0a1b2c3d4e5f60718 of the organization's VPC."),
+        (13, 'ResearchNotebook', 'notebook_in_vpc', 'COMPLIANT', "The notebook runs in the organization's VPC: SubnetId is subnet-0a1b2c3d4e5f60718."),
+        (13, 'ResearchNotebook', 'notebook_root_access', 'COMPLIANT', 'RootAccess is Disabled.'),
+        (13, 'ResearchNotebook', 'sagemaker_kms', 'COMPLIANT', 'KmsKeyId is arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab.'),
+        (24, 'ScratchNotebook', 'notebook_direct_internet', 'NON_COMPLIANT', 'DirectInternetAccess is absent (defaults to Enabled). It cannot be changed after creation: recreate the notebook with a SubnetId and DirectInternetAccess=Disabled (CreateNotebookInstance).'),
+        (24, 'ScratchNotebook', 'notebook_in_vpc', 'NON_COMPLIANT', "SubnetId is absent: the notebook runs in SageMaker's own VPC, outside the organization's network. SubnetId cannot be changed: recreate the notebook with a SubnetId (CreateNotebookInstance)."),
+        (24, 'ScratchNotebook', 'notebook_root_access', 'NON_COMPLIANT', 'RootAccess is absent (defaults to Enabled); set RootAccess to Disabled (stop the notebook, then UpdateNotebookInstance).'),
+        (24, 'ScratchNotebook', 'sagemaker_kms', 'NON_COMPLIANT', 'KmsKeyId is absent (volumes use an AWS managed key); KmsKeyId cannot be changed: create a new notebook instance with KmsKeyId and move the work to it.'),
+    ]
+
+
+def test_studio_domain_vpc_only_and_public() -> None:
+    """A VpcOnly domain with encrypted sharing passes; a public one with unencrypted sharing fails."""
+    assert scan('studio.yaml') == [
+        (5, 'PrivateStudio', 'sagemaker_kms', 'COMPLIANT', 'KmsKeyId is arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab.'),
+        (5, 'PrivateStudio', 'studio_domain_vpc_only', 'COMPLIANT', 'AppNetworkAccessType is VpcOnly: Studio traffic goes through vpc-0a1b2c3d4e5f60718; shared notebooks are encrypted with arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab.'),
+        (22, 'PublicStudio', 'sagemaker_kms', 'NON_COMPLIANT', 'KmsKeyId is absent (volumes use an AWS managed key); KmsKeyId cannot be changed: create a new domain with KmsKeyId and migrate the user profiles.'),
+        (22, 'PublicStudio', 'studio_domain_vpc_only', 'NON_COMPLIANT', 'AppNetworkAccessType is absent (defaults to PublicInternetOnly); set VpcOnly with UpdateDomain while no apps run. SharingSettings.S3KmsKeyId is absent while notebook sharing is on (S3OutputPath set); set a KMS key with UpdateDomain.'),
+    ]
+
+
+def test_model_and_endpoint_configuration_from_json() -> None:
+    """JSON templates with lines; "true" and "1" are converted as CloudFormation converts them."""
+    assert scan('inference.json') == [
+        (5, 'FraudModel', 'sagemaker_model_isolation', 'COMPLIANT', 'EnableNetworkIsolation is true and VpcConfig places the container in subnets subnet-0a1b2c3d4e5f60718 with security groups sg-0a1b2c3d4e5f60718.'),
+        (17, 'ChurnModel', 'sagemaker_model_isolation', 'NON_COMPLIANT', 'EnableNetworkIsolation is absent (defaults to false); VpcConfig is absent. Models are immutable: create a new one with EnableNetworkIsolation=true and a VpcConfig (CreateModel), then redeploy it (CreateEndpointConfig, UpdateEndpoint).'),
+        (24, 'FraudEndpointConfig', 'sagemaker_kms', 'NON_COMPLIANT', 'DataCaptureConfig.KmsKeyId is absent with data capture enabled; set it in a new endpoint configuration.'),
+    ]
+
+
+def test_intrinsic_functions() -> None:
+    """FindInMap and If on conditions decided by defaults, a key of the template, parameters without default (UNKNOWN), a resource whose condition is false (not created, not reported)."""
+    assert scan('intrinsics.yaml') == [
+        (42, 'ProdNotebook', 'notebook_direct_internet', 'COMPLIANT', "DirectInternetAccess is Disabled: the notebook has no SageMaker-provided internet route and reaches networks only through subnet !Ref NotebookSubnet of the organization's VPC."),
+        (42, 'ProdNotebook', 'notebook_in_vpc', 'COMPLIANT', "The notebook runs in the organization's VPC: SubnetId is !Ref NotebookSubnet."),
+        (42, 'ProdNotebook', 'notebook_root_access', 'COMPLIANT', 'RootAccess is Disabled.'),
+        (42, 'ProdNotebook', 'sagemaker_kms', 'COMPLIANT', 'KmsKeyId is !GetAtt DataKey.Arn.'),
+        (52, 'OpenNotebook', 'notebook_direct_internet', 'NON_COMPLIANT', 'DirectInternetAccess is absent (defaults to Enabled). It cannot be changed after creation: recreate the notebook with a SubnetId and DirectInternetAccess=Disabled (CreateNotebookInstance).'),
+        (52, 'OpenNotebook', 'notebook_in_vpc', 'NON_COMPLIANT', "SubnetId is absent: the notebook runs in SageMaker's own VPC, outside the organization's network. SubnetId cannot be changed: recreate the notebook with a SubnetId (CreateNotebookInstance)."),
+        (52, 'OpenNotebook', 'notebook_root_access', 'UNKNOWN', 'RootAccess is !Ref RootAccessSetting, a parameter without default; pass --parameter-overrides RootAccessSetting=VALUE to evaluate it.'),
+        (52, 'OpenNotebook', 'sagemaker_kms', 'UNKNOWN', 'KmsKeyId is !Ref KeyArn, a parameter without default; pass --parameter-overrides KeyArn=VALUE to evaluate it.'),
+        (62, 'AliasKeyEndpointConfig', 'sagemaker_kms', 'COMPLIANT', 'KmsKeyId is alias/data-science.'),
+    ]
+
+
+def test_customer_managed_keys_known_from_the_template() -> None:
+    """RequireCustomerManagedKey: the template's key (and its alias) is customer managed; alias/aws/ is AWS managed."""
+    assert scan('intrinsics.yaml', rules=('sagemaker_kms',), params={'sagemaker_kms': {'RequireCustomerManagedKey': 'true'}}, overrides={'KeyArn': 'alias/aws/sagemaker'}) == [
+        (42, 'ProdNotebook', 'sagemaker_kms', 'COMPLIANT', 'KmsKeyId is !GetAtt DataKey.Arn, an enabled customer managed key.'),
+        (52, 'OpenNotebook', 'sagemaker_kms', 'NON_COMPLIANT', 'KmsKeyId alias/aws/sagemaker is an AWS managed key; use a customer managed key.'),
+        (62, 'AliasKeyEndpointConfig', 'sagemaker_kms', 'COMPLIANT', 'KmsKeyId is alias/data-science, an enabled customer managed key.'),
+    ]
+
+
+def test_parameter_overrides_decide_what_defaults_do_not() -> None:
+    """Overrides decide the UNKNOWN results and change the conditions that defaults decided."""
+    assert scan('intrinsics.yaml', rules=('notebook_root_access', 'sagemaker_kms'), overrides={'KeyArn': 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab', 'RootAccessSetting': 'Enabled', 'Environment': 'dev'}) == [
+        (42, 'ProdNotebook', 'notebook_root_access', 'NON_COMPLIANT', 'RootAccess is Enabled; set RootAccess to Disabled (stop the notebook, then UpdateNotebookInstance).'),
+        (42, 'ProdNotebook', 'sagemaker_kms', 'COMPLIANT', 'KmsKeyId is !GetAtt DataKey.Arn.'),
+        (52, 'OpenNotebook', 'notebook_root_access', 'NON_COMPLIANT', 'RootAccess is Enabled; set RootAccess to Disabled (stop the notebook, then UpdateNotebookInstance).'),
+        (52, 'OpenNotebook', 'sagemaker_kms', 'COMPLIANT', 'KmsKeyId is arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab.'),
+        (62, 'AliasKeyEndpointConfig', 'sagemaker_kms', 'COMPLIANT', 'KmsKeyId is alias/data-science.'),
+    ]
+
+
+def test_sam_template_with_an_open_condition() -> None:
+    """SAM: serverless resources are ignored; a flow log that exists only under an open condition makes the VPC UNKNOWN."""
+    assert scan('sam_pipeline.yaml') == [
+        (25, 'ScoringVpc.DefaultSecurityGroup', 'vpc_default_sg', 'NOT_APPLICABLE', 'The default security group of ScoringVpc is created by AWS with the VPC and the template adds no rule to it; the deployed rule evaluates it (AWS creates it with an all-traffic self rule and all egress: revoke them after deployment).'),
+        (25, 'ScoringVpc', 'vpc_endpoints', 'NON_COMPLIANT', 'VPC ScoringVpc lacks usable endpoints: sagemaker.api (none), sagemaker.runtime (none), sts (none), logs (none), s3 (none). Use CreateVpcEndpoint (Interface with PrivateDnsEnabled true; S3 may be a Gateway) or ModifyVpcEndpoint.'),
+        (25, 'ScoringVpc', 'vpc_flow_logs', 'UNKNOWN', 'Depends on resources that may not be created (ScoringFlowLog is created only if condition WantFlowLogs holds, which is open (EnableFlowLogs is a parameter without default)): NON_COMPLIANT without them, COMPLIANT with them.'),
+        (41, 'BatchNotebook', 'notebook_direct_internet', 'NON_COMPLIANT', 'DirectInternetAccess is absent (defaults to Enabled). It cannot be changed after creation: recreate the notebook with a SubnetId and DirectInternetAccess=Disabled (CreateNotebookInstance).'),
+        (41, 'BatchNotebook', 'notebook_in_vpc', 'NON_COMPLIANT', "SubnetId is absent: the notebook runs in SageMaker's own VPC, outside the organization's network. SubnetId cannot be changed: recreate the notebook with a SubnetId (CreateNotebookInstance)."),
+        (41, 'BatchNotebook', 'notebook_root_access', 'COMPLIANT', 'RootAccess is Disabled.'),
+        (41, 'BatchNotebook', 'sagemaker_kms', 'NON_COMPLIANT', 'KmsKeyId is absent (volumes use an AWS managed key); KmsKeyId cannot be changed: create a new notebook instance with KmsKeyId and move the work to it.'),
+    ]
+
+
+def test_sam_template_condition_decided_by_an_override() -> None:
+    """The same VPC once the override decides the condition."""
+    assert scan('sam_pipeline.yaml', rules=('vpc_flow_logs',), overrides={'EnableFlowLogs': 'true'}) == [
+        (25, 'ScoringVpc', 'vpc_flow_logs', 'COMPLIANT', 'Flow log ScoringFlowLog of ScoringVpc captures ALL traffic to log group scoring-vpc-flow-logs, aggregated over at most 600s; it is ACTIVE and delivering.'),
+    ]
+
+def test_region_makes_endpoints_of_another_region_not_count(tmp_path) -> None:
+    """With --region, a service name hard-coded for another region does not serve the VPC."""
+    template = tmp_path / "cross_region.yaml"
+    template.write_text(
+        "Resources:\n"
+        "  Vpc:\n"
+        "    Type: AWS::EC2::VPC\n"
+        "    Properties: {CidrBlock: 10.0.0.0/16}\n"
+        "  Sts:\n"
+        "    Type: AWS::EC2::VPCEndpoint\n"
+        "    Properties:\n"
+        "      VpcId: !Ref Vpc\n"
+        "      ServiceName: com.amazonaws.us-west-2.sts\n"
+        "      VpcEndpointType: Interface\n"
+        "      PrivateDnsEnabled: true\n"
+    )
+    params = {"vpc_endpoints": {"RequiredServices": "sts"}}
+    assert scan(template, rules=("vpc_endpoints",), params=params, region="eu-west-1") == [
+        (2, "Vpc", "vpc_endpoints", "NON_COMPLIANT", "VPC Vpc lacks usable endpoints: sts (Sts is for region us-west-2). Use CreateVpcEndpoint (Interface with PrivateDnsEnabled true; S3 may be a Gateway) or ModifyVpcEndpoint."),
+    ]
+    assert scan(template, rules=("vpc_endpoints",), params=params) == [
+        (2, "Vpc", "vpc_endpoints", "COMPLIANT", "VPC Vpc has an available endpoint (Interface with private DNS, or Gateway) for sts."),
+    ]
