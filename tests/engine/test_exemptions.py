@@ -11,6 +11,7 @@ from botocore.stub import Stubber
 
 from rules.notebook_root_access.app import NotebookRootAccess
 from smguard.engine import ExemptionRegisterError, InvalidRuleParameterError, RuleHandler, SmguardRule, Verdict, to_evaluation
+from smguard.engine.events import parse_event
 from smguard.engine.exemptions import (
     Exemption,
     ExemptionRegister,
@@ -228,8 +229,6 @@ def test_the_parameter_name_must_be_an_ssm_parameter_name():
 
 
 def _event_with(parameter_name):
-    from smguard.engine.events import parse_event
-
     return parse_event(change_event(notebook_item(), parameters={"ExemptionsParameterName": parameter_name}))
 
 
