@@ -28,3 +28,7 @@ class UnresolvedValueError(Exception):
     def __init__(self, reason: str) -> None:
         self.reason = reason
         super().__init__(reason)
+
+
+class UnknownTemplateParameterError(SmguardError):
+    """A --parameter-overrides name that no scanned template declares (a typo would go unnoticed)."""

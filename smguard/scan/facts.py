@@ -14,8 +14,9 @@ sagemaker_kms a key reference -> KeyFacts lookup. Decisions (see docs/scan.md):
   (``com.amazonaws.<service>``), which matches the service in any region.
 - A key the template declares (AWS::KMS::Key) is customer managed, Enabled unless its
   ``Enabled`` property is false; an alias of the template points at its key; ``alias/aws/...``
-  names an AWS managed key. Any other key cannot be described: the check's MissingFactError
-  makes the result UNKNOWN.
+  names an AWS managed key; a key ARN is its own ARN, but who manages it and its state are
+  open. A reference to anything else (a key id, another alias) cannot be described: the check's
+  MissingFactError makes the result UNKNOWN.
 
 Entries that exist only if an open condition holds, or whose link to a VPC or whose service is
 open, are *uncertain*: the check runs with and without them, and a result that differs is UNKNOWN.
@@ -23,11 +24,13 @@ open, are *uncertain*: the check runs with and without them, and a result that d
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from rules.sagemaker_kms.check import KeyFacts
+from smguard.scan.errors import UnresolvedValueError
 from smguard.scan.intrinsics import Resolver
 from smguard.scan.shapes import FLOW_LOG, KMS_ALIAS, KMS_KEY, VPC_ENDPOINT, vpc_link
 from smguard.scan.template import ScannedTemplate, TemplateResource
@@ -36,6 +39,7 @@ from smguard.scan.values import Configuration, Opaque, ResourceReference, Unreso
 REGION_STAND_IN = "smguard-stack-region-0"
 """Resolves ``AWS::Region`` while reading ServiceName without --region; removed right after."""
 AWS_MANAGED_ALIAS_PREFIX = "alias/aws/"
+KEY_ARN = re.compile(r"arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[a-zA-Z0-9-]+")
 
 
 @dataclass
@@ -167,9 +171,12 @@ class TemplateKeys(Mapping[Any, "KeyFacts | None"]):
     def _find(self, reference: Any) -> tuple[bool, KeyFacts | None]:
         if isinstance(reference, ResourceReference):
             logical_id = self._aliases.get(reference.logical_id, reference.logical_id)
-            facts = self._keys.get(logical_id)
-            return facts is not None, facts
-        if isinstance(reference, Unresolved) or not isinstance(reference, str):
+            if logical_id not in self._keys:
+                raise UnresolvedValueError(reference.reason)  # a Ref to something else than a key
+            return True, self._keys[logical_id]
+        if isinstance(reference, Unresolved):
+            raise UnresolvedValueError(reference.reason)
+        if not isinstance(reference, str):
             return False, None
         if reference in self._alias_names:
             return True, self._keys[self._alias_names[reference]]
@@ -177,6 +184,14 @@ class TemplateKeys(Mapping[Any, "KeyFacts | None"]):
         if alias.startswith(AWS_MANAGED_ALIAS_PREFIX):
             arn = Unresolved(reference, Why(reference, "an AWS managed key, whose key ARN differs in each account"), excluded=("",))
             return True, KeyFacts(arn, "AWS", "Enabled")
+        if KEY_ARN.fullmatch(reference):
+            # A key ARN is the key's own ARN; who manages the key and its state are known only to KMS.
+            unknown = Unresolved(
+                reference,
+                Why(reference, "a key this template does not declare: whether it is customer managed and enabled is known only to KMS", "the deployed rule describes it with kms:DescribeKey"),
+                path="The key",
+            )
+            return True, KeyFacts(reference, unknown, unknown)
         return False, None
 
     def __contains__(self, reference: object) -> bool:

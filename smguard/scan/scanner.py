@@ -19,7 +19,7 @@ from smguard.engine.errors import MissingFactError
 from smguard.engine.parameters import RuleParameters
 from smguard.engine.rule import Resource, SmguardRule
 from smguard.scan import facts as template_facts
-from smguard.scan.errors import UnresolvedValueError
+from smguard.scan.errors import UnknownTemplateParameterError, UnresolvedValueError
 from smguard.scan.loader import load_template
 from smguard.scan.shapes import (
     DOMAIN,
@@ -86,10 +86,20 @@ def scan_templates(
     overrides: Mapping[str, str],
     region: str | None,
 ) -> list[ScanFinding]:
-    """Every rule on every resource of its scope in each template, by file, line and rule."""
+    """Every rule on every resource of its scope in each template, by file, line and rule.
+
+    All templates are read first, so that a bad one or an override no template declares stops
+    the scan before anything is reported."""
+    templates = [ScannedTemplate(load_template(path), overrides, region) for path in paths]
+    declared = {name for template in templates for name in template.resolver.parameters}
+    unknown = sorted(set(overrides) - declared)
+    if unknown:
+        raise UnknownTemplateParameterError(
+            f"{unknown[0]}: no scanned template declares a parameter of that name"
+        )
     findings: list[ScanFinding] = []
-    for path in paths:
-        findings += scan_template(path, entries, parameters, overrides, region)
+    for template in templates:
+        findings += _scan(template, entries, parameters, region)
     return findings
 
 
@@ -100,7 +110,13 @@ def scan_template(
     overrides: Mapping[str, str],
     region: str | None,
 ) -> list[ScanFinding]:
-    template = ScannedTemplate(load_template(path), overrides, region)
+    """Every rule on every resource of its scope in one template."""
+    return scan_templates([path], entries, parameters, overrides, region)
+
+
+def _scan(
+    template: ScannedTemplate, entries: Sequence[RuleEntry], parameters: Mapping[str, RuleParameters], region: str | None
+) -> list[ScanFinding]:
     vpcs = {vpc.logical_id: vpc for vpc in template.of_types(VPC)}
     findings = []
     for entry in entries:
@@ -114,11 +130,11 @@ def scan_template(
                     logical_id=evaluated.resource.resource_id,
                     result=result,
                     annotation=annotation,
-                    file=str(path),
+                    file=str(template.path),
                     line=evaluated.line,
                 )
             )
-    return sorted(findings, key=lambda f: (f.file, f.line, f.rule, f.logical_id))
+    return sorted(findings, key=lambda f: (f.line, f.rule, f.logical_id))
 
 
 FactBuilder = Callable[[ScannedTemplate, Mapping[str, TemplateResource]], Mapping[str, template_facts.FactSlice]]
@@ -225,7 +241,10 @@ def _decide(rule: SmguardRule, evaluated: Evaluated, parameters: RuleParameters,
         return with_all
     reasons = "; ".join(evaluated.uncertainties[:2])
     more = f" (+{len(evaluated.uncertainties) - 2} more)" if len(evaluated.uncertainties) > 2 else ""
-    return UNKNOWN, f"{certain[0]} without, {with_all[0]} with resources that may not be created: {reasons}{more}."
+    return UNKNOWN, (
+        f"Depends on resources that may not be created ({reasons}{more}): "
+        f"{certain[0]} without them, {with_all[0]} with them."
+    )
 
 
 def _run(
