@@ -33,7 +33,7 @@ from typing import Any
 
 import botocore.session
 
-from smguard.engine import Choice, CsvList, Integer, MissingFactError, Resource, RuleParameters, Verdict, parameter
+from smguard.engine import Choice, CsvList, Integer, MissingFactError, Resource, RuleParameters, Verdict, describe_value, parameter
 from smguard.engine.verdict import ANNOTATION_MAX_LENGTH
 
 VPC = "AWS::EC2::VPC"
@@ -125,8 +125,8 @@ def _problems(
         error = flow_log.get("DeliverLogsErrorMessage")
         problems.append(f"has failing delivery ({error})" if error else "has failing delivery")
     traffic = flow_log.get("TrafficType")
-    if traffic not in SATISFYING_TRAFFIC[parameters.traffic_type]:
-        problems.append(f"captures {traffic} traffic (TrafficType {parameters.traffic_type} required)")
+    if not isinstance(traffic, str) or traffic not in SATISFYING_TRAFFIC[parameters.traffic_type]:
+        problems.append(f"captures {describe_value(traffic)} traffic (TrafficType {parameters.traffic_type} required)")
     if parameters.log_destinations is not None:
         destination = _destination_arn(flow_log, owner, region)
         if destination is None:

@@ -1,8 +1,7 @@
 """Every failing example the hostile suite found, kept as a plain test.
 
-Engine defects were fixed in smguard/engine (items.py, events.py); a defect of a rule owned by
-another engineer is kept as a strict xfail until its fix lands (it then fails, and becomes a plain
-test).
+Engine defects were fixed in smguard/engine (items.py, events.py), rule defects in the rule's
+check.py.
 """
 
 from __future__ import annotations
@@ -86,10 +85,6 @@ def test_a_scheduled_notification_time_that_is_not_a_timestamp_is_rejected_by_na
     assert posted.calls == []
 
 
-@pytest.mark.xfail(strict=True, raises=TypeError, reason=(
-    "vpc_flow_logs check.py: `traffic not in SATISFYING_TRAFFIC[...]` raises TypeError for a TrafficType "
-    "that is a list or an object (e.g. from a broken template); reported to the lead, owned by the rule's engineer"
-))
 def test_vpc_flow_logs_reports_a_traffic_type_that_is_not_a_string():
     rule = load("vpc_flow_logs").rule
     flow_log = {"FlowLogId": "fl-1", "ResourceId": "vpc-1", "TrafficType": ["ALL"], "FlowLogStatus": "ACTIVE"}
