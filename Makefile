@@ -77,3 +77,13 @@ $(C7N_STAMP): tools/c7n-requirements.txt
 ## bench-evaluate: smguard evaluate vs Cloud Custodian on a moto server with 100, 500, 2000 resources
 bench-evaluate: $(STAMP) $(C7N_STAMP)
 	$(BIN)/python benchmarks/evaluate_vs_custodian.py --custodian $(TOOLS)/c7n/bin/custodian
+
+# --- the scan benchmark -------------------------------------------------------------------------
+.PHONY: bench bench-scan
+
+## bench-scan: smguard scan vs checkov on a generated 500-resource template (median of 3, into docs/performance.md)
+bench-scan: $(STAMP) $(CHECKOV_STAMP)
+	$(BIN)/python benchmarks/scan_vs_checkov.py --checkov $(TOOLS)/checkov/bin/checkov --smguard $(BIN)/smguard
+
+## bench: every benchmark (each adds itself as a prerequisite)
+bench: bench-scan

@@ -11,7 +11,6 @@ from click.testing import CliRunner
 
 from smguard.catalogue import discover
 from smguard.cli.main import cli
-from tests.scan.support import TEMPLATES
 
 SCHEMA = json.loads(Path(__file__).with_name("sarif-2.1.0-subset.schema.json").read_text())
 NOTEBOOKS = "tests/scan/templates/notebooks.yaml"
@@ -194,8 +193,3 @@ def test_schema_rejects_what_sarif_forbids() -> None:
         assert not validator.is_valid(broken), bad
     assert not validator.is_valid({"version": "2.0.0", "runs": []})
 
-
-def test_templates_directory_holds_the_fixtures() -> None:
-    assert sorted(path.name for path in TEMPLATES.iterdir()) == [
-        "demo_account.yaml", "inference.json", "intrinsics.yaml", "notebooks.yaml", "private_vpc.yaml", "sam_pipeline.yaml", "studio.yaml",
-    ]  # fmt: skip
