@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections import Counter
 from collections.abc import Sequence
@@ -15,10 +16,11 @@ from rich.console import Console
 
 from smguard.cli.evaluate import load_parameters, rule_settings, select_rules
 from smguard.cli.tables import Column, results_table
-from smguard.scan import UNKNOWN, ScanFinding, TemplateError, scan_templates
+from smguard.scan import UNKNOWN, ScanFinding, TemplateError, UnknownTemplateParameterError, scan_templates
 from smguard.scan.sarif import sarif_log
 
 EXIT_FAILED = 1
+REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d+")
 EXIT_BAD_INPUT = 2
 SCAN_COLUMNS = (
     Column("Line", no_wrap=True),
@@ -90,6 +92,8 @@ def scan_command(
 
     Exit codes: 0 scanned, 1 a --fail-on-... condition was met, 2 bad usage, rule parameter or template.
     """
+    if region is not None and REGION.fullmatch(region) is None:
+        raise click.BadParameter(f"{region!r} is not a region name such as eu-west-1", param_hint="--region")
     entries = select_rules(rule_names)
     settings = rule_settings(entries, load_parameters(params, params_file))
     for name, setting in settings.items():
@@ -104,6 +108,8 @@ def scan_command(
         findings = scan_templates(list(templates), entries, parameters, parse_overrides(overrides), region)
     except TemplateError as error:
         raise TemplateRejectedError(str(error)) from error
+    except UnknownTemplateParameterError as error:
+        raise click.BadParameter(str(error), param_hint="--parameter-overrides") from error
     write_findings(findings, output_format, entries)
     counts = Counter(finding.result for finding in findings)
     Console(stderr=True).print(

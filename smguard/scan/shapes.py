@@ -108,8 +108,13 @@ def vpc_link(value: Any, vpcs: Mapping[str, Any]) -> str | None:
 
 
 def permission(rule: Mapping[str, Any], egress: bool) -> Configuration:
-    """A CloudFormation ingress/egress rule as a recorded ``ipPermissions(Egress)`` entry."""
-    get = rule.get
+    """A CloudFormation ingress/egress rule as a recorded ``ipPermissions(Egress)`` entry.
+
+    Values are copied as resolved, open ones included: the entry raises when a check reads them."""
+
+    def get(key: str) -> Any:
+        return dict.get(rule, key)
+
     protocol = get("IpProtocol")
     entry = Configuration(ipProtocol=str(protocol) if isinstance(protocol, int) else protocol)
     for source, target in (("FromPort", "fromPort"), ("ToPort", "toPort")):
@@ -135,18 +140,23 @@ def permission(rule: Mapping[str, Any], egress: bool) -> Configuration:
 
 def security_group_configuration(logical_id: str, properties: Mapping[str, Any], vpcs: Mapping[str, Any]) -> Configuration:
     """A declared AWS::EC2::SecurityGroup in the recorded shape (never a VPC's default group)."""
-    vpc = properties.get("VpcId")
+    vpc = dict.get(properties, "VpcId")
     return Configuration(
-        groupName=properties.get("GroupName", GENERATED_GROUP_NAME),
+        groupName=dict.get(properties, "GroupName", GENERATED_GROUP_NAME),
         groupId=logical_id,
         vpcId=vpc_link(vpc, vpcs) or vpc,
-        ipPermissions=[permission(rule, False) for rule in _rules(properties.get("SecurityGroupIngress"))],
-        ipPermissionsEgress=[permission(rule, True) for rule in _rules(properties.get("SecurityGroupEgress"))],
+        ipPermissions=_permissions(dict.get(properties, "SecurityGroupIngress"), egress=False),
+        ipPermissionsEgress=_permissions(dict.get(properties, "SecurityGroupEgress"), egress=True),
     )
 
 
-def _rules(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
+def _permissions(rules: Any, egress: bool) -> Any:
+    """Inline rules as recorded entries; an open or malformed value is passed on for the check to read."""
+    if rules is None:
+        return []
+    if isinstance(rules, list):
+        return [permission(rule, egress) if isinstance(rule, Mapping) else rule for rule in rules]
+    return rules
 
 
 def default_group_configuration(vpc_logical_id: str, ingress: list[Configuration], egress: list[Configuration]) -> Configuration:

@@ -115,6 +115,7 @@ def test_exit_codes(flags: tuple[str, ...], template: str, code: int) -> None:
         (("--param", "sagemaker_kms.KmsKeyArns=not-an-arn", NOTEBOOKS), "Invalid value for --param: rule sagemaker_kms, rule parameter 'KmsKeyArns'"),
         (("--param", "sagemaker_kms.ExemptionsParameterName=/smguard/exemptions", NOTEBOOKS), "Invalid value for --param: rule sagemaker_kms: ExemptionsParameterName applies to deployed rules; a template scan does not read the exemption register"),
         (("--parameter-overrides", "NoSuchParameter=1", NOTEBOOKS), "Invalid value for --parameter-overrides: NoSuchParameter: no scanned template declares a parameter of that name"),
+        (("--region", "nowhere", NOTEBOOKS), "Invalid value for --region: 'nowhere' is not a region name such as eu-west-1"),
         (("--parameter-overrides", "Environment", INTRINSICS), "Invalid value for --parameter-overrides: 'Environment' is not KEY=VALUE"),
         (("--parameter-overrides", "Environment=staging", INTRINSICS), f"Error: {INTRINSICS}:5: parameter Environment: --parameter-overrides value 'staging' is not in AllowedValues (dev, prod)"),
     ],

@@ -141,3 +141,33 @@ def test_region_makes_endpoints_of_another_region_not_count(tmp_path) -> None:
     assert scan(template, rules=("vpc_endpoints",), params=params) == [
         (2, "Vpc", "vpc_endpoints", "COMPLIANT", "VPC Vpc has an available endpoint (Interface with private DNS, or Gateway) for sts."),
     ]
+
+
+def test_open_values_in_security_group_rules_and_whole_properties(tmp_path) -> None:
+    """Rules added to a default group with an open CIDR are still rules; Properties that are an !If
+    on an open condition leave every rule UNKNOWN."""
+    template = tmp_path / "open.yaml"
+    template.write_text(
+        "Parameters:\n"
+        "  Cidr: {Type: String}\n"
+        "  Mode: {Type: String}\n"
+        "Conditions:\n"
+        "  Hardened: !Equals [!Ref Mode, hardened]\n"
+        "Resources:\n"
+        "  Vpc:\n"
+        "    Type: AWS::EC2::VPC\n"
+        "    Properties: {CidrBlock: 10.0.0.0/16}\n"
+        "  OpenDefault:\n"
+        "    Type: AWS::EC2::SecurityGroupEgress\n"
+        "    Properties:\n"
+        "      GroupId: !GetAtt Vpc.DefaultSecurityGroup\n"
+        "      IpProtocol: '-1'\n"
+        "      CidrIp: !Ref Cidr\n"
+        "  Notebook:\n"
+        "    Type: AWS::SageMaker::NotebookInstance\n"
+        "    Properties: !If [Hardened, {RootAccess: Disabled}, {RootAccess: Enabled}]\n"
+    )
+    assert scan(template, rules=("vpc_default_sg", "notebook_root_access")) == [
+        (10, "Vpc.DefaultSecurityGroup", "vpc_default_sg", "NON_COMPLIANT", "The default security group !GetAtt Vpc.DefaultSecurityGroup has 0 inbound and 1 outbound rule(s) (out: all traffic to !Ref Cidr); remove them all and use dedicated security groups."),
+        (16, "Notebook", "notebook_root_access", "UNKNOWN", "Properties is !If [Hardened, {RootAccess: Disabled}, {RootAccess: Enabled}], and condition Hardened is open (Mode is a parameter without default); pass --parameter-overrides Mode=VALUE to evaluate it."),
+    ]
