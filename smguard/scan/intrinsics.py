@@ -20,7 +20,7 @@ from typing import Any
 
 import botocore.session
 
-from smguard.scan.errors import TemplateError
+from smguard.scan.errors import TemplateError, UnresolvedValueError
 from smguard.scan.loader import LoadedTemplate, LocatedDict
 from smguard.scan.values import Configuration, Opaque, ResourceReference, Unresolved, Why, is_open
 
@@ -82,7 +82,6 @@ class Resolver:
     def __init__(self, template: LoadedTemplate, overrides: Mapping[str, str], region: str | None) -> None:
         self.template = template
         self.path = template.path
-        document = template.document
         self.parameters = self._section("Parameters")
         self.mappings = self._section("Mappings")
         self.conditions = self._section("Conditions")
@@ -92,7 +91,6 @@ class Resolver:
         self._parameter_values: dict[str, Any] = {}
         self._condition_values: dict[str, Condition] = {}
         self._evaluating: set[str] = set()
-        del document
 
     def _section(self, name: str) -> LocatedDict:
         section = self.template.document.get(name, LocatedDict())
@@ -282,7 +280,7 @@ def _equals(left: Any, right: Any) -> Condition:
             return Condition(None, value.why)
     try:
         return Condition(_text(left) == _text(right))
-    except Exception:  # an Unresolved refused the comparison
+    except UnresolvedValueError:
         open_value = left if isinstance(left, Unresolved) else right
         return Condition(None, open_value.why)
 

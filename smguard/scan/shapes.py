@@ -52,7 +52,7 @@ GENERATED_GROUP_NAME = Unresolved(
     excluded=("", "default"),
 )
 """CloudFormation names a group it creates after the stack and logical id: never empty, never
-``default`` (EC2 refuses that name for a group one creates)."""
+``default`` (names are unique in a VPC, and every VPC already has its group named default)."""
 
 
 def typed(resource_type: str, properties: Any) -> Any:
