@@ -14,7 +14,6 @@ import bisect
 import json
 import json.decoder
 import json.scanner
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -182,10 +181,3 @@ def _parse_json(path: Path, text: str) -> Any:
     except json.JSONDecodeError as error:
         raise TemplateError(path, f"not valid JSON: {error.msg}", error.lineno) from None
 
-
-def walk_lines(document: LocatedDict, *keys: str) -> Iterator[int | None]:
-    """The line of each key along a path of mappings (for tests and messages)."""
-    current: Any = document
-    for key in keys:
-        yield current.line_of(key) if isinstance(current, LocatedDict) else None
-        current = current.get(key) if isinstance(current, dict) else None

@@ -121,7 +121,7 @@ def _scan(
     findings = []
     for entry in entries:
         rule_parameters = parameters[entry.name]
-        for evaluated in _in_scope(entry.rule, template, vpcs, rule_parameters):
+        for evaluated in _in_scope(entry.rule, template, vpcs):
             result, annotation = evaluated.fixed or _decide(entry.rule, evaluated, rule_parameters, region)
             findings.append(
                 ScanFinding(
@@ -143,11 +143,13 @@ PER_VPC_FACTS: dict[str, FactBuilder] = {
     "vpc_endpoints": template_facts.vpc_endpoints,
 }
 """Rules whose check takes the facts of each VPC (and the region), and how to build them."""
+FACTS_FROM_TEMPLATE = frozenset({*PER_VPC_FACTS, "sagemaker_kms"})
+"""Every rule whose gather_facts reads AWS has its facts built from the template here."""
+SUPPORTED_TYPES = frozenset({*SAGEMAKER_TYPES, SECURITY_GROUP, VPC})
+"""The resource types the scanner maps to their recorded shape (a test holds the catalogue to them)."""
 
 
-def _in_scope(
-    rule: SmguardRule, template: ScannedTemplate, vpcs: Mapping[str, TemplateResource], parameters: RuleParameters
-) -> list[Evaluated]:
+def _in_scope(rule: SmguardRule, template: ScannedTemplate, vpcs: Mapping[str, TemplateResource]) -> list[Evaluated]:
     evaluated: list[Evaluated] = []
     per_vpc = PER_VPC_FACTS.get(rule.name)
     if per_vpc is not None:

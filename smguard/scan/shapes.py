@@ -85,11 +85,6 @@ def _convert(node: Any, path: Sequence[str], kind: str) -> None:
         dict.__setitem__(node, path[0], int(value))
 
 
-def sagemaker_configuration(properties: Any) -> Any:
-    """SageMaker items are recorded in CloudFormation shape: the properties are the configuration."""
-    return properties
-
-
 def vpc_configuration(logical_id: str, properties: Mapping[str, Any]) -> Configuration:
     """An AWS::EC2::VPC in the DescribeVpcs shape Config records; CloudFormation waits for
     ``available`` before the stack completes, and a VPC it creates is never the default VPC."""

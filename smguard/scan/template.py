@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from smguard.scan.errors import TemplateError
 from smguard.scan.intrinsics import Condition, Resolver
