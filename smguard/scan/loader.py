@@ -55,7 +55,7 @@ class LoadedTemplate:
 def load_template(path: Path) -> LoadedTemplate:
     """Parse ``path`` as JSON when it starts with ``{``, as YAML otherwise."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # a byte-order mark is not part of the template
     except (OSError, UnicodeDecodeError) as error:
         raise TemplateError(path, f"cannot read the template: {error}") from None
     document = _parse_json(path, text) if text.lstrip().startswith("{") else _parse_yaml(path, text)
