@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from smguard.engine import NoParameters, Resource, Verdict, describe_value
+from smguard.engine import NoParameters, Resource, Verdict, describe_typed_value, describe_value
 
 ABSENT = object()
 """Marks a property missing from the recorded configuration (as opposed to recorded as null)."""
@@ -41,19 +41,7 @@ def check(resource: Resource, parameters: NoParameters, facts: object = None) ->
     elif access == "Enabled":
         shown = "Enabled (the notebook reaches the internet through SageMaker's VPC)"
     elif isinstance(access, str) and access:
-        shown = f"{_shown(access)}, not Enabled or Disabled (values are case-sensitive)"
+        shown = f"{describe_typed_value(access)}, not Enabled or Disabled (values are case-sensitive)"
     else:
-        shown = f"{_shown(access)}, not Enabled or Disabled"
+        shown = f"{describe_typed_value(access)}, not Enabled or Disabled"
     return Verdict.non_compliant(f"DirectInternetAccess is {shown}. {RECREATE}")
-
-
-def _shown(value: Any) -> str:
-    """A recorded value, naming its type when it is not a string, so that "true" and true differ."""
-    if value is None:
-        return "null"
-    if isinstance(value, str):
-        return f'"{value}"' if value else "empty"
-    return f"{describe_value(value)} ({_JSON_TYPES.get(type(value), f'a {type(value).__name__}')})"
-
-
-_JSON_TYPES = {bool: "a boolean", int: "a number", float: "a number", list: "a list", dict: "an object"}

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from smguard.engine import CsvList, Resource, RuleParameters, Verdict, describe_value, parameter
+from smguard.engine import CsvList, Resource, RuleParameters, Verdict, describe_typed_value, describe_value, parameter
 
 SUBNET_ID = r"subnet-[0-9a-f]{8,17}"
 SECURITY_GROUP_ID = r"sg-[0-9a-f]{8,17}"
@@ -44,7 +44,7 @@ def check(resource: Resource, parameters: NotebookInVpcParameters, facts: object
         )
     if not isinstance(subnet, str):
         return Verdict.non_compliant(
-            f"SubnetId is {_shown(subnet)}, not a subnet id: the notebook cannot be shown to run in the "
+            f"SubnetId is {describe_typed_value(subnet)}, not a subnet id: the notebook cannot be shown to run in the "
             f"organization's VPC. Recreate the notebook{where} (CreateNotebookInstance)."
         )
     subnet_finding = (
@@ -85,7 +85,7 @@ def _group_finding(groups: Any, approved: tuple[str, ...]) -> str | None:
     if groups is ABSENT or groups == []:
         return f"SecurityGroupIds is {'absent' if groups is ABSENT else 'empty'}, so no approved group is shown"
     if not isinstance(groups, list) or not all(isinstance(group, str) for group in groups):
-        return f"SecurityGroupIds is {_shown(groups)}, not a list of security group ids"
+        return f"SecurityGroupIds is {describe_typed_value(groups)}, not a list of security group ids"
     outside = [group for group in groups if group not in approved]
     if not outside:
         return None
@@ -95,15 +95,3 @@ def _group_finding(groups: Any, approved: tuple[str, ...]) -> str | None:
 def _listed(items: list[str]) -> str:
     shown = ", ".join(items[:SHOWN_GROUPS])
     return shown + (f" (+{len(items) - SHOWN_GROUPS} more)" if len(items) > SHOWN_GROUPS else "")
-
-
-def _shown(value: Any) -> str:
-    """A recorded value, naming its type when it is not a string, so that "x" and ["x"] differ."""
-    if value is None:
-        return "null"
-    if isinstance(value, str):
-        return f'"{value}"' if value else "empty"
-    return f"{describe_value(value)} ({_JSON_TYPES.get(type(value), f'a {type(value).__name__}')})"
-
-
-_JSON_TYPES = {bool: "a boolean", int: "a number", float: "a number", list: "a list", dict: "an object"}

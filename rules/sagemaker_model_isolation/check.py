@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from smguard.engine import CsvList, Resource, RuleParameters, Verdict, describe_value, parameter
+from smguard.engine import CsvList, Resource, RuleParameters, Verdict, describe_typed_value, describe_value, parameter
 from smguard.engine.verdict import ANNOTATION_MAX_LENGTH
 
 SUBNET_ID = r"subnet-[0-9a-f]{8,17}"
@@ -43,7 +43,7 @@ def check(resource: Resource, parameters: SagemakerModelIsolationParameters, fac
     needs: list[str] = []
     isolation = configuration.get("EnableNetworkIsolation", ABSENT)
     if isolation is not True:
-        findings.append(f"EnableNetworkIsolation is {_isolation_shown(isolation)}")
+        findings.append(f"EnableNetworkIsolation is {_isolationdescribe_typed_value(isolation)}")
         needs.append("EnableNetworkIsolation=true")
     vpc_findings, vpc_needs, placement = _vpc_config(configuration.get("VpcConfig", ABSENT), parameters)
     findings += vpc_findings
@@ -59,12 +59,12 @@ def check(resource: Resource, parameters: SagemakerModelIsolationParameters, fac
     return Verdict.compliant(f"EnableNetworkIsolation is true and VpcConfig places the container in {placement}.")
 
 
-def _isolation_shown(value: Any) -> str:
+def _isolationdescribe_typed_value(value: Any) -> str:
     if value is ABSENT:
         return "absent (defaults to false)"
     if value is False:
         return "false"
-    return f"{_shown(value)}, not the boolean true"
+    return f"{describe_typed_value(value)}, not the boolean true"
 
 
 def _vpc_config(vpc_config: Any, parameters: SagemakerModelIsolationParameters) -> tuple[list[str], list[str], str]:
@@ -72,7 +72,7 @@ def _vpc_config(vpc_config: Any, parameters: SagemakerModelIsolationParameters) 
     if vpc_config is ABSENT:
         return ["VpcConfig is absent"], ["a VpcConfig"], ""
     if not isinstance(vpc_config, Mapping):
-        return [f"VpcConfig is {_shown(vpc_config)}, not an object"], ["a VpcConfig"], ""
+        return [f"VpcConfig is {describe_typed_value(vpc_config)}, not an object"], ["a VpcConfig"], ""
     subnets = vpc_config.get("Subnets", ABSENT)
     groups = vpc_config.get("SecurityGroupIds", ABSENT)
     if subnets is ABSENT or subnets == []:
@@ -106,22 +106,10 @@ def _id_list_problem(value: Any, what: str) -> str | None:
     if value == []:
         return "is empty"
     if not isinstance(value, list) or not all(isinstance(item, str) and item for item in value):
-        return f"is {_shown(value)}, not a list of {what}"
+        return f"is {describe_typed_value(value)}, not a list of {what}"
     return None
 
 
 def _listed(items: list[str]) -> str:
     shown = ", ".join(items[:SHOWN_IDS])
     return shown + (f" (+{len(items) - SHOWN_IDS} more)" if len(items) > SHOWN_IDS else "")
-
-
-def _shown(value: Any) -> str:
-    """A recorded value, naming its type when it is not a string, so that "true" and true differ."""
-    if value is None:
-        return "null"
-    if isinstance(value, str):
-        return f'the string "{value}"' if value else "empty"
-    return f"{describe_value(value)} ({_JSON_TYPES.get(type(value), f'a {type(value).__name__}')})"
-
-
-_JSON_TYPES = {bool: "a boolean", int: "a number", float: "a number", list: "a list", dict: "an object"}

@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from smguard.engine import CsvList, Resource, RuleParameters, Verdict, describe_value, parameter
+from smguard.engine import CsvList, Resource, RuleParameters, Verdict, describe_typed_value, describe_value, parameter
 
 SUBNET_ID = r"subnet-[0-9a-f]{8,17}"
 SECURITY_GROUP_ID = r"sg-[0-9a-f]{8,17}"
@@ -83,9 +83,9 @@ def _network_access_findings(access: Any) -> list[str]:
     elif access == "PublicInternetOnly":
         shown = "PublicInternetOnly (direct internet access)"
     elif isinstance(access, str) and access:
-        shown = f"{_shown(access)}, not VpcOnly or PublicInternetOnly (values are case-sensitive)"
+        shown = f"{describe_typed_value(access)}, not VpcOnly or PublicInternetOnly (values are case-sensitive)"
     else:
-        shown = f"{_shown(access)}, not VpcOnly or PublicInternetOnly"
+        shown = f"{describe_typed_value(access)}, not VpcOnly or PublicInternetOnly"
     return [f"AppNetworkAccessType is {shown}; {SET_VPC_ONLY}."]
 
 
@@ -109,7 +109,7 @@ def _security_group_findings(configuration: Mapping[str, Any], approved: tuple[s
         if settings is ABSENT:
             continue
         if not isinstance(settings, Mapping):
-            findings.append(f"{parent} is {_shown(settings)}, not an object; {FIX}.")
+            findings.append(f"{parent} is {describe_typed_value(settings)}, not an object; {FIX}.")
             continue
         groups = settings.get(child, ABSENT)
         if groups is ABSENT or groups == []:
@@ -137,19 +137,19 @@ def _sharing(user_settings: Any) -> tuple[str, list[str]]:
     if user_settings is ABSENT:
         return "notebook sharing is off", []
     if not isinstance(user_settings, Mapping):
-        return "", [f"DefaultUserSettings is {_shown(user_settings)}, not an object; {FIX}."]
+        return "", [f"DefaultUserSettings is {describe_typed_value(user_settings)}, not an object; {FIX}."]
     sharing = user_settings.get("SharingSettings", ABSENT)
     if sharing is ABSENT:
         return "notebook sharing is off", []
     if not isinstance(sharing, Mapping):
-        return "", [f"SharingSettings is {_shown(sharing)}, not an object, so notebook sharing may be on; {FIX}."]
+        return "", [f"SharingSettings is {describe_typed_value(sharing)}, not an object, so notebook sharing may be on; {FIX}."]
     output = sharing.get("NotebookOutputOption", ABSENT)
     if output not in (ABSENT, "Allowed", "Disabled"):
         case = " (values are case-sensitive)" if isinstance(output, str) and output else ""
-        return "", [f"SharingSettings.NotebookOutputOption is {_shown(output)}, not Allowed or Disabled{case}; {FIX}."]
+        return "", [f"SharingSettings.NotebookOutputOption is {describe_typed_value(output)}, not Allowed or Disabled{case}; {FIX}."]
     path = sharing.get("S3OutputPath", ABSENT)
     if path is not ABSENT and path != "" and not isinstance(path, str):
-        return "", [f"SharingSettings.S3OutputPath is {_shown(path)}, not an S3 URI; {FIX}."]
+        return "", [f"SharingSettings.S3OutputPath is {describe_typed_value(path)}, not an S3 URI; {FIX}."]
     shared_to = isinstance(path, str) and bool(path)
     if output != "Allowed" and not shared_to:
         return "notebook sharing is off (no S3OutputPath, cell output not allowed)", []
@@ -157,7 +157,7 @@ def _sharing(user_settings: Any) -> tuple[str, list[str]]:
     if isinstance(key, str) and key:
         return f"shared notebooks are encrypted with {key}", []
     what = "S3OutputPath set" if shared_to else "cell output Allowed"
-    shown_key = "absent" if key is ABSENT else _shown(key)
+    shown_key = "absent" if key is ABSENT else describe_typed_value(key)
     return "", [
         f"SharingSettings.S3KmsKeyId is {shown_key} while notebook sharing is on ({what}); "
         "set a KMS key with UpdateDomain."
@@ -171,22 +171,10 @@ def _id_list_problem(value: Any, what: str) -> str | None:
     if value == []:
         return "is empty, so none is shown to be approved"
     if not isinstance(value, list) or not all(isinstance(item, str) and item for item in value):
-        return f"is {_shown(value)}, not a list of {what}"
+        return f"is {describe_typed_value(value)}, not a list of {what}"
     return None
 
 
 def _listed(items: list[str]) -> str:
     shown = ", ".join(items[:SHOWN_IDS])
     return shown + (f" (+{len(items) - SHOWN_IDS} more)" if len(items) > SHOWN_IDS else "")
-
-
-def _shown(value: Any) -> str:
-    """A recorded value, naming its type when it is not a string, so that "x" and ["x"] differ."""
-    if value is None:
-        return "null"
-    if isinstance(value, str):
-        return f'"{value}"' if value else "empty"
-    return f"{describe_value(value)} ({_JSON_TYPES.get(type(value), f'a {type(value).__name__}')})"
-
-
-_JSON_TYPES = {bool: "a boolean", int: "a number", float: "a number", list: "a list", dict: "an object"}

@@ -71,6 +71,22 @@ def fit_annotation(text: str) -> str:
     return cut + "..."
 
 
+JSON_TYPE_NAMES = {bool: "a boolean", int: "a number", float: "a number", list: "a list", dict: "an object"}
+
+
+def describe_typed_value(value: object) -> str:
+    """Render a recorded value with its JSON type unless it is a string, so "true" and true differ.
+
+    Used where a property has the wrong type or casing: the data scientist must see exactly what
+    was recorded. A null (present, but None) is "null", unlike :func:`describe_value`'s "absent".
+    """
+    if value is None:
+        return "null"
+    if isinstance(value, str):
+        return f'"{value}"' if value else "empty"
+    return f"{describe_value(value)} ({JSON_TYPE_NAMES.get(type(value), f'a {type(value).__name__}')})"
+
+
 def describe_value(value: object) -> str:
     """Render a recorded property value for an annotation, saying 'absent' rather than 'None'."""
     if value is None:

@@ -72,8 +72,8 @@ def test_absent_isolation_means_false():
 @pytest.mark.parametrize(
     ("value", "shown"),
     [
-        ("true", 'the string "true"'),
-        ("True", 'the string "True"'),
+        ("true", '"true"'),
+        ("True", '"True"'),
         (1, "1 (a number)"),
         (None, "null"),
         ("", "empty"),
@@ -101,7 +101,7 @@ def test_model_without_vpc_config_is_non_compliant():
         ({"SecurityGroupIds": [GROUP]}, "VpcConfig has no Subnets, so it places nothing"),
         ({}, "VpcConfig has no Subnets, so it places nothing"),
         (None, "VpcConfig is null, not an object"),
-        ("vpc-0a1b2c3d", 'VpcConfig is the string "vpc-0a1b2c3d", not an object'),
+        ("vpc-0a1b2c3d", 'VpcConfig is "vpc-0a1b2c3d", not an object'),
         ([SUBNET_A], f"VpcConfig is ['{SUBNET_A}'] (a list), not an object"),
     ],
 )
@@ -116,7 +116,7 @@ def test_vpc_config_without_subnets_null_or_mistyped_counts_as_none(vpc_config: 
         ({"Subnets": [SUBNET_A], "SecurityGroupIds": []}, "VpcConfig.SecurityGroupIds is empty", "valid VpcConfig.SecurityGroupIds"),
         (
             {"Subnets": SUBNET_A, "SecurityGroupIds": [GROUP]},
-            f'VpcConfig.Subnets is the string "{SUBNET_A}", not a list of subnet ids',
+            f'VpcConfig.Subnets is "{SUBNET_A}", not a list of subnet ids',
             "valid VpcConfig.Subnets",
         ),
         (
