@@ -11,6 +11,10 @@ from __future__ import annotations
 
 import os
 import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -19,6 +23,7 @@ import boto3
 from botocore.config import Config
 
 from smguard import __version__
+from smguard.engine.errors import DeadlineExceededError
 
 BOTO_CONFIG = Config(
     retries={"mode": "standard", "max_attempts": 5},
@@ -26,8 +31,54 @@ BOTO_CONFIG = Config(
     read_timeout=20,
     user_agent_extra=f"smguard/{__version__}",
 )
-"""Standard retry mode: exponential backoff with jitter on throttling and 5xx, bounded to 5 attempts
-so that one call can never retry past the function's timeout."""
+"""Standard retry mode: exponential backoff with jitter on throttling, 5xx and timeouts. botocore
+reads ``max_attempts`` as retries: at most 6 attempts, about 2 minutes in the worst case (6 read
+timeouts); a chain of such calls is held to the function's timeout by ``invocation_deadline``."""
+
+MAX_BACKOFF_SECONDS = 25.0
+"""botocore's longest wait between two attempts: its back-off is capped at 20 s, and an
+``x-amz-retry-after`` header may add at most 5 s."""
+ATTEMPT_RESERVE_SECONDS = BOTO_CONFIG.connect_timeout + BOTO_CONFIG.read_timeout + MAX_BACKOFF_SECONDS + 2
+"""What one more attempt may take (connect and read timeouts) plus the wait before the next attempt
+is checked, plus 2 s to log, count and raise: no attempt starts with less time left."""
+
+clock = time.monotonic
+"""The time source of invocation deadlines (a fake clock in the fault tests)."""
+
+_deadline: ContextVar[float | None] = ContextVar("smguard_invocation_deadline", default=None)
+
+
+@contextmanager
+def invocation_deadline(context: object) -> Iterator[None]:
+    """Within the block, AWS call attempts refuse to start when the Lambda context says time is short.
+
+    Without a Lambda context (tests, the command-line tool) there is no deadline."""
+    remaining = getattr(context, "get_remaining_time_in_millis", None)
+    token = _deadline.set(clock() + remaining() / 1000 if callable(remaining) else None)
+    try:
+        yield
+    finally:
+        _deadline.reset(token)
+
+
+def refuse_late_attempts(event_name: str = "", **_: Any) -> None:
+    """botocore ``before-send`` hook: raise instead of starting an attempt that could outlive the function."""
+    deadline = _deadline.get()
+    if deadline is None:
+        return
+    left = deadline - clock()
+    if left < ATTEMPT_RESERVE_SECONDS:
+        operation = event_name.rsplit(".", 1)[-1] or "an AWS call"
+        raise DeadlineExceededError(
+            f"{max(left, 0):.1f} s of the function's time are left, less than the {ATTEMPT_RESERVE_SECONDS:.0f} s "
+            f"another {operation} attempt and its back-off may take; failing now rather than at Lambda's timeout"
+        )
+
+
+def _with_deadline(client: Any) -> Any:
+    client.meta.events.register_first("before-send", refuse_late_attempts, unique_id="smguard-deadline")
+    return client
+
 
 ASSUMED_SESSION_SECONDS = 3600
 REFRESH_MARGIN = timedelta(minutes=10)
@@ -62,7 +113,7 @@ class ClientCache:
                 session = self._session()
             client = self._clients.get(key)
             if client is None:
-                client = session.client(service, region_name=region, config=BOTO_CONFIG)
+                client = _with_deadline(session.client(service, region_name=region, config=BOTO_CONFIG))
                 self._clients[key] = client
             return client
 
@@ -88,7 +139,7 @@ class ClientCache:
         cached = self._roles.get((role_arn, region))
         if cached and cached.expires - REFRESH_MARGIN > datetime.now(timezone.utc):
             return cached
-        sts = self._session().client("sts", region_name=region, config=BOTO_CONFIG)
+        sts = _with_deadline(self._session().client("sts", region_name=region, config=BOTO_CONFIG))
         credentials = sts.assume_role(
             RoleArn=role_arn,
             RoleSessionName="smguard-config-rule",

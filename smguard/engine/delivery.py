@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from smguard.engine.errors import EvaluationsRefusedError
+from smguard.engine.errors import EvaluationsNotDeliveredError, EvaluationsRefusedError
 
 PUT_EVALUATIONS_MAX_BATCH = 100
 
@@ -42,19 +42,25 @@ def put_evaluations(
     test_mode: bool,
     retry_policy: RetryPolicy = RetryPolicy(),
 ) -> None:
-    """Deliver ``evaluations`` in batches of 100; raise naming every evaluation still refused."""
+    """Deliver ``evaluations`` in batches of 100; raise naming every evaluation refused or left undelivered."""
     refused: list[dict[str, Any]] = []
     for start in range(0, len(evaluations), PUT_EVALUATIONS_MAX_BATCH):
-        pending = list(evaluations[start : start + PUT_EVALUATIONS_MAX_BATCH])
-        for attempt in range(retry_policy.attempts):
-            if attempt:
-                retry_policy.wait(attempt - 1)
-            response = config_client.put_evaluations(
-                Evaluations=pending, ResultToken=result_token, TestMode=test_mode
-            )
-            pending = _still_pending(pending, response.get("FailedEvaluations") or [])
-            if not pending:
-                break
+        end = start + PUT_EVALUATIONS_MAX_BATCH
+        pending = list(evaluations[start:end])
+        try:
+            for attempt in range(retry_policy.attempts):
+                if attempt:
+                    retry_policy.wait(attempt - 1)
+                response = config_client.put_evaluations(
+                    Evaluations=pending, ResultToken=result_token, TestMode=test_mode
+                )
+                pending = _still_pending(pending, response.get("FailedEvaluations") or [])
+                if not pending:
+                    break
+        except Exception as error:
+            # Earlier batches were delivered; this batch's pending ones and every later one were not.
+            undelivered = refused + pending + list(evaluations[end:])
+            raise EvaluationsNotDeliveredError(undelivered, len(evaluations), error) from error
         refused.extend(pending)
     if refused:
         raise EvaluationsRefusedError(refused)

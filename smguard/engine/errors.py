@@ -51,6 +51,33 @@ class EvaluationsRefusedError(SmguardError):
         )
 
 
+class EvaluationsNotDeliveredError(SmguardError):
+    """A PutEvaluations call failed for good part-way through a delivery; says which evaluations it left undelivered.
+
+    The handler reports the underlying failure (``cause``) and adds the undelivered evaluations when
+    the invocation had more than one (a single one is named by the error's target already)."""
+
+    def __init__(self, undelivered: list[dict], total: int, cause: BaseException) -> None:
+        self.undelivered = undelivered
+        self.total = total
+        self.cause = cause
+        super().__init__(f"PutEvaluations failed: {self.summary}")
+
+    @property
+    def summary(self) -> str:
+        resources = ", ".join(
+            f"{entry['ComplianceResourceType']} {entry['ComplianceResourceId']}" for entry in self.undelivered
+        )
+        return f"{len(self.undelivered)} of {self.total} evaluation(s) not delivered: {resources}"
+
+
+class DeadlineExceededError(SmguardError):
+    """Too little of the Lambda function's time is left for one more AWS call attempt and its back-off.
+
+    Failing before the timeout lets the handler name what was not done; a timeout only logs
+    "Task timed out"."""
+
+
 class RuleDefinitionError(SmguardError):
     """A rule's code broke the engine's contract (a programming error, not bad input)."""
 
