@@ -87,3 +87,20 @@ bench-scan: $(STAMP) $(CHECKOV_STAMP)
 
 ## bench: every benchmark (each adds itself as a prerequisite)
 bench: bench-scan
+
+# --- the rule benchmarks: cold start, periodic rules at scale, change-rule throughput ------------
+.PHONY: bench-cold-start bench-periodic bench-change
+
+## bench-cold-start: each rule's handler, imported and handling one event in a fresh process, vs import boto3
+bench-cold-start: $(STAMP)
+	$(BIN)/python benchmarks/cold_start.py
+
+## bench-periodic: the periodic rules over 100, 500 and 2,000 VPCs: calls per VPC against their formula
+bench-periodic: $(STAMP)
+	$(BIN)/python benchmarks/periodic_scale.py
+
+## bench-change: 10,000 change notifications through the change-triggered rules in one process
+bench-change: $(STAMP)
+	$(BIN)/python benchmarks/change_throughput.py
+
+bench: bench-cold-start bench-periodic bench-change bench-evaluate
