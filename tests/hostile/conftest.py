@@ -1,7 +1,10 @@
 """Hypothesis profiles and the shared moto world of the hostile-input suite.
 
 Profiles (select with SMGUARD_HYPOTHESIS_PROFILE; CI uses ``ci``):
-- ``ci``: 80 examples per property per rule (and resource type or needed property), the default;
+- ``ci``: 80 examples per property per rule (and resource type or needed property), the default.
+  With the nine rules of November 2026 that is 128 property tests, 10,240 generated inputs, each
+  handled twice (the same input must give the same result): about 20,000 handler invocations in
+  about a minute on the 2-core CI machine;
 - ``thorough``: 2,000 examples, for a run before a release;
 - ``dev``: 25 examples and no shrinking, while writing a test.
 Examples are not stored in a database (the working tree is shared); a failure prints the
