@@ -96,8 +96,8 @@ def _sharing_on(configuration: Mapping[str, Any]) -> bool:
 
 def _capture_enabled(configuration: Mapping[str, Any]) -> bool:
     capture = configuration.get("DataCaptureConfig")
-    if capture is None:
-        return False
+    if capture is None or capture == {}:
+        return False  # an empty object records no capture: a real one has DestinationS3Uri and CaptureOptions
     return not (isinstance(capture, Mapping) and capture.get("EnableCapture") is False)
 
 
