@@ -62,7 +62,8 @@ def endpoints_by_vpc(endpoints: Iterable[Endpoint], vpc_ids: Iterable[str]) -> d
     """Each VPC id -> the endpoints whose VpcId is that VPC."""
     grouped: dict[str, list[Endpoint]] = {vpc_id: [] for vpc_id in vpc_ids}
     for endpoint in endpoints:
-        bucket = grouped.get(endpoint.get("VpcId"))  # type: ignore[arg-type]
+        owner = endpoint.get("VpcId")
+        bucket = grouped.get(owner) if isinstance(owner, str) else None
         if bucket is not None:
             bucket.append(endpoint)
     return grouped

@@ -64,7 +64,8 @@ def flow_logs_by_vpc(flow_logs: Iterable[FlowLog], vpc_ids: Iterable[str]) -> di
     """Each VPC id -> the flow logs whose ResourceId is that VPC (subnet and ENI flow logs are dropped)."""
     grouped: dict[str, list[FlowLog]] = {vpc_id: [] for vpc_id in vpc_ids}
     for flow_log in flow_logs:
-        bucket = grouped.get(flow_log.get("ResourceId"))  # type: ignore[arg-type]
+        owner = flow_log.get("ResourceId")
+        bucket = grouped.get(owner) if isinstance(owner, str) else None
         if bucket is not None:
             bucket.append(flow_log)
     return grouped

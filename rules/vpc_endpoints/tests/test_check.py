@@ -243,7 +243,7 @@ def test_an_overflowing_list_keeps_the_fix_and_counts_the_rest() -> None:
 
 
 def test_grouping_by_vpc() -> None:
-    entries = [endpoint("sts", "vpce-1", VpcId="vpc-1"), endpoint("s3", "vpce-2", VpcId="vpc-9"), endpoint("logs", "vpce-3", VpcId="vpc-1")]
+    entries = [endpoint("sts", "vpce-1", VpcId="vpc-1"), endpoint("s3", "vpce-2", VpcId="vpc-9"), endpoint("logs", "vpce-3", VpcId="vpc-1"), endpoint("sts", "vpce-4", VpcId=["vpc-1"])]
     grouped = endpoints_by_vpc(entries, ["vpc-1", "vpc-2"])
     assert {k: [e["VpcEndpointId"] for e in v] for k, v in grouped.items()} == {"vpc-1": ["vpce-1", "vpce-3"], "vpc-2": []}
 

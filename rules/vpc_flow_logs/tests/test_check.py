@@ -313,6 +313,7 @@ def test_grouping_keeps_vpc_level_flow_logs_of_each_vpc_and_drops_the_rest() -> 
         flow_log("fl-3", ResourceId="eni-1"),
         flow_log("fl-4", ResourceId="vpc-1"),
         flow_log("fl-5", ResourceId="vpc-unknown"),
+        flow_log("fl-6", ResourceId=["vpc-1"]),
     ]
     grouped = flow_logs_by_vpc(entries, ["vpc-1", "vpc-2"])
     assert {vpc_id: [e["FlowLogId"] for e in logs] for vpc_id, logs in grouped.items()} == {
