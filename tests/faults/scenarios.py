@@ -149,7 +149,6 @@ def run(
     injector: Injector,
     world: World,
     *,
-    event: dict[str, Any] | None = None,
     time_left: float | None = None,
     clients: FaultyClients | None = None,
 ) -> Run:
@@ -168,7 +167,7 @@ def run(
     started = clock()
     error = None
     try:
-        handler(event or scenario.event(world), context)
+        handler(scenario.event(world), context)
     except SmguardError as raised:
         error = raised
     return Run(log.sent, log.accepted, error, dict(injector.attempts), clock() - started, list(clock.slept))

@@ -8,7 +8,6 @@ own fields, the event's JSON and the rule parameters.
 from __future__ import annotations
 
 import copy
-import json
 import string
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -224,7 +223,3 @@ def event_for(item: dict[str, Any], parameters: dict[str, Any], *, oversized: bo
 
 def needed_for(rule_name: str, resource_type: str) -> tuple[Needed, ...]:
     return NEEDED.get(rule_name, {}).get(resource_type, ())
-
-
-def encoded(value: Any) -> str:
-    return json.dumps(value)

@@ -19,7 +19,7 @@ from smguard.engine.events import MESSAGE_TYPES
 from smguard.engine.handler import EngineParameters
 from smguard.engine.parameters import RULE_PARAMETERS_MAX_LENGTH, CsvList
 from tests.hostile.conftest import HOSTILE
-from tests.hostile.harness import invoke, invoke_checked
+from tests.hostile.harness import invoke_checked
 from tests.hostile.strategies import baseline_configuration, json_values, oversized_text, valid_parameters
 from tests.hostile.samples import RESOURCE_IDS
 from tests.support.events import change_event, configuration_item, scheduled_event
