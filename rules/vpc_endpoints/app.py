@@ -14,16 +14,12 @@ before ``VpcIds`` was set does not linger.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
-import rdklib
-
-from rules.vpc_endpoints.check import VPC, Endpoint, VpcEndpointsParameters, check, endpoints_by_vpc
-from smguard.engine import PERIODIC_TRIGGER, Resource, RuleHandler, SmguardRule, to_evaluation
-
-PAGE_SIZE = 1000
-"""The largest page DescribeVpcs and DescribeVpcEndpoints return."""
+from rules.vpc_endpoints.check import EndpointsByVpc, VpcEndpointsParameters, check
+from smguard.engine import PERIODIC_TRIGGER, Resource, RuleHandler, SmguardRule
+from smguard.engine.ec2 import DESCRIBE_PAGE_SIZE, VPC, group_by_vpc, list_vpcs
 
 
 class VpcEndpoints(SmguardRule):
@@ -33,48 +29,19 @@ class VpcEndpoints(SmguardRule):
     parameters = VpcEndpointsParameters
     aws_actions = ("ec2:DescribeVpcs", "ec2:DescribeVpcEndpoints")
 
-    def gather_facts(
-        self, resources: Sequence[Resource], parameters: VpcEndpointsParameters, clients: Any
-    ) -> dict[str, list[Endpoint]]:
+    list_resources = staticmethod(list_vpcs)
+
+    def gather_facts(self, resources: Sequence[Resource], parameters: VpcEndpointsParameters, clients: Any) -> EndpointsByVpc:
         """Endpoints per VPC, from one paginated DescribeVpcEndpoints for the whole region."""
         vpc_ids = [resource.resource_id for resource in resources]
         if not vpc_ids:
             return {}
         pages = clients.build_client("ec2").get_paginator("describe_vpc_endpoints").paginate(
-            PaginationConfig={"PageSize": PAGE_SIZE}
+            PaginationConfig={"PageSize": DESCRIBE_PAGE_SIZE}
         )
-        return endpoints_by_vpc((entry for page in pages for entry in page.get("VpcEndpoints", [])), vpc_ids)
-
-    def evaluate_periodic(
-        self, event: Mapping[str, Any], client_factory: Any, valid_rule_parameters: VpcEndpointsParameters
-    ) -> list[rdklib.Evaluation]:
-        ec2 = client_factory.build_client("ec2")
-        vpcs = list_vpcs(ec2)
-        endpoints = self.gather_facts(vpcs, valid_rule_parameters, client_factory)
-        region = ec2.meta.region_name
-        return [
-            to_evaluation(
-                check(vpc, valid_rule_parameters, endpoints[vpc.resource_id], region), VPC, vpc.resource_id
-            )
-            for vpc in vpcs
-        ]
+        return group_by_vpc((entry for page in pages for entry in page.get("VpcEndpoints", [])), "VpcId", vpc_ids)
 
     check = staticmethod(check)
-
-
-def list_vpcs(ec2: Any) -> list[Resource]:
-    """Every VPC of the region, in the shape AWS Config records (camelCase)."""
-    pages = ec2.get_paginator("describe_vpcs").paginate(PaginationConfig={"PageSize": PAGE_SIZE})
-    return [Resource(VPC, vpc["VpcId"], recorded_shape(vpc)) for page in pages for vpc in page.get("Vpcs", [])]
-
-
-def recorded_shape(value: Any) -> Any:
-    """An EC2 API response value with keys in the camelCase the configuration item uses."""
-    if isinstance(value, Mapping):
-        return {key[:1].lower() + key[1:]: recorded_shape(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [recorded_shape(item) for item in value]
-    return value
 
 
 lambda_handler = RuleHandler(VpcEndpoints())

@@ -26,14 +26,14 @@ CloudFormation default); ``State`` is compared without regard to case (the API r
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from smguard.engine import CsvList, Resource, RuleParameters, Verdict, parameter
+from smguard.engine import CsvList, MissingFactError, Resource, RuleParameters, Verdict, parameter
+from smguard.engine.ec2 import VPC, vpc_state
 from smguard.engine.verdict import ANNOTATION_MAX_LENGTH
 
-VPC = "AWS::EC2::VPC"
 DEFAULT_REQUIRED_SERVICES = ("sagemaker.api", "sagemaker.runtime", "sts", "logs", "s3")
 SERVICE_SUFFIX = r"(?!(?:cn\.)?com\.amazonaws\.)[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?"
 VPC_ID = r"vpc-[0-9a-f]{8,17}"
@@ -57,46 +57,28 @@ class VpcEndpointsParameters(RuleParameters):
 Endpoint = Mapping[str, Any]
 """One DescribeVpcEndpoints ``VpcEndpoints`` entry."""
 
-
-def endpoints_by_vpc(endpoints: Iterable[Endpoint], vpc_ids: Iterable[str]) -> dict[str, list[Endpoint]]:
-    """Each VPC id -> the endpoints whose VpcId is that VPC."""
-    grouped: dict[str, list[Endpoint]] = {vpc_id: [] for vpc_id in vpc_ids}
-    for endpoint in endpoints:
-        owner = endpoint.get("VpcId")
-        bucket = grouped.get(owner) if isinstance(owner, str) else None
-        if bucket is not None:
-            bucket.append(endpoint)
-    return grouped
+EndpointsByVpc = Mapping[str, Sequence[Endpoint]]
+"""VPC id -> the endpoints whose VpcId is that VPC (see smguard.engine.ec2.group_by_vpc)."""
 
 
-def vpc_state(configuration: Mapping[str, Any]) -> str | None:
-    """The recorded VPC state: a plain string in real items, ``{"value": ...}`` in Config's schema."""
-    state = configuration.get("state")
-    if isinstance(state, Mapping):
-        state = state.get("value")
-    return state if isinstance(state, str) else None
-
-
-def check(
-    resource: Resource,
-    parameters: VpcEndpointsParameters,
-    endpoints: Sequence[Endpoint],
-    region: str | None = None,
-) -> Verdict:
+def check(resource: Resource, parameters: VpcEndpointsParameters, endpoints: EndpointsByVpc | None) -> Verdict:
     """Decide one VPC from its endpoints.
 
-    ``resource`` is the VPC as AWS Config records it (EC2 API shape, camelCase); ``endpoints``
-    are the DescribeVpcEndpoints entries of that VPC (entries naming another VpcId are ignored);
-    ``region`` is the VPC's region (None: the service's region is not compared).
+    ``resource`` is the VPC as AWS Config records it (EC2 API shape, camelCase; without a region
+    the service's region is not compared); ``endpoints`` maps each VPC id to its
+    DescribeVpcEndpoints entries (entries naming another VpcId are ignored).
     """
     vpc = resource.resource_id
+    if endpoints is None or vpc not in endpoints:
+        raise MissingFactError(f"the VPC endpoints of {vpc} were not gathered")
+    region = resource.region
     if parameters.vpc_ids is not None and vpc not in parameters.vpc_ids:
         return Verdict.not_applicable(f"VPC {vpc} is not in VpcIds; this rule checks only the VPCs listed there.")
     state = vpc_state(resource.configuration)
     if state in NOT_EVALUATED_STATES:
         return Verdict.not_applicable(f"VPC {vpc} is {state}; it is evaluated once available.")
     own = sorted(
-        (endpoint for endpoint in endpoints if endpoint.get("VpcId") in (vpc, None)),
+        (endpoint for endpoint in endpoints[vpc] if endpoint.get("VpcId") in (vpc, None)),
         key=lambda endpoint: str(endpoint.get("VpcEndpointId")),
     )
     gaps = [gap for service in parameters.required_services if (gap := _gap(service, own, region))]

@@ -26,7 +26,7 @@ are not held against the flow log; ``MaxAggregationInterval`` absent means AWS's
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -34,9 +34,9 @@ from typing import Any
 import botocore.session
 
 from smguard.engine import Choice, CsvList, Integer, MissingFactError, Resource, RuleParameters, Verdict, describe_value, parameter
+from smguard.engine.ec2 import VPC, vpc_state
 from smguard.engine.verdict import ANNOTATION_MAX_LENGTH
 
-VPC = "AWS::EC2::VPC"
 TRAFFIC_TYPES = ("ALL", "ACCEPT", "REJECT")
 SATISFYING_TRAFFIC = {"ALL": {"ALL"}, "ACCEPT": {"ALL", "ACCEPT"}, "REJECT": {"ALL", "REJECT"}}
 DEFAULT_AGGREGATION_INTERVAL = 600
@@ -59,45 +59,27 @@ class VpcFlowLogsParameters(RuleParameters):
 FlowLog = Mapping[str, Any]
 """One DescribeFlowLogs ``FlowLogs`` entry."""
 
-
-def flow_logs_by_vpc(flow_logs: Iterable[FlowLog], vpc_ids: Iterable[str]) -> dict[str, list[FlowLog]]:
-    """Each VPC id -> the flow logs whose ResourceId is that VPC (subnet and ENI flow logs are dropped)."""
-    grouped: dict[str, list[FlowLog]] = {vpc_id: [] for vpc_id in vpc_ids}
-    for flow_log in flow_logs:
-        owner = flow_log.get("ResourceId")
-        bucket = grouped.get(owner) if isinstance(owner, str) else None
-        if bucket is not None:
-            bucket.append(flow_log)
-    return grouped
+FlowLogsByVpc = Mapping[str, Sequence[FlowLog]]
+"""VPC id -> the flow logs whose ResourceId is that VPC (see smguard.engine.ec2.group_by_vpc)."""
 
 
-def vpc_state(configuration: Mapping[str, Any]) -> str | None:
-    """The recorded VPC state: a plain string in real items, ``{"value": ...}`` in Config's schema."""
-    state = configuration.get("state")
-    if isinstance(state, Mapping):
-        state = state.get("value")
-    return state if isinstance(state, str) else None
-
-
-def check(
-    resource: Resource,
-    parameters: VpcFlowLogsParameters,
-    flow_logs: Sequence[FlowLog],
-    region: str | None = None,
-) -> Verdict:
+def check(resource: Resource, parameters: VpcFlowLogsParameters, flow_logs: FlowLogsByVpc | None) -> Verdict:
     """Decide one VPC from the flow logs that concern it.
 
-    ``resource`` is the VPC as AWS Config records it (EC2 API shape, camelCase);
-    ``flow_logs`` are the DescribeFlowLogs entries relevant to it (normally those whose
-    ResourceId is the VPC; any other entry is reported as not counting); ``region`` is the VPC's
-    region, needed only to resolve a flow log known by LogGroupName alone.
+    ``resource`` is the VPC as AWS Config records it (EC2 API shape, camelCase; its region is
+    needed only to resolve a flow log known by LogGroupName alone); ``flow_logs`` maps each VPC id
+    to the DescribeFlowLogs entries whose ResourceId is that VPC (any other entry listed for it is
+    reported as not counting).
     """
     vpc = resource.resource_id
+    if flow_logs is None or vpc not in flow_logs:
+        raise MissingFactError(f"the flow logs of {vpc} were not gathered")
+    region = resource.region
     state = vpc_state(resource.configuration)
     if state in NOT_EVALUATED_STATES:
         return Verdict.not_applicable(f"VPC {vpc} is {state}; it is evaluated once available.")
     reasons = []
-    for flow_log in sorted(flow_logs, key=lambda entry: str(entry.get("FlowLogId"))):
+    for flow_log in sorted(flow_logs[vpc], key=lambda entry: str(entry.get("FlowLogId"))):
         problems = _problems(flow_log, vpc, parameters, resource.configuration.get("ownerId"), region)
         if not problems:
             return Verdict.compliant(

@@ -24,15 +24,18 @@ PERIODIC_TRIGGER = "Periodic"
 
 @dataclass(frozen=True)
 class Resource:
-    """One resource as AWS Config records it: type, id and the ``configuration`` object."""
+    """One resource as AWS Config records it: type, id, the ``configuration`` object and its region
+    (when known: some checks resolve ARNs in the resource's region)."""
 
     resource_type: str
     resource_id: str
     configuration: Mapping[str, Any]
+    region: str | None = None
 
     @classmethod
     def from_item(cls, item: Mapping[str, Any]) -> Resource:
-        return cls(item["resourceType"], item["resourceId"], item["configuration"])
+        region = item.get("awsRegion")
+        return cls(item["resourceType"], item["resourceId"], item["configuration"], region if isinstance(region, str) else None)
 
 
 class SmguardRule(rdklib.ConfigRule):
@@ -63,6 +66,18 @@ class SmguardRule(rdklib.ConfigRule):
     def check(self, resource: Resource, parameters: Any, facts: Any) -> Verdict:
         """Decide compliance of one resource; pure, no AWS calls."""
         raise NotImplementedError(f"rule {self.name} does not implement check()")
+
+    def list_resources(self, clients: Any) -> list[Resource]:
+        """Periodic rules: every in-scope resource of the account and region, in the recorded shape."""
+        raise NotImplementedError(f"rule {self.name} does not implement list_resources()")
+
+    def evaluate_periodic(self, event: Mapping[str, Any], client_factory: Any, valid_rule_parameters: Any) -> list[rdklib.Evaluation]:
+        resources = self.list_resources(client_factory)
+        facts = self.gather_facts(resources, valid_rule_parameters, client_factory)
+        return [
+            to_evaluation(self.check(resource, valid_rule_parameters, facts), resource.resource_type, resource.resource_id)
+            for resource in resources
+        ]
 
     def evaluate_change(
         self, event: Mapping[str, Any], client_factory: Any, configuration_item: Mapping[str, Any], valid_rule_parameters: Any

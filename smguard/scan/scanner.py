@@ -10,7 +10,7 @@ a fact a template cannot give (MissingFactError): both become UNKNOWN with the r
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -232,11 +232,11 @@ def _default_group(vpc: str, rules: Sequence[tuple[Configuration, bool]]) -> Con
 def _decide(rule: SmguardRule, evaluated: Evaluated, parameters: RuleParameters, region: str | None) -> tuple[str, str]:
     """The check's result, UNKNOWN when it needed what the template leaves open, and UNKNOWN too
     when resources that may not be created would change it."""
-    extra = {"region": region} if rule.name in PER_VPC_FACTS and region else {}
-    certain = _run(rule, evaluated.resource, evaluated.facts, parameters, extra)
+    per_vpc = rule.name in PER_VPC_FACTS
+    certain = _run(rule, evaluated.resource, evaluated.facts, parameters, per_vpc, region)
     if evaluated.if_all_created is None:
         return certain
-    with_all = _run(rule, *evaluated.if_all_created, parameters, extra)
+    with_all = _run(rule, *evaluated.if_all_created, parameters, per_vpc, region)
     if with_all == certain:
         return certain
     if with_all[0] == UNKNOWN:
@@ -250,12 +250,14 @@ def _decide(rule: SmguardRule, evaluated: Evaluated, parameters: RuleParameters,
 
 
 def _run(
-    rule: SmguardRule, resource: Resource, facts: Any, parameters: RuleParameters, extra: Mapping[str, Any]
+    rule: SmguardRule, resource: Resource, facts: Any, parameters: RuleParameters, per_vpc: bool, region: str | None
 ) -> tuple[str, str]:
     if isinstance(resource.configuration, Opaque):
         return UNKNOWN, resource.configuration.reason
+    if per_vpc:  # the template's facts are built per VPC; the check takes them keyed by VPC id
+        resource, facts = replace(resource, region=region), {resource.resource_id: facts}
     try:
-        verdict = rule.check(resource, parameters, facts, **extra)
+        verdict = rule.check(resource, parameters, facts)
     except UnresolvedValueError as error:
         return UNKNOWN, error.reason
     except MissingFactError as error:

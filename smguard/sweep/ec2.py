@@ -11,28 +11,20 @@ from collections.abc import Mapping
 from concurrent.futures import Executor
 from typing import Any
 
+from smguard.engine.ec2 import VPC, recorded_shape
 from smguard.engine.rule import Resource
 from smguard.sweep.clients import SweepClients
 from smguard.sweep.collected import CollectedResource, ProgressTracker
 
 SECURITY_GROUP = "AWS::EC2::SecurityGroup"
-VPC = "AWS::EC2::VPC"
 
 PERMISSION_LISTS = ("IpPermissions", "IpPermissionsEgress")
 
 
-def camel_case(value: Any) -> Any:
-    """PascalCase keys to camelCase, recursively (``IpPermissions`` -> ``ipPermissions``)."""
-    if isinstance(value, Mapping):
-        return {_lower_first(key): camel_case(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [camel_case(item) for item in value]
-    return value
-
 
 def security_group(group: Mapping[str, Any]) -> CollectedResource:
     """A DescribeSecurityGroups entry as an AWS::EC2::SecurityGroup item."""
-    configuration = camel_case({key: value for key, value in group.items() if key not in PERMISSION_LISTS})
+    configuration = recorded_shape({key: value for key, value in group.items() if key not in PERMISSION_LISTS})
     for key in PERMISSION_LISTS:
         configuration[_lower_first(key)] = [_recorded_permission(permission) for permission in group.get(key, [])]
     return CollectedResource(
@@ -42,7 +34,7 @@ def security_group(group: Mapping[str, Any]) -> CollectedResource:
 
 def vpc(description: Mapping[str, Any]) -> CollectedResource:
     """A DescribeVpcs entry as an AWS::EC2::VPC item (``state`` stays a plain string, as in real items)."""
-    return CollectedResource(Resource(VPC, description["VpcId"], camel_case(dict(description))))
+    return CollectedResource(Resource(VPC, description["VpcId"], recorded_shape(dict(description))))
 
 
 def collect_security_groups(clients: SweepClients, pool: Executor, progress: ProgressTracker) -> list[CollectedResource]:
@@ -58,9 +50,9 @@ def collect_vpcs(clients: SweepClients, pool: Executor, progress: ProgressTracke
 
 
 def _recorded_permission(permission: Mapping[str, Any]) -> dict[str, Any]:
-    recorded = camel_case({key: value for key, value in permission.items() if key != "IpRanges"})
+    recorded = recorded_shape({key: value for key, value in permission.items() if key != "IpRanges"})
     ranges = permission.get("IpRanges", [])
-    recorded["ipv4Ranges"] = camel_case(ranges)
+    recorded["ipv4Ranges"] = recorded_shape(ranges)
     recorded["ipRanges"] = [entry["CidrIp"] for entry in ranges if "CidrIp" in entry]
     return recorded
 

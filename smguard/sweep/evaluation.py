@@ -1,23 +1,21 @@
 """Run the rules' own code over an account: the Lambda path without Lambda.
 
-Change-triggered rules get the collected resources of their scope and run ``gather_facts`` (batched:
-one DescribeKey per distinct key...) then ``check`` on each. Periodic rules already sweep the account
-themselves (every VPC, with one paginated DescribeFlowLogs or DescribeVpcEndpoints for all of them)
-and their ``check`` takes each VPC's slice of those facts, so they run their own
-``evaluate_periodic``, exactly as on a ScheduledNotification. Parameters are parsed and the central
+Change-triggered rules get the collected resources of their scope; periodic rules list their own
+(``list_resources``: every VPC, as on a ScheduledNotification). Then each rule runs ``gather_facts``
+once for all of them (batched: one DescribeKey per distinct key, one paginated DescribeFlowLogs or
+DescribeVpcEndpoints for all VPCs) and ``check`` on each. Parameters are parsed and the central
 exemption register applied as the handler does. Nothing here decides compliance itself.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from smguard.catalogue import RuleEntry
-from smguard.engine.errors import InvalidRuleParameterError, RuleDefinitionError
+from smguard.engine.errors import InvalidRuleParameterError
 from smguard.engine.exemptions import apply_exemptions, known_arn, read_register
 from smguard.engine.handler import EngineParameters
 from smguard.engine.parameters import RuleParameters
@@ -83,11 +81,11 @@ def evaluate(
     for entry in entries:
         parameters = settings[entry.name]
         if is_periodic(entry.rule):
-            evaluations = _periodic(entry.rule, parameters.rule, clients, now)
+            in_scope = entry.rule.list_resources(clients)
         else:
             in_scope = [c.resource for t in entry.rule.resource_types for c in resources.get(t, ())]
-            facts = entry.rule.gather_facts(in_scope, parameters.rule, clients) if in_scope else None
-            evaluations = [_evaluation(r.resource_type, r.resource_id, entry.rule.check(r, parameters.rule, facts)) for r in in_scope]
+        facts = entry.rule.gather_facts(in_scope, parameters.rule, clients) if in_scope else None
+        evaluations = [_evaluation(r.resource_type, r.resource_id, entry.rule.check(r, parameters.rule, facts)) for r in in_scope]
         register_name = parameters.engine.exemptions_parameter_name
         if register_name is not None and evaluations:
             account = account or clients.build_client("sts").get_caller_identity()["Account"]
@@ -100,27 +98,6 @@ def evaluate(
             for e in evaluations
         ]
     return sorted(rows, key=lambda row: (row.rule, row.resource_type, row.resource_id))
-
-
-def _periodic(rule: SmguardRule, parameters: RuleParameters, clients: SweepClients, now: datetime) -> list[dict[str, Any]]:
-    notified = now.isoformat(timespec="milliseconds").replace("+00:00", "Z")
-    event = {
-        "invokingEvent": json.dumps({"messageType": "ScheduledNotification", "notificationCreationTime": notified}),
-        "resultToken": "smguard-evaluate",
-    }
-    evaluations = []
-    for result in rule.evaluate_periodic(event, clients, parameters):
-        if not result.complianceResourceType or not result.complianceResourceId:
-            raise RuleDefinitionError(f"rule {rule.name} returned a periodic evaluation without a resource type and id")
-        evaluations.append(
-            {
-                "ComplianceResourceType": result.complianceResourceType,
-                "ComplianceResourceId": result.complianceResourceId,
-                "ComplianceType": result.complianceType,
-                "Annotation": result.annotation,
-            }
-        )
-    return evaluations
 
 
 def _evaluation(resource_type: str, resource_id: str, verdict: Any) -> dict[str, Any]:

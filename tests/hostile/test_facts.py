@@ -8,6 +8,8 @@ sweep and the template scan call.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -76,7 +78,7 @@ def test_vpc_flow_logs_never_counts_a_broken_flow_log(data):
     flow_logs = data.draw(broken_entries([FLOW_LOG, FLOW_LOG]), label="flow logs")
     vpc = Resource(VPC, VPC_WITH_FLOW_LOG, sample(VPC))
     try:
-        verdict = rule.check(vpc, parameters, flow_logs, REGION)
+        verdict = rule.check(replace(vpc, region=REGION), parameters, {vpc.resource_id: flow_logs})
     except MissingFactError as error:
         assert "flow log" in str(error)
         return
@@ -92,7 +94,7 @@ def test_vpc_endpoints_never_counts_a_broken_endpoint(data):
     parameters = rule.parameters.parse(data.draw(valid_parameters(rule.parameters), label="parameters"))
     endpoints = data.draw(broken_entries([_endpoint(i, s) for i, s in enumerate(dict.fromkeys(parameters.required_services))]), label="endpoints")
     vpc = Resource(VPC, VPC_WITH_FLOW_LOG, sample(VPC))
-    verdict = rule.check(vpc, parameters, endpoints, REGION)
+    verdict = rule.check(replace(vpc, region=REGION), parameters, {vpc.resource_id: endpoints})
     _assert_valid(verdict)
     if not all(_satisfied("vpc_endpoints", entry) for entry in endpoints):
         assert verdict.compliance is not Compliance.COMPLIANT, (verdict, endpoints)

@@ -88,6 +88,7 @@ def test_a_scheduled_notification_time_that_is_not_a_timestamp_is_rejected_by_na
 def test_vpc_flow_logs_reports_a_traffic_type_that_is_not_a_string():
     rule = load("vpc_flow_logs").rule
     flow_log = {"FlowLogId": "fl-1", "ResourceId": "vpc-1", "TrafficType": ["ALL"], "FlowLogStatus": "ACTIVE"}
-    verdict = rule.check(Resource("AWS::EC2::VPC", "vpc-1", {"state": "available"}), rule.parameters(), [flow_log], "us-east-1")
+    vpc = Resource("AWS::EC2::VPC", "vpc-1", {"state": "available"}, "us-east-1")
+    verdict = rule.check(vpc, rule.parameters(), {"vpc-1": [flow_log]})
     assert verdict.compliance.value == "NON_COMPLIANT"
     assert "TrafficType" in verdict.annotation or "captures" in verdict.annotation

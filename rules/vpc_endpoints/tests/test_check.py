@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
 
-from rules.vpc_endpoints.check import FIX, VpcEndpointsParameters, check, endpoints_by_vpc
-from smguard.engine import Compliance, InvalidRuleParameterError, Resource
+from rules.vpc_endpoints.check import FIX, VpcEndpointsParameters
+from rules.vpc_endpoints.check import check as check_vpc
+from smguard.engine import Compliance, InvalidRuleParameterError, MissingFactError, Resource, Verdict
+from smguard.engine.ec2 import group_by_vpc
 
 VPC_ID = "vpc-0a1b2c3d4e5f60718"
 REGION = "us-east-1"
+
+
+def check(resource: Resource, parameters: Any, endpoints: list[dict[str, Any]], region: str | None) -> Verdict:
+    """The rule's check for one VPC, given that VPC's endpoints and the region of its item."""
+    return check_vpc(replace(resource, region=region), parameters, {resource.resource_id: endpoints})
 
 
 def vpc(state: Any = "available", vpc_id: str = VPC_ID) -> Resource:
@@ -244,7 +252,7 @@ def test_an_overflowing_list_keeps_the_fix_and_counts_the_rest() -> None:
 
 def test_grouping_by_vpc() -> None:
     entries = [endpoint("sts", "vpce-1", VpcId="vpc-1"), endpoint("s3", "vpce-2", VpcId="vpc-9"), endpoint("logs", "vpce-3", VpcId="vpc-1"), endpoint("sts", "vpce-4", VpcId=["vpc-1"])]
-    grouped = endpoints_by_vpc(entries, ["vpc-1", "vpc-2"])
+    grouped = group_by_vpc(entries, "VpcId", ["vpc-1", "vpc-2"])
     assert {k: [e["VpcEndpointId"] for e in v] for k, v in grouped.items()} == {"vpc-1": ["vpce-1", "vpce-3"], "vpc-2": []}
 
 
@@ -269,3 +277,9 @@ def test_parameter_defaults() -> None:
     assert VpcEndpointsParameters.parse({}) == VpcEndpointsParameters(
         ("sagemaker.api", "sagemaker.runtime", "sts", "logs", "s3"), None
     )
+
+
+@pytest.mark.parametrize("facts", [None, {"vpc-other": []}])
+def test_endpoints_that_were_not_gathered_are_a_missing_fact_not_a_verdict(facts: Any) -> None:
+    with pytest.raises(MissingFactError, match=f"the VPC endpoints of {VPC_ID} were not gathered"):
+        check_vpc(vpc(), params(), facts)

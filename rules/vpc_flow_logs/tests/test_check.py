@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
 
-from rules.vpc_flow_logs.check import VpcFlowLogsParameters, check, flow_logs_by_vpc
-from smguard.engine import Compliance, InvalidRuleParameterError, MissingFactError, Resource
+from rules.vpc_flow_logs.check import VpcFlowLogsParameters
+from rules.vpc_flow_logs.check import check as check_vpc
+from smguard.engine import Compliance, InvalidRuleParameterError, MissingFactError, Resource, Verdict
+from smguard.engine.ec2 import group_by_vpc
 
 VPC_ID = "vpc-0a1b2c3d4e5f60718"
 OWNER = "123456789012"
 CENTRAL = "arn:aws:s3:::central-flow-logs"
+
+
+def check(resource: Resource, parameters: Any, flow_logs: list[dict[str, Any]], region: str | None) -> Verdict:
+    """The rule's check for one VPC, given that VPC's flow logs and the region of its item."""
+    return check_vpc(replace(resource, region=region), parameters, {resource.resource_id: flow_logs})
 
 
 def vpc(state: Any = "available", **overrides: Any) -> Resource:
@@ -315,7 +323,7 @@ def test_grouping_keeps_vpc_level_flow_logs_of_each_vpc_and_drops_the_rest() -> 
         flow_log("fl-5", ResourceId="vpc-unknown"),
         flow_log("fl-6", ResourceId=["vpc-1"]),
     ]
-    grouped = flow_logs_by_vpc(entries, ["vpc-1", "vpc-2"])
+    grouped = group_by_vpc(entries, "ResourceId", ["vpc-1", "vpc-2"])
     assert {vpc_id: [e["FlowLogId"] for e in logs] for vpc_id, logs in grouped.items()} == {
         "vpc-1": ["fl-1", "fl-4"],
         "vpc-2": [],
@@ -339,3 +347,9 @@ def test_malformed_parameters_are_rejected_by_name(raw: dict[str, str], message:
 
 def test_parameter_defaults() -> None:
     assert VpcFlowLogsParameters.parse({}) == VpcFlowLogsParameters("ALL", None, 600)
+
+
+@pytest.mark.parametrize("facts", [None, {"vpc-other": []}])
+def test_flow_logs_that_were_not_gathered_are_a_missing_fact_not_a_verdict(facts: Any) -> None:
+    with pytest.raises(MissingFactError, match=f"the flow logs of {VPC_ID} were not gathered"):
+        check_vpc(vpc(), params(), facts)
