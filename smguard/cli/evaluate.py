@@ -21,6 +21,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from smguard.catalogue import RuleEntry, discover
+from smguard.cli.options import rule_options
 from smguard.cli.tables import Column, results_table
 from smguard.engine.errors import InvalidRuleParameterError, SmguardError
 from smguard.sweep.clients import DEFAULT_MAX_WORKERS, MAX_WORKERS_LIMIT, SweepClients
@@ -42,19 +43,7 @@ class SweepFailedError(click.ClickException):
 @click.command("evaluate")
 @click.option("--profile", help="AWS profile to read the account with (default: the usual credential chain).")
 @click.option("--region", help="Region to evaluate (default: the profile's or AWS_REGION).")
-@click.option("--rules", "rule_names", help="Comma-separated rule names to run (default: every rule).")
-@click.option(
-    "--param",
-    "params",
-    multiple=True,
-    metavar="RULE.NAME=VALUE",
-    help="A rule parameter, e.g. sagemaker_kms.RequireCustomerManagedKey=true (repeatable; wins over --params-file).",
-)
-@click.option(
-    "--params-file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help='JSON file of rule parameters: {"rule_name": {"ParameterName": "value"}}.',
-)
+@rule_options
 @click.option("--format", "output_format", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
 @click.option("--fail-on-noncompliant", is_flag=True, help=f"Exit with code {EXIT_NON_COMPLIANT} when any resource is NON_COMPLIANT.")
 @click.option(

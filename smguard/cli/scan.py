@@ -15,6 +15,7 @@ import click
 from rich.console import Console
 
 from smguard.cli.evaluate import load_parameters, rule_settings, select_rules
+from smguard.cli.options import rule_options
 from smguard.cli.tables import Column, results_table
 from smguard.scan import UNKNOWN, ScanFinding, TemplateError, UnknownTemplateParameterError, scan_templates
 from smguard.scan.sarif import sarif_log
@@ -39,19 +40,7 @@ class TemplateRejectedError(click.ClickException):
 
 @click.command("scan")
 @click.argument("templates", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--rules", "rule_names", help="Comma-separated rule names to run (default: every rule).")
-@click.option(
-    "--param",
-    "params",
-    multiple=True,
-    metavar="RULE.NAME=VALUE",
-    help="A rule parameter, e.g. sagemaker_kms.RequireCustomerManagedKey=true (repeatable; wins over --params-file).",
-)
-@click.option(
-    "--params-file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help='JSON file of rule parameters: {"rule_name": {"ParameterName": "value"}}.',
-)
+@rule_options
 @click.option(
     "--parameter-overrides",
     "overrides",
