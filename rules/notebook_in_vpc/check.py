@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from smguard.engine import CsvList, Resource, RuleParameters, Verdict, describe_typed_value, describe_value, parameter
+from smguard.engine import CsvList, Resource, RuleParameters, Verdict, describe_ids, describe_typed_value, describe_value, parameter
 
 SUBNET_ID = r"subnet-[0-9a-f]{8,17}"
 SECURITY_GROUP_ID = r"sg-[0-9a-f]{8,17}"
@@ -73,7 +73,7 @@ def check(resource: Resource, parameters: NotebookInVpcParameters, facts: object
         )
     approved_subnet = " (approved)" if parameters.subnet_ids is not None else ""
     approved_groups = (
-        f"; its security groups {_listed(groups)} are approved" if parameters.security_group_ids is not None else ""
+        f"; its security groups {describe_ids(groups, SHOWN_GROUPS)} are approved" if parameters.security_group_ids is not None else ""
     )
     return Verdict.compliant(
         f"The notebook runs in the organization's VPC: SubnetId is {subnet}{approved_subnet}{approved_groups}."
@@ -89,9 +89,5 @@ def _group_finding(groups: Any, approved: tuple[str, ...]) -> str | None:
     outside = [group for group in groups if group not in approved]
     if not outside:
         return None
-    return f"SecurityGroupIds has {_listed(outside)} outside the approved SecurityGroupIds"
+    return f"SecurityGroupIds has {describe_ids(outside, SHOWN_GROUPS)} outside the approved SecurityGroupIds"
 
-
-def _listed(items: list[str]) -> str:
-    shown = ", ".join(items[:SHOWN_GROUPS])
-    return shown + (f" (+{len(items) - SHOWN_GROUPS} more)" if len(items) > SHOWN_GROUPS else "")

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from smguard.engine import CsvList, Resource, RuleParameters, Verdict, describe_typed_value, describe_value, parameter
+from smguard.engine import CsvList, Resource, RuleParameters, Verdict, describe_ids, describe_typed_value, describe_value, parameter
 from smguard.engine.verdict import ANNOTATION_MAX_LENGTH
 
 SUBNET_ID = r"subnet-[0-9a-f]{8,17}"
@@ -90,13 +90,13 @@ def _vpc_config(vpc_config: Any, parameters: SagemakerModelIsolationParameters) 
             continue
         outside = [item for item in value if approved is not None and item not in approved]
         if outside:
-            findings.append(f"VpcConfig.{prop} has {_listed(outside)} not approved")
+            findings.append(f"VpcConfig.{prop} has {describe_ids(outside, SHOWN_IDS)} not approved")
             needs.append(f"approved {what}s")
     if findings:
         return findings, needs, ""
     restricted = parameters.subnet_ids is not None or parameters.security_group_ids is not None
     approved_note = " (approved)" if restricted else ""
-    return [], [], f"subnets {_listed(subnets)} with security groups {_listed(groups)}{approved_note}"
+    return [], [], f"subnets {describe_ids(subnets, SHOWN_IDS)} with security groups {describe_ids(groups, SHOWN_IDS)}{approved_note}"
 
 
 def _id_list_problem(value: Any, what: str) -> str | None:
@@ -109,7 +109,3 @@ def _id_list_problem(value: Any, what: str) -> str | None:
         return f"is {describe_typed_value(value)}, not a list of {what}"
     return None
 
-
-def _listed(items: list[str]) -> str:
-    shown = ", ".join(items[:SHOWN_IDS])
-    return shown + (f" (+{len(items) - SHOWN_IDS} more)" if len(items) > SHOWN_IDS else "")

@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from smguard.engine import CsvList, Resource, RuleParameters, Verdict, describe_typed_value, describe_value, parameter
+from smguard.engine import CsvList, Resource, RuleParameters, Verdict, describe_ids, describe_typed_value, describe_value, parameter
 
 SUBNET_ID = r"subnet-[0-9a-f]{8,17}"
 SECURITY_GROUP_ID = r"sg-[0-9a-f]{8,17}"
@@ -97,7 +97,7 @@ def _subnet_findings(subnets: Any, approved: tuple[str, ...]) -> list[str]:
     if not outside:
         return []
     return [
-        f"SubnetIds has {_listed(outside)} outside the approved list; remove it with UpdateDomain while no apps run."
+        f"SubnetIds has {describe_ids(outside, SHOWN_IDS)} outside the approved list; remove it with UpdateDomain while no apps run."
     ]
 
 
@@ -122,7 +122,7 @@ def _security_group_findings(configuration: Mapping[str, Any], approved: tuple[s
         outside = [group for group in groups if group not in approved]
         if outside:
             findings.append(
-                f"{parent}.{child} has {_listed(outside)} outside the approved list; replace it with UpdateDomain."
+                f"{parent}.{child} has {describe_ids(outside, SHOWN_IDS)} outside the approved list; replace it with UpdateDomain."
             )
     if not recorded_any and not findings:
         findings.append(
@@ -174,7 +174,3 @@ def _id_list_problem(value: Any, what: str) -> str | None:
         return f"is {describe_typed_value(value)}, not a list of {what}"
     return None
 
-
-def _listed(items: list[str]) -> str:
-    shown = ", ".join(items[:SHOWN_IDS])
-    return shown + (f" (+{len(items) - SHOWN_IDS} more)" if len(items) > SHOWN_IDS else "")

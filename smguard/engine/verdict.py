@@ -71,6 +71,12 @@ def fit_annotation(text: str) -> str:
     return cut + "..."
 
 
+def describe_ids(ids: list[str], shown: int) -> str:
+    """The first ``shown`` ids and a count of the rest, so a long list cannot crowd out the fix."""
+    text = ", ".join(ids[:shown])
+    return text + (f" (+{len(ids) - shown} more)" if len(ids) > shown else "")
+
+
 JSON_TYPE_NAMES = {bool: "a boolean", int: "a number", float: "a number", list: "a list", dict: "an object"}
 
 
