@@ -72,6 +72,19 @@ class EngineParameters(RuleParameters):
     function's own role. Not set: no exemptions."""
 
 
+def parse_parameters(rule: SmguardRule, raw: Mapping[str, object]) -> tuple[EngineParameters, RuleParameters]:
+    """Split a Config rule's parameters into the engine's and the rule's own, and parse both.
+
+    An unknown name is reported against both lists, so a misspelt ExecutionRoleName is not met
+    with "this rule accepts: none".
+    """
+    engine_names = [spec.name for spec in EngineParameters.specs()]
+    return (
+        EngineParameters.parse({k: v for k, v in raw.items() if k in engine_names}),
+        rule.evaluate_parameters({k: v for k, v in raw.items() if k not in engine_names}, engine_names),
+    )
+
+
 class RuleHandler:
     """Callable as ``lambda_handler(event, context)`` for one rule."""
 
@@ -124,12 +137,7 @@ class RuleHandler:
         """Parse the rule parameters once per distinct value for the life of the container."""
         cached = self._parsed_parameters.get(rule_event.raw_rule_parameters)
         if cached is None:
-            engine_names = {spec.name for spec in EngineParameters.specs()}
-            raw = rule_event.rule_parameters
-            cached = (
-                EngineParameters.parse({k: v for k, v in raw.items() if k in engine_names}),
-                self.rule.evaluate_parameters({k: v for k, v in raw.items() if k not in engine_names}),
-            )
+            cached = parse_parameters(self.rule, rule_event.rule_parameters)
             self._parsed_parameters[rule_event.raw_rule_parameters] = cached
         return cached
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from smguard.engine.errors import InvalidRuleParameterError
 
@@ -151,21 +151,23 @@ class RuleParameters:
     template passes empty strings), and the default applies.
     """
 
-    reserved: ClassVar[frozenset[str]] = frozenset()
-
     @classmethod
     def specs(cls) -> tuple[ParameterSpec, ...]:
         return tuple(f.metadata["spec"] for f in dataclasses.fields(cls) if "spec" in f.metadata)
 
     @classmethod
-    def parse(cls: type[P], raw: Mapping[str, object]) -> P:
+    def parse(cls: type[P], raw: Mapping[str, object], also_accepted: Collection[str] = ()) -> P:
+        """Parse the parameters this class declares; ``also_accepted`` names others read elsewhere.
+
+        The handler passes the engine's own parameter names there, so that a misspelt
+        ``ExecutionRoleName`` is reported against every name the deployed rule accepts.
+        """
         specs = {spec.name: spec for spec in cls.specs()}
-        unknown = sorted(set(raw) - set(specs))
+        unknown = sorted(set(raw) - set(specs) - set(also_accepted))
         if unknown:
             accepted = ", ".join(sorted(specs)) or "none"
-            raise InvalidRuleParameterError(
-                unknown[0], f"unknown parameter; this rule accepts: {accepted}"
-            )
+            shared = f"; every rule also accepts: {', '.join(sorted(also_accepted))}" if also_accepted else ""
+            raise InvalidRuleParameterError(unknown[0], f"unknown parameter; this rule accepts: {accepted}{shared}")
         values: dict[str, Any] = {}
         for field in dataclasses.fields(cls):
             spec = field.metadata.get("spec")

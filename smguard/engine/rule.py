@@ -9,7 +9,7 @@ AWS. The Lambda handler, an account sweep and a template scan all run the same `
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -56,8 +56,8 @@ class SmguardRule(rdklib.ConfigRule):
     beyond what the engine itself calls; the template grants exactly these, and a test holds the
     calls a rule makes to this list."""
 
-    def evaluate_parameters(self, rule_parameters: dict[str, Any]) -> RuleParameters:
-        return self.parameters.parse(rule_parameters)
+    def evaluate_parameters(self, rule_parameters: dict[str, Any], also_accepted: Collection[str] = ()) -> RuleParameters:
+        return self.parameters.parse(rule_parameters, also_accepted)
 
     def gather_facts(self, resources: Sequence[Resource], parameters: Any, clients: Any) -> Any:
         """Read from AWS what :meth:`check` needs beyond the recorded configuration (batched)."""

@@ -17,7 +17,7 @@ from typing import Any
 from smguard.catalogue import RuleEntry
 from smguard.engine.errors import InvalidRuleParameterError
 from smguard.engine.exemptions import apply_exemptions, known_arn, read_register
-from smguard.engine.handler import EngineParameters
+from smguard.engine.handler import EngineParameters, parse_parameters
 from smguard.engine.parameters import RuleParameters
 from smguard.engine.rule import PERIODIC_TRIGGER, SmguardRule
 from smguard.sweep.clients import SweepClients
@@ -49,13 +49,12 @@ def parse_settings(entry: RuleEntry, raw: Mapping[str, object]) -> RuleSettings:
     ``ExecutionRoleName`` makes a deployed rule assume a role in each member account; a sweep reads
     the account of the chosen profile instead, so it is refused rather than silently ignored.
     """
-    engine_names = {spec.name for spec in EngineParameters.specs()}
-    engine = EngineParameters.parse({k: v for k, v in raw.items() if k in engine_names})
+    engine, rule = parse_parameters(entry.rule, raw)
     if engine.execution_role_name is not None:
         raise InvalidRuleParameterError(
             "ExecutionRoleName", "applies to deployed rules only; evaluate another account with --profile instead"
         )
-    return RuleSettings(engine, entry.rule.evaluate_parameters({k: v for k, v in raw.items() if k not in engine_names}))
+    return RuleSettings(engine, rule)
 
 
 def is_periodic(rule: SmguardRule) -> bool:

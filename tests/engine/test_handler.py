@@ -232,13 +232,23 @@ def test_bad_parameters_fail_before_anything_is_evaluated(posted):
     assert posted.calls == []
 
 
+def test_a_misspelt_engine_parameter_is_reported_against_every_accepted_name(posted):
+    with pytest.raises(InvalidRuleParameterError) as error:
+        root_access(change_event(notebook(), parameters={"ExecutionRole": "smguard-member"}), None)
+    assert str(error.value).endswith(
+        "rule parameter 'ExecutionRole': unknown parameter; this rule accepts: AllowedLifecycleConfigs; "
+        "every rule also accepts: ExecutionRoleName, ExemptionsParameterName"
+    )
+    assert posted.calls == []
+
+
 def test_parameters_are_parsed_once_per_distinct_value(posted):
     class Counting(type(root_access.rule)):
         parses = 0
 
-        def evaluate_parameters(self, rule_parameters):
+        def evaluate_parameters(self, rule_parameters, also_accepted=()):
             Counting.parses += 1
-            return super().evaluate_parameters(rule_parameters)
+            return super().evaluate_parameters(rule_parameters, also_accepted)
 
     handler = RuleHandler(Counting())
     for _ in range(3):
