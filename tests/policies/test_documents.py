@@ -37,13 +37,41 @@ def _worst_case_values() -> dict[str, str]:
     return {name: "x" * spec["MaxLength"] for name, spec in PARAMETERS.items() if "MaxLength" in spec}
 
 
-@pytest.mark.parametrize("name", POLICIES)
-def test_minified_size_is_within_the_aws_limit(name):
-    policy = POLICIES[name]
+def _worst_case_size(policy) -> int:
     values = _worst_case_values()
     assert policy.placeholders() <= values.keys(), "a placeholder parameter has no MaxLength"
-    size = len(json.dumps(policy.rendered(values), separators=(",", ":")))
-    assert size <= SIZE_LIMITS[policy.type], f"{size} characters with the longest parameter values"
+    return len(json.dumps(policy.rendered(values), separators=(",", ":")))
+
+
+@pytest.mark.parametrize("name", POLICIES)
+def test_minified_size_is_within_the_aws_limit(name):
+    size = _worst_case_size(POLICIES[name])
+    assert size <= SIZE_LIMITS[POLICIES[name].type], f"{size} characters with the longest parameter values"
+
+
+def _size_cells(text: str, file: str) -> tuple[list[int], int]:
+    """The figures in the size column of the document's policy table, and its AWS limit."""
+    [row] = [line for line in text.splitlines() if line.startswith(f"| `{file}` |")]
+    cells = [cell.strip() for cell in row.strip("|").split("|")]
+    figures = [int(figure.replace(",", "")) for figure in re.findall(r"\d{1,3}(?:,\d{3})*", cells[3])]
+    return figures, int(cells[4].replace(",", ""))
+
+
+@pytest.mark.parametrize("name", POLICIES)
+def test_preventive_controls_document_states_the_measured_sizes(name):
+    """The table in docs/preventive-controls.md gives the minified size, and for a document with
+    placeholders also the size with the longest values the parameters allow: it must stay true."""
+    policy = POLICIES[name]
+    text = (POLICIES_DIR.parent / "docs" / "preventive-controls.md").read_text(encoding="utf-8")
+    expected = [len(policy.minified())]
+    if policy.placeholders():
+        expected.append(_worst_case_size(policy))
+    assert _size_cells(text, policy.file) == (expected, SIZE_LIMITS[policy.type])
+
+
+def test_size_cells_reads_every_figure_of_the_row():
+    text = "| `p.json` | `p` | SCP | 1,198 with the placeholder, at most 3,666 with the longest | 5,120 |"
+    assert _size_cells(text, "p.json") == ([1198, 3666], 5120)
 
 
 @pytest.mark.parametrize("name", SCP_NAMES)
