@@ -308,6 +308,9 @@ RULE_FUNCTION = f"arn:aws:lambda:eu-west-1:{ACCOUNT}:function:smguard-sagemaker_
 RULE_ROLE = f"arn:aws:iam::{ACCOUNT}:role/smguard-sagemaker_kms"
 CONFIG_RULE = f"arn:aws:config:eu-west-1:{ACCOUNT}:config-rule/config-rule-a1b2c3"
 RECORDER = f"arn:aws:config:eu-west-1:{ACCOUNT}:configuration-recorder/default/abc123"
+# The role organization mode's service-managed StackSet acts through in a member account. AWS
+# creates it through a service-linked role, which SCPs do not affect.
+STACKSETS_EXECUTION_ROLE = f"arn:aws:iam::{ACCOUNT}:role/stacksets-exec-0123456789abcdef0123456789abcdef"
 
 PROTECTED = [
     ("ProtectConfigRecorderAndDelivery", "config:StopConfigurationRecorder", RECORDER),
@@ -340,12 +343,29 @@ PROTECTED = [
     ("ProtectRuleRoles", "iam:DeleteRolePolicy", RULE_ROLE),
     ("ProtectRuleRoles", "iam:PutRolePermissionsBoundary", RULE_ROLE),
     ("ProtectRuleRoles", "iam:DeleteRolePermissionsBoundary", RULE_ROLE),
+    # A stacksets-exec-* role is exempt from ProtectRuleRoles: whoever controls one controls the
+    # smguard roles, the administrator role among them.
+    ("ProtectExemptRoles", "iam:CreateRole", STACKSETS_EXECUTION_ROLE),
+    ("ProtectExemptRoles", "iam:UpdateAssumeRolePolicy", STACKSETS_EXECUTION_ROLE),
+    ("ProtectExemptRoles", "iam:UpdateRole", STACKSETS_EXECUTION_ROLE),
+    ("ProtectExemptRoles", "iam:UpdateRoleDescription", STACKSETS_EXECUTION_ROLE),
+    ("ProtectExemptRoles", "iam:AttachRolePolicy", STACKSETS_EXECUTION_ROLE),
+    ("ProtectExemptRoles", "iam:DetachRolePolicy", STACKSETS_EXECUTION_ROLE),
+    ("ProtectExemptRoles", "iam:PutRolePolicy", STACKSETS_EXECUTION_ROLE),
+    ("ProtectExemptRoles", "iam:DeleteRolePolicy", STACKSETS_EXECUTION_ROLE),
+    ("ProtectExemptRoles", "iam:PutRolePermissionsBoundary", STACKSETS_EXECUTION_ROLE),
+    ("ProtectExemptRoles", "iam:DeleteRolePermissionsBoundary", STACKSETS_EXECUTION_ROLE),
+    ("ProtectExemptRoles", "iam:DeleteRole", STACKSETS_EXECUTION_ROLE),
+    ("ProtectExemptRoles", "iam:TagRole", STACKSETS_EXECUTION_ROLE),
+    ("ProtectExemptRoles", "iam:UntagRole", STACKSETS_EXECUTION_ROLE),
 ]
+
+# Test IDs name the resource where one action is tested on more than one.
+_RESOURCE_LABELS = {RULE_FUNCTION + ":1": "-qualified", STACKSETS_EXECUTION_ROLE: "-stacksets-exec"}
 
 
 def _protected_id(sid: str, action: str, resource: str) -> str:
-    qualified = "-qualified" if resource.endswith(":1") else ""
-    return f"{sid}-{_short(action)}{qualified}"
+    return f"{sid}-{_short(action)}{_RESOURCE_LABELS.get(resource, '')}"
 
 
 NOT_ADMINISTRATORS = {
@@ -390,19 +410,98 @@ def test_guardrail_allows_the_administrator(action, resource, principal):
     assert scp_decision([rendered(GUARDRAIL)], action, resource, context) is Decision.ALLOWED
 
 
-STACKSETS_EXECUTION_ROLE = f"arn:aws:iam::{ACCOUNT}:role/stacksets-exec-0123456789abcdef0123456789abcdef"
-
-
 @pytest.mark.parametrize(
     ("sid", "action", "resource"),
     [pytest.param(sid, action, resource, id=_protected_id(sid, action, resource)) for sid, action, resource in PROTECTED],
 )
 def test_the_stacksets_execution_role_manages_only_the_rule_roles(sid, action, resource):
     """Organization mode's service-managed StackSet creates the member accounts' execution role
-    through a stacksets-exec-* role: it may manage the smguard roles, and nothing else protected."""
+    through a stacksets-exec-* role: it may manage the smguard roles, and nothing else protected,
+    not even a stacksets-exec-* role (its own included)."""
     context = {"aws:PrincipalArn": STACKSETS_EXECUTION_ROLE}
     expected = Decision.ALLOWED if sid == "ProtectRuleRoles" else Decision.EXPLICIT_DENY
     assert scp_decision([rendered(GUARDRAIL)], action, resource, context) is expected
+
+
+# Exempt principals: every ArnNotLike pattern of the guardrail names principals that may do what
+# the statement denies. If anyone else could create such a role, or take one over, the exemption
+# would be theirs. These are the calls that hand a role to someone: create it with a trust policy
+# of one's choosing, rewrite its trust policy, or give it more permissions.
+TAKEOVER_ACTIONS = ["iam:CreateRole", "iam:UpdateAssumeRolePolicy", "iam:AttachRolePolicy", "iam:PutRolePolicy"]
+
+
+def _exempt_patterns(policy: dict) -> set[str]:
+    patterns = set()
+    for statement in policy["Statement"]:
+        for block in statement["Condition"].values():
+            value = block.get("aws:PrincipalArn", [])
+            patterns |= set([value] if isinstance(value, str) else value)
+    return patterns
+
+
+def _role_matching(pattern: str) -> str:
+    """One concrete role ARN that the ArnLike pattern matches: partition aws, this account."""
+    arn, partition, service, region, account, resource = pattern.split(":", 5)
+    partition = "aws" if partition == "*" else partition
+    account = ACCOUNT if account == "*" else account
+    return ":".join([arn, partition, service, region, account, resource.replace("*", "x")])
+
+
+def unprotected_exemptions(policy: dict) -> set[tuple[str, str]]:
+    """(exempt pattern, takeover action) pairs that some ordinary principal is allowed."""
+    return {
+        (pattern, action)
+        for pattern in _exempt_patterns(policy)
+        for action in TAKEOVER_ACTIONS
+        for principal in NOT_ADMINISTRATORS.values()
+        if scp_decision([policy], action, _role_matching(pattern), {"aws:PrincipalArn": principal})
+        is Decision.ALLOWED
+    }
+
+
+def test_the_guardrail_exempts_the_administrator_and_the_stacksets_execution_role():
+    assert _exempt_patterns(rendered(GUARDRAIL)) == {
+        "arn:aws:iam::*:role/smguard-admin",
+        "arn:*:iam::*:role/stacksets-exec-*",
+    }
+
+
+def test_no_ordinary_principal_can_create_or_take_over_an_exempt_role():
+    assert unprotected_exemptions(rendered(GUARDRAIL)) == set()
+
+
+def test_the_takeover_check_finds_the_stacksets_hole_without_protect_exempt_roles():
+    """The check above has teeth: without ProtectExemptRoles (the policy as first written) anyone
+    could create or re-trust a stacksets-exec-* role."""
+    policy = rendered(GUARDRAIL)
+    policy["Statement"] = [s for s in policy["Statement"] if s["Sid"] != "ProtectExemptRoles"]
+    assert unprotected_exemptions(policy) == {
+        ("arn:*:iam::*:role/stacksets-exec-*", action) for action in TAKEOVER_ACTIONS
+    }
+
+
+def test_the_stacksets_bypass_chain_is_closed_at_its_first_step():
+    """The chain the audit found: an ordinary principal gets a stacksets-exec-* role (creates one,
+    or re-trusts or extends an existing one), acts through it to re-trust the administrator role,
+    and acts as the administrator to stop the recorder. The later steps are allowed by design, so
+    the first one must be denied in every form."""
+    policy = rendered(GUARDRAIL)
+    new_role = f"arn:aws:iam::{ACCOUNT}:role/stacksets-exec-mine"
+    first_steps = [
+        ("iam:CreateRole", new_role),
+        ("iam:UpdateAssumeRolePolicy", STACKSETS_EXECUTION_ROLE),
+        ("iam:AttachRolePolicy", STACKSETS_EXECUTION_ROLE),
+        ("iam:PutRolePolicy", STACKSETS_EXECUTION_ROLE),
+    ]
+    as_data_scientist = {"aws:PrincipalArn": DATA_SCIENTIST}
+    assert [denying_sids(policy, action, role, as_data_scientist) for action, role in first_steps] == [
+        {"ProtectExemptRoles"}
+    ] * len(first_steps)
+    # ADMIN is the administrator role's ARN, so it is also the resource of calls on that role.
+    as_stacksets, as_admin = {"aws:PrincipalArn": new_role}, {"aws:PrincipalArn": ADMIN}
+    retrust_admin = scp_decision([policy], "iam:UpdateAssumeRolePolicy", ADMIN, as_stacksets)
+    stop_recorder = scp_decision([policy], "config:StopConfigurationRecorder", RECORDER, as_admin)
+    assert (retrust_admin, stop_recorder) == (Decision.ALLOWED, Decision.ALLOWED)
 
 
 @pytest.mark.parametrize(
@@ -416,6 +515,9 @@ def test_the_stacksets_execution_role_manages_only_the_rule_roles(sid, action, r
         pytest.param("iam:DeleteRole", f"arn:aws:iam::{ACCOUNT}:role/team-etl", id="other-role"),
         pytest.param("iam:PassRole", RULE_ROLE, id="pass-rule-role"),
         pytest.param("iam:GetRole", RULE_ROLE, id="read-rule-role"),
+        pytest.param("iam:GetRole", STACKSETS_EXECUTION_ROLE, id="read-stacksets-exec-role"),
+        pytest.param("iam:ListRoleTags", STACKSETS_EXECUTION_ROLE, id="read-stacksets-exec-role-tags"),
+        pytest.param("iam:CreateRole", f"arn:aws:iam::{ACCOUNT}:role/stacksets-team", id="create-other-role"),
         pytest.param("config:PutEvaluations", "*", id="rule-reports-results"),
         pytest.param("config:StartConfigRulesEvaluation", CONFIG_RULE, id="re-evaluate-rule"),
         pytest.param("config:StartConfigurationRecorder", RECORDER, id="start-recorder"),
