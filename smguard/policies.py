@@ -50,16 +50,28 @@ _PLACEHOLDER = re.compile(r"\$\{([A-Za-z0-9]+)\}")
 # The empty alternative lets the parameter default to "" for stacks that deploy no policies.
 _TARGET_ID_PATTERN = r"^(|r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|[0-9]{12})$"
 
-# A role ARN in any partition. The account may be "*" so that one SCP exempts the role of that name
-# in every member account; the path and name may use "*" (IAM Identity Center role names carry a
-# random suffix) but must start with a literal character, so "role/*" (every role) is refused.
+# The administrator role, as an ArnLike pattern in any partition. The account may be "*" so that one
+# SCP exempts the role of that name in every member account. Only two shapes are accepted, both
+# roles that no one but the administrator (or AWS) can create or re-trust once the guardrail is
+# attached, so exempting them opens no back door:
+# - role/smguard-<name> with no path: ProtectRuleRoles covers role/smguard-*. A path would take the
+#   role out of that pattern, so none is allowed.
+# - an IAM Identity Center role, role/aws-reserved/sso.amazonaws.com/[<region>/]AWSReservedSSO_<set>_*:
+#   AWS marks these roles as modifiable only by AWS, and ProtectExemptRoles covers that path too.
+# The name may use "*" (Identity Center names end in a random suffix) but only after one literal
+# character, so "smguard-*" (every rule role) and "AWSReservedSSO_*" (every user) are refused.
 # Explicit classes instead of \w: CloudFormation evaluates the pattern with Java, where \w differs.
+_ROLE_NAME_TAIL = r"[A-Za-z0-9_+=,.@-][A-Za-z0-9_+=,.@*-]*"
 _ROLE_ARN_PATTERN = (
-    r"^arn:aws[a-z-]*:iam::([0-9]{12}|\*):role/[A-Za-z0-9_+=,.@/-]+[A-Za-z0-9_+=,.@/*-]*$"
+    r"^arn:aws[a-z-]*:iam::([0-9]{12}|\*):role/("
+    rf"smguard-{_ROLE_NAME_TAIL}"
+    rf"|aws-reserved/sso\.amazonaws\.com/([A-Za-z0-9*-]+/)?AWSReservedSSO_{_ROLE_NAME_TAIL}"
+    r")$"
 )
-# The longest role ARN IAM allows is about 615 characters (path 512, name 64); the bound also keeps
-# the guardrail SCP under 5,120 characters once the ARN is substituted (a test checks that).
-_ROLE_ARN_MAX_LENGTH = 640
+# The longest ARN either shape can name is about 150 characters (partition aws-us-gov, a 15-character
+# region, a 64-character role name). 256 leaves room and keeps the guardrail SCP, which repeats the
+# ARN in every statement, under 5,120 characters once it is substituted (a test checks that).
+_ROLE_ARN_MAX_LENGTH = 256
 
 PARAMETERS: Mapping[str, Mapping[str, Any]] = {
     DEPLOY_CONDITION: {
@@ -90,12 +102,14 @@ PARAMETERS: Mapping[str, Mapping[str, Any]] = {
         "AllowedPattern": _ROLE_ARN_PATTERN,
         "MaxLength": _ROLE_ARN_MAX_LENGTH,
         "ConstraintDescription": (
-            "must be an IAM role ARN; the account may be * and the name may contain * after its "
-            "first character"
+            "must be the ARN of a role named smguard-<name> (no path) or of an IAM Identity Center role "
+            "(role/aws-reserved/sso.amazonaws.com/[<region>/]AWSReservedSSO_<name>); the account may "
+            "be * and the name may contain * after its first character"
         ),
         "Description": (
             "The only role allowed to stop or change AWS Config and the smguard rule functions and "
-            "roles (ArnLike pattern). Name it smguard-* so that the guardrail also protects it."
+            "roles (ArnLike pattern). Only smguard-* roles and IAM Identity Center roles are accepted: "
+            "the guardrail protects both from everyone else."
         ),
     },
 }

@@ -17,6 +17,16 @@ ACCOUNT = "111122223333"
 # The template's default: the role of that name in every member account.
 ADMIN_ROLE_PATTERN = "arn:aws:iam::*:role/smguard-admin"
 PLACEHOLDER_VALUES = {"AdministratorRoleArn": ADMIN_ROLE_PATTERN}
+# Administrator role patterns that the AdministratorRoleArn parameter must accept, one of each shape.
+ACCEPTED_ADMIN_ROLE_PATTERNS = [
+    ADMIN_ROLE_PATTERN,
+    "arn:aws:iam::111122223333:role/smguard-admin",
+    "arn:aws-us-gov:iam::*:role/smguard-admin",
+    "arn:aws:iam::*:role/smguard-ops*",
+    "arn:aws:iam::*:role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_SmguardAdmin_*",
+    "arn:aws:iam::*:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_SmguardAdmin_0123456789abcdef",
+    "arn:aws:iam::*:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_SmguardAdmin_*",
+]
 
 # aws:PrincipalArn of a role session is the role's ARN, not the session's.
 ADMIN = f"arn:aws:iam::{ACCOUNT}:role/smguard-admin"

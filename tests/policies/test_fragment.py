@@ -10,7 +10,7 @@ from cfnlint.api import lint
 
 from smguard.policies import DEPLOY_CONDITION, PolicySourceError, template_fragment
 
-from .policy_data import PLACEHOLDER_VALUES, POLICIES
+from .policy_data import ACCEPTED_ADMIN_ROLE_PATTERNS, POLICIES
 
 FRAGMENT = template_fragment()
 
@@ -84,21 +84,36 @@ def test_target_id_pattern(value, allowed):
     assert _allowed("TargetIds", value) is allowed
 
 
+@pytest.mark.parametrize("value", ACCEPTED_ADMIN_ROLE_PATTERNS, ids=lambda v: v[:70])
+def test_administrator_role_arn_pattern_accepts(value):
+    assert _allowed("AdministratorRoleArn", value)
+
+
 @pytest.mark.parametrize(
-    ("value", "allowed"),
+    "value",
     [
-        (PLACEHOLDER_VALUES["AdministratorRoleArn"], True),
-        ("arn:aws:iam::111122223333:role/smguard-admin", True),
-        ("arn:aws-us-gov:iam::*:role/smguard-admin", True),
-        ("arn:aws:iam::*:role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_SmguardAdmin_*", True),
-        ("arn:aws:iam::*:role/*", False),
-        ("arn:aws:iam::*:user/admin", False),
-        ("arn:aws:iam::1234:role/admin", False),
-        ("arn:aws:sts::111122223333:assumed-role/admin/session", False),
-        ("", False),
-        ("arn:aws:iam::*:role/" + "a" * 700, False),
+        # Not a role, or not an ARN the guardrail can match.
+        "arn:aws:iam::*:user/admin",
+        "arn:aws:iam::1234:role/smguard-admin",
+        "arn:aws:sts::111122223333:assumed-role/smguard-admin/session",
+        "",
+        # Every role, or every role of a family: every rule role, every Identity Center user.
+        "arn:aws:iam::*:role/*",
+        "arn:aws:iam::*:role/smguard-*",
+        "arn:aws:iam::*:role/aws-reserved/sso.amazonaws.com/*",
+        "arn:aws:iam::*:role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_*",
+        # Roles that ordinary principals can create or re-trust: no smguard- prefix, or a path that
+        # takes the name out of role/smguard-*, or a reserved-looking path that is not IAM
+        # Identity Center's.
+        "arn:aws:iam::*:role/admin",
+        "arn:aws:iam::*:role/team/smguard-admin",
+        "arn:aws:iam::*:role/stacksets-exec-*",
+        "arn:aws:iam::*:role/aws-reserved/other.amazonaws.com/AWSReservedSSO_Admin_x",
+        "arn:aws:iam::*:role/AWSReservedSSO_SmguardAdmin_0123456789abcdef",
+        # Longer than MaxLength.
+        "arn:aws:iam::*:role/smguard-" + "a" * 300,
     ],
-    ids=lambda v: (v[:60] or "empty") if isinstance(v, str) else str(v),
+    ids=lambda v: v[:70] or "empty",
 )
-def test_administrator_role_arn_pattern(value, allowed):
-    assert _allowed("AdministratorRoleArn", value) is allowed
+def test_administrator_role_arn_pattern_refuses(value):
+    assert not _allowed("AdministratorRoleArn", value)

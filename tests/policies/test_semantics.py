@@ -11,15 +11,20 @@ tests a key on an action which never sends it shows up as a denied compliant req
 from __future__ import annotations
 
 import fnmatch
+import re
 from dataclasses import dataclass, field
 
 import pytest
 
+from smguard.policies import PARAMETERS
+
 from .evaluator import Decision, denying_sids, scp_decision, statement_matches
 from .policy_data import (
+    ACCEPTED_ADMIN_ROLE_PATTERNS,
     ACCOUNT,
     ADMIN,
     DATA_SCIENTIST,
+    POLICIES,
     SCP_NAMES,
     compliant_context,
     rendered,
@@ -311,6 +316,11 @@ RECORDER = f"arn:aws:config:eu-west-1:{ACCOUNT}:configuration-recorder/default/a
 # The role organization mode's service-managed StackSet acts through in a member account. AWS
 # creates it through a service-linked role, which SCPs do not affect.
 STACKSETS_EXECUTION_ROLE = f"arn:aws:iam::{ACCOUNT}:role/stacksets-exec-0123456789abcdef0123456789abcdef"
+# An IAM Identity Center role, which the AdministratorRoleArn parameter may name.
+SSO_ROLE = (
+    f"arn:aws:iam::{ACCOUNT}:role/aws-reserved/sso.amazonaws.com/eu-west-1/"
+    "AWSReservedSSO_SmguardAdmin_0123456789abcdef"
+)
 
 PROTECTED = [
     ("ProtectConfigRecorderAndDelivery", "config:StopConfigurationRecorder", RECORDER),
@@ -358,10 +368,20 @@ PROTECTED = [
     ("ProtectExemptRoles", "iam:DeleteRole", STACKSETS_EXECUTION_ROLE),
     ("ProtectExemptRoles", "iam:TagRole", STACKSETS_EXECUTION_ROLE),
     ("ProtectExemptRoles", "iam:UntagRole", STACKSETS_EXECUTION_ROLE),
+    # An Identity Center role may be the administrator: only AWS (through Identity Center's
+    # service-linked role) may create or change one.
+    ("ProtectExemptRoles", "iam:CreateRole", SSO_ROLE),
+    ("ProtectExemptRoles", "iam:UpdateAssumeRolePolicy", SSO_ROLE),
+    ("ProtectExemptRoles", "iam:AttachRolePolicy", SSO_ROLE),
+    ("ProtectExemptRoles", "iam:PutRolePolicy", SSO_ROLE),
 ]
 
 # Test IDs name the resource where one action is tested on more than one.
-_RESOURCE_LABELS = {RULE_FUNCTION + ":1": "-qualified", STACKSETS_EXECUTION_ROLE: "-stacksets-exec"}
+_RESOURCE_LABELS = {
+    RULE_FUNCTION + ":1": "-qualified",
+    STACKSETS_EXECUTION_ROLE: "-stacksets-exec",
+    SSO_ROLE: "-sso",
+}
 
 
 def _protected_id(sid: str, action: str, resource: str) -> str:
@@ -466,8 +486,17 @@ def test_the_guardrail_exempts_the_administrator_and_the_stacksets_execution_rol
     }
 
 
-def test_no_ordinary_principal_can_create_or_take_over_an_exempt_role():
-    assert unprotected_exemptions(rendered(GUARDRAIL)) == set()
+@pytest.mark.parametrize("administrator", ACCEPTED_ADMIN_ROLE_PATTERNS, ids=lambda v: v[:70])
+def test_no_ordinary_principal_can_create_or_take_over_an_exempt_role(administrator):
+    """Whatever administrator role the parameter accepts, no one else can make themselves it."""
+    assert _allowed_by_the_parameter(administrator)
+    policy = POLICIES[GUARDRAIL].rendered({"AdministratorRoleArn": administrator})
+    assert unprotected_exemptions(policy) == set()
+
+
+def _allowed_by_the_parameter(value: str) -> bool:
+    spec = PARAMETERS["AdministratorRoleArn"]
+    return len(value) <= spec["MaxLength"] and re.fullmatch(spec["AllowedPattern"], value) is not None
 
 
 def test_the_takeover_check_finds_the_stacksets_hole_without_protect_exempt_roles():
@@ -543,17 +572,18 @@ def test_guardrail_table_covers_every_action_pattern():
 
 
 def _concrete_requests(statement: dict) -> list[tuple[str, str]]:
-    """(action, resource) pairs that exercise every Action entry of the statement.
+    """(action, resource) pairs that exercise every Action and Resource entry of the statement.
 
-    A wildcard action stands for the concrete actions of the guardrail table that it matches; a
+    A wildcard action stands for the concrete actions of the guardrail table that it matches; each
     resource pattern is filled in to one ARN it matches.
     """
-    resource = statement["Resource"].replace("*", "x") if statement["Resource"] != "*" else SAGEMAKER_RESOURCE
+    patterns = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+    resources = [pattern.replace("*", "x") if pattern != "*" else SAGEMAKER_RESOURCE for pattern in patterns]
     requests = []
     for entry in statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]:
         actions = fnmatch.filter({action for _, action, _ in PROTECTED}, entry) if "*" in entry else [entry]
         assert actions, f"{statement['Sid']}: no concrete action for {entry}"
-        requests += [(action, resource) for action in actions]
+        requests += [(action, resource) for action in actions for resource in resources]
     return requests
 
 
