@@ -56,18 +56,23 @@ def fetch_item(config_client: Any, resource_type: str, resource_id: str) -> dict
         )
     recorded = history[0]
     raw_configuration = recorded.get("configuration")
-    if not raw_configuration:
+    if raw_configuration:
+        try:
+            configuration = json.loads(raw_configuration)
+        except (json.JSONDecodeError, RecursionError) as error:
+            raise ConfigurationItemUnavailableError(
+                f"the configuration of {resource_type} {resource_id} from GetResourceConfigHistory is not "
+                f"valid JSON: {error}"
+            ) from None
+    elif recorded.get("configurationItemStatus") in GONE_STATUSES:
+        # The resource went between the notification and this read: Config records no
+        # configuration for it, and the handler reports it NOT_APPLICABLE from the status.
+        configuration = None
+    else:
         raise ConfigurationItemUnavailableError(
             f"the configuration item of {resource_type} {resource_id} from GetResourceConfigHistory has "
             "no configuration; AWS Config may still be recording it, the next notification will retry"
         )
-    try:
-        configuration = json.loads(raw_configuration)
-    except (json.JSONDecodeError, RecursionError) as error:
-        raise ConfigurationItemUnavailableError(
-            f"the configuration of {resource_type} {resource_id} from GetResourceConfigHistory is not "
-            f"valid JSON: {error}"
-        ) from None
     capture_time = recorded.get("configurationItemCaptureTime")
     if isinstance(capture_time, datetime):
         capture_time = capture_time.isoformat()

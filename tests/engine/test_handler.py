@@ -156,6 +156,24 @@ def test_an_oversized_deleted_item_is_not_applicable_without_reading_history(aws
         stub.assert_no_pending_responses()
 
 
+@pytest.mark.parametrize("status", ["ResourceDeleted", "ResourceDeletedNotRecorded", "ResourceNotRecorded"])
+def test_an_oversized_item_gone_before_the_history_read_is_not_applicable(aws, status):
+    """The summary says OK, but by the time of the read Config holds only a deletion, without configuration."""
+    history = history_response(notebook(status=status))
+    del history["configurationItems"][0]["configuration"]
+    with Stubber(config_client()) as stub:
+        stub.add_response(
+            "get_resource_config_history", history, {"resourceType": NOTEBOOK, "resourceId": "nb-1", "limit": 1}
+        )
+        stub.add_response(
+            "put_evaluations",
+            {"FailedEvaluations": []},
+            put_request(evaluation("NOT_APPLICABLE", f"The resource is {status}.")),
+        )
+        root_access(oversized_event(notebook()), None)
+        stub.assert_no_pending_responses()
+
+
 @pytest.mark.parametrize(
     ("history", "message"),
     [
@@ -165,7 +183,12 @@ def test_an_oversized_deleted_item_is_not_applicable_without_reading_history(aws
             "check that the configuration recorder records this resource type",
         ),
         (
-            "no-configuration",
+            "OK",
+            "the configuration item of AWS::SageMaker::NotebookInstance nb-1 from GetResourceConfigHistory has no "
+            "configuration; AWS Config may still be recording it, the next notification will retry",
+        ),
+        (
+            "ResourceDiscovered",
             "the configuration item of AWS::SageMaker::NotebookInstance nb-1 from GetResourceConfigHistory has no "
             "configuration; AWS Config may still be recording it, the next notification will retry",
         ),
@@ -173,8 +196,9 @@ def test_an_oversized_deleted_item_is_not_applicable_without_reading_history(aws
 )
 def test_an_unreadable_oversized_item_is_a_clear_error(aws, history, message):
     item = notebook()
-    if history == "no-configuration":
-        history = history_response(item)
+    if isinstance(history, str):
+        # a recorded (not deleted) item without configuration: the status given, the configuration left out
+        history = history_response(notebook(status=history))
         del history["configurationItems"][0]["configuration"]
     with Stubber(config_client()) as stub:
         stub.add_response("get_resource_config_history", history)
