@@ -313,6 +313,10 @@ RULE_FUNCTION = f"arn:aws:lambda:eu-west-1:{ACCOUNT}:function:smguard-sagemaker_
 RULE_ROLE = f"arn:aws:iam::{ACCOUNT}:role/smguard-sagemaker_kms"
 CONFIG_RULE = f"arn:aws:config:eu-west-1:{ACCOUNT}:config-rule/config-rule-a1b2c3"
 RECORDER = f"arn:aws:config:eu-west-1:{ACCOUNT}:configuration-recorder/default/abc123"
+# An organization rule's ARN ends in its ID, which the Service Authorization Reference does not tie
+# to the rule's name, so the guardrail protects every organization rule, another team's as well.
+ORG_CONFIG_RULE = f"arn:aws:config:eu-west-1:{ACCOUNT}:organization-config-rule/smguard-notebook-in-vpc-a1b2c3d4"
+OTHER_ORG_CONFIG_RULE = f"arn:aws:config:eu-west-1:{ACCOUNT}:organization-config-rule/team-rule-e5f6g7h8"
 # The role organization mode's service-managed StackSet acts through in a member account. AWS
 # creates it through a service-linked role, which SCPs do not affect.
 STACKSETS_EXECUTION_ROLE = f"arn:aws:iam::{ACCOUNT}:role/stacksets-exec-0123456789abcdef0123456789abcdef"
@@ -329,9 +333,16 @@ PROTECTED = [
     ("ProtectConfigRecorderAndDelivery", "config:DisassociateResourceTypes", RECORDER),
     ("ProtectConfigRecorderAndDelivery", "config:DeleteDeliveryChannel", "*"),
     ("ProtectConfigRecorderAndDelivery", "config:PutDeliveryChannel", "*"),
+    ("ProtectConfigRecorderAndDelivery", "config:PutRetentionConfiguration", "*"),
+    ("ProtectConfigRecorderAndDelivery", "config:DeleteRetentionConfiguration", "*"),
     ("ProtectConfigRulesAndResults", "config:DeleteConfigRule", CONFIG_RULE),
     ("ProtectConfigRulesAndResults", "config:PutConfigRule", CONFIG_RULE),
     ("ProtectConfigRulesAndResults", "config:DeleteEvaluationResults", CONFIG_RULE),
+    # Organization mode deploys organization rules, possibly from a Config delegated administrator,
+    # which is a member account and so subject to SCPs.
+    ("ProtectConfigRulesAndResults", "config:PutOrganizationConfigRule", ORG_CONFIG_RULE),
+    ("ProtectConfigRulesAndResults", "config:DeleteOrganizationConfigRule", ORG_CONFIG_RULE),
+    ("ProtectConfigRulesAndResults", "config:DeleteOrganizationConfigRule", OTHER_ORG_CONFIG_RULE),
     ("ProtectRuleFunctions", "lambda:DeleteFunction", RULE_FUNCTION),
     ("ProtectRuleFunctions", "lambda:DeleteFunction", RULE_FUNCTION + ":1"),
     ("ProtectRuleFunctions", "lambda:UpdateFunctionCode", RULE_FUNCTION),
@@ -381,6 +392,7 @@ _RESOURCE_LABELS = {
     RULE_FUNCTION + ":1": "-qualified",
     STACKSETS_EXECUTION_ROLE: "-stacksets-exec",
     SSO_ROLE: "-sso",
+    OTHER_ORG_CONFIG_RULE: "-other-team",
 }
 
 
@@ -552,6 +564,11 @@ def test_the_stacksets_bypass_chain_is_closed_at_its_first_step():
         pytest.param("config:StartConfigurationRecorder", RECORDER, id="start-recorder"),
         pytest.param("config:DescribeConfigRules", "*", id="read-rules"),
         pytest.param("config:GetComplianceDetailsByConfigRule", CONFIG_RULE, id="read-results"),
+        pytest.param("config:DescribeOrganizationConfigRules", "*", id="read-organization-rules"),
+        pytest.param(
+            "config:GetOrganizationConfigRuleDetailedStatus", ORG_CONFIG_RULE, id="read-organization-rule-status"
+        ),
+        pytest.param("config:DescribeRetentionConfigurations", "*", id="read-retention"),
         pytest.param("sagemaker:CreateTrainingJob", SAGEMAKER_RESOURCE, id="unrelated-service"),
     ],
 )
