@@ -1,5 +1,6 @@
-"""`make build` (sam build, makefile method) works from a clean checkout, and every function's
-artifact imports its handler with only the layer's packages on the path.
+"""`make build` (sam build, makefile method) works from a clean checkout, every function's
+artifact imports its handler with only the layer's packages on the path, and the artifact sizes
+docs/deployment.md states are the built ones.
 
 The build runs once per session, in a copy of the checkout (the files git tracks or would add,
 nothing ignored: no .venv, no earlier .aws-sam), with the SAM CLI of `.tools/sam`.
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -19,11 +21,16 @@ import pytest
 import yaml
 
 from smguard.catalogue import discover
-from smguard.deploy.naming import function_logical_id
+from smguard.deploy.naming import function_logical_id, resource_name
 from tests.template.conftest import REPOSITORY, TOOLS, require_tool
 
 LAMBDA_UNZIPPED_LIMIT = 250 * 1024 * 1024
 """Lambda's limit for a function and all its layers, unzipped."""
+DOCUMENTED_SIZE_TOLERANCE = 0.10
+"""How far a size in docs/deployment.md may be from the build's: the figures are rounded, and a
+small change to the engine should not need a doc edit, but a grown layer or function should."""
+SIZE_UNITS = {"KB": 1_000, "MB": 1_000_000}
+SIZE_ROW = re.compile(r"^\| (?:layer|function) `([a-z0-9-]+)` \| ([0-9.]+ [KM]B) \| ([0-9.]+ [KM]B) \|$", re.MULTILINE)
 
 
 def checkout_files() -> list[str]:
@@ -82,6 +89,7 @@ def test_layer_holds_the_pinned_dependencies_for_lambda_and_nothing_compiled_for
         assert (site / f"{normalised}-{version.strip()}.dist-info").is_dir(), f"{name}=={version} missing from the layer"
     compiled = [path.name for path in site.rglob("*.so")]
     assert all("aarch64" in name for name in compiled), compiled
+    assert not (site / "rdklibtest").exists(), "rdklib's test helpers are removed by the layer build"
 
 
 @pytest.mark.parametrize("rule", [entry.name for entry in discover()])
@@ -99,8 +107,9 @@ def test_function_artifact_imports_its_handler_from_the_layer(built, rule):
         "print(type(handler).__name__, handler.rule.name)"
     )
     # -S: no site-packages, so nothing can come from this machine's virtual environment.
+    # -B: no __pycache__ written into the artifact, whose size is measured as sam deploy uploads it.
     result = subprocess.run(
-        [sys.executable, "-I", "-S", "-c", program],
+        [sys.executable, "-I", "-S", "-B", "-c", program],
         env={"AWS_DEFAULT_REGION": "us-east-1", "AWS_REGION": "us-east-1", "PATH": os.environ.get("PATH", "")},
         capture_output=True, text=True, timeout=120,
     )
@@ -108,8 +117,42 @@ def test_function_artifact_imports_its_handler_from_the_layer(built, rule):
     assert result.stdout.split() == ["RuleHandler", rule]
 
 
-def test_artifacts_fit_lambdas_size_limit(built):
-    layer_unzipped, _ = tree_size(built / "DependenciesLayer")
+def parse_size(text: str) -> int:
+    number, unit = text.split()
+    return round(float(number) * SIZE_UNITS[unit])
+
+
+def documented_sizes() -> dict[str, tuple[int, int]]:
+    """Artifact name -> (unzipped, zipped) bytes, from the table in docs/deployment.md."""
+    text = (REPOSITORY / "docs" / "deployment.md").read_text()
+    return {name: (parse_size(unzipped), parse_size(zipped)) for name, unzipped, zipped in SIZE_ROW.findall(text)}
+
+
+def measured_sizes(built: Path) -> dict[str, tuple[int, int]]:
+    sizes = {"smguard-dependencies": tree_size(built / "DependenciesLayer")}
     for entry in discover():
-        function_unzipped, _ = tree_size(built / function_logical_id(entry.name))
-        assert function_unzipped + layer_unzipped < LAMBDA_UNZIPPED_LIMIT
+        sizes[resource_name(entry.name)] = tree_size(built / function_logical_id(entry.name))
+    return sizes
+
+
+def test_documented_sizes_parse_as_decimal_units():
+    assert parse_size("27.6 MB") == 27_600_000
+    assert parse_size("85 KB") == 85_000
+    assert set(documented_sizes()) == {"smguard-dependencies"} | {resource_name(entry.name) for entry in discover()}
+
+
+def test_documented_artifact_sizes_are_the_built_ones(built):
+    measured = measured_sizes(built)
+    off = {
+        name: {"documented": documented, "measured": measured[name]}
+        for name, documented in documented_sizes().items()
+        if any(abs(d - m) > DOCUMENTED_SIZE_TOLERANCE * m for d, m in zip(documented, measured[name]))
+    }
+    assert off == {}, "update the artifact sizes table in docs/deployment.md"
+
+
+def test_artifacts_fit_lambdas_size_limit(built):
+    measured = measured_sizes(built)
+    layer_unzipped, _ = measured.pop("smguard-dependencies")
+    totals = {name: unzipped + layer_unzipped for name, (unzipped, _) in measured.items()}
+    assert {name: total for name, total in totals.items() if total >= LAMBDA_UNZIPPED_LIMIT} == {}
