@@ -11,11 +11,13 @@ import click
 from rich.console import Console
 
 from smguard.catalogue import discover
+from smguard.cli.evidence import command_error
 from smguard.demo import environment
 from smguard.demo.dashboard import read_dashboard, render
 from smguard.demo.embedded_aws import embedded_aws
 from smguard.demo.runner import RuleRun, run_rules
-from smguard.evidence import ExportRequest, export_bundle, verify_bundle
+from smguard.evidence import EvidenceError, ExportRequest, export_bundle, verify_bundle
+from smguard.evidence.bundle import check_destination
 from smguard.evidence.manifest import MANIFEST, sha256_of
 
 DEFAULT_BUNDLE = Path("smguard-evidence")
@@ -37,8 +39,10 @@ def demo_command(out: Path) -> None:
     deploys each rule as an AWS Config rule and invokes its real Lambda handler with the events
     Config would send; shows the result as the Config dashboard does; writes the evidence bundle.
     """
-    if out.exists():
-        raise click.BadParameter(f"{out} exists; remove it or give another folder (a bundle is never overwritten)", param_hint="--out")
+    try:
+        check_destination(out)  # before the demo runs, not after a minute of it
+    except EvidenceError as error:
+        raise click.BadParameter(str(error), param_hint="--out") from None
     console = Console()
     now = datetime.now(timezone.utc)
     with embedded_aws(environment.REGION):
@@ -60,7 +64,10 @@ def demo_command(out: Path) -> None:
         console.print(describe_runs(runs))
         statuses = read_dashboard(session.client("config"), [run.config_rule_name for run in runs])
         console.print(render(statuses))
-        bundle = export_bundle(session, ExportRequest(account_id=environment.ACCOUNT_ID), out)
+        try:
+            bundle = export_bundle(session, ExportRequest(account_id=environment.ACCOUNT_ID), out)
+        except EvidenceError as error:
+            raise command_error(error) from error
     verification = verify_bundle(bundle)
     console.print(
         f"\n[bold]Evidence bundle[/] (as `smguard export --account {environment.ACCOUNT_ID}` writes it): {bundle}/\n"

@@ -11,12 +11,13 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from smguard.evidence import EXPORTABLE_COMPLIANCE_TYPES, EvidenceError, ExportRequest, export_bundle, verify_bundle
-from smguard.evidence.errors import BundleExistsError, InvalidExportRequestError, ManifestError
+from smguard.evidence.errors import BundleExistsError, InvalidDestinationError, InvalidExportRequestError, ManifestError
 from smguard.evidence.manifest import MANIFEST, sha256_of
 
 EXIT_VERIFY_FAILED = 1
 EXIT_USAGE = 2
 EXIT_EXPORT_FAILED = 3
+USAGE_ERRORS = (InvalidExportRequestError, BundleExistsError, InvalidDestinationError)
 
 
 class EvidenceCommandError(click.ClickException):
@@ -25,6 +26,11 @@ class EvidenceCommandError(click.ClickException):
     def __init__(self, message: str, exit_code: int) -> None:
         super().__init__(message)
         self.exit_code = exit_code
+
+
+def command_error(error: EvidenceError) -> EvidenceCommandError:
+    """``error`` with its documented exit code: 2 for a wrong request or destination, 3 for an export that failed."""
+    return EvidenceCommandError(str(error), EXIT_USAGE if isinstance(error, USAGE_ERRORS) else EXIT_EXPORT_FAILED)
 
 
 def _csv(value: str | None) -> tuple[str, ...]:
@@ -92,10 +98,8 @@ def export(
                 progress.advance(tasks[label], rows)
 
             bundle = export_bundle(session, request, out_dir, progress=advance)
-    except (InvalidExportRequestError, BundleExistsError) as error:
-        raise EvidenceCommandError(str(error), EXIT_USAGE) from error
     except EvidenceError as error:
-        raise EvidenceCommandError(str(error), EXIT_EXPORT_FAILED) from error
+        raise command_error(error) from error
     except BotoCoreError as error:  # e.g. no credentials or an unknown profile, before any call
         raise EvidenceCommandError(f"{error}; no bundle was written", EXIT_EXPORT_FAILED) from error
     click.echo(f"Evidence bundle written to {bundle}")

@@ -24,7 +24,9 @@ from smguard.evidence.errors import (
     AggregatorNotFoundError,
     AwsExportError,
     BundleExistsError,
+    BundleWriteError,
     EvidenceError,
+    InvalidDestinationError,
     RuleNotFoundError,
     WrongAccountError,
 )
@@ -59,11 +61,9 @@ def export_bundle(
     destination is then left untouched.
     """
     destination = Path(out_dir)
-    if destination.exists():
-        raise BundleExistsError(f"{destination} exists; give a new folder (a bundle is never overwritten)")
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{destination.name}.", suffix=".partial", dir=destination.parent))
-    reader = ConfigReader(session)
+    check_destination(destination)
+    reader = _config_reader(session)
+    staging = _staging_folder(destination)
     caller: dict[str, str] | None = None
     try:
         caller = reader.caller()
@@ -98,10 +98,43 @@ def export_bundle(
     except BotoCoreError as error:
         shutil.rmtree(staging, ignore_errors=True)
         raise AwsExportError(f"the AWS call failed: {error}; no bundle was written") from error
+    except OSError as error:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise BundleWriteError(f"writing the bundle next to {destination} failed: {error}; no bundle was written") from error
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return destination
+
+
+def check_destination(destination: Path) -> None:
+    """Refuse, before anything is read, a destination that exists or whose folder cannot be created."""
+    if destination.exists() or destination.is_symlink():
+        raise BundleExistsError(f"{destination} exists; give a new folder (a bundle is never overwritten)")
+    # Path.exists() is False under a regular file (ENOTDIR), so the nearest existing ancestor tells.
+    ancestor = next((parent for parent in destination.absolute().parents if parent.exists()), None)
+    if ancestor is not None and not ancestor.is_dir():
+        raise InvalidDestinationError(f"{destination} cannot be created: {ancestor} is a file, not a folder")
+
+
+def _config_reader(session: Any) -> ConfigReader:
+    """The AWS clients, built before anything is written so that a bad setting leaves nothing behind."""
+    try:
+        return ConfigReader(session)
+    except (BotoCoreError, ValueError) as error:
+        # botocore raises a bare ValueError for a malformed endpoint (AWS_ENDPOINT_URL, endpoint_url in the profile).
+        raise AwsExportError(
+            f"the AWS clients could not be created: {error}; check AWS_ENDPOINT_URL, the region and the profile. "
+            "No bundle was written."
+        ) from error
+
+
+def _staging_folder(destination: Path) -> Path:
+    try:
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix=f".{destination.name}.", suffix=".partial", dir=destination.parent))
+    except OSError as error:
+        raise InvalidDestinationError(f"{destination} cannot be created: {error}") from error
 
 
 def _export_account(

@@ -15,6 +15,10 @@ class BundleExistsError(EvidenceError):
     """The output folder exists: a bundle is never overwritten or merged into."""
 
 
+class InvalidDestinationError(EvidenceError):
+    """The output folder cannot be created there (e.g. a part of its path is a file, or no permission)."""
+
+
 class WrongAccountError(EvidenceError):
     """The credentials belong to another account than the one ``--account`` asked for."""
 
@@ -32,7 +36,11 @@ class AccessDeniedError(EvidenceError):
 
 
 class AwsExportError(EvidenceError):
-    """Any other AWS failure after retries."""
+    """Any other AWS failure after retries, or AWS clients that cannot be built (e.g. a malformed endpoint URL)."""
+
+
+class BundleWriteError(EvidenceError):
+    """A file of the bundle could not be written (e.g. the disk is full)."""
 
 
 class ManifestError(EvidenceError):

@@ -129,4 +129,35 @@ def test_an_existing_bundle_folder_is_refused_before_anything_runs(tmp_path):
     result = CliRunner().invoke(cli, ["demo", "--out", str(tmp_path / "evidence")])
 
     assert result.exit_code == 2
-    assert "evidence exists; remove it or give another folder" in " ".join(result.stderr.split())
+    assert result.stderr.splitlines()[-1] == (
+        f"Error: Invalid value for --out: {tmp_path / 'evidence'} exists; give a new folder (a bundle is never overwritten)"
+    )
+    assert result.stdout == ""
+
+
+def test_a_bundle_folder_under_a_regular_file_is_refused_before_anything_runs(tmp_path):
+    (tmp_path / "notes.txt").write_text("mine")
+
+    result = CliRunner().invoke(cli, ["demo", "--out", str(tmp_path / "notes.txt" / "evidence")])
+
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == (
+        f"Error: Invalid value for --out: {tmp_path / 'notes.txt' / 'evidence'} cannot be created: "
+        f"{tmp_path / 'notes.txt'} is a file, not a folder"
+    )
+    assert result.stdout == ""
+
+
+def test_a_bundle_that_cannot_be_written_ends_the_demo_with_the_export_error(tmp_path, monkeypatch):
+    def disk_full(*_):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("smguard.evidence.bundle.render_html", disk_full)
+    result = CliRunner(env={"COLUMNS": "200"}).invoke(cli, ["demo", "--out", str(tmp_path / "evidence")])
+
+    assert result.exit_code == 3
+    assert result.stderr == (
+        f"Error: writing the bundle next to {tmp_path / 'evidence'} failed: [Errno 28] No space left on device; "
+        "no bundle was written\n"
+    )
+    assert sorted(path.name for path in tmp_path.iterdir()) == []

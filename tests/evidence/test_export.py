@@ -263,6 +263,48 @@ class TestFailures:
         assert result.exit_code == 3
         assert "no smguard rule (Config rule named smguard-*) is deployed in account 123456789012, region us-east-1" in result.output
 
+    def test_a_malformed_endpoint_url_is_named_and_writes_nothing(self, tmp_path, monkeypatch):
+        monkeypatch.setenv("AWS_ENDPOINT_URL", "not a url")
+        result = run("export", "--account", ACCOUNT, "--region", REGION, "--out", str(tmp_path / "bundle"))
+        assert result.exit_code == 3
+        assert result.stderr.splitlines()[-1] == (
+            "Error: the AWS clients could not be created: Invalid endpoint: not a url; check AWS_ENDPOINT_URL, "
+            "the region and the profile. No bundle was written."
+        )
+        assert leftovers(tmp_path) == []
+
+    def test_a_destination_under_a_regular_file_is_refused_before_reading(self, world, tmp_path):
+        (tmp_path / "notes.txt").write_text("mine")
+        out = tmp_path / "notes.txt" / "bundle"
+        result = run("export", "--account", ACCOUNT, "--region", REGION, "--out", str(out))
+        assert result.exit_code == 2
+        assert result.stderr.splitlines()[-1] == f"Error: {out} cannot be created: {tmp_path / 'notes.txt'} is a file, not a folder"
+        assert leftovers(tmp_path) == ["notes.txt"]
+
+    def test_a_folder_that_cannot_be_created_is_named(self, world, tmp_path, monkeypatch):
+        def refuse(**_):
+            raise PermissionError(13, "Permission denied", str(tmp_path))
+
+        monkeypatch.setattr("smguard.evidence.bundle.tempfile.mkdtemp", refuse)
+        result = run("export", "--account", ACCOUNT, "--region", REGION, "--out", str(tmp_path / "bundle"))
+        assert result.exit_code == 2
+        assert result.stderr.splitlines()[-1] == (
+            f"Error: {tmp_path / 'bundle'} cannot be created: [Errno 13] Permission denied: '{tmp_path}'"
+        )
+
+    def test_a_full_disk_while_writing_removes_the_staging_folder(self, world, tmp_path, monkeypatch):
+        def disk_full(*_):
+            raise OSError(28, "No space left on device")
+
+        monkeypatch.setattr("smguard.evidence.bundle.render_html", disk_full)
+        result = run("export", "--account", ACCOUNT, "--region", REGION, "--out", str(tmp_path / "bundle"))
+        assert result.exit_code == 3
+        assert result.stderr.splitlines()[-1] == (
+            f"Error: writing the bundle next to {tmp_path / 'bundle'} failed: [Errno 28] No space left on device; "
+            "no bundle was written"
+        )
+        assert leftovers(tmp_path) == []
+
     def test_an_existing_folder_is_never_overwritten(self, world, tmp_path):
         (tmp_path / "bundle").mkdir()
         (tmp_path / "bundle" / "keep.txt").write_text("mine")
