@@ -8,9 +8,9 @@ groups of users, spaces and domain-level apps decide what Studio can reach; ``Su
 
 Notebook sharing writes snapshots of notebooks (with their cell output when
 ``NotebookOutputOption`` is Allowed) to ``S3OutputPath``. AWS documents that sharing is not allowed
-when ``SharingSettings`` is absent; this rule treats sharing as on when SharingSettings names an
-S3OutputPath or allows cell output, and then requires ``S3KmsKeyId`` so that the snapshots are
-encrypted with a key the organization controls.
+when ``SharingSettings`` is absent, so any SharingSettings object, even an empty one, configures
+sharing: the rule then requires ``S3KmsKeyId`` so that the snapshots are encrypted with a key the
+organization controls, whatever the other sharing settings say.
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ SHOWN_IDS = 2
 SET_VPC_ONLY = "set VpcOnly with UpdateDomain while no apps run"
 FIX = "fix with UpdateDomain"
 SET_APPROVED = "set approved ones with UpdateDomain"
+SET_SHARING_KEY = "set S3KmsKeyId or remove SharingSettings with UpdateDomain"
 
 
 @dataclass(frozen=True)
@@ -138,30 +139,17 @@ def _sharing(user_settings: Any) -> tuple[str, list[str]]:
         return "notebook sharing is off", []
     if not isinstance(user_settings, Mapping):
         return "", [f"DefaultUserSettings is {describe_typed_value(user_settings)}, not an object; {FIX}."]
-    sharing = user_settings.get("SharingSettings", ABSENT)
-    if sharing is ABSENT:
+    sharing = user_settings.get("SharingSettings")
+    if sharing is None:
+        # AWS leaves SharingSettings out when sharing is off; a recorded null says the same.
         return "notebook sharing is off", []
     if not isinstance(sharing, Mapping):
-        return "", [f"SharingSettings is {describe_typed_value(sharing)}, not an object, so notebook sharing may be on; {FIX}."]
-    output = sharing.get("NotebookOutputOption", ABSENT)
-    if output not in (ABSENT, "Allowed", "Disabled"):
-        case = " (values are case-sensitive)" if isinstance(output, str) and output else ""
-        return "", [f"SharingSettings.NotebookOutputOption is {describe_typed_value(output)}, not Allowed or Disabled{case}; {FIX}."]
-    path = sharing.get("S3OutputPath", ABSENT)
-    if path is not ABSENT and path != "" and not isinstance(path, str):
-        return "", [f"SharingSettings.S3OutputPath is {describe_typed_value(path)}, not an S3 URI; {FIX}."]
-    shared_to = isinstance(path, str) and bool(path)
-    if output != "Allowed" and not shared_to:
-        return "notebook sharing is off (no S3OutputPath, cell output not allowed)", []
+        return "", [f"SharingSettings is {describe_typed_value(sharing)}, not an object; {SET_SHARING_KEY}."]
     key = sharing.get("S3KmsKeyId", ABSENT)
     if isinstance(key, str) and key:
         return f"shared notebooks are encrypted with {key}", []
-    what = "S3OutputPath set" if shared_to else "cell output Allowed"
     shown_key = "absent" if key is ABSENT else describe_typed_value(key)
-    return "", [
-        f"SharingSettings.S3KmsKeyId is {shown_key} while notebook sharing is on ({what}); "
-        "set a KMS key with UpdateDomain."
-    ]
+    return "", [f"SharingSettings.S3KmsKeyId is {shown_key} while notebook sharing is on; {SET_SHARING_KEY}."]
 
 
 def _id_list_problem(value: Any, what: str) -> str | None:

@@ -86,12 +86,9 @@ def lookup(configuration: Any, path: str) -> tuple[bool, Any]:
 
 
 def _sharing_on(configuration: Mapping[str, Any]) -> bool:
-    """Studio notebook sharing is on when SharingSettings names an S3OutputPath or allows cell output."""
+    """Studio notebook sharing is on when SharingSettings is recorded and not null (even as an empty object)."""
     found, sharing = lookup(configuration, "DefaultUserSettings.SharingSettings")
-    if not found or not isinstance(sharing, Mapping):
-        return found and sharing is not None
-    path = sharing.get("S3OutputPath")
-    return (isinstance(path, str) and bool(path)) or sharing.get("NotebookOutputOption") == "Allowed"
+    return found and sharing is not None
 
 
 def _capture_enabled(configuration: Mapping[str, Any]) -> bool:

@@ -84,8 +84,8 @@ def test_json_lists_every_finding() -> None:
             "logical_id": "PublicStudio",
             "result": "NON_COMPLIANT",
             "annotation": "AppNetworkAccessType is absent (defaults to PublicInternetOnly); set VpcOnly with UpdateDomain while no "
-            "apps run. SharingSettings.S3KmsKeyId is absent while notebook sharing is on (S3OutputPath set); set a KMS key "
-            "with UpdateDomain.",
+            "apps run. SharingSettings.S3KmsKeyId is absent while notebook sharing is on; set S3KmsKeyId or remove "
+            "SharingSettings with UpdateDomain.",
             "file": STUDIO,
             "line": 22,
         },

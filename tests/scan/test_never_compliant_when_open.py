@@ -105,7 +105,6 @@ CASES = [
     ("Domain", "SubnetIds[0]", "studio_domain_vpc_only"),
     ("Domain", "DefaultUserSettings.SecurityGroups[0]", "studio_domain_vpc_only"),
     ("Domain", "DefaultUserSettings.SharingSettings.S3KmsKeyId", "studio_domain_vpc_only"),
-    ("Domain", "DefaultUserSettings.SharingSettings.NotebookOutputOption", "studio_domain_vpc_only"),
     ("Model", "EnableNetworkIsolation", "sagemaker_model_isolation"),
     ("Model", "VpcConfig.Subnets[0]", "sagemaker_model_isolation"),
     ("Model", "VpcConfig.SecurityGroupIds[0]", "sagemaker_model_isolation"),

@@ -51,7 +51,7 @@ def test_studio_domain_vpc_only_and_public() -> None:
         (5, 'PrivateStudio', 'sagemaker_kms', 'COMPLIANT', 'KmsKeyId is arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab.'),
         (5, 'PrivateStudio', 'studio_domain_vpc_only', 'COMPLIANT', 'AppNetworkAccessType is VpcOnly: Studio traffic goes through vpc-0a1b2c3d4e5f60718; shared notebooks are encrypted with arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab.'),
         (22, 'PublicStudio', 'sagemaker_kms', 'NON_COMPLIANT', 'KmsKeyId is absent (volumes use an AWS managed key); KmsKeyId cannot be changed: create a new domain with KmsKeyId and migrate the user profiles.'),
-        (22, 'PublicStudio', 'studio_domain_vpc_only', 'NON_COMPLIANT', 'AppNetworkAccessType is absent (defaults to PublicInternetOnly); set VpcOnly with UpdateDomain while no apps run. SharingSettings.S3KmsKeyId is absent while notebook sharing is on (S3OutputPath set); set a KMS key with UpdateDomain.'),
+        (22, 'PublicStudio', 'studio_domain_vpc_only', 'NON_COMPLIANT', 'AppNetworkAccessType is absent (defaults to PublicInternetOnly); set VpcOnly with UpdateDomain while no apps run. SharingSettings.S3KmsKeyId is absent while notebook sharing is on; set S3KmsKeyId or remove SharingSettings with UpdateDomain.'),
     ]
 
 

@@ -251,28 +251,37 @@ def test_no_user_settings_means_sharing_is_off():
     )
 
 
-@pytest.mark.parametrize("sharing", [{}, {"NotebookOutputOption": "Disabled"}, {"NotebookOutputOption": "Disabled", "S3OutputPath": ""}])
-def test_sharing_settings_without_location_or_output_share_nothing(sharing: dict):
-    assert evaluate(with_sharing(sharing)) == (
+def test_null_sharing_settings_means_sharing_is_off():
+    """AWS leaves SharingSettings out when sharing is off; a recorded null says the same."""
+    assert evaluate(with_sharing(None)) == (
         Compliance.COMPLIANT,
-        f"AppNetworkAccessType is VpcOnly: Studio traffic goes through {VPC}; notebook sharing is off (no "
-        "S3OutputPath, cell output not allowed).",
+        f"AppNetworkAccessType is VpcOnly: Studio traffic goes through {VPC}; notebook sharing is off.",
     )
 
 
 @pytest.mark.parametrize(
-    ("sharing", "what"),
+    "sharing",
     [
-        ({"NotebookOutputOption": "Allowed", "S3OutputPath": SHARES}, "S3OutputPath set"),
-        ({"NotebookOutputOption": "Disabled", "S3OutputPath": SHARES}, "S3OutputPath set"),
-        ({"S3OutputPath": SHARES}, "S3OutputPath set"),
-        ({"NotebookOutputOption": "Allowed"}, "cell output Allowed"),
+        {},
+        {"NotebookOutputOption": "Disabled"},
+        {"NotebookOutputOption": "Disabled", "S3OutputPath": ""},
+        {"NotebookOutputOption": "Allowed", "S3OutputPath": SHARES},
+        {"S3OutputPath": SHARES},
+        {"NotebookOutputOption": "Allowed"},
     ],
 )
-def test_sharing_without_a_kms_key_is_non_compliant(sharing: dict, what: str):
+def test_any_sharing_settings_without_a_kms_key_are_non_compliant(sharing: dict):
     assert evaluate(with_sharing(sharing)) == (
         Compliance.NON_COMPLIANT,
-        f"SharingSettings.S3KmsKeyId is absent while notebook sharing is on ({what}); set a KMS key with UpdateDomain.",
+        "SharingSettings.S3KmsKeyId is absent while notebook sharing is on; set S3KmsKeyId or "
+        "remove SharingSettings with UpdateDomain.",
+    )
+
+
+def test_sharing_settings_with_a_kms_key_are_compliant_whatever_the_output_option():
+    assert evaluate(with_sharing({"NotebookOutputOption": "Disabled", "S3KmsKeyId": KEY})) == (
+        Compliance.COMPLIANT,
+        f"AppNetworkAccessType is VpcOnly: Studio traffic goes through {VPC}; shared notebooks are encrypted with {KEY}.",
     )
 
 
@@ -281,33 +290,17 @@ def test_null_empty_or_mistyped_sharing_key_is_never_compliant(key: object, show
     sharing = {"NotebookOutputOption": "Allowed", "S3OutputPath": SHARES, "S3KmsKeyId": key}
     assert evaluate(with_sharing(sharing)) == (
         Compliance.NON_COMPLIANT,
-        f"SharingSettings.S3KmsKeyId is {shown} while notebook sharing is on (S3OutputPath set); set a KMS key with "
-        "UpdateDomain.",
+        f"SharingSettings.S3KmsKeyId is {shown} while notebook sharing is on; set S3KmsKeyId or "
+        "remove SharingSettings with UpdateDomain.",
     )
 
 
-@pytest.mark.parametrize(
-    ("sharing", "finding"),
-    [
-        (None, "SharingSettings is null, not an object, so notebook sharing may be on; fix with UpdateDomain."),
-        ("Allowed", 'SharingSettings is "Allowed", not an object, so notebook sharing may be on; fix with UpdateDomain.'),
-        (
-            {"NotebookOutputOption": "allowed"},
-            'SharingSettings.NotebookOutputOption is "allowed", not Allowed or Disabled (values are '
-            "case-sensitive); fix with UpdateDomain.",
-        ),
-        (
-            {"NotebookOutputOption": None, "S3KmsKeyId": KEY},
-            "SharingSettings.NotebookOutputOption is null, not Allowed or Disabled; fix with UpdateDomain.",
-        ),
-        (
-            {"S3OutputPath": ["s3://a/b"], "S3KmsKeyId": KEY},
-            "SharingSettings.S3OutputPath is ['s3://a/b'] (a list), not an S3 URI; fix with UpdateDomain.",
-        ),
-    ],
-)
-def test_null_wrong_type_or_wrong_casing_sharing_settings_are_never_compliant(sharing: object, finding: str):
-    assert evaluate(with_sharing(sharing)) == (Compliance.NON_COMPLIANT, finding)
+@pytest.mark.parametrize(("sharing", "shown"), [("Allowed", '"Allowed"'), ([], "[] (a list)"), (True, "true (a boolean)")])
+def test_sharing_settings_that_are_not_an_object_are_never_compliant(sharing: object, shown: str):
+    assert evaluate(with_sharing(sharing)) == (
+        Compliance.NON_COMPLIANT,
+        f"SharingSettings is {shown}, not an object; set S3KmsKeyId or remove SharingSettings with UpdateDomain.",
+    )
 
 
 # Combined findings
@@ -326,8 +319,8 @@ def test_security_group_and_sharing_findings_are_reported_together():
     assert evaluate(configuration, SecurityGroupIds=f"{USER_GROUP},{SPACE_GROUP}") == (
         Compliance.NON_COMPLIANT,
         f"DomainSettings.SecurityGroupIds has {APP_GROUP} outside the approved list; replace it with "
-        "UpdateDomain. SharingSettings.S3KmsKeyId is absent while notebook sharing is on (S3OutputPath set); set a KMS "
-        "key with UpdateDomain.",
+        "UpdateDomain. SharingSettings.S3KmsKeyId is absent while notebook sharing is on; set S3KmsKeyId or "
+        "remove SharingSettings with UpdateDomain.",
     )
 
 

@@ -103,8 +103,8 @@ def test_change_of_a_domain_sharing_notebooks_without_a_key_with_an_unapproved_g
             item["resourceId"],
             "NON_COMPLIANT",
             f"DomainSettings.SecurityGroupIds has {other} outside the approved list; replace it with UpdateDomain. "
-            "SharingSettings.S3KmsKeyId is absent while notebook sharing is on (S3OutputPath set); set a KMS key with "
-            "UpdateDomain.",
+            "SharingSettings.S3KmsKeyId is absent while notebook sharing is on; set S3KmsKeyId or remove SharingSettings "
+            "with UpdateDomain.",
         )
     ]
 
