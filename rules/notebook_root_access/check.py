@@ -33,6 +33,8 @@ def check(resource: Resource, parameters: NotebookRootAccessParameters, facts: o
             f"RootAccess is {shown}; set RootAccess to Disabled (stop the notebook, then UpdateNotebookInstance)."
         )
     lifecycle = configuration.get("LifecycleConfigName")
+    if lifecycle == "":
+        lifecycle = None  # AWS records no name when no lifecycle configuration is attached; "" says the same
     allowed = parameters.allowed_lifecycle_configs
     if allowed is not None and lifecycle is not None and lifecycle not in allowed:
         findings.append(
@@ -41,6 +43,11 @@ def check(resource: Resource, parameters: NotebookRootAccessParameters, facts: o
         )
     if findings:
         return Verdict.non_compliant(*findings)
-    if lifecycle is not None:
-        return Verdict.compliant(f"RootAccess is Disabled; lifecycle configuration {lifecycle} is approved.")
-    return Verdict.compliant("RootAccess is Disabled.")
+    if lifecycle is None:
+        return Verdict.compliant("RootAccess is Disabled.")
+    if allowed is None:
+        return Verdict.compliant(
+            f"RootAccess is Disabled; lifecycle configuration {describe_value(lifecycle)} is not checked "
+            "(AllowedLifecycleConfigs is not set)."
+        )
+    return Verdict.compliant(f"RootAccess is Disabled; lifecycle configuration {lifecycle} is approved.")

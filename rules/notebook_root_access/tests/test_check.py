@@ -35,9 +35,25 @@ def test_unreadable_values_are_never_compliant(value, shown):
     assert check(notebook(RootAccess=value), NO_PARAMETERS) == Verdict(Compliance.NON_COMPLIANT, f"RootAccess is {shown}; {FIX}")
 
 
-def test_any_lifecycle_configuration_is_accepted_without_an_allow_list():
+def test_without_an_allow_list_the_lifecycle_configuration_is_named_as_not_checked():
     assert check(notebook(RootAccess="Disabled", LifecycleConfigName="anything"), NO_PARAMETERS) == Verdict(
-        Compliance.COMPLIANT, "RootAccess is Disabled; lifecycle configuration anything is approved."
+        Compliance.COMPLIANT,
+        "RootAccess is Disabled; lifecycle configuration anything is not checked (AllowedLifecycleConfigs is not set).",
+    )
+
+
+@pytest.mark.parametrize("parameters", [NO_PARAMETERS, APPROVED])
+def test_an_empty_lifecycle_configuration_name_means_none_is_attached(parameters):
+    assert check(notebook(RootAccess="Disabled", LifecycleConfigName=""), parameters) == Verdict(
+        Compliance.COMPLIANT, "RootAccess is Disabled."
+    )
+
+
+def test_a_mistyped_lifecycle_configuration_name_is_not_in_the_allow_list():
+    assert check(notebook(RootAccess="Disabled", LifecycleConfigName=["conda-env"]), APPROVED) == Verdict(
+        Compliance.NON_COMPLIANT,
+        "LifecycleConfigName ['conda-env'] is not in AllowedLifecycleConfigs (approved-setup, conda-env); "
+        "it runs as root: attach an approved one.",
     )
 
 
