@@ -107,9 +107,10 @@ PARAMETERS: Mapping[str, Mapping[str, Any]] = {
             "be * and the name may contain * after its first character"
         ),
         "Description": (
-            "The only role allowed to stop or change AWS Config and the smguard rule functions and "
-            "roles (ArnLike pattern). Only smguard-* roles and IAM Identity Center roles are accepted: "
-            "the guardrail protects both from everyone else."
+            "The only role allowed to stop or change AWS Config, the smguard rule functions and roles, "
+            "and the organization's SCPs and AI opt-out policies (ArnLike pattern). Only smguard-* "
+            "roles and IAM Identity Center roles are accepted: the guardrail protects both from "
+            "everyone else."
         ),
     },
 }

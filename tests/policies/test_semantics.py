@@ -320,6 +320,13 @@ OTHER_ORG_CONFIG_RULE = f"arn:aws:config:eu-west-1:{ACCOUNT}:organization-config
 # The role organization mode's service-managed StackSet acts through in a member account. AWS
 # creates it through a service-linked role, which SCPs do not affect.
 STACKSETS_EXECUTION_ROLE = f"arn:aws:iam::{ACCOUNT}:role/stacksets-exec-0123456789abcdef0123456789abcdef"
+# Organizations resources live in the management account. The smguard policies' IDs are random, so
+# the guardrail protects every SCP and AI services opt-out policy, and the root's policy types.
+MANAGEMENT_ACCOUNT = "999988887777"
+ORGANIZATION = f"arn:aws:organizations::{MANAGEMENT_ACCOUNT}"
+SCP = f"{ORGANIZATION}:policy/o-a1b2c3d4e5/service_control_policy/p-a1b2c3d4"
+AI_OPT_OUT_POLICY = f"{ORGANIZATION}:policy/o-a1b2c3d4e5/aiservices_opt_out_policy/p-e5f6g7h8"
+ROOT = f"{ORGANIZATION}:root/o-a1b2c3d4e5/r-ab12"
 # An IAM Identity Center role, which the AdministratorRoleArn parameter may name.
 SSO_ROLE = (
     f"arn:aws:iam::{ACCOUNT}:role/aws-reserved/sso.amazonaws.com/eu-west-1/"
@@ -385,6 +392,15 @@ PROTECTED = [
     ("ProtectExemptRoles", "iam:UpdateAssumeRolePolicy", SSO_ROLE),
     ("ProtectExemptRoles", "iam:AttachRolePolicy", SSO_ROLE),
     ("ProtectExemptRoles", "iam:PutRolePolicy", SSO_ROLE),
+    # A delegated administrator for Organizations policies is a member account: without this, it
+    # could detach, hollow out or delete the smguard policies, or switch SCPs off altogether.
+    ("ProtectOrganizationsPolicies", "organizations:DetachPolicy", SCP),
+    ("ProtectOrganizationsPolicies", "organizations:UpdatePolicy", SCP),
+    ("ProtectOrganizationsPolicies", "organizations:DeletePolicy", SCP),
+    ("ProtectOrganizationsPolicies", "organizations:DetachPolicy", AI_OPT_OUT_POLICY),
+    ("ProtectOrganizationsPolicies", "organizations:UpdatePolicy", AI_OPT_OUT_POLICY),
+    ("ProtectOrganizationsPolicies", "organizations:DeletePolicy", AI_OPT_OUT_POLICY),
+    ("ProtectOrganizationsPolicies", "organizations:DisablePolicyType", ROOT),
 ]
 
 # Test IDs name the resource where one action is tested on more than one.
@@ -393,6 +409,7 @@ _RESOURCE_LABELS = {
     STACKSETS_EXECUTION_ROLE: "-stacksets-exec",
     SSO_ROLE: "-sso",
     OTHER_ORG_CONFIG_RULE: "-other-team",
+    AI_OPT_OUT_POLICY: "-ai-opt-out",
 }
 
 
@@ -453,6 +470,18 @@ def test_the_stacksets_execution_role_manages_only_the_rule_roles(sid, action, r
     context = {"aws:PrincipalArn": STACKSETS_EXECUTION_ROLE}
     expected = Decision.ALLOWED if sid == "ProtectRuleRoles" else Decision.EXPLICIT_DENY
     assert scp_decision([rendered(GUARDRAIL)], action, resource, context) is expected
+
+
+def test_detaching_any_policy_from_the_root_is_left_to_the_administrator():
+    """A side effect, documented: DisablePolicyType can only be scoped to the root, and DetachPolicy
+    names its target as a resource too, so detaching a policy of any type from the root is refused
+    to everyone but the administrator; detaching it from an OU is not."""
+    context = {"aws:PrincipalArn": DATA_SCIENTIST}
+    ou = f"{ORGANIZATION}:ou/o-a1b2c3d4e5/ou-ab12-cdef3456"
+    decisions = [
+        scp_decision([rendered(GUARDRAIL)], "organizations:DetachPolicy", target, context) for target in (ROOT, ou)
+    ]
+    assert decisions == [Decision.EXPLICIT_DENY, Decision.ALLOWED]
 
 
 # Exempt principals: every ArnNotLike pattern of the guardrail names principals that may do what
@@ -569,6 +598,20 @@ def test_the_stacksets_bypass_chain_is_closed_at_its_first_step():
             "config:GetOrganizationConfigRuleDetailedStatus", ORG_CONFIG_RULE, id="read-organization-rule-status"
         ),
         pytest.param("config:DescribeRetentionConfigurations", "*", id="read-retention"),
+        # Attaching a policy can only take permissions away; other policy types are not smguard's.
+        pytest.param("organizations:AttachPolicy", SCP, id="attach-scp"),
+        pytest.param("organizations:DescribePolicy", SCP, id="read-scp"),
+        pytest.param("organizations:EnablePolicyType", ROOT, id="enable-policy-type"),
+        pytest.param(
+            "organizations:UpdatePolicy",
+            f"{ORGANIZATION}:policy/o-a1b2c3d4e5/tag_policy/p-i9j0k1l2",
+            id="update-tag-policy",
+        ),
+        pytest.param(
+            "organizations:DetachPolicy",
+            f"{ORGANIZATION}:policy/o-a1b2c3d4e5/backup_policy/p-m3n4o5p6",
+            id="detach-backup-policy",
+        ),
         pytest.param("sagemaker:CreateTrainingJob", SAGEMAKER_RESOURCE, id="unrelated-service"),
     ],
 )
