@@ -24,13 +24,15 @@ from smguard.catalogue import RuleEntry, discover
 from smguard.cli.options import rule_options
 from smguard.cli.tables import Column, results_table
 from smguard.engine.errors import InvalidRuleParameterError, SmguardError
-from smguard.sweep.clients import DEFAULT_MAX_WORKERS, MAX_WORKERS_LIMIT, SweepClients
+from smguard.sweep.clients import DEFAULT_MAX_WORKERS, MAX_WORKERS_LIMIT, ClientSetupError, SweepClients
 from smguard.sweep.collected import SilentProgress
 from smguard.sweep.collectors import UnsupportedResourceTypeError, collect
 from smguard.sweep.evaluation import EvaluationRow, RuleSettings, evaluate, parse_settings, types_to_collect
 
 EXIT_NON_COMPLIANT = 1
 EXIT_AWS_FAILURE = 3
+EXIT_UNEXPECTED = 4
+EXIT_INTERRUPTED = 130
 CSV_COLUMNS = ("rule", "resource_type", "resource_id", "compliance", "annotation")
 
 
@@ -38,6 +40,12 @@ class SweepFailedError(click.ClickException):
     """Reading the account failed (credentials, permissions, throttling after retries)."""
 
     exit_code = EXIT_AWS_FAILURE
+
+
+class UnexpectedFailureError(click.ClickException):
+    """A failure smguard did not foresee (a bug); its exit code must not be mistaken for a finding."""
+
+    exit_code = EXIT_UNEXPECTED
 
 
 @click.command("evaluate")
@@ -71,7 +79,8 @@ def evaluate_command(
     rules. Honours AWS_PROFILE, AWS_REGION and AWS_ENDPOINT_URL.
 
     Exit codes: 0 evaluated, 1 NON_COMPLIANT found with --fail-on-noncompliant, 2 bad usage or
-    rule parameter, 3 reading the account failed.
+    rule parameter, 3 reading the account failed (AWS refused or failed, or the AWS settings such as
+    AWS_ENDPOINT_URL are unusable), 4 an unexpected error (a bug), 130 interrupted.
     """
     entries = select_rules(rule_names)
     settings = rule_settings(entries, load_parameters(params, params_file))
@@ -80,8 +89,16 @@ def evaluate_command(
         session = boto3.Session(profile_name=profile, region_name=region)
         clients = SweepClients(session)
         rows = sweep(entries, settings, clients, max_workers, stderr)
-    except (ClientError, BotoCoreError, SmguardError, UnsupportedResourceTypeError) as error:
+    except (ClientError, BotoCoreError, SmguardError, UnsupportedResourceTypeError, ClientSetupError) as error:
         raise SweepFailedError(describe_failure(error)) from error
+    except KeyboardInterrupt:
+        # click would turn it into exit code 1, which a pipeline reads as "non-compliant found".
+        stderr.print("Interrupted; nothing was evaluated.", highlight=False)
+        sys.exit(EXIT_INTERRUPTED)
+    except Exception as error:  # noqa: BLE001 - any other failure must not exit 1 either (see above)
+        raise UnexpectedFailureError(
+            f"unexpected {type(error).__name__}: {error}; nothing was evaluated. This is a bug in smguard: please report it."
+        ) from error
     write_rows(rows, output_format)
     counts = Counter(row.compliance for row in rows)
     stderr.print(
@@ -222,4 +239,6 @@ def describe_failure(error: Exception) -> str:
         )
     if isinstance(error, UnsupportedResourceTypeError):
         return f"cannot evaluate: {error}"
+    if isinstance(error, ClientSetupError):
+        return f"{error}; nothing was evaluated."
     return f"{type(error).__name__}: {error}"

@@ -26,6 +26,10 @@ SWEEP_BOTO_CONFIG = Config(
 resources backs off as a whole on throttling instead of each call retrying blindly."""
 
 
+class ClientSetupError(Exception):
+    """A client cannot be built from the session's settings (e.g. a malformed endpoint URL)."""
+
+
 class SweepClients:
     """rdklib's ClientFactory interface (``build_client``) over one boto3 session.
 
@@ -51,6 +55,13 @@ class SweepClients:
         with self._lock:
             client = self._clients.get(key)
             if client is None:
-                client = self.session.client(service, region_name=key[1], config=self.config)
+                try:
+                    client = self.session.client(service, region_name=key[1], config=self.config)
+                except ValueError as error:
+                    # botocore raises a bare ValueError for a malformed endpoint (AWS_ENDPOINT_URL, endpoint_url in
+                    # the profile) and InvalidRegionError, also a ValueError, for a malformed region.
+                    raise ClientSetupError(
+                        f"cannot create the {service} client: {error}; check AWS_ENDPOINT_URL, the region and the profile"
+                    ) from error
                 self._clients[key] = client
             return client

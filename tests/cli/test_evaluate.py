@@ -376,3 +376,42 @@ def test_periodic_rules_run_their_own_bulk_sweep(client, moto_server):
             "LogDestination under arn:aws:s3:::central-flow-logs).",
         )
     assert dict(moto_server.requests.counts) == {("ec2", "DescribeVpcs"): 1, ("ec2", "DescribeFlowLogs"): 1}
+
+
+def test_a_malformed_endpoint_url_exits_3_not_1(moto_server, monkeypatch):
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "not a url")
+
+    result = run("--rules", "notebook_root_access", "--fail-on-noncompliant")
+
+    assert result.exit_code == 3
+    assert result.stderr == (
+        "Error: cannot create the sagemaker client: Invalid endpoint: not a url; check AWS_ENDPOINT_URL, the region "
+        "and the profile; nothing was evaluated.\n"
+    )
+
+
+def test_an_unexpected_error_exits_4_not_1(moto_server, monkeypatch):
+    def broken(*_: Any) -> None:
+        raise KeyError("NotebookInstanceName")
+
+    monkeypatch.setattr("smguard.cli.evaluate.collect", broken)
+
+    result = run("--rules", "notebook_root_access", "--fail-on-noncompliant")
+
+    assert result.exit_code == 4
+    assert result.stderr == (
+        "Error: unexpected KeyError: 'NotebookInstanceName'; nothing was evaluated. This is a bug in smguard: "
+        "please report it.\n"
+    )
+
+
+def test_an_interruption_exits_130_not_1(moto_server, monkeypatch):
+    def interrupted(*_: Any) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("smguard.cli.evaluate.collect", interrupted)
+
+    result = run("--rules", "notebook_root_access", "--fail-on-noncompliant")
+
+    assert result.exit_code == 130
+    assert result.stderr == "Interrupted; nothing was evaluated.\n"
