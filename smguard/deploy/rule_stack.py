@@ -40,6 +40,53 @@ def _when(condition: str, statement: dict[str, Any]) -> dict[str, Any]:
     return {"Fn::If": [condition, statement, {"Ref": "AWS::NoValue"}]}
 
 
+def vpc_attachment_statements() -> list[dict[str, Any]]:
+    """What Lambda needs from the execution role to attach a function to SubnetIds/SecurityGroupIds
+    (Lambda Developer Guide, "Required IAM permissions" for VPC access), and no more.
+
+    CreateNetworkInterface is limited to the subnets and security groups given, by ID: their ARNs
+    cannot be built from the list parameters (Fn::Join's delimiter and Fn::Sub's template must be
+    literal strings, so the partition, region and account cannot be put before each ID), and the
+    ec2:SubnetID / ec2:SecurityGroupID condition keys name the same resources. IAM authorizes each
+    resource of the call on its own, and each key exists only for its resource type (the subnet's
+    ID for the subnet, the group's for the group), hence IfExists: the network interface, which
+    has neither, passes, a subnet or group not in the lists does not. The network interfaces do not
+    exist before Lambda creates them: network-interface/* in this account and region. The Describe
+    calls support no resource-level permissions.
+    """
+    ec2_arn = "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:"
+    return [
+        {
+            "Sid": "CreateNetworkInterfacesOnlyInTheGivenSubnetsAndSecurityGroups",
+            "Effect": "Allow",
+            "Action": "ec2:CreateNetworkInterface",
+            "Resource": [
+                {"Fn::Sub": ec2_arn + "network-interface/*"},
+                {"Fn::Sub": ec2_arn + "subnet/*"},
+                {"Fn::Sub": ec2_arn + "security-group/*"},
+            ],
+            "Condition": {
+                "StringEqualsIfExists": {
+                    "ec2:SubnetID": {"Ref": "SubnetIds"},
+                    "ec2:SecurityGroupID": {"Ref": "SecurityGroupIds"},
+                }
+            },
+        },
+        {
+            "Sid": "ManageOwnNetworkInterfaces",
+            "Effect": "Allow",
+            "Action": ["ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"],
+            "Resource": {"Fn::Sub": ec2_arn + "network-interface/*"},
+        },
+        {
+            "Sid": "DescribeNetworkInterfacesAndSubnets",
+            "Effect": "Allow",
+            "Action": ["ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets"],
+            "Resource": "*",
+        },
+    ]
+
+
 def function_role(entry: RuleEntry, engine_parameters: Sequence[str]) -> dict[str, Any]:
     name = resource_name(entry.name)
     statements: list[Any] = [
@@ -106,37 +153,7 @@ def function_role(entry: RuleEntry, engine_parameters: Sequence[str]) -> dict[st
                 },
             )
         )
-    statements.append(
-        _when(
-            "AttachToVpc",
-            {
-                "Sid": "ManageOwnNetworkInterfaces",
-                "Effect": "Allow",
-                "Action": [
-                    "ec2:CreateNetworkInterface",
-                    "ec2:DeleteNetworkInterface",
-                    "ec2:AssignPrivateIpAddresses",
-                    "ec2:UnassignPrivateIpAddresses",
-                ],
-                "Resource": [
-                    {"Fn::Sub": "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:network-interface/*"},
-                    {"Fn::Sub": "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:subnet/*"},
-                    {"Fn::Sub": "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:security-group/*"},
-                ],
-            },
-        )
-    )
-    statements.append(
-        _when(
-            "AttachToVpc",
-            {
-                "Sid": "DescribeNetworkInterfaces",
-                "Effect": "Allow",
-                "Action": ["ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets"],
-                "Resource": "*",
-            },
-        )
-    )
+    statements += [_when("AttachToVpc", statement) for statement in vpc_attachment_statements()]
     return {
         "Type": "AWS::IAM::Role",
         "Properties": {

@@ -14,7 +14,8 @@ from smguard.deploy.rule_stack import CHANGE_MESSAGE_TYPES, SCHEDULED_MESSAGE_TY
 from smguard.deploy.stack_parameters import engine_parameter_names
 from smguard.engine.handler import RuleHandler
 from smguard.engine.rule import CHANGE_TRIGGER, PERIODIC_TRIGGER
-from tests.template.conftest import resolver
+from tests.template.conftest import MODE_PARAMETERS, OPTIONAL_FEATURES, resolver
+from tests.template.intrinsics import Resolver
 
 ENTRIES = discover()
 IDS = [entry.name for entry in ENTRIES]
@@ -162,3 +163,40 @@ def test_every_rule_parameter_is_a_described_validated_template_parameter(templa
             assert declared["Default"] == ""
             assert parameter["description"] in declared["Description"]
             assert "AllowedValues" in declared or "AllowedPattern" in declared
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=IDS)
+@pytest.mark.parametrize("mode", ["Account", "Organization"])
+def test_vpc_attachment_creates_network_interfaces_only_in_the_given_subnets_and_security_groups(template, mode, entry):
+    role = template["Resources"][f"{camel(entry.name)}Role"]["Properties"]
+    attached = resolver(template, mode).resolve(role)["Policies"][0]["PolicyDocument"]["Statement"]
+    values = {**MODE_PARAMETERS[mode], **OPTIONAL_FEATURES, "SubnetIds": "", "SecurityGroupIds": ""}
+    detached = Resolver(template, values).resolve(role)["Policies"][0]["PolicyDocument"]["Statement"]
+    ec2 = "arn:aws:ec2:eu-west-1:111122223333:"
+    assert [s for s in attached if s not in detached] == [
+        {
+            "Sid": "CreateNetworkInterfacesOnlyInTheGivenSubnetsAndSecurityGroups",
+            "Effect": "Allow",
+            "Action": "ec2:CreateNetworkInterface",
+            "Resource": [f"{ec2}network-interface/*", f"{ec2}subnet/*", f"{ec2}security-group/*"],
+            "Condition": {
+                "StringEqualsIfExists": {
+                    "ec2:SubnetID": ["subnet-0123456789abcdef0"],
+                    "ec2:SecurityGroupID": ["sg-0123456789abcdef0"],
+                }
+            },
+        },
+        {
+            "Sid": "ManageOwnNetworkInterfaces",
+            "Effect": "Allow",
+            "Action": ["ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"],
+            "Resource": f"{ec2}network-interface/*",
+        },
+        {
+            "Sid": "DescribeNetworkInterfacesAndSubnets",
+            "Effect": "Allow",
+            "Action": ["ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets"],
+            "Resource": "*",
+        },
+    ]
+    assert len(detached) == len(attached) - 3
