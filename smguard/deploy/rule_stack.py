@@ -341,10 +341,12 @@ def permissions(entry: RuleEntry) -> dict[str, Any]:
             },
         },
         # Config invokes the function on behalf of each member account. A Lambda permission can name
-        # one SourceAccount, and PrincipalOrgID (aws:PrincipalOrgID) never matches a service principal,
-        # so member accounts cannot be listed here as they join; the organization boundary is enforced
-        # where the function acts instead: it may assume the execution role only in accounts of
-        # OrganizationId (aws:ResourceOrgID), and that role trusts only the rule functions' roles.
+        # one SourceAccount; its SourceArn must name a 12-digit account (no wildcard, and the member
+        # rules' ARNs end in generated IDs); PrincipalOrgID (aws:PrincipalOrgID) never matches a
+        # service principal. So member accounts cannot be listed here as they join; the organization
+        # boundary is enforced where the function acts instead: it may assume the execution role only
+        # in accounts of OrganizationId (aws:ResourceOrgID), and that role trusts only the rule
+        # functions' roles. The residual risk (invocations from outside) is in docs/deployment.md.
         f"{stem}OrganizationPermission": {
             "Type": "AWS::Lambda::Permission",
             "Condition": "OrganizationScope",

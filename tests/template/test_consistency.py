@@ -116,6 +116,13 @@ def test_organization_mode_config_rule(template, entry):
     assert set(parameters) == expected_input_parameters(entry, organization=True)
     assert parameters["ExecutionRoleName"] == "smguard-rule-execution"
     assert len(metadata["Description"]) <= 256
+    # No condition can name the member accounts (docs/deployment.md, residual risk): exactly this.
+    permission = resolved.resolve(template["Resources"][f"{camel(entry.name)}OrganizationPermission"]["Properties"])
+    assert permission == {
+        "Action": "lambda:InvokeFunction",
+        "FunctionName": f"arn:aws:lambda:eu-west-1:111122223333:function:{camel(entry.name)}Function",
+        "Principal": "config.amazonaws.com",
+    }
 
 
 @pytest.mark.parametrize("entry", ENTRIES, ids=IDS)
