@@ -13,6 +13,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from smguard.evidence import EXPORTABLE_COMPLIANCE_TYPES, EvidenceError, ExportRequest, export_bundle, verify_bundle
 from smguard.evidence.errors import BundleExistsError, InvalidDestinationError, InvalidExportRequestError, ManifestError
 from smguard.evidence.manifest import MANIFEST, sha256_of
+from smguard.evidence.request import AGGREGATED_COMPLIANCE_TYPES
 
 EXIT_VERIFY_FAILED = 1
 EXIT_USAGE = 2
@@ -43,7 +44,10 @@ def _csv(value: str | None) -> tuple[str, ...]:
 @click.option("--rules", help="Comma-separated rules (e.g. notebook_root_access); default: every smguard rule.")
 @click.option(
     "--compliance-types",
-    help=f"Comma-separated results to export; default: {','.join(EXPORTABLE_COMPLIANCE_TYPES)}.",
+    help=(
+        f"Comma-separated results to export; default: {','.join(EXPORTABLE_COMPLIANCE_TYPES)} "
+        f"(with --aggregator: {','.join(AGGREGATED_COMPLIANCE_TYPES)}, all an aggregator carries)."
+    ),
 )
 @click.option("--accounts", help="With --aggregator: comma-separated account ids to export (default: all).")
 @click.option("--regions", help="With --aggregator: comma-separated source regions to export (default: all).")
@@ -79,7 +83,7 @@ def export(
             account_id=account_id,
             aggregator=aggregator,
             rules=_csv(rules),
-            compliance_types=_csv(compliance_types) or EXPORTABLE_COMPLIANCE_TYPES,
+            compliance_types=_csv(compliance_types) or None,
             accounts=_csv(accounts),
             regions=_csv(regions),
         )

@@ -41,8 +41,10 @@ How this follows AWS (the Config API reference; decisions where AWS does not say
   DescribeAggregateComplianceByConfigRules lists (rule, account, region) with COMPLIANT or
   NON_COMPLIANT results only; Limit 0..1000, 0 or absent = 1000; the ComplianceType filter accepts
   COMPLIANT and NON_COMPLIANT. GetAggregateComplianceDetailsByConfigRule: Limit 0..100, 0 or
-  absent = 50; ComplianceType COMPLIANT or NON_COMPLIANT (absent = every result); a rule the source
-  does not have returns no results (its documented errors have no NoSuchConfigRule).
+  absent = 50; ComplianceType COMPLIANT or NON_COMPLIANT (absent = both); it never returns a
+  NOT_APPLICABLE result (AWS documents AggregateEvaluationResult as COMPLIANT or NON_COMPLIANT
+  only); a rule the source does not have returns no results (its documented errors have no
+  NoSuchConfigRule).
 """
 
 from __future__ import annotations
@@ -73,6 +75,7 @@ from moto.organizations.models import organizations_backends
 RESULT_TOKEN_PREFIX = "smguard-embedded-config:"
 COMPLIANCE_TYPES = ("COMPLIANT", "NON_COMPLIANT", "NOT_APPLICABLE", "INSUFFICIENT_DATA")
 POSTABLE_COMPLIANCE_TYPES = frozenset({"COMPLIANT", "NON_COMPLIANT", "NOT_APPLICABLE"})
+AGGREGATED_COMPLIANCE_TYPES = ("COMPLIANT", "NON_COMPLIANT")
 PUT_EVALUATIONS_MAX = 100
 ANNOTATION_MAX_LENGTH = 256
 RESOURCE_TYPE_MAX_LENGTH = 256
@@ -429,7 +432,7 @@ def describe_aggregate_compliance_by_config_rules(
     next_token: str | None,
 ) -> dict[str, Any]:
     filters = filters or {}
-    errors = _enum_errors(filters.get("ComplianceType"), "filters.complianceType", ("COMPLIANT", "NON_COMPLIANT"))
+    errors = _enum_errors(filters.get("ComplianceType"), "filters.complianceType", AGGREGATED_COMPLIANCE_TYPES)
     if errors:
         raise _validation_error(errors)
     page_size = _limit(limit, AGGREGATE_RULES_MAX_LIMIT, AGGREGATE_RULES_MAX_LIMIT, _aggregate_limit_error(AGGREGATE_RULES_MAX_LIMIT))
@@ -472,7 +475,7 @@ def get_aggregate_compliance_details_by_config_rule(
     limit: int | None,
     next_token: str | None,
 ) -> dict[str, Any]:
-    errors = _enum_errors(compliance_type, "complianceType", ("COMPLIANT", "NON_COMPLIANT"))
+    errors = _enum_errors(compliance_type, "complianceType", AGGREGATED_COMPLIANCE_TYPES)
     if errors:
         raise _validation_error(errors)
     page_size = _limit(
@@ -487,7 +490,7 @@ def get_aggregate_compliance_details_by_config_rule(
         if rule is not None:
             results = [
                 r for r in evaluation_store(source).results(rule.config_rule_id)
-                if compliance_type in (None, r.compliance_type)
+                if r.compliance_type in AGGREGATED_COMPLIANCE_TYPES and compliance_type in (None, r.compliance_type)
             ]
     page, token = _page(results, lambda r: r.key, page_size, next_token)
     rows = [{**r.to_evaluation_result(), "AccountId": account_id, "AwsRegion": aws_region} for r in page]

@@ -85,6 +85,7 @@ def export_bundle(
             "tool": {"name": "smguard", "version": __version__},
             "region": reader.region,
             "request": request.to_manifest(),
+            "limits": request.limits(),
             "counts": summary.to_manifest(),
         }
         (staging / "summary.html").write_text(render_html(summary, description), encoding="utf-8")

@@ -12,6 +12,12 @@ from smguard.evidence.errors import InvalidExportRequestError
 
 EXPORTABLE_COMPLIANCE_TYPES = ("COMPLIANT", "NON_COMPLIANT", "NOT_APPLICABLE")
 """What a rule can post; INSUFFICIENT_DATA is a rule-level state, never a resource's result."""
+AGGREGATED_COMPLIANCE_TYPES = ("COMPLIANT", "NON_COMPLIANT")
+"""What an aggregator carries: AWS documents AggregateEvaluationResult as COMPLIANT or NON_COMPLIANT only."""
+AGGREGATOR_LIMIT = (
+    "Through a Config aggregator, AWS Config returns only COMPLIANT and NON_COMPLIANT results: NOT_APPLICABLE "
+    "results, exemptions included, are not in this bundle. Export an account with --account to include them."
+)
 
 ACCOUNT_ID = re.compile(r"\d{12}")
 REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d")
@@ -25,12 +31,16 @@ def config_rule_name(name: str) -> str:
 
 @dataclass(frozen=True)
 class ExportRequest:
-    """Exactly one of ``account_id`` (one account, its own Config) or ``aggregator`` (an organization)."""
+    """Exactly one of ``account_id`` (one account, its own Config) or ``aggregator`` (an organization).
+
+    ``compliance_types`` None means every type the scope carries: all three for an account,
+    COMPLIANT and NON_COMPLIANT for an aggregator.
+    """
 
     account_id: str | None = None
     aggregator: str | None = None
     rules: tuple[str, ...] = ()
-    compliance_types: tuple[str, ...] = EXPORTABLE_COMPLIANCE_TYPES
+    compliance_types: tuple[str, ...] | None = None
     accounts: tuple[str, ...] = ()
     regions: tuple[str, ...] = ()
 
@@ -49,15 +59,22 @@ class ExportRequest:
         _check_all(self.accounts, ACCOUNT_ID, "--accounts", "a 12-digit AWS account id")
         _check_all(self.regions, REGION, "--regions", "an AWS region such as eu-west-1")
         _check_all(self.rules, RULE_NAME, "--rules", "a rule name (letters, digits, _ and -)")
-        if not self.compliance_types:
-            raise InvalidExportRequestError("--compliance-types is empty; give one or more of " + ", ".join(EXPORTABLE_COMPLIANCE_TYPES))
-        unknown = [t for t in self.compliance_types if t not in EXPORTABLE_COMPLIANCE_TYPES]
+        carried = AGGREGATED_COMPLIANCE_TYPES if self.aggregator is not None else EXPORTABLE_COMPLIANCE_TYPES
+        compliance_types = carried if self.compliance_types is None else self.compliance_types
+        if not compliance_types:
+            raise InvalidExportRequestError("--compliance-types is empty; give one or more of " + ", ".join(carried))
+        unknown = [t for t in compliance_types if t not in EXPORTABLE_COMPLIANCE_TYPES]
         if unknown:
             raise InvalidExportRequestError(
                 f"--compliance-types {', '.join(unknown)} is not a resource result; use {', '.join(EXPORTABLE_COMPLIANCE_TYPES)}"
             )
+        if self.aggregator is not None and "NOT_APPLICABLE" in compliance_types:
+            raise InvalidExportRequestError(
+                "--compliance-types NOT_APPLICABLE cannot be exported through an aggregator: AWS Config aggregates "
+                "only COMPLIANT and NON_COMPLIANT results; export each account with --account to include them"
+            )
         object.__setattr__(self, "rules", tuple(sorted({config_rule_name(r) for r in self.rules})))
-        object.__setattr__(self, "compliance_types", tuple(t for t in EXPORTABLE_COMPLIANCE_TYPES if t in self.compliance_types))
+        object.__setattr__(self, "compliance_types", tuple(t for t in EXPORTABLE_COMPLIANCE_TYPES if t in compliance_types))
         object.__setattr__(self, "accounts", tuple(sorted(set(self.accounts))))
         object.__setattr__(self, "regions", tuple(sorted(set(self.regions))))
 
@@ -69,6 +86,10 @@ class ExportRequest:
             and (not self.accounts or account_id in self.accounts)
             and (not self.regions or region in self.regions)
         )
+
+    def limits(self) -> list[str]:
+        """What the scope cannot contain, stated in the bundle so that it describes itself."""
+        return [AGGREGATOR_LIMIT] if self.aggregator is not None else []
 
     def to_manifest(self) -> dict[str, Any]:
         scope = {"account_id": self.account_id} if self.account_id else {"aggregator": self.aggregator}

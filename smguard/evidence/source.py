@@ -15,7 +15,7 @@ from botocore.config import Config
 
 from smguard import __version__
 from smguard.embedded.config_rules import CONFIG_RULE_PREFIX
-from smguard.evidence.request import EXPORTABLE_COMPLIANCE_TYPES, ExportRequest
+from smguard.evidence.request import ExportRequest
 
 BOTO_CONFIG = Config(
     retries={"mode": "adaptive", "max_attempts": 10},
@@ -27,8 +27,6 @@ DESCRIBE_RULES_MAX_NAMES = 25
 DETAILS_PAGE_SIZE = 100
 AGGREGATE_RULES_PAGE_SIZE = 1000
 AGGREGATE_DETAILS_PAGE_SIZE = 100
-AGGREGATE_SERVER_FILTERS = ("COMPLIANT", "NON_COMPLIANT")
-"""The only values GetAggregateComplianceDetailsByConfigRule filters on; others are filtered here."""
 
 
 @dataclass(frozen=True)
@@ -76,8 +74,8 @@ class ConfigReader:
     def aggregate_sources(self, request: ExportRequest) -> list[RuleSource]:
         """The (account, region, rule) an aggregator has results for, within the request's filters.
 
-        AWS lists only rules with COMPLIANT or NON_COMPLIANT results here: a rule whose results in an
-        account are all NOT_APPLICABLE is not listed, so those results are not exported.
+        AWS lists the rules with COMPLIANT or NON_COMPLIANT results, all an aggregator carries (see
+        ``AGGREGATED_COMPLIANCE_TYPES``), so no exportable result is missed by listing only these.
         """
         filters = {}
         for key, values in (("AccountId", request.accounts), ("AwsRegion", request.regions), ("ConfigRuleName", request.rules)):
@@ -97,9 +95,12 @@ class ConfigReader:
         return sorted(sources, key=lambda s: (s.account_id, s.region, s.rule_name))
 
     def aggregate_results(self, request: ExportRequest, source: RuleSource) -> Iterator[list[dict[str, Any]]]:
-        """Pages of GetAggregateComplianceDetailsByConfigRule, filtered to the requested compliance types."""
+        """Pages of GetAggregateComplianceDetailsByConfigRule, filtered to the requested compliance types.
+
+        The API filters on one type at most; the request holds one or both of the two it carries.
+        """
         kwargs: dict[str, Any] = {}
-        if len(request.compliance_types) == 1 and request.compliance_types[0] in AGGREGATE_SERVER_FILTERS:
+        if len(request.compliance_types) == 1:
             kwargs["ComplianceType"] = request.compliance_types[0]
         pages = self.config.get_paginator("get_aggregate_compliance_details_by_config_rule").paginate(
             ConfigurationAggregatorName=request.aggregator,
@@ -109,10 +110,8 @@ class ConfigReader:
             PaginationConfig={"PageSize": AGGREGATE_DETAILS_PAGE_SIZE},
             **kwargs,
         )
-        everything = set(request.compliance_types) == set(EXPORTABLE_COMPLIANCE_TYPES)
         for page in pages:
-            results = page["AggregateEvaluationResults"]
-            yield results if everything else [r for r in results if r["ComplianceType"] in request.compliance_types]
+            yield page["AggregateEvaluationResults"]
 
     def described_rules(self, names: set[str]) -> tuple[list[dict[str, Any]], list[str]]:
         """DescribeConfigRules of the caller's account for ``names``, and the names it does not have.

@@ -96,6 +96,7 @@ def render_html(summary: Summary, context: dict[str, Any]) -> str:
 exported {escape(context['created_at'])} by <code>{escape(context['requested_by']['arn'])}</code>
 with smguard {escape(context['tool']['version'])}.</p>
 <p class="scope">Filters: {escape(filter_text)}.</p>
+{_limits(context["limits"])}
 </header>
 <section>
 <h2>How to read this page</h2>
@@ -132,6 +133,14 @@ every file, checked with <code>smguard verify</code>.</p>
 </body>
 </html>
 """
+
+
+def _limits(limits: list[str]) -> str:
+    """What the export's scope cannot contain, in the header where a reader sees it before any number."""
+    return "".join(
+        f'<p class="limit" id="limit-{index}"><strong>Not in this bundle:</strong> {escape(limit)}</p>'
+        for index, limit in enumerate(limits)
+    )
 
 
 def _card(compliance: str, count: int) -> str:
@@ -213,7 +222,7 @@ def _non_compliant(summary: Summary, count: int) -> str:
 _CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2rem auto;max-width:1100px;padding:0 1rem;color:#1a1a1a;line-height:1.45}
 h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #ddd;padding-bottom:.2rem}
-.scope{margin:.2rem 0;color:#444}code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.9em}
+.scope{margin:.2rem 0;color:#444}.limit{margin:.6rem 0;padding:.5rem .8rem;border-left:4px solid #ef6c00;background:#fff3e0}code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.9em}
 .cards{display:flex;gap:1rem;flex-wrap:wrap}.card{border:1px solid #ddd;border-radius:6px;padding:.8rem 1.2rem;min-width:9rem}
 .card .number{display:block;font-size:1.8rem;font-weight:600}.card.compliant .number{color:#2e7d32}
 .card.non_compliant .number{color:#c62828}.card.not_applicable .number{color:#616161}

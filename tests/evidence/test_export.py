@@ -17,6 +17,7 @@ from smguard import __version__
 from smguard.cli.main import cli
 from smguard.evidence import ExportRequest, export_bundle
 from smguard.evidence.errors import AccessDeniedError
+from smguard.evidence.request import AGGREGATOR_LIMIT
 from smguard.evidence.rows import COLUMNS
 from tests.evidence.conftest import ACCOUNT, INVOKED_AT, MEMBER, NOTEBOOK, REGION
 
@@ -136,6 +137,7 @@ class TestAccountExport:
                     "regions": None,
                 },
             },
+            "limits": [],
             "counts": {
                 "rows": 4,
                 "per_compliance_type": {"COMPLIANT": 1, "NON_COMPLIANT": 1, "NOT_APPLICABLE": 2},
@@ -167,19 +169,43 @@ class TestAggregatorExport:
             row(MEMBER, ROOT, "nb-member-locked", "COMPLIANT", "RootAccess is Disabled."),
             row(MEMBER, ROOT, "nb-member-open", "NON_COMPLIANT", ROOT_ENABLED),
         ]
-        assert without_recorded_time(read_csv(bundle)[1]) == ACCOUNT_ROWS + member_rows
+        # The account's NOT_APPLICABLE rows (ACCOUNT_ROWS[3] and [6]) do not come through an aggregator.
+        aggregated_rows = [ACCOUNT_ROWS[i] for i in (0, 1, 2, 4, 5)]
+        assert without_recorded_time(read_csv(bundle)[1]) == aggregated_rows + member_rows
         manifest = json.loads((bundle / "manifest.json").read_text())
         assert manifest["request"] == {
             "scope": "aggregator",
             "aggregator": "organization",
-            "filters": {"rules": None, "compliance_types": ["COMPLIANT", "NON_COMPLIANT", "NOT_APPLICABLE"], "accounts": None, "regions": None},
+            "filters": {"rules": None, "compliance_types": ["COMPLIANT", "NON_COMPLIANT"], "accounts": None, "regions": None},
         }
+        assert manifest["limits"] == [AGGREGATOR_LIMIT]
         assert manifest["counts"]["per_rule"] == {
             INTERNET: {"COMPLIANT": 2, "NON_COMPLIANT": 1, "NOT_APPLICABLE": 0},
-            ROOT: {"COMPLIANT": 2, "NON_COMPLIANT": 2, "NOT_APPLICABLE": 2},
+            ROOT: {"COMPLIANT": 2, "NON_COMPLIANT": 2, "NOT_APPLICABLE": 0},
         }
         rules = json.loads((bundle / "rules.json").read_text())
         assert [r["ConfigRuleName"] for r in rules["ConfigRules"]] == [INTERNET, ROOT]
+        assert (
+            '<p class="limit" id="limit-0"><strong>Not in this bundle:</strong> Through a Config aggregator, AWS Config '
+            "returns only COMPLIANT and NON_COMPLIANT results: NOT_APPLICABLE results, exemptions included, are not in "
+            "this bundle. Export an account with --account to include them.</p>"
+        ) in (bundle / "summary.html").read_text()
+
+    def test_not_applicable_is_refused_with_an_aggregator(self, organization, tmp_path):
+        result = run(
+            "export", "--aggregator", "organization", "--compliance-types", "NON_COMPLIANT,NOT_APPLICABLE",
+            "--region", REGION, "--out", str(tmp_path / "bundle"),
+        )
+        assert result.exit_code == 2
+        assert result.stderr.splitlines()[-1] == (
+            "Error: --compliance-types NOT_APPLICABLE cannot be exported through an aggregator: AWS Config aggregates "
+            "only COMPLIANT and NON_COMPLIANT results; export each account with --account to include them"
+        )
+        assert leftovers(tmp_path) == []
+
+    def test_an_account_bundle_states_no_limit(self, world, tmp_path):
+        bundle = export(world, tmp_path, account_id=ACCOUNT)
+        assert 'class="limit"' not in (bundle / "summary.html").read_text()
 
     def test_filters_by_account_region_and_compliance(self, organization, tmp_path):
         bundle = export(organization, tmp_path, aggregator="organization", accounts=(MEMBER,), compliance_types=("NON_COMPLIANT",))

@@ -97,7 +97,7 @@ def test_the_page_renders_the_bundles_numbers(organization, tmp_path):
     counts = rendered(bundle, tmp_path)
 
     assert counts.external == []
-    assert cell(counts, id="total-results") == str(manifest["counts"]["rows"]) == "9"
+    assert cell(counts, id="total-results") == str(manifest["counts"]["rows"]) == "7"
     for compliance, expected in manifest["counts"]["per_compliance_type"].items():
         assert cell(counts, id=f"total-{compliance.lower()}") == str(expected)
     for rule, per_type in manifest["counts"]["per_rule"].items():
@@ -105,8 +105,8 @@ def test_the_page_renders_the_bundles_numbers(organization, tmp_path):
             assert cell(counts, data_rule=rule, data_compliance=compliance, _tag="td") == str(expected)
             bars = counts.find(data_rule=rule, data_compliance=compliance, _tag="rect")
             assert [bar["data-count"] for bar in bars] == ([str(expected)] if expected else [])
-    assert cell(counts, data_rule=ROOT, data_exempt="1") == "1"
-    assert cell(counts, data_rule=INTERNET, data_exempt="0") == "0"
+    assert cell(counts, data_rule=ROOT, data_exempt="0") == "0"  # exemptions are NOT_APPLICABLE: not aggregated
+    assert cell(counts, id="limit-0") == manifest["limits"][0]  # after its <strong>Not in this bundle:</strong>
     assert cell(counts, data_account=f"{ACCOUNT} us-east-1", data_compliance="NON_COMPLIANT") == "2"
     assert cell(counts, data_account=f"{MEMBER} us-east-1", data_compliance="NON_COMPLIANT") == "1"
     assert cell(counts, data_account=f"{MEMBER} us-east-1", data_compliance="COMPLIANT") == "1"
@@ -114,8 +114,12 @@ def test_the_page_renders_the_bundles_numbers(organization, tmp_path):
     assert len(non_compliant) == 1
 
 
-def test_the_page_paints(world, tmp_path):
+def test_the_page_paints_an_account_bundle_with_its_exemptions(world, tmp_path):
     bundle = export_bundle(world.session, ExportRequest(account_id=ACCOUNT), tmp_path / "bundle")
+    counts = rendered(bundle, tmp_path)
+    assert cell(counts, data_rule=ROOT, data_exempt="1") == "1"
+    assert cell(counts, data_rule=INTERNET, data_exempt="0") == "0"
+    assert counts.find(id="limit-0") == []
     screenshot = tmp_path / "summary.png"
     chromium(bundle / "summary.html", tmp_path / "profile", f"--screenshot={screenshot}", "--window-size=1200,1600")
     png = screenshot.read_bytes()
