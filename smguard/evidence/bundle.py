@@ -180,8 +180,18 @@ def _export_aggregator(
     progress: ProgressCallback | None,
 ) -> dict[str, Any]:
     sources = reader.aggregate_sources(request)
-    for rule_name in request.rules:
-        summary.expect_rule(rule_name)
+    # An aggregator answers an unknown rule with no results rather than NoSuchConfigRule: a misspelt
+    # --rules name would otherwise give a bundle that silently lacks it.
+    missing = sorted(set(request.rules) - {source.rule_name for source in sources})
+    if missing:
+        within = "".join(
+            f" within --{option} {','.join(values)}" for option, values in (("accounts", request.accounts), ("regions", request.regions)) if values
+        )
+        raise RuleNotFoundError(
+            f"no source of the aggregator {request.aggregator!r}{within} has results for {', '.join(missing)}: the name "
+            "may be misspelt, or the rule is not deployed there, or all its results are NOT_APPLICABLE (which an "
+            "aggregator does not carry; export such an account with --account). No bundle was written."
+        )
     for source in sources:
         summary.expect_rule(source.rule_name)
         label = f"{source.rule_name} in {source.account_id} {source.region}"

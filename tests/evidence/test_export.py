@@ -203,6 +203,25 @@ class TestAggregatorExport:
         )
         assert leftovers(tmp_path) == []
 
+    @pytest.mark.parametrize(
+        ("args", "named"),
+        [
+            (["--rules", "notebook_root_access,notebook_root_acess"], "smguard-notebook_root_acess"),
+            (["--rules", "notebook_direct_internet", "--accounts", MEMBER], "smguard-notebook_direct_internet"),
+        ],
+        ids=["misspelt", "no-results-in-the-filtered-accounts"],
+    )
+    def test_a_rule_no_source_has_results_for_is_named(self, organization, tmp_path, args, named):
+        result = run("export", "--aggregator", "organization", *args, "--region", REGION, "--out", str(tmp_path / "bundle"))
+        assert result.exit_code == 3
+        within = f" within --accounts {MEMBER}" if "--accounts" in args else ""
+        assert result.stderr.splitlines()[-1] == (
+            f"Error: no source of the aggregator 'organization'{within} has results for {named}: the name may be "
+            "misspelt, or the rule is not deployed there, or all its results are NOT_APPLICABLE (which an aggregator "
+            "does not carry; export such an account with --account). No bundle was written."
+        )
+        assert leftovers(tmp_path) == []
+
     def test_an_account_bundle_states_no_limit(self, world, tmp_path):
         bundle = export(world, tmp_path, account_id=ACCOUNT)
         assert 'class="limit"' not in (bundle / "summary.html").read_text()
