@@ -14,7 +14,7 @@ from smguard.engine.errors import (
 from smguard.engine.handler import RuleHandler
 from smguard.engine.parameters import Boolean, Choice, CsvList, Integer, NoParameters, Pattern, RuleParameters, parameter
 from smguard.engine.rule import CHANGE_TRIGGER, PERIODIC_TRIGGER, Resource, SmguardRule, to_evaluation
-from smguard.engine.verdict import Compliance, Verdict, describe_ids, describe_typed_value, describe_value
+from smguard.engine.verdict import Compliance, Finding, Verdict, describe_ids, describe_typed_value, describe_value
 
 __all__ = [
     "AwsCallError",
@@ -26,6 +26,7 @@ __all__ = [
     "CsvList",
     "EvaluationsRefusedError",
     "ExemptionRegisterError",
+    "Finding",
     "Integer",
     "InvalidEventError",
     "InvalidRuleParameterError",

@@ -25,7 +25,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from smguard.engine.errors import ExemptionRegisterError
-from smguard.engine.verdict import Compliance, fit_annotation
+from smguard.engine.verdict import Compliance, Finding, fit_annotation, join_findings
 
 REGISTER_VERSION = 1
 REGISTER_CACHE_SECONDS = 300
@@ -87,9 +87,10 @@ class Exemption:
             approval.append(f"approved by {self.approver}")
         return fit_annotation(f"EXEMPT until {self.expires.isoformat()} ({', '.join(approval)}): {self.reason}")
 
-    def expired_annotation(self, findings: str) -> str:
+    def expired_annotation(self, findings: Sequence[str | Finding]) -> str:
+        """The note, then as many whole findings as fit behind it: a finding is dropped, never its fix cut off."""
         name = self.ticket if self.ticket else f"(approved by {self.approver})"
-        return fit_annotation(f"Exemption {name} expired on {self.expires.isoformat()}. {findings}")
+        return join_findings(findings, lead=f"Exemption {name} expired on {self.expires.isoformat()}. ")
 
 
 @dataclass(frozen=True)
@@ -120,12 +121,15 @@ def apply_exemptions(
     rule_name: str,
     today: date,
     arns: Mapping[tuple[str, str], str],
+    findings: Mapping[tuple[str, str], Sequence[str | Finding]] | None = None,
 ) -> list[dict[str, Any]]:
     """The evaluations with exemptions applied to the NON_COMPLIANT ones.
 
     Only a NON_COMPLIANT result is changed: an active exemption makes it NOT_APPLICABLE with an
     ``EXEMPT ...`` annotation, an expired one keeps it NON_COMPLIANT and says the exemption
     expired. COMPLIANT and NOT_APPLICABLE results do not need an exemption and stay as they are.
+    ``findings`` are the verdicts' findings by (type, id), so that the expired note can drop
+    whole findings; without them the annotation counts as one finding.
     """
     result = []
     for evaluation in evaluations:
@@ -146,7 +150,8 @@ def apply_exemptions(
                 }
             )
         else:
-            result.append({**evaluation, "Annotation": exemption.expired_annotation(evaluation["Annotation"])})
+            found = (findings or {}).get(key) or (evaluation["Annotation"],)
+            result.append({**evaluation, "Annotation": exemption.expired_annotation(found)})
     return result
 
 

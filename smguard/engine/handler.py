@@ -38,14 +38,17 @@ from smguard.engine.exemptions import (
 from smguard.engine.items import fetch_item, is_gone, item_from_change, summary_from_oversized
 from smguard.engine.observability import emit_error_metric, emit_evaluation_metrics, rule_logger
 from smguard.engine.parameters import Pattern, RuleParameters, parameter
-from smguard.engine.rule import CHANGE_TRIGGER, PERIODIC_TRIGGER, SmguardRule
-from smguard.engine.verdict import ANNOTATION_MAX_LENGTH, Compliance, Verdict
+from smguard.engine.rule import CHANGE_TRIGGER, PERIODIC_TRIGGER, SmguardRule, VerdictEvaluation
+from smguard.engine.verdict import ANNOTATION_MAX_LENGTH, Compliance, Finding, Verdict
 
 SHARED_CLIENTS = ClientCache()
 """One cache per container: every rule handler in the process shares clients and credentials."""
 
 EXPIRED_CREDENTIAL_CODES = frozenset({"ExpiredToken", "ExpiredTokenException", "RequestExpired"})
 ACCESS_DENIED_CODES = frozenset({"AccessDenied", "AccessDeniedException", "UnauthorizedOperation"})
+Findings = dict[tuple[str, str], tuple[str | Finding, ...]]
+"""(resource type, id) -> the findings of the verdict behind a NON_COMPLIANT result."""
+
 THROTTLING_CODES = frozenset(
     {"Throttling", "ThrottlingException", "RequestLimitExceeded", "TooManyRequestsException", "ThrottledException"}
 )
@@ -114,10 +117,10 @@ class RuleHandler:
                 role_arn = self._role_arn(rule_event, engine_parameters)
                 factory = ClientFactory(self.clients, role_arn)
                 if rule_event.message_type == SCHEDULED:
-                    evaluations = self._evaluate_periodic(rule_event, factory, parameters)
+                    evaluations, findings = self._evaluate_periodic(rule_event, factory, parameters)
                 else:
-                    evaluations = self._evaluate_change(rule_event, factory, parameters)
-                evaluations = self._apply_exemptions(evaluations, rule_event, engine_parameters)
+                    evaluations, findings = self._evaluate_change(rule_event, factory, parameters)
+                evaluations = self._apply_exemptions(evaluations, findings, rule_event, engine_parameters)
                 put_evaluations(
                     factory.build_client("config"),
                     evaluations,
@@ -143,7 +146,7 @@ class RuleHandler:
 
     def _evaluate_change(
         self, rule_event: RuleEvent, factory: ClientFactory, parameters: RuleParameters
-    ) -> list[dict[str, Any]]:
+    ) -> tuple[list[dict[str, Any]], Findings]:
         if CHANGE_TRIGGER not in self.rule.triggers:
             raise InvalidEventError(
                 f"{rule_event.message_type} received, but this rule is periodic only; "
@@ -172,7 +175,7 @@ class RuleHandler:
 
     def _evaluate_periodic(
         self, rule_event: RuleEvent, factory: ClientFactory, parameters: RuleParameters
-    ) -> list[dict[str, Any]]:
+    ) -> tuple[list[dict[str, Any]], Findings]:
         if PERIODIC_TRIGGER not in self.rule.triggers:
             raise InvalidEventError(
                 "ScheduledNotification received, but this rule is change-triggered only; "
@@ -182,7 +185,7 @@ class RuleHandler:
             raise InvalidEventError("configRuleName is missing; a periodic rule needs it to retire old results")
         timestamp = rule_event.notification_time
         results = self.rule.evaluate_periodic(rule_event.raw, factory, parameters)
-        evaluations = self._serialise(results, timestamp, None)
+        evaluations, findings = self._serialise(results, timestamp, None)
         if self.rule.delete_old_evaluations_on_scheduled_notification:
             current = {(e["ComplianceResourceType"], e["ComplianceResourceId"]) for e in evaluations}
             evaluations += stale_evaluations(
@@ -192,10 +195,14 @@ class RuleHandler:
                 current,
                 timestamp,
             )
-        return evaluations
+        return evaluations, findings
 
     def _apply_exemptions(
-        self, evaluations: list[dict[str, Any]], rule_event: RuleEvent, engine_parameters: EngineParameters
+        self,
+        evaluations: list[dict[str, Any]],
+        findings: Findings,
+        rule_event: RuleEvent,
+        engine_parameters: EngineParameters,
     ) -> list[dict[str, Any]]:
         """Apply the central exemption register, read with the function's own role, not the member account's."""
         parameter_name = engine_parameters.exemptions_parameter_name
@@ -212,7 +219,7 @@ class RuleHandler:
             )
             if arn:
                 arns[key] = arn
-        result = apply_exemptions(evaluations, register, self.rule.name, self.exemptions.today(), arns)
+        result = apply_exemptions(evaluations, register, self.rule.name, self.exemptions.today(), arns, findings)
         exempted = [
             f"{new['ComplianceResourceType']} {new['ComplianceResourceId']}"
             for old, new in zip(evaluations, result)
@@ -226,11 +233,13 @@ class RuleHandler:
 
     def _serialise(
         self, results: object, timestamp: str, item: Mapping[str, Any] | None
-    ) -> list[dict[str, Any]]:
-        """Validate what the rule returned and turn it into PutEvaluations entries."""
+    ) -> tuple[list[dict[str, Any]], Findings]:
+        """Validate what the rule returned and turn it into PutEvaluations entries, with the findings
+        of the verdicts behind them (for an expired exemption's annotation)."""
         if not isinstance(results, list) or not all(isinstance(r, rdklib.Evaluation) for r in results):
             raise RuleDefinitionError(f"rule {self.rule.name} must return a list of rdklib.Evaluation")
         evaluations = []
+        findings: Findings = {}
         seen = set()
         for result in results:
             resource_type = result.complianceResourceType or (item or {}).get("resourceType")
@@ -247,6 +256,8 @@ class RuleHandler:
             if (resource_type, resource_id) in seen:
                 raise RuleDefinitionError(f"rule {self.rule.name} evaluated {resource_type} {resource_id} twice")
             seen.add((resource_type, resource_id))
+            if isinstance(result, VerdictEvaluation) and result.findings:
+                findings[(resource_type, resource_id)] = result.findings
             evaluations.append(
                 {
                     "ComplianceResourceType": resource_type,
@@ -256,7 +267,7 @@ class RuleHandler:
                     "OrderingTimestamp": timestamp,
                 }
             )
-        return evaluations
+        return evaluations, findings
 
     def _role_arn(self, rule_event: RuleEvent, engine_parameters: EngineParameters) -> str | None:
         role_name = engine_parameters.execution_role_name

@@ -87,8 +87,15 @@ class SmguardRule(rdklib.ConfigRule):
         return [to_evaluation(self.check(resource, valid_rule_parameters, facts))]
 
 
+class VerdictEvaluation(rdklib.Evaluation):
+    """An rdklib Evaluation that keeps its verdict's findings, for the engine to fit them again behind
+    an expired exemption's note (see :func:`smguard.engine.exemptions.apply_exemptions`)."""
+
+    def __init__(self, verdict: Verdict, resource_type: str | None, resource_id: str | None) -> None:
+        super().__init__(verdict.compliance.value, resourceId=resource_id, resourceType=resource_type, annotation=verdict.annotation)
+        self.findings = verdict.findings
+
+
 def to_evaluation(verdict: Verdict, resource_type: str | None = None, resource_id: str | None = None) -> rdklib.Evaluation:
     """An rdklib Evaluation from a verdict; type and id default to the evaluated item's."""
-    return rdklib.Evaluation(
-        verdict.compliance.value, resourceId=resource_id, resourceType=resource_type, annotation=verdict.annotation
-    )
+    return VerdictEvaluation(verdict, resource_type, resource_id)

@@ -7,7 +7,8 @@ are counted rather than cut mid-word.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from enum import Enum
 
 ANNOTATION_MAX_LENGTH = 256
@@ -22,11 +23,59 @@ class Compliance(str, Enum):
 
 
 @dataclass(frozen=True)
+class Finding:
+    """A finding made of parts (reasons, gaps) of which as many are shown as fit, and a fix that is always shown.
+
+    ``lead`` + the parts joined by ``separator`` + a count of the parts left out + the fix. ``fixes``
+    are alternatives, most specific first: the first one that fits with at least one part is used.
+    Only when even the first part does not fit with the shortest fix is that part cut, at a word.
+    A part may itself be a Finding: it is then fitted into the room left rather than cut.
+    """
+
+    parts: tuple[str | Finding, ...]
+    fixes: tuple[str, ...] = ("",)
+    lead: str = ""
+    separator: str = "; "
+    more: str = " (+{n} more)"
+
+    def __post_init__(self) -> None:
+        if not self.parts or not self.fixes:
+            raise ValueError("a finding needs at least one part and one fix (which may be empty)")
+
+    def fit(self, limit: int = ANNOTATION_MAX_LENGTH) -> str:
+        texts = [str(part) for part in self.parts]
+        for fix in self.fixes:
+            for kept in range(len(texts), 0, -1):
+                text = self.lead + self.separator.join(texts[:kept]) + self._count(kept) + fix
+                if len(text) <= limit:
+                    return text
+        fix, count = self.fixes[-1], self._count(1)
+        room = limit - len(self.lead) - len(count) - len(fix)
+        first = self.parts[0]
+        if isinstance(first, Finding):
+            return self.lead + first.fit(room) + count + fix
+        if room <= len("..."):
+            raise ValueError(f"no room for a finding within {limit} characters beside {self.lead!r} and {fix!r}")
+        return self.lead + _cut_at_word(first, room) + count + fix
+
+    def _count(self, kept: int) -> str:
+        return self.more.format(n=len(self.parts) - kept) if kept < len(self.parts) else ""
+
+    def __str__(self) -> str:
+        return self.fit()
+
+
+@dataclass(frozen=True)
 class Verdict:
-    """A check's decision on one resource."""
+    """A check's decision on one resource.
+
+    ``findings`` keeps what a NON_COMPLIANT annotation was made of, so that the engine can fit it
+    again behind a note of its own (an expired exemption) without cutting off a fix.
+    """
 
     compliance: Compliance
     annotation: str
+    findings: tuple[str | Finding, ...] = field(default=(), compare=False, repr=False)
 
     @classmethod
     def compliant(cls, reason: str) -> Verdict:
@@ -37,25 +86,17 @@ class Verdict:
         return cls(Compliance.NOT_APPLICABLE, fit_annotation(reason))
 
     @classmethod
-    def non_compliant(cls, *findings: str) -> Verdict:
+    def non_compliant(cls, *findings: str | Finding) -> Verdict:
         """One or more findings, each a sentence naming property, value and fix."""
         if not findings:
             raise ValueError("a NON_COMPLIANT verdict needs at least one finding")
-        return cls(Compliance.NON_COMPLIANT, join_findings(findings))
+        return cls(Compliance.NON_COMPLIANT, join_findings(findings), findings)
 
 
-def join_findings(findings: tuple[str, ...] | list[str]) -> str:
-    """Join findings with spaces; when they overflow, keep those that fit and count the rest."""
-    findings = [f.strip() for f in findings]
-    joined = " ".join(findings)
-    if len(joined) <= ANNOTATION_MAX_LENGTH:
-        return joined
-    for kept in range(len(findings) - 1, 0, -1):
-        suffix = f" (+{len(findings) - kept} more finding(s))"
-        text = " ".join(findings[:kept]) + suffix
-        if len(text) <= ANNOTATION_MAX_LENGTH:
-            return text
-    return fit_annotation(findings[0] + f" (+{len(findings) - 1} more finding(s))" if len(findings) > 1 else findings[0])
+def join_findings(findings: Sequence[str | Finding], *, lead: str = "") -> str:
+    """``lead``, then the findings joined with spaces; when they overflow, keep those that fit and count the rest."""
+    parts = tuple(finding if isinstance(finding, Finding) else finding.strip() for finding in findings)
+    return Finding(parts, lead=lead, separator=" ", more=" (+{n} more finding(s))").fit()
 
 
 def fit_annotation(text: str) -> str:
@@ -65,7 +106,12 @@ def fit_annotation(text: str) -> str:
         raise ValueError("an annotation must not be empty: AWS Config rejects it")
     if len(text) <= ANNOTATION_MAX_LENGTH:
         return text
-    cut = text[: ANNOTATION_MAX_LENGTH - 3]
+    return _cut_at_word(text, ANNOTATION_MAX_LENGTH)
+
+
+def _cut_at_word(text: str, length: int) -> str:
+    """``text`` cut to ``length`` characters with an ellipsis, at a word if one ends in the last 40."""
+    cut = text[: length - 3]
     if " " in cut[-40:]:
         cut = cut[: cut.rfind(" ")]
     return cut + "..."

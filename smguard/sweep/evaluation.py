@@ -84,13 +84,19 @@ def evaluate(
         else:
             in_scope = [c.resource for t in entry.rule.resource_types for c in resources.get(t, ())]
         facts = entry.rule.gather_facts(in_scope, parameters.rule, clients) if in_scope else None
-        evaluations = [_evaluation(r.resource_type, r.resource_id, entry.rule.check(r, parameters.rule, facts)) for r in in_scope]
+        checked = [(r, entry.rule.check(r, parameters.rule, facts)) for r in in_scope]
+        evaluations = [_evaluation(r.resource_type, r.resource_id, verdict) for r, verdict in checked]
         register_name = parameters.engine.exemptions_parameter_name
         if register_name is not None and evaluations:
             account = account or clients.build_client("sts").get_caller_identity()["Account"]
             register = read_register(clients.build_client("ssm"), register_name)
             evaluations = apply_exemptions(
-                evaluations, register, entry.rule.name, now.date(), _arns(evaluations, arns, clients, account)
+                evaluations,
+                register,
+                entry.rule.name,
+                now.date(),
+                _arns(evaluations, arns, clients, account),
+                {(r.resource_type, r.resource_id): verdict.findings for r, verdict in checked},
             )
         rows += [
             EvaluationRow(entry.name, e["ComplianceResourceType"], e["ComplianceResourceId"], e["ComplianceType"], e["Annotation"])

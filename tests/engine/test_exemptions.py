@@ -11,6 +11,7 @@ from botocore.stub import Stubber
 
 from rules.notebook_root_access.app import NotebookRootAccess
 from smguard.engine import ExemptionRegisterError, InvalidRuleParameterError, RuleHandler, SmguardRule, Verdict, to_evaluation
+from smguard.engine.verdict import Finding
 from smguard.engine.events import parse_event
 from smguard.engine.exemptions import (
     Exemption,
@@ -31,6 +32,10 @@ NOTEBOOK_ARN = "arn:aws:sagemaker:us-east-1:123456789012:notebook-instance/analy
 ROOT_ABSENT = (
     "RootAccess is absent (defaults to Enabled); set RootAccess to Disabled "
     "(stop the notebook, then UpdateNotebookInstance)."
+)
+UNAPPROVED_LIFECYCLE = (
+    "LifecycleConfigName curl-pipe-bash is not in AllowedLifecycleConfigs (approved-setup); it runs as root: attach an "
+    "approved one."
 )
 REASON = "Vendor agent install needs root until the hardened image ships."
 EXEMPT = f"EXEMPT until 2027-03-31 (ticket SEC-1234, approved by jane.doe@bank.example): {REASON}"
@@ -191,9 +196,43 @@ def test_annotations_name_whoever_approved_when_there_is_no_ticket_and_fit_256_c
     exempt = exemption.exempt_annotation()
     assert exempt.startswith("EXEMPT until 2026-10-01 (approved by jane.doe@bank.example): word word")
     assert len(exempt) <= 256 and exempt.endswith("...")
-    expired = exemption.expired_annotation("finding " * 40)
+    expired = exemption.expired_annotation(("finding " * 40,))
     assert expired.startswith("Exemption (approved by jane.doe@bank.example) expired on 2026-10-01. finding finding")
     assert len(expired) <= 256 and expired.endswith("...")
+
+
+def test_an_expired_note_drops_whole_findings_that_no_longer_fit_never_a_fix():
+    findings = (ROOT_ABSENT, UNAPPROVED_LIFECYCLE)
+    register = parsed(entry(expires="2026-10-01"))
+    assert len(" ".join(findings)) <= 256  # the findings fit alone, not behind the note
+    evaluation = non_compliant(annotation=" ".join(findings))
+    [result] = apply_exemptions(
+        [evaluation], register, "notebook_root_access", TODAY, {}, {(NOTEBOOK, "analyst-1"): findings}
+    )
+    assert result["Annotation"] == f"Exemption SEC-1234 expired on 2026-10-01. {ROOT_ABSENT} (+1 more finding(s))"
+
+
+def test_an_expired_note_refits_a_long_finding_so_that_its_fix_is_kept():
+    reasons = tuple(f"Flow log fl-0{i} is FAILED (the delivery role is denied)" for i in range(3))
+    finding = Finding(reasons, fixes=(". Fix one or call CreateFlowLogs (ResourceType VPC, TrafficType ALL).",))
+    assert Verdict.non_compliant(finding).annotation == (
+        f"{reasons[0]}; {reasons[1]}; {reasons[2]}. Fix one or call CreateFlowLogs (ResourceType VPC, TrafficType ALL)."
+    )
+    expired = parsed(entry(expires="2026-10-01")).exemptions[0].expired_annotation((finding,))
+    assert expired == (
+        f"Exemption SEC-1234 expired on 2026-10-01. {reasons[0]}; {reasons[1]} (+1 more). Fix one or call CreateFlowLogs "
+        "(ResourceType VPC, TrafficType ALL)."
+    )
+
+
+def test_an_expired_exemption_drops_whole_findings_through_the_handler(handler, posted):
+    put_register(entry(expires="2026-10-01"))
+    item = configuration_item(NOTEBOOK, "analyst-1", {"NotebookInstanceName": "analyst-1", "LifecycleConfigName": "curl-pipe-bash"})
+    item["ARN"] = NOTEBOOK_ARN
+    evaluate(handler, item, AllowedLifecycleConfigs="approved-setup")
+    assert posted.results() == [
+        (NOTEBOOK, "analyst-1", "NON_COMPLIANT", f"Exemption SEC-1234 expired on 2026-10-01. {ROOT_ABSENT} (+1 more finding(s))")
+    ]
 
 
 def test_the_arn_is_built_only_for_types_whose_arn_follows_from_the_id():

@@ -1,7 +1,7 @@
 import pytest
 
 from smguard.engine import Compliance, Verdict
-from smguard.engine.verdict import ANNOTATION_MAX_LENGTH, describe_value, fit_annotation, join_findings
+from smguard.engine.verdict import ANNOTATION_MAX_LENGTH, Finding, describe_value, fit_annotation, join_findings
 
 
 def test_verdicts_carry_their_compliance_type():
@@ -38,3 +38,25 @@ def test_values_are_described_for_people():
     assert [describe_value(v) for v in (None, "", "Enabled", True, False, 3)] == [
         "absent", "empty", "Enabled", "true", "false", "3"
     ]
+
+
+def test_a_finding_shows_the_parts_that_fit_counts_the_rest_and_keeps_its_fix():
+    parts = tuple(letter * 100 for letter in "abc")
+    assert Finding(parts, fixes=(". Fix it.",), lead="VPC v: ").fit() == f"VPC v: {'a' * 100}; {'b' * 100} (+1 more). Fix it."
+
+
+def test_the_most_specific_fix_that_fits_is_used():
+    finding = Finding(("x" * 200,), fixes=(". " + "long fix " * 10, ". Short fix."))
+    assert finding.fit() == f"{'x' * 200}. Short fix."
+
+
+def test_a_part_too_long_alone_is_cut_at_a_word_and_the_fix_kept():
+    fitted = Finding(("word " * 60, "second"), fixes=(". Fix it.",)).fit()
+    assert len(fitted) <= ANNOTATION_MAX_LENGTH
+    assert fitted.endswith("word... (+1 more). Fix it.")
+
+
+def test_a_finding_among_findings_is_refitted_rather_than_cut():
+    inner = Finding(tuple(f"reason {i} " + "y" * 50 for i in range(4)), fixes=(". Inner fix.",))
+    joined = join_findings([inner], lead="x" * 100 + " ")
+    assert joined == "x" * 100 + f" reason 0 {'y' * 50}; reason 1 {'y' * 50} (+2 more). Inner fix."
