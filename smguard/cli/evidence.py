@@ -90,24 +90,33 @@ def export(
         session = boto3.Session(profile_name=profile, region_name=region)
         if not session.region_name:
             raise InvalidExportRequestError("no region: give --region or set AWS_REGION / the profile's region")
+        # On a terminal only, and transient: a redirected or CI stderr carries nothing but errors.
         with Progress(
-            SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed} rows"), TimeElapsedColumn(),
-            console=stderr, transient=False,
+            SpinnerColumn(), TextColumn("Exporting {task.description}"), TextColumn("{task.completed} rows written"),
+            TimeElapsedColumn(), console=stderr, transient=True, disable=not stderr.is_terminal,
         ) as progress:
-            tasks: dict[str, int] = {}
-
-            def advance(label: str, rows: int) -> None:
-                if label not in tasks:
-                    tasks[label] = progress.add_task(label, total=None)
-                progress.advance(tasks[label], rows)
-
-            bundle = export_bundle(session, request, out_dir, progress=advance)
+            bundle = export_bundle(session, request, out_dir, progress=ExportProgress(progress))
     except EvidenceError as error:
         raise command_error(error) from error
     except BotoCoreError as error:  # e.g. no credentials or an unknown profile, before any call
         raise EvidenceCommandError(f"{error}; no bundle was written", EXIT_EXPORT_FAILED) from error
     click.echo(f"Evidence bundle written to {bundle}")
     click.echo(f"manifest.json SHA-256: {sha256_of(bundle / MANIFEST)} (keep it outside the bundle)")
+
+
+class ExportProgress:
+    """One line whatever the export's size: one task whose description names what is being read.
+
+    A task per rule, account and region would grow the display by a line each, thousands of lines
+    for an organization.
+    """
+
+    def __init__(self, progress: Progress) -> None:
+        self._progress = progress
+        self._task = progress.add_task("", total=None)
+
+    def __call__(self, label: str, rows: int) -> None:
+        self._progress.update(self._task, description=label, advance=rows)
 
 
 @click.command("verify")

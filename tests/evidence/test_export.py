@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import json
 from datetime import datetime, timezone
 from pathlib import Path
@@ -12,8 +13,11 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 from click.testing import CliRunner
+from rich.console import Console
+from rich.progress import Progress, TextColumn
 
 from smguard import __version__
+from smguard.cli.evidence import ExportProgress
 from smguard.cli.main import cli
 from smguard.evidence import ExportRequest, export_bundle
 from smguard.evidence.errors import AccessDeniedError
@@ -197,10 +201,10 @@ class TestAggregatorExport:
             "--region", REGION, "--out", str(tmp_path / "bundle"),
         )
         assert result.exit_code == 2
-        assert result.stderr.splitlines()[-1] == (
+        assert result.stderr.splitlines() == [
             "Error: --compliance-types NOT_APPLICABLE cannot be exported through an aggregator: AWS Config aggregates "
             "only COMPLIANT and NON_COMPLIANT results; export each account with --account to include them"
-        )
+        ]
         assert leftovers(tmp_path) == []
 
     @pytest.mark.parametrize(
@@ -215,11 +219,11 @@ class TestAggregatorExport:
         result = run("export", "--aggregator", "organization", *args, "--region", REGION, "--out", str(tmp_path / "bundle"))
         assert result.exit_code == 3
         within = f" within --accounts {MEMBER}" if "--accounts" in args else ""
-        assert result.stderr.splitlines()[-1] == (
+        assert result.stderr.splitlines() == [
             f"Error: no source of the aggregator 'organization'{within} has results for {named}: the name may be "
             "misspelt, or the rule is not deployed there, or all its results are NOT_APPLICABLE (which an aggregator "
             "does not carry; export such an account with --account). No bundle was written."
-        )
+        ]
         assert leftovers(tmp_path) == []
 
     def test_an_account_bundle_states_no_limit(self, world, tmp_path):
@@ -312,10 +316,10 @@ class TestFailures:
         monkeypatch.setenv("AWS_ENDPOINT_URL", "not a url")
         result = run("export", "--account", ACCOUNT, "--region", REGION, "--out", str(tmp_path / "bundle"))
         assert result.exit_code == 3
-        assert result.stderr.splitlines()[-1] == (
+        assert result.stderr.splitlines() == [
             "Error: the AWS clients could not be created: Invalid endpoint: not a url; check AWS_ENDPOINT_URL, "
             "the region and the profile. No bundle was written."
-        )
+        ]
         assert leftovers(tmp_path) == []
 
     def test_a_destination_under_a_regular_file_is_refused_before_reading(self, world, tmp_path):
@@ -323,7 +327,7 @@ class TestFailures:
         out = tmp_path / "notes.txt" / "bundle"
         result = run("export", "--account", ACCOUNT, "--region", REGION, "--out", str(out))
         assert result.exit_code == 2
-        assert result.stderr.splitlines()[-1] == f"Error: {out} cannot be created: {tmp_path / 'notes.txt'} is a file, not a folder"
+        assert result.stderr.splitlines() == [f"Error: {out} cannot be created: {tmp_path / 'notes.txt'} is a file, not a folder"]
         assert leftovers(tmp_path) == ["notes.txt"]
 
     def test_a_folder_that_cannot_be_created_is_named(self, world, tmp_path, monkeypatch):
@@ -333,9 +337,7 @@ class TestFailures:
         monkeypatch.setattr("smguard.evidence.bundle.tempfile.mkdtemp", refuse)
         result = run("export", "--account", ACCOUNT, "--region", REGION, "--out", str(tmp_path / "bundle"))
         assert result.exit_code == 2
-        assert result.stderr.splitlines()[-1] == (
-            f"Error: {tmp_path / 'bundle'} cannot be created: [Errno 13] Permission denied: '{tmp_path}'"
-        )
+        assert result.stderr == f"Error: {tmp_path / 'bundle'} cannot be created: [Errno 13] Permission denied: '{tmp_path}'\n"
 
     def test_a_full_disk_while_writing_removes_the_staging_folder(self, world, tmp_path, monkeypatch):
         def disk_full(*_):
@@ -344,10 +346,10 @@ class TestFailures:
         monkeypatch.setattr("smguard.evidence.bundle.render_html", disk_full)
         result = run("export", "--account", ACCOUNT, "--region", REGION, "--out", str(tmp_path / "bundle"))
         assert result.exit_code == 3
-        assert result.stderr.splitlines()[-1] == (
+        assert result.stderr.splitlines() == [
             f"Error: writing the bundle next to {tmp_path / 'bundle'} failed: [Errno 28] No space left on device; "
             "no bundle was written"
-        )
+        ]
         assert leftovers(tmp_path) == []
 
     def test_an_existing_folder_is_never_overwritten(self, world, tmp_path):
@@ -392,6 +394,29 @@ class TestStreaming:
         sizes = [size for _, size in on_disk]
         assert sizes == sorted(sizes)
         assert sizes[5] > final_size * 0.4, "rows of the first pages must be on disk before the last pages are read"
+
+
+class TestProgress:
+    def test_the_display_is_one_line_whatever_the_number_of_sources(self):
+        progress = Progress(TextColumn("{task.description} {task.completed}"), console=Console(file=io.StringIO()))
+        advance = ExportProgress(progress)
+        for account in ("111111111111", "222222222222", "333333333333"):
+            for rule in (ROOT, INTERNET):
+                advance(f"{rule} in {account} {REGION}", 100)
+        [task] = progress.tasks
+        assert (task.description, task.completed) == (f"{INTERNET} in 333333333333 {REGION}", 600)
+
+    def test_a_terminal_sees_it_on_stderr(self, world, tmp_path, monkeypatch):
+        monkeypatch.setenv("TTY_COMPATIBLE", "1")  # rich's switch: stderr is a terminal
+        result = run("export", "--account", ACCOUNT, "--region", REGION, "--out", str(tmp_path / "bundle"))
+        assert result.exit_code == 0, result.output
+        assert f"Exporting {ROOT} 7 rows written" in result.stderr  # its last frame, before it is erased
+        assert "Evidence bundle written to" in result.stdout
+
+    def test_a_redirected_stderr_carries_none(self, world, tmp_path):
+        result = run("export", "--account", ACCOUNT, "--region", REGION, "--out", str(tmp_path / "bundle"))
+        assert result.exit_code == 0, result.output
+        assert result.stderr == ""
 
 
 class TestCsvSafety:
