@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from smguard.scan.errors import TemplateError
 from smguard.scan.intrinsics import Condition, Resolver
@@ -14,6 +15,7 @@ from smguard.scan.values import Configuration, Opaque, Why
 SUPPORTED_TRANSFORMS = frozenset({"AWS::Serverless-2016-10-31", "AWS::LanguageExtensions"})
 """SAM's transform leaves SageMaker and EC2 resources as they are (it expands AWS::Serverless::*
 resources, which no rule covers); LanguageExtensions is accepted as long as no Fn::ForEach is used."""
+PROCESSED = "scan the processed template (aws cloudformation get-template --template-stage Processed)"
 
 
 @dataclass(frozen=True)
@@ -46,19 +48,13 @@ class ScannedTemplate:
         if "Resources" not in document:
             raise TemplateError(self.path, "no Resources section: not a CloudFormation template")
         self._check_transforms(document)
+        self._check_macros(document)
         self.resolver = Resolver(loaded, overrides, region)
         self.region = region
         self._declared = self.resolver.resources
         if not self._declared:
             raise TemplateError(self.path, "Resources is empty: a template declares at least one resource", document.line_of("Resources"))
         for logical_id, resource in self._declared.items():
-            if logical_id.startswith("Fn::ForEach::"):
-                raise TemplateError(
-                    self.path,
-                    f"{logical_id}: Fn::ForEach is not expanded by smguard scan; scan the processed template "
-                    "(aws cloudformation get-template --template-stage Processed)",
-                    self._declared.line_of(logical_id),
-                )
             if not isinstance(resource, Mapping) or not isinstance(resource.get("Type"), str):
                 raise TemplateError(self.path, f"resource {logical_id} has no Type", self._declared.line_of(logical_id))
         self._cache: dict[str, TemplateResource | None] = {}
@@ -74,6 +70,29 @@ class ScannedTemplate:
                 "follow; scan the processed template instead",
                 document.line_of("Transform"),
             )
+
+    def _check_macros(self, document: LocatedDict) -> None:
+        """Fn::Transform (AWS::Include or a macro) and Fn::ForEach rewrite the mapping they are in,
+        wherever it is (a section, a resource, its Properties, one property): what they produce is
+        not in the file, so nothing next to them can be judged. They are refused like a template
+        Transform other than SAM's. Iterative, so that a deeply nested template is not a crash."""
+        pending: list[tuple[LocatedDict | None, str, Any]] = [(None, "", document)]
+        while pending:  # depth first, in document order, so that the first one is named
+            parent, key, node = pending.pop()
+            if parent is not None and key == "Fn::Transform":
+                name = node.get("Name") if isinstance(node, Mapping) else None
+                raise TemplateError(
+                    self.path,
+                    f"Fn::Transform{f' {name}' if isinstance(name, str) else ''} changes the template before "
+                    f"deployment in ways smguard scan cannot follow; {PROCESSED}",
+                    parent.line_of(key),
+                )
+            if parent is not None and key.startswith("Fn::ForEach::"):
+                raise TemplateError(self.path, f"{key}: Fn::ForEach is not expanded by smguard scan; {PROCESSED}", parent.line_of(key))
+            if isinstance(node, list):
+                pending.extend((None, "", item) for item in reversed(node))
+            elif isinstance(node, LocatedDict):
+                pending.extend((node, child_key, child) for child_key, child in reversed(node.items()))
 
     def of_types(self, *resource_types: str) -> list[TemplateResource]:
         """The resources of these types that may be created, in template order."""

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
+from smguard.scan.errors import TemplateError
 from tests.scan.support import scan
 
 
@@ -171,3 +176,54 @@ def test_open_values_in_security_group_rules_and_whole_properties(tmp_path) -> N
         (10, "Vpc.DefaultSecurityGroup", "vpc_default_sg", "NON_COMPLIANT", "The default security group !GetAtt Vpc.DefaultSecurityGroup has 0 inbound and 1 outbound rule(s) (out: all traffic to !Ref Cidr); remove them all and use dedicated security groups."),
         (16, "Notebook", "notebook_root_access", "UNKNOWN", "Properties is !If [Hardened, {RootAccess: Disabled}, {RootAccess: Enabled}], and condition Hardened is open (Mode is a parameter without default); pass --parameter-overrides Mode=VALUE to evaluate it."),
     ]
+
+
+NOTEBOOK_WITH = (
+    "Resources:\n"
+    "  Notebook:\n"
+    "    Type: AWS::SageMaker::NotebookInstance\n"
+    "    Properties:\n"
+    "      RootAccess: Disabled\n"
+    "{extra}"
+)
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (
+            "      Fn::Transform: {Name: AWS::Include, Parameters: {Location: s3://snippets/notebook.yaml}}\n",
+            "6: Fn::Transform AWS::Include changes the template before deployment in ways smguard scan cannot follow; "
+            "scan the processed template (aws cloudformation get-template --template-stage Processed)",
+        ),
+        (
+            "      Tags:\n        - Key: team\n          Value: {'Fn::Transform': {Name: TeamMacro}, Extra: x}\n",
+            "8: Fn::Transform TeamMacro changes the template before deployment in ways smguard scan cannot follow; "
+            "scan the processed template (aws cloudformation get-template --template-stage Processed)",
+        ),
+        (
+            "      PlatformIdentifier: !Transform {Name: AWS::Include, Parameters: {Location: s3://snippets/p.yaml}}\n",
+            "6: Fn::Transform AWS::Include changes the template before deployment in ways smguard scan cannot follow; "
+            "scan the processed template (aws cloudformation get-template --template-stage Processed)",
+        ),
+        (
+            "  Fn::Transform:\n    Name: AWS::Include\n    Parameters: {Location: s3://snippets/more-resources.yaml}\n",
+            "6: Fn::Transform AWS::Include changes the template before deployment in ways smguard scan cannot follow; "
+            "scan the processed template (aws cloudformation get-template --template-stage Processed)",
+        ),
+        (
+            "      Fn::ForEach::Tag: [Name, [a, b], {Tags: []}]\n",
+            "6: Fn::ForEach::Tag: Fn::ForEach is not expanded by smguard scan; "
+            "scan the processed template (aws cloudformation get-template --template-stage Processed)",
+        ),
+    ],
+    ids=["next-to-properties", "inside-a-property", "short-form-as-a-property", "section-level", "foreach-in-properties"],
+)
+def test_a_transform_or_foreach_anywhere_is_refused(tmp_path: Path, extra: str, message: str) -> None:
+    """What Fn::Transform or Fn::ForEach produces is not in the file: the template is refused
+    (as a template-level Transform is), never scanned as if the snippet were not there."""
+    template = tmp_path / "include.yaml"
+    template.write_text(NOTEBOOK_WITH.format(extra=extra))
+    with pytest.raises(TemplateError) as raised:
+        scan(template, rules=("notebook_root_access",))
+    assert str(raised.value) == f"{template}:{message}"
