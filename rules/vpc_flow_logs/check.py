@@ -40,7 +40,9 @@ from smguard.engine.verdict import ANNOTATION_MAX_LENGTH
 TRAFFIC_TYPES = ("ALL", "ACCEPT", "REJECT")
 SATISFYING_TRAFFIC = {"ALL": {"ALL"}, "ACCEPT": {"ALL", "ACCEPT"}, "REJECT": {"ALL", "REJECT"}}
 DEFAULT_AGGREGATION_INTERVAL = 600
-DESTINATION_PREFIX = r"arn:aws[a-z-]*:(?:s3|logs|firehose):[a-z0-9-]*:(?:\d{12})?:[^,\s]+"
+# No quote, backslash or control character in the resource part: organization mode writes the
+# parameter into a JSON string (InputParameters) unescaped, and no ARN holds them.
+DESTINATION_PREFIX = r'arn:aws[a-z-]*:(?:s3|logs|firehose):[a-z0-9-]*:(?:\d{12})?:[^,\s"\\\x00-\x1f]+'
 BOUNDARIES = "/:"
 NOT_EVALUATED_STATES = frozenset({"pending", "deleting"})
 

@@ -12,12 +12,17 @@ from collections.abc import Sequence
 from typing import Any
 
 from smguard.catalogue import RuleEntry
-from smguard.deploy.parameters import template_parameter, template_parameter_name
+from smguard.deploy.parameters import free_text_max_lengths, template_parameter, template_parameter_name
 from smguard.engine.handler import EngineParameters
 
 EXECUTION_ROLE_PARAMETER = "ExecutionRoleName"
 EXEMPTIONS_PARAMETER = "ExemptionsParameterName"
-KNOWN_ENGINE_PARAMETERS = frozenset({EXECUTION_ROLE_PARAMETER, EXEMPTIONS_PARAMETER})
+ENGINE_PARAMETER_MAX_LENGTHS = {EXECUTION_ROLE_PARAMETER: 64, EXEMPTIONS_PARAMETER: 128}
+"""MaxLength of the engine's template parameters, which every rule's InputParameters carries: IAM's
+role-name limit, and for the register's SSM name (SSM allows 1,011) enough for a path such as
+/security/smguard/exemptions with room to spare, since the rest of the 1,024 characters goes to the
+rules' own parameters."""
+KNOWN_ENGINE_PARAMETERS = frozenset(ENGINE_PARAMETER_MAX_LENGTHS)
 
 LOG_RETENTION_DAYS = [
     1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
@@ -94,6 +99,7 @@ def global_parameters(engine_parameters: Sequence[str]) -> dict[str, Any]:
             "Type": "String",
             "Default": "smguard-rule-execution",
             "AllowedPattern": "^smguard-[A-Za-z0-9+=,.@_-]{1,56}$",
+            "MaxLength": ENGINE_PARAMETER_MAX_LENGTHS[EXECUTION_ROLE_PARAMETER],
             "ConstraintDescription": "must be an IAM role name starting with smguard- (the guardrail SCP protects smguard-*)",
             "Description": (
                 "Organization mode: name of the role the StackSet creates in every member account and the "
@@ -147,7 +153,11 @@ def global_parameters(engine_parameters: Sequence[str]) -> dict[str, Any]:
             "Default": "",
             # A path-form name ("/smguard/exemptions"): the IAM resource ARN is then parameter<name>.
             "AllowedPattern": "^(|/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+){0,14})$",
-            "ConstraintDescription": "must be empty or an SSM parameter name starting with / (e.g. /smguard/exemptions)",
+            "MaxLength": ENGINE_PARAMETER_MAX_LENGTHS[EXEMPTIONS_PARAMETER],
+            "ConstraintDescription": (
+                "must be empty or an SSM parameter name starting with / (e.g. /smguard/exemptions), "
+                f"at most {ENGINE_PARAMETER_MAX_LENGTHS[EXEMPTIONS_PARAMETER]} characters"
+            ),
             "Description": (
                 "Optional: SSM parameter (in this account and region) holding the exemption register, see "
                 "docs/exemptions.md. The functions read it with their own role. Empty: no exemptions."
@@ -220,11 +230,18 @@ def template_rules() -> dict[str, Any]:
     }
 
 
-def rule_parameters(entry: RuleEntry) -> dict[str, Any]:
+def rule_parameters(entry: RuleEntry, engine_parameters: Sequence[str]) -> dict[str, Any]:
     descriptions = {item["name"]: item["description"] for item in entry.metadata.get("parameters", [])}
+    specs = entry.rule.parameters.specs()
+    # Every engine parameter counts, ExecutionRoleName too: organization mode passes it to every rule.
+    max_lengths = free_text_max_lengths(
+        entry.name, specs, {name: ENGINE_PARAMETER_MAX_LENGTHS[name] for name in engine_parameters}
+    )
     result = {}
-    for spec in entry.rule.parameters.specs():
+    for spec in specs:
         if spec.name not in descriptions:
             raise ValueError(f"rules/{entry.name}/metadata.json does not describe parameter {spec.name}")
-        result[template_parameter_name(entry.name, spec.name)] = template_parameter(spec, descriptions[spec.name])
+        result[template_parameter_name(entry.name, spec.name)] = template_parameter(
+            spec, descriptions[spec.name], max_lengths.get(spec.name)
+        )
     return result

@@ -60,7 +60,7 @@ def build_template(entries: Sequence[RuleEntry] | None = None) -> dict[str, Any]
     parameters = global_parameters(engine_parameters)
     resources = shared_resources()
     for entry in entries:
-        parameters.update(rule_parameters(entry))
+        parameters.update(rule_parameters(entry, engine_parameters))
         resources.update(rule_resources(entry, engine_parameters))
     resources["ExecutionRoleStackSet"] = stack_set_resource(
         [entry.rule for entry in entries], [f"{camel(entry.name)}Role" for entry in entries]

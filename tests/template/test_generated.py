@@ -68,8 +68,9 @@ def test_csv_parameter_pattern_accepts_lists_and_empty_and_rejects_typos():
 @pytest.mark.parametrize("entry", discover(), ids=lambda entry: entry.name)
 def test_every_rule_parameter_default_and_empty_pass_the_template_constraint(entry):
     """The template default (empty) is valid, and so is the rule's documented default."""
+    parameters = stack_parameters.rule_parameters(entry, stack_parameters.engine_parameter_names())
     for spec in entry.rule.parameters.specs():
-        parameter = stack_parameters.rule_parameters(entry)[template_parameter_name(entry.name, spec.name)]
+        parameter = parameters[template_parameter_name(entry.name, spec.name)]
         default = render_default(spec.default)
         candidates = [""] + ([] if default is None else [default])
         for value in candidates:
@@ -77,6 +78,7 @@ def test_every_rule_parameter_default_and_empty_pass_the_template_constraint(ent
                 assert value in parameter["AllowedValues"], (spec.name, value)
             else:
                 assert re.fullmatch(parameter["AllowedPattern"], value), (spec.name, value)
+                assert len(value) <= parameter["MaxLength"], (spec.name, value)
 
 
 def test_a_periodic_rule_without_a_frequency_is_refused():
