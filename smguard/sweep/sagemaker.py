@@ -97,6 +97,9 @@ MODEL_PROPERTIES = {
 }
 """DescribeModel and AWS::SageMaker::Model use the same names."""
 
+LIST_PAGE_SIZE = 100
+"""MaxResults' maximum in the model of each List call read here: as few List calls as AWS allows."""
+
 GONE_ERROR_CODES = frozenset({"ResourceNotFound", "ValidationException"})
 """What a Describe of a resource just listed returns when it was deleted in between (SageMaker
 reports an unknown name as ValidationException): the resource no longer exists, so it is skipped."""
@@ -175,8 +178,8 @@ def collect_models(clients: SweepClients, pool: Executor, progress: ProgressTrac
 
 
 def _listed(client: Any, operation: str, key: str, identifier: str) -> list[str]:
-    paginator = client.get_paginator(operation)
-    return [entry[identifier] for page in paginator.paginate() for entry in page.get(key, [])]
+    pages = client.get_paginator(operation).paginate(PaginationConfig={"PageSize": LIST_PAGE_SIZE})
+    return [entry[identifier] for page in pages for entry in page.get(key, [])]
 
 
 def _describe_each(

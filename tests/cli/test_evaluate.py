@@ -415,3 +415,31 @@ def test_an_interruption_exits_130_not_1(moto_server, monkeypatch):
 
     assert result.exit_code == 130
     assert result.stderr == "Interrupted; nothing was evaluated.\n"
+
+
+def test_more_than_one_page_of_notebooks_is_listed_in_pages_of_100(client, moto_server, monkeypatch):
+    sagemaker = client("sagemaker")
+    for index in range(150):
+        sagemaker.create_notebook_instance(NotebookInstanceName=f"bulk-{index:03}", InstanceType="ml.t3.medium", RoleArn=ROLE)
+    page_sizes: list[int] = []
+    original = sweep_clients.SweepClients.build_client
+
+    def build_client(self: Any, service: str, region: str | None = None, assume_role_mode: bool = True) -> Any:
+        built = original(self, service, region, assume_role_mode)
+        built.meta.events.register(
+            "provide-client-params.sagemaker.ListNotebookInstances", lambda params, **_: page_sizes.append(params["MaxResults"])
+        )
+        return built
+
+    monkeypatch.setattr(sweep_clients.SweepClients, "build_client", build_client)
+    moto_server.requests.reset()
+
+    result = run("--rules", "notebook_root_access", "--format", "json")
+
+    assert result.exit_code == 0, result.output
+    assert sorted(row["resource_id"] for row in json.loads(result.stdout)) == [f"bulk-{index:03}" for index in range(150)]
+    assert page_sizes == [100, 100]
+    assert dict(moto_server.requests.counts) == {
+        ("sagemaker", "ListNotebookInstances"): 2,
+        ("sagemaker", "DescribeNotebookInstance"): 150,
+    }
