@@ -5,7 +5,10 @@ YAML goes through PyYAML's SafeLoader (the C loader when libyaml is there) with 
 for the CloudFormation tags, which turn ``!Ref X`` into ``{"Ref": "X"}`` and ``!GetAtt A.B``
 into ``{"Fn::GetAtt": ["A", "B"]}``, the long form a JSON template uses. JSON goes through the
 standard library's pure-Python scanner with a hook that records where each value starts.
-Duplicate keys are an error, as CloudFormation treats them.
+Duplicate keys are an error, as CloudFormation treats them; so are YAML aliases (``*name``) and
+merge keys (``<<``), which CloudFormation refuses ("YAML aliases are not allowed in CloudFormation
+templates") and which would let a few lines expand into billions of values (an alias bomb).
+Anchors alone (``&name``) copy nothing and are accepted.
 """
 
 from __future__ import annotations
@@ -67,12 +70,28 @@ def load_template(path: Path) -> LoadedTemplate:
 # --- YAML ---------------------------------------------------------------------------------------
 
 
+class _AliasFound(Exception):
+    """Construction reached a node a second time: the template uses a YAML alias."""
+
+
 class _TemplateLoader(BaseLoader):  # type: ignore[misc, valid-type]
-    """SafeLoader with the CloudFormation tags and located mappings."""
+    """SafeLoader with the CloudFormation tags and located mappings, refusing aliases."""
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        # The composer (in C with libyaml) resolves an alias to the very node it names, so a node
+        # met twice is an alias; it is refused before anything shares or copies it.
+        if node in self.constructed_objects or node in self.recursive_objects:
+            raise _AliasFound
+        return super().construct_object(node, deep)
 
 
 def _construct_mapping(loader: Any, node: yaml.MappingNode) -> LocatedDict:
-    loader.flatten_mapping(node)
+    for key_node, _ in node.value:
+        if key_node.tag == "tag:yaml.org,2002:merge":
+            raise yaml.constructor.ConstructorError(
+                None, None, "merge key <<: CloudFormation does not allow YAML merge keys; write the keys out", key_node.start_mark
+            )
+    loader.flatten_mapping(node)  # only turns a "=" key into a string, merge keys being refused above
     result = LocatedDict()
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
@@ -129,6 +148,13 @@ for _tag in FUNCTION_TAGS:
 def _parse_yaml(path: Path, text: str) -> Any:
     try:
         return yaml.load(text, Loader=_TemplateLoader)  # noqa: S506 - a SafeLoader subclass
+    except _AliasFound:
+        alias = next(event for event in yaml.parse(text, Loader=BaseLoader) if isinstance(event, yaml.AliasEvent))
+        raise TemplateError(
+            path,
+            f"not valid YAML: alias *{alias.anchor}: CloudFormation does not allow YAML aliases; write the value out",
+            alias.start_mark.line + 1,
+        ) from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark is not None else None

@@ -25,6 +25,12 @@ Resources:
 """
 
 
+BOMB = "Resources:\n  A:\n    Type: AWS::SageMaker::NotebookInstance\n    Properties:\n      L0: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"      L{level}: &{chr(97 + level)} [{', '.join([f'*{chr(96 + level)}'] * 9)}]\n" for level in range(1, 9)
+)
+"""A billion laughs: 9 ** 9 strings once every alias is expanded, from nine lines."""
+
+
 def write(tmp_path: Path, name: str, text: str) -> Path:
     path = tmp_path / name
     path.write_text(text)
@@ -84,9 +90,19 @@ def test_json_keys_keep_their_lines(tmp_path: Path) -> None:
         ("bad.json", '{"Resources": {\n  "A": }\n}', "bad.json:2: not valid JSON: Expecting value"),
         ("list.yaml", "- a\n- b\n", "list.yaml: a template is a mapping with a Resources section, not a list"),
         ("getatt.yaml", "Resources:\n  A:\n    Type: X\n    Properties:\n      P: !GetAtt NoDot\n", "getatt.yaml:5: not valid YAML: !GetAtt 'NoDot' is not LogicalId.Attribute"),
+        ("alias.yaml", "Resources:\n  A: &props {Type: X}\n  B: *props\n", "alias.yaml:3: not valid YAML: alias *props: CloudFormation does not allow YAML aliases; write the value out"),
+        ("scalar.yaml", "Resources:\n  A:\n    Type: &t X\n  B:\n    Type: *t\n", "scalar.yaml:5: not valid YAML: alias *t: CloudFormation does not allow YAML aliases; write the value out"),
+        ("merge.yaml", "Resources:\n  A:\n    Type: X\n    Properties:\n      <<: {P: 1}\n", "merge.yaml:5: not valid YAML: merge key <<: CloudFormation does not allow YAML merge keys; write the keys out"),
+        ("recursive.yaml", "Resources: &r\n  A: [*r]\n", "recursive.yaml:2: not valid YAML: alias *r: CloudFormation does not allow YAML aliases; write the value out"),
+        ("bomb.yaml", BOMB, "bomb.yaml:6: not valid YAML: alias *a: CloudFormation does not allow YAML aliases; write the value out"),
     ],
 )
 def test_bad_templates_are_named_with_their_line(tmp_path: Path, name: str, text: str, message: str) -> None:
     with pytest.raises(TemplateError) as raised:
         load_template(write(tmp_path, name, text))
     assert str(raised.value) == f"{tmp_path}/{message}"
+
+
+def test_an_anchor_without_alias_copies_nothing_and_is_accepted(tmp_path: Path) -> None:
+    document = load_template(write(tmp_path, "anchor.yaml", "Resources:\n  A: &kept {Type: X}\n")).document
+    assert document == {"Resources": {"A": {"Type": "X"}}}
