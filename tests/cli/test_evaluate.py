@@ -443,3 +443,34 @@ def test_more_than_one_page_of_notebooks_is_listed_in_pages_of_100(client, moto_
         ("sagemaker", "ListNotebookInstances"): 2,
         ("sagemaker", "DescribeNotebookInstance"): 150,
     }
+
+
+def test_every_client_of_the_sweep_retries_in_adaptive_mode(client, moto_server, monkeypatch):
+    seed(client)
+    built: list[Any] = []
+    original = sweep_clients.SweepClients.build_client
+
+    def build_client(self: Any, service: str, region: str | None = None, assume_role_mode: bool = True) -> Any:
+        built.append(original(self, service, region, assume_role_mode))
+        return built[-1]
+
+    monkeypatch.setattr(sweep_clients.SweepClients, "build_client", build_client)
+
+    client("ssm").put_parameter(Name="/smguard/exemptions", Type="String", Value=json.dumps({"version": 1, "exemptions": []}))
+
+    result = run("--rules", RULES, "--format", "json", "--param", "notebook_root_access.ExemptionsParameterName=/smguard/exemptions")
+
+    assert result.exit_code == 0, result.output
+    assert {c.meta.service_model.service_name for c in built} == {"sagemaker", "ec2", "sts", "ssm"}
+    assert {(c.meta.config.retries["mode"], c.meta.config.retries["total_max_attempts"]) for c in built} == {("adaptive", 11)}
+
+
+def test_a_terminal_sees_the_progress_bar_on_stderr(client, moto_server, monkeypatch):
+    seed(client)
+    monkeypatch.setenv("TTY_COMPATIBLE", "1")  # rich's switch: stderr is a terminal
+
+    result = run("--rules", "notebook_root_access", "--format", "json")
+
+    assert result.exit_code == 0, result.output
+    assert "Describing resources" in result.stderr and "2/2" in result.stderr  # its last frame, before it is erased
+    assert len(json.loads(result.stdout)) == 2
