@@ -20,8 +20,10 @@ described by ``LogGroupName`` alone: its ARN is then formed from the VPC's regio
 account, since such a flow log always delivers to a log group of its own account and region.
 
 Facts are DescribeFlowLogs ``FlowLogs`` entries (or the same shape built from
-``AWS::EC2::FlowLog`` resources of a template). Statuses absent from a fact (a template has none)
-are not held against the flow log; ``MaxAggregationInterval`` absent means AWS's default, 600.
+``AWS::EC2::FlowLog`` resources of a template). Statuses absent from a fact (a template has no
+``DeliverLogsStatus``) are not held against the flow log, and the annotation says they were not
+checked; ``MaxAggregationInterval`` absent means AWS's default, 600. A flow log that names no
+destination does not count: AWS always reports one.
 """
 
 from __future__ import annotations
@@ -86,8 +88,8 @@ def check(resource: Resource, parameters: VpcFlowLogsParameters, flow_logs: Flow
         if not problems:
             return Verdict.compliant(
                 f"Flow log {flow_log.get('FlowLogId')} of {vpc} captures {flow_log.get('TrafficType')} traffic "
-                f"to {_destination_text(flow_log)}, aggregated over at most {_interval(flow_log)}s; it is ACTIVE "
-                "and delivering."
+                f"to {_destination_text(flow_log)}, aggregated over at most {_interval(flow_log)}s; "
+                f"{_status_text(flow_log)}."
             )
         reasons.append(f"Flow log {flow_log.get('FlowLogId')} {', '.join(problems)}")
     if not reasons:
@@ -105,18 +107,21 @@ def _problems(
     problems = []
     status = flow_log.get("FlowLogStatus")
     if status is not None and status != "ACTIVE":
-        problems.append(f"is {status}")
-    if flow_log.get("DeliverLogsStatus") == "FAILED":
+        problems.append(f"is {describe_value(status)}")
+    delivery = flow_log.get("DeliverLogsStatus")
+    if delivery == "FAILED":
         error = flow_log.get("DeliverLogsErrorMessage")
         problems.append(f"has failing delivery ({error})" if error else "has failing delivery")
+    elif delivery is not None and delivery != "SUCCESS":
+        problems.append(f"has DeliverLogsStatus {describe_value(delivery)}, not SUCCESS")
     traffic = flow_log.get("TrafficType")
     if not isinstance(traffic, str) or traffic not in SATISFYING_TRAFFIC[parameters.traffic_type]:
         problems.append(f"captures {describe_value(traffic)} traffic (TrafficType {parameters.traffic_type} required)")
-    if parameters.log_destinations is not None:
+    if _destination_text(flow_log) is None:
+        problems.append("names no destination")
+    elif parameters.log_destinations is not None:
         destination = _destination_arn(flow_log, owner, region)
-        if destination is None:
-            problems.append("names no destination")
-        elif not any(_within(destination, prefix) for prefix in parameters.log_destinations):
+        if not any(_within(destination, prefix) for prefix in parameters.log_destinations):
             problems.append(f"delivers to {destination} (not in LogDestinations)")
     interval = _interval(flow_log)
     if not isinstance(interval, int) or interval > parameters.max_aggregation_interval:
@@ -129,13 +134,12 @@ def _interval(flow_log: FlowLog) -> Any:
     return DEFAULT_AGGREGATION_INTERVAL if interval is None else interval
 
 
-def _destination_arn(flow_log: FlowLog, owner: Any, region: str | None) -> str | None:
+def _destination_arn(flow_log: FlowLog, owner: Any, region: str | None) -> str:
+    """The destination's ARN, of a flow log that names one (see :func:`_destination_text`)."""
     destination = flow_log.get("LogDestination")
     if isinstance(destination, str) and destination:
         return destination
-    group = flow_log.get("LogGroupName")
-    if not isinstance(group, str) or not group:
-        return None
+    group = flow_log["LogGroupName"]
     if not region or not isinstance(owner, str) or not owner:
         raise MissingFactError(
             f"flow log {flow_log.get('FlowLogId')} names only log group {group}; its ARN needs the VPC's "
@@ -158,8 +162,28 @@ def _within(destination: str, prefix: str) -> bool:
     return prefix[-1] in BOUNDARIES or destination[len(prefix)] in BOUNDARIES
 
 
-def _destination_text(flow_log: FlowLog) -> str:
-    return str(flow_log.get("LogDestination") or f"log group {flow_log.get('LogGroupName')}")
+def _destination_text(flow_log: FlowLog) -> str | None:
+    """The destination as the flow log names it (ARN, or CloudWatch Logs group name), None if it names none."""
+    destination, group = flow_log.get("LogDestination"), flow_log.get("LogGroupName")
+    if isinstance(destination, str) and destination:
+        return destination
+    if isinstance(group, str) and group:
+        return f"log group {group}"
+    return None
+
+
+def _status_text(flow_log: FlowLog) -> str:
+    """What the statuses of a counting flow log say; a status the fact lacks (a template has none) is
+    named as not checked, never claimed."""
+    active = flow_log.get("FlowLogStatus") is not None
+    delivering = flow_log.get("DeliverLogsStatus") is not None
+    if active and delivering:
+        return "it is ACTIVE and delivering"
+    if active:
+        return "it is ACTIVE; delivery is not checked (no DeliverLogsStatus)"
+    if delivering:
+        return "it is delivering; its status is not checked (no FlowLogStatus)"
+    return "its status and delivery are not checked (no FlowLogStatus or DeliverLogsStatus)"
 
 
 def _fix(parameters: VpcFlowLogsParameters, *, name_destination: bool = True) -> str:

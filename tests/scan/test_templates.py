@@ -15,7 +15,7 @@ def test_private_vpc_without_region() -> None:
     assert scan('private_vpc.yaml') == [
         (10, 'DataVpc.DefaultSecurityGroup', 'vpc_default_sg', 'NOT_APPLICABLE', 'The default security group of DataVpc is created by AWS with the VPC and the template adds no rule to it; the deployed rule evaluates it (AWS creates it with an all-traffic self rule and all egress: revoke them after deployment).'),
         (10, 'DataVpc', 'vpc_endpoints', 'COMPLIANT', 'VPC DataVpc has an available endpoint (Interface with private DNS, or Gateway) for sagemaker.api, sagemaker.runtime, sts, logs, s3.'),
-        (10, 'DataVpc', 'vpc_flow_logs', 'COMPLIANT', 'Flow log DataVpcFlowLog of DataVpc captures ALL traffic to arn:aws:s3:::central-flow-logs-111122223333, aggregated over at most 60s; it is ACTIVE and delivering.'),
+        (10, 'DataVpc', 'vpc_flow_logs', 'COMPLIANT', 'Flow log DataVpcFlowLog of DataVpc captures ALL traffic to arn:aws:s3:::central-flow-logs-111122223333, aggregated over at most 60s; it is ACTIVE; delivery is not checked (no DeliverLogsStatus).'),
         (23, 'EndpointSecurityGroup', 'vpc_default_sg', 'NOT_APPLICABLE', "Security group EndpointSecurityGroup is named ds-endpoints, not a VPC's default security group."),
         (90, 'LegacyVpc', 'vpc_endpoints', 'NON_COMPLIANT', 'VPC LegacyVpc lacks usable endpoints: sagemaker.api (none), sagemaker.runtime (none), sts (none), logs (none), s3 (none). Use CreateVpcEndpoint (Interface with PrivateDnsEnabled true; S3 may be a Gateway) or ModifyVpcEndpoint.'),
         (90, 'LegacyVpc', 'vpc_flow_logs', 'NON_COMPLIANT', 'Flow log LegacyRejectFlowLog captures REJECT traffic (TrafficType ALL required). Fix one or call CreateFlowLogs (ResourceType VPC, TrafficType ALL).'),
@@ -28,7 +28,7 @@ def test_private_vpc_in_a_region_with_a_central_log_bucket() -> None:
     assert scan('private_vpc.yaml', region='us-east-1', params={'vpc_flow_logs': {'LogDestinations': 'arn:aws:s3:::central-flow-logs-111122223333'}}) == [
         (10, 'DataVpc.DefaultSecurityGroup', 'vpc_default_sg', 'NOT_APPLICABLE', 'The default security group of DataVpc is created by AWS with the VPC and the template adds no rule to it; the deployed rule evaluates it (AWS creates it with an all-traffic self rule and all egress: revoke them after deployment).'),
         (10, 'DataVpc', 'vpc_endpoints', 'COMPLIANT', 'VPC DataVpc has an available endpoint (Interface with private DNS, or Gateway) for sagemaker.api, sagemaker.runtime, sts, logs, s3.'),
-        (10, 'DataVpc', 'vpc_flow_logs', 'COMPLIANT', 'Flow log DataVpcFlowLog of DataVpc captures ALL traffic to arn:aws:s3:::central-flow-logs-111122223333, aggregated over at most 60s; it is ACTIVE and delivering.'),
+        (10, 'DataVpc', 'vpc_flow_logs', 'COMPLIANT', 'Flow log DataVpcFlowLog of DataVpc captures ALL traffic to arn:aws:s3:::central-flow-logs-111122223333, aggregated over at most 60s; it is ACTIVE; delivery is not checked (no DeliverLogsStatus).'),
         (23, 'EndpointSecurityGroup', 'vpc_default_sg', 'NOT_APPLICABLE', "Security group EndpointSecurityGroup is named ds-endpoints, not a VPC's default security group."),
         (90, 'LegacyVpc', 'vpc_endpoints', 'NON_COMPLIANT', 'VPC LegacyVpc lacks usable endpoints: sagemaker.api (none), sagemaker.runtime (none), sts (none), logs (none), s3 (none). Use CreateVpcEndpoint (Interface with PrivateDnsEnabled true; S3 may be a Gateway) or ModifyVpcEndpoint.'),
         (90, 'LegacyVpc', 'vpc_flow_logs', 'NON_COMPLIANT', 'Flow log LegacyRejectFlowLog captures REJECT traffic (TrafficType ALL required), delivers to arn:aws:s3:::legacy-team-bucket (not in LogDestinations). Fix one or call CreateFlowLogs (ResourceType VPC, TrafficType ALL, an allowed LogDestination).'),
@@ -120,7 +120,7 @@ def test_sam_template_with_an_open_condition() -> None:
 def test_sam_template_condition_decided_by_an_override() -> None:
     """The same VPC once the override decides the condition."""
     assert scan('sam_pipeline.yaml', rules=('vpc_flow_logs',), overrides={'EnableFlowLogs': 'true'}) == [
-        (25, 'ScoringVpc', 'vpc_flow_logs', 'COMPLIANT', 'Flow log ScoringFlowLog of ScoringVpc captures ALL traffic to log group scoring-vpc-flow-logs, aggregated over at most 600s; it is ACTIVE and delivering.'),
+        (25, 'ScoringVpc', 'vpc_flow_logs', 'COMPLIANT', 'Flow log ScoringFlowLog of ScoringVpc captures ALL traffic to log group scoring-vpc-flow-logs, aggregated over at most 600s; it is ACTIVE; delivery is not checked (no DeliverLogsStatus).'),
     ]
 
 def test_region_makes_endpoints_of_another_region_not_count(tmp_path) -> None:

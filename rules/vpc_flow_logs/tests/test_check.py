@@ -281,9 +281,38 @@ def test_an_absent_interval_is_the_aws_default_600() -> None:
     assert "aggregates over 600s (MaxAggregationInterval 60)" in verdict.annotation
 
 
-def test_a_template_built_fact_without_statuses_is_judged_on_its_settings() -> None:
-    entry = flow_log(FlowLogStatus=None, DeliverLogsStatus=None, CreationTime=None, FlowLogId="VpcFlowLog")
-    assert check(vpc(), params(), [entry], None).compliance is Compliance.COMPLIANT
+@pytest.mark.parametrize(
+    ("statuses", "said"),
+    [
+        ({"DeliverLogsStatus": None}, "it is ACTIVE; delivery is not checked (no DeliverLogsStatus)."),
+        ({"FlowLogStatus": None}, "it is delivering; its status is not checked (no FlowLogStatus)."),
+        (
+            {"FlowLogStatus": None, "DeliverLogsStatus": None},
+            "its status and delivery are not checked (no FlowLogStatus or DeliverLogsStatus).",
+        ),
+    ],
+    ids=["template-built", "no-flow-log-status", "no-statuses"],
+)
+def test_a_fact_without_statuses_is_judged_on_its_settings_and_claims_no_status(statuses: dict[str, Any], said: str) -> None:
+    entry = flow_log(CreationTime=None, FlowLogId="VpcFlowLog", **statuses)
+    assert check(vpc(), params(), [entry], None) == Verdict(
+        Compliance.COMPLIANT,
+        f"Flow log VpcFlowLog of {VPC_ID} captures ALL traffic to {CENTRAL}, aggregated over at most 600s; {said}",
+    )
+
+
+def test_a_flow_log_naming_no_destination_never_counts() -> None:
+    entry = flow_log(LogDestination=None, LogDestinationType=None)
+    assert check(vpc(), params(), [entry], "us-east-1") == Verdict(
+        Compliance.NON_COMPLIANT, f"Flow log fl-0123456789abcdef0 names no destination. {FIX}"
+    )
+
+
+@pytest.mark.parametrize(("value", "shown"), [("success", "success"), ("", "empty"), (True, "true")])
+def test_a_delivery_status_other_than_success_or_failed_never_counts(value: Any, shown: str) -> None:
+    assert check(vpc(), params(), [flow_log(DeliverLogsStatus=value)], "us-east-1") == Verdict(
+        Compliance.NON_COMPLIANT, f"Flow log fl-0123456789abcdef0 has DeliverLogsStatus {shown}, not SUCCESS. {FIX}"
+    )
 
 
 @pytest.mark.parametrize("state", ["pending", {"value": "pending"}, "deleting", {"value": "deleting"}])
