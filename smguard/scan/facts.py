@@ -11,15 +11,18 @@ sagemaker_kms a key reference -> KeyFacts lookup. Decisions (see docs/scan.md):
   ``VpcEndpointType`` absent is ``Gateway`` and ``PrivateDnsEnabled`` absent is false, the
   CloudFormation defaults. Without ``--region``, ``com.amazonaws.${AWS::Region}.<service>`` is
   the stack's own region, so it is given to the check without a region
-  (``com.amazonaws.<service>``), which matches the service in any region.
+  (``com.amazonaws.<service>``), which matches the service in any region; a region written out
+  (``com.amazonaws.eu-west-1.sts``) serves the stack only if it is deployed there, which is not
+  known: the endpoint is uncertain (it may not count).
 - A key the template declares (AWS::KMS::Key) is customer managed, Enabled unless its
   ``Enabled`` property is false; an alias of the template points at its key; ``alias/aws/...``
   names an AWS managed key; a key ARN is its own ARN, but who manages it and its state are
   open. A reference to anything else (a key id, another alias) cannot be described: the check's
   MissingFactError makes the result UNKNOWN.
 
-Entries that exist only if an open condition holds, or whose link to a VPC or whose service is
-open, are *uncertain*: the check runs with and without them, and a result that differs is UNKNOWN.
+Entries that exist only if an open condition holds, that may not count (a region written out
+without ``--region``), or whose link to a VPC or whose service is open, are *uncertain*: the check
+runs with and without them, and a result that differs is UNKNOWN.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rules.sagemaker_kms.check import KeyFacts
+from rules.vpc_endpoints.check import SERVICE_NAME
 from smguard.scan.errors import UnresolvedValueError
 from smguard.scan.intrinsics import Resolver
 from smguard.scan.shapes import FLOW_LOG, KMS_ALIAS, KMS_KEY, VPC_ENDPOINT, vpc_link
@@ -91,8 +95,22 @@ def vpc_endpoints(template: ScannedTemplate, vpcs: Mapping[str, TemplateResource
             entry["ServiceName"] = service if isinstance(service, Opaque) else Opaque(service.shown, service.why, service.path)
             slices[link].uncertain.append((entry, dict.__getitem__(entry, "ServiceName").reason))
             continue
-        _place(slices, vpcs, endpoint, entry, "VpcId", vpc)
+        _place(slices, vpcs, endpoint, entry, "VpcId", vpc, _region_doubt(resolver, endpoint, service))
     return slices
+
+
+def _region_doubt(resolver: Resolver, endpoint: TemplateResource, service: Any) -> str | None:
+    """Why an endpoint whose ServiceName names a region may not serve the stack, when no
+    --region says where the stack is (the check compares the regions only when it knows both)."""
+    if resolver.region or not isinstance(service, str) or isinstance(service, Unresolved):
+        return None
+    match = SERVICE_NAME.fullmatch(service)
+    if match is None or match["region"] is None:
+        return None
+    return (
+        f"{endpoint.logical_id} counts only if the stack is deployed in {match['region']}, the region its "
+        f"ServiceName {service} names, and the stack's region is not known: pass --region"
+    )
 
 
 def _service_name(resolver: Resolver, endpoint: TemplateResource, resolved: Any) -> Any:
@@ -115,14 +133,25 @@ def _service_name(resolver: Resolver, endpoint: TemplateResource, resolved: Any)
     return resolved
 
 
-def _place(slices: dict[str, FactSlice], vpcs: Mapping[str, TemplateResource], resource: TemplateResource, entry: Configuration, link_name: str, link: Any) -> None:
+def _place(
+    slices: dict[str, FactSlice],
+    vpcs: Mapping[str, TemplateResource],
+    resource: TemplateResource,
+    entry: Configuration,
+    link_name: str,
+    link: Any,
+    doubt: str | None = None,
+) -> None:
+    """File the entry under its VPC: certain, or uncertain when its resource may not be created
+    or ``doubt`` says why it may not count."""
     vpc = vpc_link(link, vpcs)
     if vpc is not None:
         dict.__setitem__(entry, _api_name(link_name), vpc)
-        if resource.certain:
-            slices[vpc].certain.append(entry)
+        doubts = [why for why in (None if resource.certain else resource.uncertainty(), doubt) if why]
+        if doubts:
+            slices[vpc].uncertain.append((entry, "; ".join(doubts)))
         else:
-            slices[vpc].uncertain.append((entry, resource.uncertainty()))
+            slices[vpc].certain.append(entry)
     elif isinstance(link, Opaque) or (isinstance(link, Unresolved) and not isinstance(link, ResourceReference) and _may_be_template_vpc(link)):
         dict.__setitem__(entry, _api_name(link_name), link if isinstance(link, Opaque) else Opaque(link.shown, link.why, link.path))
         _uncertain_everywhere(slices, entry, f"{resource.logical_id}: " + (link.reason if isinstance(link, (Opaque, Unresolved)) else ""))

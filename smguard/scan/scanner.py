@@ -18,6 +18,7 @@ from smguard.catalogue import RuleEntry
 from smguard.engine.errors import MissingFactError
 from smguard.engine.parameters import RuleParameters
 from smguard.engine.rule import Resource, SmguardRule
+from smguard.engine.verdict import Compliance
 from smguard.scan import facts as template_facts
 from smguard.scan.errors import UnknownTemplateParameterError, UnresolvedValueError
 from smguard.scan.loader import load_template
@@ -74,7 +75,7 @@ class Evaluated:
     if_all_created: tuple[Resource, Any] | None = None
     """The same resource and facts had every resource with an open condition been created."""
     uncertainties: tuple[str, ...] = ()
-    """Why some of those resources may not be created."""
+    """Why some of those resources may not be created or may not count."""
     fixed: tuple[str, str] | None = None
     """A result the scanner states itself (the default group a template does not touch)."""
 
@@ -231,20 +232,26 @@ def _default_group(vpc: str, rules: Sequence[tuple[Configuration, bool]]) -> Con
 
 def _decide(rule: SmguardRule, evaluated: Evaluated, parameters: RuleParameters, region: str | None) -> tuple[str, str]:
     """The check's result, UNKNOWN when it needed what the template leaves open, and UNKNOWN too
-    when resources that may not be created would change it."""
+    when resources that may not be created (or may not count) would change it.
+
+    Only the results are compared: the same result in other words (fewer gaps once the uncertain
+    resources are added) is still decided, and the annotation says what holds either way."""
     per_vpc = rule.name in PER_VPC_FACTS
     certain = _run(rule, evaluated.resource, evaluated.facts, parameters, per_vpc, region)
     if evaluated.if_all_created is None:
         return certain
     with_all = _run(rule, *evaluated.if_all_created, parameters, per_vpc, region)
-    if with_all == certain:
-        return certain
+    if with_all[0] == certain[0]:
+        # A flow log or an endpoint can only help its VPC: the gaps left with all of them are the
+        # ones to fix whatever is created. Elsewhere (rules added to a default group) the
+        # resources created for sure are what certainly holds.
+        return with_all if per_vpc and certain[0] == Compliance.NON_COMPLIANT else certain
     if with_all[0] == UNKNOWN:
         return with_all
     reasons = "; ".join(evaluated.uncertainties[:2])
     more = f" (+{len(evaluated.uncertainties) - 2} more)" if len(evaluated.uncertainties) > 2 else ""
     return UNKNOWN, (
-        f"Depends on resources that may not be created ({reasons}{more}): "
+        f"Depends on resources that may not be created or may not count ({reasons}{more}): "
         f"{certain[0]} without them, {with_all[0]} with them."
     )
 

@@ -109,7 +109,7 @@ def test_sam_template_with_an_open_condition() -> None:
     assert scan('sam_pipeline.yaml') == [
         (25, 'ScoringVpc.DefaultSecurityGroup', 'vpc_default_sg', 'NOT_APPLICABLE', 'The default security group of ScoringVpc is created by AWS with the VPC and the template adds no rule to it; the deployed rule evaluates it (AWS creates it with an all-traffic self rule and all egress: revoke them after deployment).'),
         (25, 'ScoringVpc', 'vpc_endpoints', 'NON_COMPLIANT', 'VPC ScoringVpc lacks usable endpoints: sagemaker.api (none), sagemaker.runtime (none), sts (none), logs (none), s3 (none). Use CreateVpcEndpoint (Interface with PrivateDnsEnabled true; S3 may be a Gateway) or ModifyVpcEndpoint.'),
-        (25, 'ScoringVpc', 'vpc_flow_logs', 'UNKNOWN', 'Depends on resources that may not be created (ScoringFlowLog is created only if condition WantFlowLogs holds, which is open (EnableFlowLogs is a parameter without default)): NON_COMPLIANT without them, COMPLIANT with them.'),
+        (25, 'ScoringVpc', 'vpc_flow_logs', 'UNKNOWN', 'Depends on resources that may not be created or may not count (ScoringFlowLog is created only if condition WantFlowLogs holds, which is open (EnableFlowLogs is a parameter without default)): NON_COMPLIANT without them, COMPLIANT with them.'),
         (41, 'BatchNotebook', 'notebook_direct_internet', 'NON_COMPLIANT', 'DirectInternetAccess is absent (defaults to Enabled). It cannot be changed after creation: recreate the notebook with a SubnetId and DirectInternetAccess=Disabled (CreateNotebookInstance).'),
         (41, 'BatchNotebook', 'notebook_in_vpc', 'NON_COMPLIANT', "SubnetId is absent: the notebook runs in SageMaker's own VPC, outside the organization's network. SubnetId cannot be changed: recreate the notebook with a SubnetId (CreateNotebookInstance)."),
         (41, 'BatchNotebook', 'notebook_root_access', 'COMPLIANT', 'RootAccess is Disabled.'),
@@ -123,28 +123,63 @@ def test_sam_template_condition_decided_by_an_override() -> None:
         (25, 'ScoringVpc', 'vpc_flow_logs', 'COMPLIANT', 'Flow log ScoringFlowLog of ScoringVpc captures ALL traffic to log group scoring-vpc-flow-logs, aggregated over at most 600s; it is ACTIVE; delivery is not checked (no DeliverLogsStatus).'),
     ]
 
-def test_region_makes_endpoints_of_another_region_not_count(tmp_path) -> None:
-    """With --region, a service name hard-coded for another region does not serve the VPC."""
-    template = tmp_path / "cross_region.yaml"
+ENDPOINT = (
+    "  {name}:\n"
+    "    Type: AWS::EC2::VPCEndpoint\n"
+    "    Properties:\n"
+    "      VpcId: !Ref Vpc\n"
+    "      ServiceName: {service}\n"
+    "      VpcEndpointType: Interface\n"
+    "      PrivateDnsEnabled: true\n"
+)
+FIX = "Use CreateVpcEndpoint (Interface with PrivateDnsEnabled true; S3 may be a Gateway) or ModifyVpcEndpoint."
+
+
+def endpoints_template(tmp_path: Path, *endpoints: tuple[str, str], parameters: str = "") -> Path:
+    """A VPC (line 2, or after the Parameters) with Interface endpoints (name, ServiceName) that have private DNS."""
+    template = tmp_path / "endpoints.yaml"
     template.write_text(
-        "Resources:\n"
-        "  Vpc:\n"
-        "    Type: AWS::EC2::VPC\n"
-        "    Properties: {CidrBlock: 10.0.0.0/16}\n"
-        "  Sts:\n"
-        "    Type: AWS::EC2::VPCEndpoint\n"
-        "    Properties:\n"
-        "      VpcId: !Ref Vpc\n"
-        "      ServiceName: com.amazonaws.us-west-2.sts\n"
-        "      VpcEndpointType: Interface\n"
-        "      PrivateDnsEnabled: true\n"
+        parameters
+        + "Resources:\n  Vpc:\n    Type: AWS::EC2::VPC\n    Properties: {CidrBlock: 10.0.0.0/16}\n"
+        + "".join(ENDPOINT.format(name=name, service=service) for name, service in endpoints)
     )
-    params = {"vpc_endpoints": {"RequiredServices": "sts"}}
-    assert scan(template, rules=("vpc_endpoints",), params=params, region="eu-west-1") == [
-        (2, "Vpc", "vpc_endpoints", "NON_COMPLIANT", "VPC Vpc lacks usable endpoints: sts (Sts is for region us-west-2). Use CreateVpcEndpoint (Interface with PrivateDnsEnabled true; S3 may be a Gateway) or ModifyVpcEndpoint."),
+    return template
+
+
+def endpoints_result(template: Path, services: str, region: str | None = None) -> list[tuple[str, str]]:
+    return [(result, note) for _, _, _, result, note in scan(template, rules=("vpc_endpoints",), params={"vpc_endpoints": {"RequiredServices": services}}, region=region)]
+
+
+def test_region_makes_endpoints_of_another_region_not_count(tmp_path: Path) -> None:
+    """With --region, a service name hard-coded for another region does not serve the VPC."""
+    template = endpoints_template(tmp_path, ("Sts", "com.amazonaws.us-west-2.sts"))
+    assert scan(template, rules=("vpc_endpoints",), params={"vpc_endpoints": {"RequiredServices": "sts"}}, region="eu-west-1") == [
+        (2, "Vpc", "vpc_endpoints", "NON_COMPLIANT", f"VPC Vpc lacks usable endpoints: sts (Sts is for region us-west-2). {FIX}"),
     ]
-    assert scan(template, rules=("vpc_endpoints",), params=params) == [
-        (2, "Vpc", "vpc_endpoints", "COMPLIANT", "VPC Vpc has an available endpoint (Interface with private DNS, or Gateway) for sts."),
+
+
+def test_a_region_written_in_a_service_name_is_open_without_region(tmp_path: Path) -> None:
+    """Without --region the stack's region is not known: an endpoint for eu-west-1 may serve it or
+    not, so a VPC that needs it is UNKNOWN, never COMPLIANT."""
+    template = endpoints_template(tmp_path, ("Sts", "com.amazonaws.eu-west-1.sts"))
+    assert endpoints_result(template, "sts") == [
+        ("UNKNOWN", "Depends on resources that may not be created or may not count (Sts counts only if the stack is deployed in eu-west-1, the region its ServiceName com.amazonaws.eu-west-1.sts names, and the stack's region is not known: pass --region): NON_COMPLIANT without them, COMPLIANT with them."),
+    ]
+    assert endpoints_result(template, "sts", region="eu-west-1") == [
+        ("COMPLIANT", "VPC Vpc has an available endpoint (Interface with private DNS, or Gateway) for sts."),
+    ]
+
+
+def test_a_region_written_out_does_not_matter_when_the_vpc_is_decided_without_it(tmp_path: Path) -> None:
+    """Served anyway by an endpoint of the stack's own region: COMPLIANT. Missing another service
+    whatever the region: NON_COMPLIANT, naming only the gap left in every region."""
+    own_region = endpoints_template(tmp_path, ("Sts", "com.amazonaws.eu-west-1.sts"), ("OwnSts", "!Sub com.amazonaws.${AWS::Region}.sts"))
+    assert endpoints_result(own_region, "sts") == [
+        ("COMPLIANT", "VPC Vpc has an available endpoint (Interface with private DNS, or Gateway) for sts."),
+    ]
+    missing_logs = endpoints_template(tmp_path, ("Sts", "com.amazonaws.eu-west-1.sts"))
+    assert endpoints_result(missing_logs, "sts,logs") == [
+        ("NON_COMPLIANT", f"VPC Vpc lacks usable endpoints: logs (none). {FIX}"),
     ]
 
 
