@@ -21,8 +21,10 @@ sagemaker_kms a key reference -> KeyFacts lookup. Decisions (see docs/scan.md):
   MissingFactError makes the result UNKNOWN.
 
 Entries that exist only if an open condition holds, that may not count (a region written out
-without ``--region``), or whose link to a VPC or whose service is open, are *uncertain*: the check
-runs with and without them, and a result that differs is UNKNOWN.
+without ``--region``), or whose link to a VPC is open, are *uncertain*: the check runs with and
+without them, and a result that differs is UNKNOWN. An endpoint of a VPC whose ServiceName is
+open serves some one service or none: the scanner tries it as each required service
+(:func:`serving`).
 """
 
 from __future__ import annotations
@@ -52,6 +54,8 @@ class FactSlice:
 
     certain: list[Any] = field(default_factory=list)
     uncertain: list[tuple[Any, str]] = field(default_factory=list)
+    open_services: list[tuple[Any, str]] = field(default_factory=list)
+    """Endpoints of the VPC whose ServiceName is open, with why."""
 
 
 def flow_logs(template: ScannedTemplate, vpcs: Mapping[str, TemplateResource]) -> dict[str, FactSlice]:
@@ -93,10 +97,19 @@ def vpc_endpoints(template: ScannedTemplate, vpcs: Mapping[str, TemplateResource
         if isinstance(service, (Unresolved, Opaque)) and link is not None:
             # The check reads ServiceName as text; an open one could serve any required service.
             entry["ServiceName"] = service if isinstance(service, Opaque) else Opaque(service.shown, service.why, service.path)
-            slices[link].uncertain.append((entry, dict.__getitem__(entry, "ServiceName").reason))
+            dict.__setitem__(entry, "VpcId", link)
+            slices[link].open_services.append((entry, dict.__getitem__(entry, "ServiceName").reason))
             continue
         _place(slices, vpcs, endpoint, entry, "VpcId", vpc, _region_doubt(resolver, endpoint, service))
     return slices
+
+
+def serving(entry: Configuration, service: str, region: str | None) -> Configuration:
+    """An endpoint whose ServiceName is open, taken as serving ``service`` in the stack's region
+    (in whatever region it is, without --region)."""
+    taken = Configuration(dict.items(entry))
+    dict.__setitem__(taken, "ServiceName", f"com.amazonaws.{region}.{service}" if region else f"com.amazonaws.{service}")
+    return taken
 
 
 def _region_doubt(resolver: Resolver, endpoint: TemplateResource, service: Any) -> str | None:

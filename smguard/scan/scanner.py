@@ -76,6 +76,8 @@ class Evaluated:
     """The same resource and facts had every resource with an open condition been created."""
     uncertainties: tuple[str, ...] = ()
     """Why some of those resources may not be created or may not count."""
+    open_services: tuple[tuple[Any, str], ...] = ()
+    """vpc_endpoints: the VPC's endpoints whose ServiceName is open, with why."""
     fixed: tuple[str, str] | None = None
     """A result the scanner states itself (the default group a template does not touch)."""
 
@@ -157,7 +159,7 @@ def _in_scope(rule: SmguardRule, template: ScannedTemplate, vpcs: Mapping[str, T
         slices = per_vpc(template, vpcs)
         for logical_id, vpc in vpcs.items():
             facts = slices[logical_id]
-            evaluated.append(_evaluated(vpc, VPC, _vpc_shape(vpc), facts.certain, facts.uncertain))
+            evaluated.append(_evaluated(vpc, VPC, _vpc_shape(vpc), facts.certain, facts.uncertain, facts.open_services))
         return evaluated
     facts = template_facts.TemplateKeys(template) if rule.name == "sagemaker_kms" else None
     for resource_type in rule.resource_types:
@@ -176,12 +178,13 @@ def _evaluated(
     configuration: Any,
     facts: Any,
     uncertain: Sequence[tuple[Any, str]] = (),
+    open_services: Sequence[tuple[Any, str]] = (),
 ) -> Evaluated:
     resource = Resource(resource_type, declared.logical_id, configuration)
     if not uncertain:
-        return Evaluated(resource, declared.line, facts)
+        return Evaluated(resource, declared.line, facts, open_services=tuple(open_services))
     every = list(facts) + [entry for entry, _ in uncertain]
-    return Evaluated(resource, declared.line, facts, (resource, every), tuple(why for _, why in uncertain))
+    return Evaluated(resource, declared.line, facts, (resource, every), tuple(why for _, why in uncertain), tuple(open_services))
 
 
 def _vpc_shape(vpc: TemplateResource) -> Any:
@@ -237,10 +240,10 @@ def _decide(rule: SmguardRule, evaluated: Evaluated, parameters: RuleParameters,
     Only the results are compared: the same result in other words (fewer gaps once the uncertain
     resources are added) is still decided, and the annotation says what holds either way."""
     per_vpc = rule.name in PER_VPC_FACTS
-    certain = _run(rule, evaluated.resource, evaluated.facts, parameters, per_vpc, region)
+    certain = _judge(rule, evaluated.resource, evaluated.facts, evaluated.open_services, parameters, per_vpc, region)
     if evaluated.if_all_created is None:
         return certain
-    with_all = _run(rule, *evaluated.if_all_created, parameters, per_vpc, region)
+    with_all = _judge(rule, *evaluated.if_all_created, evaluated.open_services, parameters, per_vpc, region)
     if with_all[0] == certain[0]:
         # A flow log or an endpoint can only help its VPC: the gaps left with all of them are the
         # ones to fix whatever is created. Elsewhere (rules added to a default group) the
@@ -254,6 +257,55 @@ def _decide(rule: SmguardRule, evaluated: Evaluated, parameters: RuleParameters,
         f"Depends on resources that may not be created or may not count ({reasons}{more}): "
         f"{certain[0]} without them, {with_all[0]} with them."
     )
+
+
+def _judge(
+    rule: SmguardRule,
+    resource: Resource,
+    facts: Any,
+    open_services: Sequence[tuple[Any, str]],
+    parameters: RuleParameters,
+    per_vpc: bool,
+    region: str | None,
+) -> tuple[str, str]:
+    if not open_services:
+        return _run(rule, resource, facts, parameters, per_vpc, region)
+    return _with_open_services(rule, resource, facts, open_services, parameters, region)
+
+
+def _with_open_services(
+    rule: SmguardRule, resource: Resource, endpoints: list[Any], open_services: Sequence[tuple[Any, str]], parameters: Any, region: str | None
+) -> tuple[str, str]:
+    """vpc_endpoints for a VPC some of whose endpoints have an open ServiceName.
+
+    Each such endpoint serves one service or none, and the rule judges each required service by
+    the endpoints of that service alone. So the VPC is judged without them (they serve none of
+    the required services; an endpoint cannot take a service away, so COMPLIANT stands), then
+    each service it lacks is tried with each open endpoint serving it. When more services are
+    lacking than there are open endpoints able to serve one, no value of their names can make
+    the VPC compliant: NON_COMPLIANT. Otherwise some value may: UNKNOWN, with why the names are open.
+    """
+
+    def run(facts: list[Any], services: tuple[str, ...] | None = None) -> tuple[str, str]:
+        asked = parameters if services is None else replace(parameters, required_services=services)
+        return _run(rule, resource, facts, asked, True, region)
+
+    without = run(endpoints)
+    if without[0] in (Compliance.COMPLIANT, Compliance.NOT_APPLICABLE):
+        return without
+    lacking = tuple(service for service in parameters.required_services if run(endpoints, (service,))[0] == Compliance.NON_COMPLIANT)
+    able = [
+        why
+        for entry, why in open_services
+        if any(run([*endpoints, template_facts.serving(entry, service, region)], (service,))[0] != Compliance.NON_COMPLIANT for service in lacking)
+    ]
+    if len(lacking) > len(able):
+        return without if without[0] == Compliance.NON_COMPLIANT else run(endpoints, lacking)
+    if not lacking:
+        return without  # UNKNOWN for a value of the endpoints that certainly serve
+    reasons = list(dict.fromkeys(able))
+    more = f" (+{len(reasons) - 2} more)" if len(reasons) > 2 else ""
+    return UNKNOWN, " ".join(reasons[:2]) + more
 
 
 def _run(

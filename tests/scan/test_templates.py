@@ -130,18 +130,19 @@ ENDPOINT = (
     "      VpcId: !Ref Vpc\n"
     "      ServiceName: {service}\n"
     "      VpcEndpointType: Interface\n"
-    "      PrivateDnsEnabled: true\n"
+    "      PrivateDnsEnabled: {dns}\n"
 )
 FIX = "Use CreateVpcEndpoint (Interface with PrivateDnsEnabled true; S3 may be a Gateway) or ModifyVpcEndpoint."
 
 
-def endpoints_template(tmp_path: Path, *endpoints: tuple[str, str], parameters: str = "") -> Path:
-    """A VPC (line 2, or after the Parameters) with Interface endpoints (name, ServiceName) that have private DNS."""
+def endpoints_template(tmp_path: Path, *endpoints: tuple[str, ...], parameters: str = "") -> Path:
+    """A VPC (line 2, or after the Parameters) with Interface endpoints (name, ServiceName[,
+    PrivateDnsEnabled], private DNS on unless said)."""
     template = tmp_path / "endpoints.yaml"
     template.write_text(
         parameters
         + "Resources:\n  Vpc:\n    Type: AWS::EC2::VPC\n    Properties: {CidrBlock: 10.0.0.0/16}\n"
-        + "".join(ENDPOINT.format(name=name, service=service) for name, service in endpoints)
+        + "".join(ENDPOINT.format(name=name, service=service, dns=dns[0] if dns else "true") for name, service, *dns in endpoints)
     )
     return template
 
@@ -180,6 +181,45 @@ def test_a_region_written_out_does_not_matter_when_the_vpc_is_decided_without_it
     missing_logs = endpoints_template(tmp_path, ("Sts", "com.amazonaws.eu-west-1.sts"))
     assert endpoints_result(missing_logs, "sts,logs") == [
         ("NON_COMPLIANT", f"VPC Vpc lacks usable endpoints: logs (none). {FIX}"),
+    ]
+
+
+OPEN_SERVICES = "Parameters:\n  Svc: {Type: String}\n  Other: {Type: String}\n"
+OPEN_REASON = "ServiceName is !Sub com.amazonaws.${AWS::Region}.${Svc}, and Svc is a parameter without default; pass --parameter-overrides Svc=VALUE to evaluate it."
+
+
+def test_an_open_service_name_fills_at_most_one_gap(tmp_path: Path) -> None:
+    """With the sts endpoint in another region, a VPC lacking sts alone may be served by the
+    endpoint whose ServiceName is open (UNKNOWN); one lacking sts and logs cannot (NON_COMPLIANT)."""
+    template = endpoints_template(
+        tmp_path, ("Sts", "com.amazonaws.eu-west-1.sts"), ("Open", "!Sub com.amazonaws.${AWS::Region}.${Svc}"), parameters=OPEN_SERVICES
+    )
+    assert endpoints_result(template, "sts", region="us-east-1") == [("UNKNOWN", OPEN_REASON)]
+    assert endpoints_result(template, "sts,logs", region="us-east-1") == [
+        ("NON_COMPLIANT", f"VPC Vpc lacks usable endpoints: sts (Sts is for region eu-west-1), logs (none). {FIX}"),
+    ]
+    assert endpoints_result(template, "sts", region="eu-west-1") == [
+        ("COMPLIANT", "VPC Vpc has an available endpoint (Interface with private DNS, or Gateway) for sts."),
+    ]
+
+
+def test_an_open_service_name_that_no_value_makes_usable_fills_no_gap(tmp_path: Path) -> None:
+    """An Interface endpoint with private DNS off serves no service, whatever its name."""
+    template = endpoints_template(tmp_path, ("Open", "!Ref Svc", "false"), parameters=OPEN_SERVICES)
+    assert endpoints_result(template, "sts", region="us-east-1") == [
+        ("NON_COMPLIANT", f"VPC Vpc lacks usable endpoints: sts (none). {FIX}"),
+    ]
+
+
+def test_several_open_service_names_fill_as_many_gaps(tmp_path: Path) -> None:
+    """Two open endpoints may serve two lacking services, not three; without --region they are
+    tried in the stack's own region."""
+    template = endpoints_template(tmp_path, ("Open", "!Ref Svc"), ("Other", "!Ref Other"), parameters=OPEN_SERVICES)
+    assert endpoints_result(template, "sts,logs") == [
+        ("UNKNOWN", "ServiceName is !Ref Svc, a parameter without default; pass --parameter-overrides Svc=VALUE to evaluate it. ServiceName is !Ref Other, a parameter without default; pass --parameter-overrides Other=VALUE to evaluate it."),
+    ]
+    assert endpoints_result(template, "sts,logs,s3") == [
+        ("NON_COMPLIANT", f"VPC Vpc lacks usable endpoints: sts (none), logs (none), s3 (none). {FIX}"),
     ]
 
 
