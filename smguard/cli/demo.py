@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from datetime import datetime, timezone
 from pathlib import Path
@@ -21,6 +22,8 @@ from smguard.evidence.bundle import check_destination
 from smguard.evidence.manifest import MANIFEST, sha256_of
 
 DEFAULT_BUNDLE = Path("smguard-evidence")
+PIPED_WIDTH = 120
+"""The width when stdout is no terminal and COLUMNS is unset (``make demo > file``): rich would use 80."""
 
 
 @click.command("demo")
@@ -43,7 +46,7 @@ def demo_command(out: Path) -> None:
         check_destination(out)  # before the demo runs, not after a minute of it
     except EvidenceError as error:
         raise click.BadParameter(str(error), param_hint="--out") from None
-    console = Console()
+    console = demo_console()
     now = datetime.now(timezone.utc)
     with embedded_aws(environment.REGION):
         session = boto3.Session(region_name=environment.REGION)
@@ -83,6 +86,14 @@ def demo_command(out: Path) -> None:
         raise click.ClickException(f"the bundle {bundle} does not match its manifest: {'; '.join(verification.problems())}")
 
 
+def demo_console() -> Console:
+    """stdout, as wide as the terminal (or COLUMNS), or PIPED_WIDTH when written to a file or a pipe."""
+    console = Console()
+    if not console.is_terminal and "COLUMNS" not in os.environ:
+        console.width = PIPED_WIDTH
+    return console
+
+
 def describe_environment(env: environment.DemoEnvironment) -> str:
     return "\n".join(
         [
@@ -110,6 +121,6 @@ def describe_runs(runs: Sequence[RuleRun]) -> str:
     changes = sum(run.change_notifications for run in runs)
     scheduled = sum(run.scheduled_notifications for run in runs)
     return (
-        f"Deployed {len(runs)} Config rules; invoked their Lambda handlers with {changes} configuration-change\n"
+        f"Deployed {len(runs)} Config rules; invoked their Lambda handlers with {changes} configuration-change "
         f"and {scheduled} scheduled notifications, each with its result token; PutEvaluations stored the results.\n"
     )

@@ -13,6 +13,9 @@ from typing import Any
 
 from rich.console import Group
 from rich.table import Table
+from rich.text import Text
+
+from smguard.embedded.config_rules import CONFIG_RULE_PREFIX
 
 COMPLIANCE_STYLES = {"COMPLIANT": "green", "NON_COMPLIANT": "bold red", "INSUFFICIENT_DATA": "yellow", "NOT_APPLICABLE": "dim"}
 EXEMPT_PREFIX = "EXEMPT"
@@ -64,14 +67,26 @@ def read_dashboard(config: Any, config_rule_names: Sequence[str]) -> list[RuleSt
 
 
 def render(statuses: Sequence[RuleStatus]) -> Group:
-    """Rules with their counts, then every non-compliant resource, then the exemptions in force."""
-    rules = Table(title="AWS Config rules (embedded account 123456789012, us-east-1)", title_justify="left")
-    for column, justify in (("Rule", "left"), ("Compliance", "left"), ("Compliant", "right"), ("Non-compliant", "right"), ("Not applicable", "right")):
-        rules.add_column(column, justify=justify, no_wrap=True)
+    """Rules with their counts, then every non-compliant resource, then the exemptions in force.
+
+    Readable from 80 columns up: rule names lose the ``smguard-`` prefix every Config rule here
+    shares (the title says so), and a result's rule and resource share one column so that the
+    annotation, the longest text, gets the rest of the width.
+    """
+    rules = Table(
+        title=f"AWS Config rules {CONFIG_RULE_PREFIX}<rule> (embedded account 123456789012, us-east-1)",
+        title_justify="left",
+        show_edge=False,
+    )
+    rules.add_column("Rule", no_wrap=True)
+    rules.add_column("Compliance", no_wrap=True)
+    # Two-line headers and no outer border: the table is 80 columns wide, not 88.
+    for header in ("Compliant", "Non-\ncompliant", "Not\napplicable"):
+        rules.add_column(header, justify="right", no_wrap=True)
     for status in statuses:
         counts = status.counts
         rules.add_row(
-            status.config_rule_name,
+            short_rule(status.config_rule_name),
             _styled(status.compliance),
             str(counts["COMPLIANT"]),
             str(counts["NON_COMPLIANT"]),
@@ -81,7 +96,10 @@ def render(statuses: Sequence[RuleStatus]) -> Group:
     exempt = _results_table("Exemptions in force (NOT_APPLICABLE, from the central register)")
     for status in statuses:
         for result in status.results:
-            row = (status.config_rule_name, f"{short_type(result.resource_type)}\n{result.resource_id}", result.annotation)
+            where = Text.assemble(
+                (short_rule(status.config_rule_name), "bold"), f"\n{short_type(result.resource_type)}\n{result.resource_id}"
+            )
+            row = (where, Text(result.annotation))  # Text: an annotation's brackets are not rich markup
             if result.compliance == "NON_COMPLIANT":
                 non_compliant.add_row(*row)
             elif result.annotation.startswith(EXEMPT_PREFIX):
@@ -91,10 +109,14 @@ def render(statuses: Sequence[RuleStatus]) -> Group:
 
 def _results_table(title: str) -> Table:
     table = Table(title=title, title_justify="left", show_lines=True)
-    table.add_column("Rule", no_wrap=True)
-    table.add_column("Resource", no_wrap=True)
-    table.add_column("Annotation", overflow="fold", ratio=1)
+    table.add_column("Rule and resource", no_wrap=True)
+    table.add_column("Annotation", overflow="fold")
     return table
+
+
+def short_rule(config_rule_name: str) -> str:
+    """``smguard-notebook_root_access`` -> ``notebook_root_access``: the catalogue's name, the column stays narrow."""
+    return config_rule_name.removeprefix(CONFIG_RULE_PREFIX)
 
 
 def short_type(resource_type: str) -> str:

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import csv
+import io
 import re
 from collections import Counter
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from rich.console import Console
 
 from smguard.catalogue import discover
+from smguard.cli.demo import PIPED_WIDTH, demo_console
 from smguard.cli.main import cli
+from smguard.demo.dashboard import Result, RuleStatus, render
 
 EXPECTED_COUNTS = {
     # rule: (overall compliance, compliant, non-compliant, not applicable)
@@ -29,21 +33,41 @@ EXPECTED_COUNTS = {
 each violation is non-compliant for the rules it breaks; the exempt notebook and the two non-default
 security groups are NOT_APPLICABLE."""
 
-DASHBOARD_ROW = re.compile(r"^│ (smguard-\S+) +│ (\S+) +│ +(\d+) │ +(\d+) │ +(\d+) │$")
+DASHBOARD_ROW = re.compile(r"^ (\S+) +│ (\S+) +│ +(\d+) │ +(\d+) │ +(\d+) $")
+BUNDLE = "smguard-evidence"
+"""The folder `make demo` writes, named so in docs/demo-output.txt and the README."""
+ROOT = Path(__file__).resolve().parents[2]
+REGENERATE = f"regenerate it: rm -rf {BUNDLE} && .venv/bin/smguard demo --out {BUNDLE} > docs/demo-output.txt"
+VARYING = (
+    (re.compile(r"\b(vpc|subnet|sg)-[0-9a-f]{17}\b"), r"\1-<id>"),
+    (re.compile(r"key/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"), "key/<id>"),
+    (re.compile(r"\b\d{4}-\d{2}-\d{2}\b"), "<date>"),
+    (re.compile(r"\b[0-9a-f]{64}\b"), "<sha256>"),
+)
+"""What differs from one demo run to the next: moto's ids (fixed lengths, so the layout does not move), dates, hashes."""
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
-    bundle = tmp_path_factory.mktemp("demo") / "evidence"
-    result = CliRunner(env={"COLUMNS": "200"}).invoke(cli, ["demo", "--out", str(bundle)], catch_exceptions=False)
+    """The demo as `make demo > file` runs it: stdout no terminal, COLUMNS unset, the bundle in the current folder."""
+    folder = tmp_path_factory.mktemp("demo")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(folder)
+        result = CliRunner(env={"COLUMNS": None}).invoke(cli, ["demo", "--out", BUNDLE], catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    return result.stdout, bundle
+    return result.stdout, folder / BUNDLE
+
+
+def stable_lines(text: str) -> list[str]:
+    for pattern, replacement in VARYING:
+        text = pattern.sub(replacement, text)
+    return [line.rstrip() for line in text.splitlines()]
 
 
 def test_the_dashboard_counts_each_rule_as_expected(demo):
     output, _ = demo
     shown = {
-        match.group(1): (match.group(2), int(match.group(3)), int(match.group(4)), int(match.group(5)))
+        f"smguard-{match.group(1)}": (match.group(2), int(match.group(3)), int(match.group(4)), int(match.group(5)))
         for match in map(DASHBOARD_ROW.match, output.splitlines())
         if match
     }
@@ -68,7 +92,7 @@ def test_the_bundle_holds_every_result_and_verifies(demo):
     verified = CliRunner().invoke(cli, ["verify", str(bundle)])
     assert verified.exit_code == 0, verified.output
     assert "intact (4 files match manifest.json" in verified.stdout
-    assert f"`smguard verify {bundle}`: intact (4 files)" in " ".join(output.split())
+    assert f"  `smguard verify {BUNDLE}`: intact (4 files)" in output.splitlines()
 
 
 def test_the_violations_are_reported_with_their_annotations(demo):
@@ -161,3 +185,60 @@ def test_a_bundle_that_cannot_be_written_ends_the_demo_with_the_export_error(tmp
         "no bundle was written\n"
     )
     assert sorted(path.name for path in tmp_path.iterdir()) == []
+
+
+def test_piped_output_is_120_columns_wide_and_matches_the_sample(demo):
+    output, _ = demo
+    assert max(len(line) for line in output.splitlines()) == 120
+    sample = (ROOT / "docs" / "demo-output.txt").read_text(encoding="utf-8")
+    assert stable_lines(sample) == stable_lines(output), f"docs/demo-output.txt is not what the demo prints; {REGENERATE}"
+
+
+def test_the_readme_sample_is_an_excerpt_of_the_output(demo):
+    output, _ = demo
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    excerpt = readme.split("(full sample:\n[docs/demo-output.txt](docs/demo-output.txt)):\n\n```\n", 1)[1].split("```", 1)[0]
+    printed = iter(stable_lines(output))
+    missing = [line for line in stable_lines(excerpt) if line != "  ..." and line not in printed]
+    assert missing == [], "README's demo sample must be lines of docs/demo-output.txt, in order ('  ...' skips lines)"
+
+
+@pytest.mark.parametrize(
+    ("environment", "width"),
+    [({}, PIPED_WIDTH), ({"COLUMNS": "90"}, 90), ({"TTY_COMPATIBLE": "1", "COLUMNS": "100"}, 100)],
+    ids=["piped", "piped-with-COLUMNS", "terminal"],
+)
+def test_the_console_is_120_wide_only_when_piped_without_columns(monkeypatch, environment, width):
+    monkeypatch.delenv("COLUMNS", raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    assert demo_console().width == width
+
+
+def test_the_dashboard_fits_80_columns_without_truncating(tmp_path):
+    statuses = [
+        RuleStatus(
+            "smguard-sagemaker_model_isolation",
+            "NON_COMPLIANT",
+            [
+                Result(
+                    "AWS::SageMaker::NotebookInstance",
+                    "ds-scratch",
+                    "NON_COMPLIANT",
+                    "RootAccess is Enabled; set RootAccess to Disabled (stop the notebook, then UpdateNotebookInstance).",
+                ),
+                Result("AWS::SageMaker::NotebookInstance", "gpu-build", "NOT_APPLICABLE", "EXEMPT until 2099-01-01 (ticket [SEC-1]): root"),
+            ],
+        )
+    ]
+    console = Console(width=80, file=io.StringIO())
+    console.print(render(statuses))
+    lines = console.file.getvalue().splitlines()
+
+    assert max(len(line) for line in lines) == 80
+    assert "…" not in "".join(lines)  # nothing cut off: headers and names fit, annotations wrap
+    assert [line for line in lines if "sagemaker_model_isolation" in line] == [
+        " sagemaker_model_isolation │ NON_COMPLIANT │         0 │         1 │          1 ",
+        "│ sagemaker_model_isolation  │ RootAccess is Enabled; set RootAccess to        │",
+        "│ sagemaker_model_isolation  │ EXEMPT until 2099-01-01 (ticket [SEC-1]): root │",  # [..] is no markup
+    ]
