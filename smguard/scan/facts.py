@@ -4,7 +4,8 @@ A check receives what its rule's ``gather_facts`` would have read: vpc_flow_logs
 DescribeFlowLogs entries of each VPC, vpc_endpoints the DescribeVpcEndpoints entries,
 sagemaker_kms a key reference -> KeyFacts lookup. Decisions (see docs/scan.md):
 
-- A flow log the template declares is ACTIVE (CloudFormation creates it so); its
+- A flow log counts for a VPC only with ResourceType VPC (an open ResourceType makes it
+  uncertain). A flow log the template declares is ACTIVE (CloudFormation creates it so); its
   ``DeliverLogsStatus`` is unknown until logs flow, so it is left out, which the check does not
   hold against the flow log. Delivery failures are found by the deployed rule.
 - An endpoint the template declares is ``available`` (CloudFormation waits for it);
@@ -66,11 +67,17 @@ def flow_logs(template: ScannedTemplate, vpcs: Mapping[str, TemplateResource]) -
         if isinstance(properties, Opaque):
             _uncertain_everywhere(slices, Configuration(FlowLogId=flow_log.logical_id, ResourceId=properties), properties.reason)
             continue
+        try:
+            if properties.get("ResourceType") != "VPC":
+                continue  # a subnet, interface or transit gateway flow log: its ResourceId is not a VPC
+            doubt = None
+        except UnresolvedValueError as error:  # open, and not excluded by AllowedValues
+            doubt = f"{flow_log.logical_id} monitors the VPC only if its ResourceType is VPC: {error.reason}"
         entry = Configuration(FlowLogId=flow_log.logical_id, FlowLogStatus="ACTIVE")
         for name in ("TrafficType", "LogDestinationType", "LogDestination", "LogGroupName", "MaxAggregationInterval", "DeliverLogsPermissionArn"):
             if dict.__contains__(properties, name):
                 entry[name] = dict.__getitem__(properties, name)
-        _place(slices, vpcs, flow_log, entry, "ResourceId", dict.get(properties, "ResourceId"))
+        _place(slices, vpcs, flow_log, entry, "ResourceId", dict.get(properties, "ResourceId"), doubt)
     return slices
 
 

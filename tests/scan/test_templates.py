@@ -223,6 +223,42 @@ def test_several_open_service_names_fill_as_many_gaps(tmp_path: Path) -> None:
     ]
 
 
+FLOW_LOG_OF_TYPE = (
+    "Parameters:\n"
+    "  Kind: {{Type: String}}\n"
+    "  NotVpc: {{Type: String, AllowedValues: [Subnet, NetworkInterface]}}\n"
+    "Resources:\n"
+    "  Vpc:\n"
+    "    Type: AWS::EC2::VPC\n"
+    "    Properties: {{CidrBlock: 10.0.0.0/16}}\n"
+    "  FlowLog:\n"
+    "    Type: AWS::EC2::FlowLog\n"
+    "    Properties:\n"
+    "      ResourceId: !Ref Vpc\n"
+    "      ResourceType: {kind}\n"
+    "      TrafficType: ALL\n"
+    "      LogDestinationType: s3\n"
+    "      LogDestination: arn:aws:s3:::central-logs\n"
+)
+NO_FLOW_LOG = "VPC Vpc has no VPC-level flow log. Call CreateFlowLogs (ResourceType VPC, TrafficType ALL)."
+
+
+@pytest.mark.parametrize(
+    ("kind", "result", "annotation"),
+    [
+        ("Subnet", "NON_COMPLIANT", NO_FLOW_LOG),
+        ("NetworkInterface", "NON_COMPLIANT", NO_FLOW_LOG),
+        ("!Ref NotVpc", "NON_COMPLIANT", NO_FLOW_LOG),
+        ("!Ref Kind", "UNKNOWN", "Depends on resources that may not be created or may not count (FlowLog monitors the VPC only if its ResourceType is VPC: ResourceType is !Ref Kind, a parameter without default; pass --parameter-overrides Kind=VALUE to evaluate it.): NON_COMPLIANT without them, COMPLIANT with them."),
+    ],
+)
+def test_only_a_flow_log_of_resource_type_vpc_counts_for_the_vpc(tmp_path: Path, kind: str, result: str, annotation: str) -> None:
+    """A ResourceId naming the VPC is not enough: a subnet or interface flow log covers part of it."""
+    template = tmp_path / "flow_log.yaml"
+    template.write_text(FLOW_LOG_OF_TYPE.format(kind=kind))
+    assert scan(template, rules=("vpc_flow_logs",)) == [(5, "Vpc", "vpc_flow_logs", result, annotation)]
+
+
 def test_open_values_in_security_group_rules_and_whole_properties(tmp_path) -> None:
     """Rules added to a default group with an open CIDR are still rules; Properties that are an !If
     on an open condition leave every rule UNKNOWN."""
