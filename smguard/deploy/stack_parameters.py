@@ -13,6 +13,7 @@ from typing import Any
 
 from smguard.catalogue import RuleEntry
 from smguard.deploy.parameters import free_text_max_lengths, template_parameter, template_parameter_name
+from smguard.deploy.reevaluation import CONDITION as REEVALUATION_CONDITION
 from smguard.engine.handler import EngineParameters
 
 EXECUTION_ROLE_PARAMETER = "ExecutionRoleName"
@@ -192,6 +193,9 @@ def conditions(engine_parameters: Sequence[str]) -> dict[str, Any]:
                 {"Condition": "HasExemptionsParameter"},
                 {"Fn::Not": [{"Fn::Equals": [{"Ref": "ExemptionsParameterKeyArn"}, ""]}]},
             ]
+        }
+        result[REEVALUATION_CONDITION] = {
+            "Fn::And": [{"Condition": "AccountScope"}, {"Condition": "HasExemptionsParameter"}]
         }
     return result
 

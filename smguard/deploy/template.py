@@ -22,9 +22,11 @@ from smguard.catalogue import RuleEntry, discover
 from smguard.deploy.naming import camel
 from smguard.deploy.observability import dashboard
 from smguard.deploy.organization import stack_set_resource
+from smguard.deploy.reevaluation import reevaluation_resources
 from smguard.deploy.rule_stack import rule_resources
 from smguard.deploy.shared import shared_resources
 from smguard.deploy.stack_parameters import (
+    EXEMPTIONS_PARAMETER,
     conditions,
     engine_parameter_names,
     global_parameters,
@@ -66,6 +68,8 @@ def build_template(entries: Sequence[RuleEntry] | None = None) -> dict[str, Any]
         [entry.rule for entry in entries], [f"{camel(entry.name)}Role" for entry in entries]
     )
     resources["Dashboard"] = dashboard([entry.name for entry in entries])
+    if EXEMPTIONS_PARAMETER in engine_parameters:
+        resources.update(reevaluation_resources(entries))
     template_conditions = conditions(engine_parameters)
     fragment = preventive_controls_fragment()
     for section, target in (("Parameters", parameters), ("Conditions", template_conditions), ("Resources", resources)):

@@ -70,6 +70,8 @@ class Resolver:
             return resource["Properties"].get("FunctionName", logical_id)
         if kind in ("AWS::Serverless::LayerVersion", "AWS::Lambda::LayerVersion"):
             return f"arn:aws:lambda:{REGION}:{ACCOUNT_ID}:layer:{logical_id}:1"
+        if kind == "AWS::Scheduler::ScheduleGroup":
+            return resource["Properties"]["Name"]
         return logical_id
 
     def get_att(self, logical_id: str, attribute: str) -> str:
@@ -80,6 +82,8 @@ class Resolver:
             "AWS::IAM::Role": f"arn:aws:iam::{ACCOUNT_ID}:role/{logical_id}",
             "AWS::Serverless::Function": f"arn:aws:lambda:{REGION}:{ACCOUNT_ID}:function:{logical_id}",
             "AWS::Lambda::Function": f"arn:aws:lambda:{REGION}:{ACCOUNT_ID}:function:{logical_id}",
+            # Config names a rule's ARN after a generated ID, not its name.
+            "AWS::Config::ConfigRule": f"arn:aws:config:{REGION}:{ACCOUNT_ID}:config-rule/config-rule-{logical_id.lower()}",
         }
         if attribute == "Arn" and kind in arns:
             return arns[kind]
