@@ -45,6 +45,15 @@ APPROVER_MAX_LENGTH = 100
 """Bounds that keep ``EXEMPT until <date> (ticket <t>, approved by <a>): `` inside AWS Config's
 256-character annotation with room left for the reason."""
 
+ARN_PATTERN = re.compile(r"arn:aws[a-z-]*:[a-z0-9-]+:[^:]*:\d{12}:.+")
+"""An ARN pattern gives partition, service and account literally; only the region (so that one
+pattern may cover an account in every region) and what follows the account may hold wildcards."""
+ID_PATTERN_LITERAL = re.compile(r"[^*?\[]*")
+"""The literal start of an id pattern, up to fnmatch's first wildcard (``[...]`` is a set)."""
+MIN_ID_PATTERN_PREFIX = 8
+"""Characters an id pattern must give before its first wildcard: ``vpc-0lab*`` names a group of
+VPCs, ``vpc-0*`` (every recent VPC id starts so) or ``sg-*`` names a whole type."""
+
 REQUIRED_KEYS = ("rule", "resource", "reason", "expires")
 OPTIONAL_KEYS = ("approver", "ticket")
 REGISTER_KEYS = ("version", "exemptions")
@@ -218,12 +227,9 @@ def _parse_entry(entry: object, index: int, fail: Callable[[str, int], Exemption
     resource = values["resource"]
     if re.search(r"\s", resource):
         raise fail(f"'resource' {resource!r} contains whitespace; give a resource id or ARN", index)
-    if not resource.strip("*?"):
-        raise fail(
-            f"'resource' {resource!r} matches every resource; exempt named resources (a prefix with a wildcard at "
-            "most) or take the resources out of the rule's scope",
-            index,
-        )
+    problem = _broad_pattern_problem(resource)
+    if problem:
+        raise fail(f"'resource' {resource!r} {problem}", index)
     for key, limit in (("ticket", TICKET_MAX_LENGTH), ("approver", APPROVER_MAX_LENGTH)):
         if len(values.get(key, "")) > limit:
             raise fail(f"{key!r} is longer than {limit} characters", index)
@@ -236,6 +242,29 @@ def _parse_entry(entry: object, index: int, fail: Callable[[str, int], Exemption
         approver=values.get("approver"),
         ticket=values.get("ticket"),
     )
+
+
+def _broad_pattern_problem(resource: str) -> str | None:
+    """Why a resource pattern would exempt more than named resources, or None.
+
+    fnmatch's wildcards match any text, colons included, so only what comes before them limits a
+    pattern: ``*-*`` or ``arn:*`` would cover everything, ``vpc-*`` every VPC of every account.
+    """
+    if resource.startswith("arn:"):
+        if ARN_PATTERN.fullmatch(resource):
+            return None
+        return (
+            "must give the partition, service and 12-digit account without wildcards (e.g. "
+            "arn:aws:ec2:eu-west-1:111122223333:vpc/vpc-0lab*); only the region and what follows the account may hold them"
+        )
+    literal = ID_PATTERN_LITERAL.match(resource).group()
+    if literal != resource and len(literal) < MIN_ID_PATTERN_PREFIX:
+        return (
+            f"has {len(literal)} character(s) before its first wildcard; an id pattern needs at least "
+            f"{MIN_ID_PATTERN_PREFIX} (e.g. vpc-0lab*) to name resources rather than a whole type: list the resources, "
+            "give an ARN pattern with the account, or take them out of the rule's scope"
+        )
+    return None
 
 
 def _parse_date(text: str, index: int, fail: Callable[[str, int], ExemptionRegisterError]) -> date:

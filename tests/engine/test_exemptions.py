@@ -76,12 +76,12 @@ def non_compliant(resource_id="analyst-1", resource_type=NOTEBOOK, annotation=RO
 
 
 def test_a_complete_register_parses_into_exemptions():
-    register = parsed(entry(), entry(rule="*", resource="arn:aws:sagemaker:*:notebook-instance/lab-*", ticket=None))
+    register = parsed(entry(), entry(rule="*", resource="arn:aws:sagemaker:*:123456789012:notebook-instance/lab-*", ticket=None))
     assert register == ExemptionRegister(
         PARAMETER,
         (
             Exemption(0, "notebook_root_access", "analyst-1", REASON, date(2027, 3, 31), "jane.doe@bank.example", "SEC-1234"),
-            Exemption(1, "*", "arn:aws:sagemaker:*:notebook-instance/lab-*", REASON, date(2027, 3, 31), "jane.doe@bank.example"),
+            Exemption(1, "*", "arn:aws:sagemaker:*:123456789012:notebook-instance/lab-*", REASON, date(2027, 3, 31), "jane.doe@bank.example"),
         ),
     )
 
@@ -128,7 +128,6 @@ def test_a_malformed_register_is_an_error_naming_the_parameter(text, message):
         (entry(reason="  "), "'reason' must be a non-empty string, got '  '"),
         (entry(rule="smguard-notebook_root_access"), "'rule' is 'smguard-notebook_root_access'; give a rule's folder name (e.g. notebook_root_access) or \"*\" for all rules"),
         (entry(resource="analyst 1"), "'resource' 'analyst 1' contains whitespace; give a resource id or ARN"),
-        (entry(resource="*"), "'resource' '*' matches every resource; exempt named resources (a prefix with a wildcard at most) or take the resources out of the rule's scope"),
         (entry(ticket="T" * 65), "'ticket' is longer than 64 characters"),
         (entry(approver="a" * 101), "'approver' is longer than 100 characters"),
     ],
@@ -140,15 +139,67 @@ def test_a_bad_entry_is_an_error_naming_its_index(bad_entry, problem):
     assert (raised.value.parameter_name, raised.value.entry) == (PARAMETER, 1)
 
 
+ID_PATTERN_TOO_SHORT = (
+    "an id pattern needs at least 8 (e.g. vpc-0lab*) to name resources rather than a whole type: list the resources, "
+    "give an ARN pattern with the account, or take them out of the rule's scope"
+)
+ARN_PATTERN_TOO_BROAD = (
+    "must give the partition, service and 12-digit account without wildcards (e.g. "
+    "arn:aws:ec2:eu-west-1:111122223333:vpc/vpc-0lab*); only the region and what follows the account may hold them"
+)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "problem"),
+    [
+        ("*", f"has 0 character(s) before its first wildcard; {ID_PATTERN_TOO_SHORT}"),
+        ("*-*", f"has 0 character(s) before its first wildcard; {ID_PATTERN_TOO_SHORT}"),
+        ("?*", f"has 0 character(s) before its first wildcard; {ID_PATTERN_TOO_SHORT}"),
+        ("[a-z]*", f"has 0 character(s) before its first wildcard; {ID_PATTERN_TOO_SHORT}"),
+        ("vpc-*", f"has 4 character(s) before its first wildcard; {ID_PATTERN_TOO_SHORT}"),
+        ("vpc-0ab*", f"has 7 character(s) before its first wildcard; {ID_PATTERN_TOO_SHORT}"),
+        ("ARN:*", f"has 4 character(s) before its first wildcard; {ID_PATTERN_TOO_SHORT}"),
+        ("arn:*", ARN_PATTERN_TOO_BROAD),
+        ("arn:aws:*", ARN_PATTERN_TOO_BROAD),
+        ("arn:aws:ec2:*:*:vpc/*", ARN_PATTERN_TOO_BROAD),
+        ("arn:aws:ec2:eu-west-1:1111*:vpc/vpc-0lab*", ARN_PATTERN_TOO_BROAD),
+        ("arn:aws:*:eu-west-1:111122223333:vpc/vpc-0lab*", ARN_PATTERN_TOO_BROAD),
+        ("arn:*:ec2:eu-west-1:111122223333:vpc/vpc-0lab*", ARN_PATTERN_TOO_BROAD),
+        ("arn:aws:sagemaker:*:notebook-instance/lab-*", ARN_PATTERN_TOO_BROAD),
+        ("arn:aws:ec2:eu-west-1:111122223333:", ARN_PATTERN_TOO_BROAD),
+    ],
+)
+def test_a_resource_pattern_that_names_no_resources_is_refused(pattern, problem):
+    with pytest.raises(ExemptionRegisterError) as raised:
+        parse_register(PARAMETER, register_text(entry(rule="*", resource=pattern)))
+    assert str(raised.value) == f"exemption register '/smguard/exemptions', exemptions[0]: 'resource' {pattern!r} {problem}"
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        "vpc-1",
+        "vpc-0lab*",
+        "analyst-*",
+        "shared-nb-?",
+        "arn:aws:ec2:eu-west-1:111122223333:vpc/vpc-0lab*",
+        "arn:aws-us-gov:sagemaker:*:111122223333:notebook-instance/lab-*",
+        "arn:aws:ec2:eu-west-1:111122223333:*",
+    ],
+)
+def test_named_resources_an_id_prefix_or_one_accounts_arns_are_accepted(pattern):
+    assert parsed(entry(rule="*", resource=pattern)).exemptions[0].resource == pattern
+
+
 # --- matching and expiry -----------------------------------------------------------------------
 
 TODAY = date(2026, 11, 25)
 
 
 def test_an_exemption_matches_the_resource_id_or_its_arn_with_wildcards():
-    register = parsed(entry(resource="analyst-*"), entry(resource="arn:aws:sagemaker:*:notebook-instance/shared-?", ticket="SEC-2"))
+    register = parsed(entry(resource="analyst-*"), entry(resource="arn:aws:sagemaker:*:123456789012:notebook-instance/shared-?", ticket="SEC-2"))
     assert register.lookup("notebook_root_access", ["analyst-7"], TODAY).index == 0
-    assert register.lookup("notebook_root_access", ["x", "arn:aws:sagemaker:us-east-1:1:notebook-instance/shared-a"], TODAY).index == 1
+    assert register.lookup("notebook_root_access", ["x", "arn:aws:sagemaker:us-east-1:123456789012:notebook-instance/shared-a"], TODAY).index == 1
     assert register.lookup("notebook_root_access", ["shared-a"], TODAY) is None
     assert register.lookup("notebook_root_access", ["Analyst-7"], TODAY) is None
 
@@ -178,7 +229,7 @@ def test_an_active_exemption_wins_over_an_expired_one_and_the_longest_wins_among
 
 
 def test_apply_changes_only_non_compliant_results():
-    register = parsed(entry(resource="*-1"))
+    register = parsed(entry(resource="good-1"), entry(resource="gone-1"), entry())
     compliant = {**non_compliant("good-1"), "ComplianceType": "COMPLIANT", "Annotation": "RootAccess is Disabled."}
     not_applicable = {**non_compliant("gone-1"), "ComplianceType": "NOT_APPLICABLE", "Annotation": "The resource is ResourceDeleted."}
     result = apply_exemptions([compliant, not_applicable, non_compliant()], register, "notebook_root_access", TODAY, {})
