@@ -10,7 +10,7 @@ from their CloudFormation properties. A template resource's id is its logical id
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from smguard.scan.values import Configuration, Opaque, ResourceReference, Unresolved, Why
@@ -28,22 +28,26 @@ VPC_ENDPOINT = "AWS::EC2::VPCEndpoint"
 KMS_KEY = "AWS::KMS::Key"
 KMS_ALIAS = "AWS::KMS::Alias"
 
-BOOLEAN, INTEGER = "Boolean", "Integer"
+SUBNET = "AWS::EC2::Subnet"
+
+BOOLEAN, INTEGER, SUBNET_ID = "Boolean", "Integer", "SubnetId"
 TYPED_PROPERTIES: dict[str, tuple[tuple[tuple[str, ...], str], ...]] = {
-    NOTEBOOK: ((("VolumeSizeInGB",), INTEGER),),
+    NOTEBOOK: ((("VolumeSizeInGB",), INTEGER), (("SubnetId",), SUBNET_ID)),
     ENDPOINT_CONFIG: (
         (("ProductionVariants", "*", "InitialInstanceCount"), INTEGER),
         (("DataCaptureConfig", "EnableCapture"), BOOLEAN),
         (("DataCaptureConfig", "InitialSamplingPercentage"), INTEGER),
         (("EnableNetworkIsolation",), BOOLEAN),
     ),
-    MODEL: ((("EnableNetworkIsolation",), BOOLEAN),),
+    DOMAIN: ((("SubnetIds", "*"), SUBNET_ID),),
+    MODEL: ((("EnableNetworkIsolation",), BOOLEAN), (("VpcConfig", "Subnets", "*"), SUBNET_ID)),
     FLOW_LOG: ((("MaxAggregationInterval",), INTEGER),),
     VPC_ENDPOINT: ((("PrivateDnsEnabled",), BOOLEAN),),
     KMS_KEY: ((("Enabled",), BOOLEAN),),
 }
-"""Properties the CloudFormation resource reference types Boolean or Integer, per resource type;
-the rest that the rules read are strings, lists or objects."""
+"""Properties the CloudFormation resource reference types Boolean or Integer, and those that take
+subnet ids, per resource type ("*": each item of a list); the rest that the rules read are
+strings, lists or objects."""
 
 INTEGER_TEXT = re.compile(r"-?\d+")
 GENERATED_GROUP_NAME = Unresolved(
@@ -56,33 +60,70 @@ GENERATED_GROUP_NAME = Unresolved(
 
 
 def typed(resource_type: str, properties: Any) -> Any:
-    """The properties with Boolean and Integer values converted as CloudFormation converts them."""
+    """The properties with Boolean and Integer values converted as CloudFormation converts them,
+    and references to template resources that are not subnets given where a subnet id is taken
+    made open."""
     if not isinstance(properties, Configuration):
         return properties
     for path, kind in TYPED_PROPERTIES.get(resource_type, ()):
-        _convert(properties, path, kind)
+        for container, key in _slots(properties, path):
+            value = container[key] if isinstance(container, list) else dict.__getitem__(container, key)
+            converted = _converted(value, kind)
+            if converted is not value:
+                if isinstance(container, list):
+                    container[key] = converted
+                else:
+                    dict.__setitem__(container, key, converted)
     return properties
 
 
-def _convert(node: Any, path: Sequence[str], kind: str) -> None:
-    if isinstance(node, list):
-        if path[0] == "*":
-            for item in node:
-                _convert(item, path[1:], kind)
-        return
-    if not isinstance(node, Configuration) or not dict.__contains__(node, path[0]):
-        return
-    value = dict.__getitem__(node, path[0])
-    if len(path) > 1:
-        _convert(value, path[1:], kind)
-        return
+def _slots(node: Any, path: Sequence[str]) -> Iterator[tuple[Any, Any]]:
+    """(container, key) of each value at ``path`` that the properties have."""
+    step, rest = path[0], path[1:]
+    if step == "*":
+        if isinstance(node, list):
+            for index, item in enumerate(node):
+                yield from _slots(item, rest) if rest else [(node, index)]
+    elif isinstance(node, Configuration) and dict.__contains__(node, step):
+        yield from _slots(dict.__getitem__(node, step), rest) if rest else [(node, step)]
+
+
+def _converted(value: Any, kind: str) -> Any:
+    if kind == SUBNET_ID:
+        return _not_a_subnet(value) if isinstance(value, ResourceReference) and not _may_be_subnet(value) else value
     if isinstance(value, Unresolved):
         # The recorded value is a boolean or number, which no string stand-in can imitate.
-        dict.__setitem__(node, path[0], Opaque(value.shown, value.why, value.path))
-    elif kind == BOOLEAN and isinstance(value, str) and value.lower() in ("true", "false"):
-        dict.__setitem__(node, path[0], value.lower() == "true")
-    elif kind == INTEGER and isinstance(value, str) and INTEGER_TEXT.fullmatch(value):
-        dict.__setitem__(node, path[0], int(value))
+        return Opaque(value.shown, value.why, value.path)
+    if kind == BOOLEAN and isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    if kind == INTEGER and isinstance(value, str) and INTEGER_TEXT.fullmatch(value):
+        return int(value)
+    return value
+
+
+def _may_be_subnet(reference: ResourceReference) -> bool:
+    """A subnet's id (!Ref or !GetAtt .SubnetId), or a value the template itself defines (a custom
+    resource, a nested stack's output, an SSM parameter's value), which may be one."""
+    if reference.resource_type == SUBNET:
+        return reference.attribute in (None, "SubnetId")
+    return (
+        reference.resource_type.startswith("Custom::")
+        or reference.resource_type == "AWS::CloudFormation::CustomResource"
+        or (reference.attribute or "").startswith("Outputs.")
+        or (reference.resource_type == "AWS::SSM::Parameter" and reference.attribute == "Value")
+    )
+
+
+def _not_a_subnet(reference: ResourceReference) -> Unresolved:
+    """A reference to another kind of resource where a subnet id is taken (CloudFormation would
+    fail to create the resource): open, so that nothing is decided on it, with why."""
+    what = f"the {reference.attribute} of" if reference.attribute else "the id of"
+    why = Why(
+        reference.shown,
+        f"{what} {reference.resource_type} {reference.logical_id}, not a subnet id",
+        "reference an AWS::EC2::Subnet (!Ref, or !GetAtt <Subnet>.SubnetId)",
+    )
+    return Unresolved(reference.shown, why, path=reference.path)
 
 
 def vpc_configuration(logical_id: str, properties: Mapping[str, Any]) -> Configuration:

@@ -259,6 +259,70 @@ def test_only_a_flow_log_of_resource_type_vpc_counts_for_the_vpc(tmp_path: Path,
     assert scan(template, rules=("vpc_flow_logs",)) == [(5, "Vpc", "vpc_flow_logs", result, annotation)]
 
 
+SUBNET_REFERENCES = (
+    "Resources:\n"
+    "  Vpc:\n"
+    "    Type: AWS::EC2::VPC\n"
+    "    Properties: {{CidrBlock: 10.0.0.0/16}}\n"
+    "  Subnet:\n"
+    "    Type: AWS::EC2::Subnet\n"
+    "    Properties: {{VpcId: !Ref Vpc, CidrBlock: 10.0.0.0/24}}\n"
+    "  Lookup:\n"
+    "    Type: Custom::SubnetLookup\n"
+    "    Properties: {{ServiceToken: arn:aws:lambda:us-east-1:123456789012:function:lookup}}\n"
+    "  Notebook:\n"
+    "    Type: AWS::SageMaker::NotebookInstance\n"
+    "    Properties:\n"
+    "      InstanceType: ml.t3.medium\n"
+    "      RoleArn: arn:aws:iam::123456789012:role/notebook\n"
+    "      SubnetId: {subnet}\n"
+    "  Model:\n"
+    "    Type: AWS::SageMaker::Model\n"
+    "    Properties:\n"
+    "      EnableNetworkIsolation: true\n"
+    "      VpcConfig: {{Subnets: [subnet-0a1b2c3d4e5f60718, {subnet}], SecurityGroupIds: [sg-0a1b2c3d4e5f60718]}}\n"
+    "  Domain:\n"
+    "    Type: AWS::SageMaker::Domain\n"
+    "    Properties:\n"
+    "      AuthMode: IAM\n"
+    "      AppNetworkAccessType: VpcOnly\n"
+    "      VpcId: !Ref Vpc\n"
+    "      SubnetIds: [{subnet}]\n"
+    "      DefaultUserSettings: {{SecurityGroups: [sg-0a1b2c3d4e5f60718]}}\n"
+)
+NOT_A_SUBNET = "reference an AWS::EC2::Subnet (!Ref, or !GetAtt <Subnet>.SubnetId)."
+
+
+@pytest.mark.parametrize(
+    ("subnet", "what"),
+    [
+        ("!GetAtt Vpc.DefaultSecurityGroup", "the DefaultSecurityGroup of AWS::EC2::VPC Vpc"),
+        ("!Ref Vpc", "the id of AWS::EC2::VPC Vpc"),
+        ("!GetAtt Subnet.VpcId", "the VpcId of AWS::EC2::Subnet Subnet"),
+    ],
+)
+def test_a_reference_to_a_resource_that_is_not_a_subnet_is_no_subnet_id(tmp_path: Path, subnet: str, what: str) -> None:
+    """Only a subnet's id (or a value the template defines, such as a custom resource's) is taken
+    where a subnet id goes; anything else is UNKNOWN saying so, never a subnet."""
+    template = tmp_path / "subnets.yaml"
+    template.write_text(SUBNET_REFERENCES.format(subnet=subnet))
+    params = {rule: {"SubnetIds": "subnet-0a1b2c3d4e5f60718"} for rule in ("studio_domain_vpc_only", "sagemaker_model_isolation")}
+    assert scan(template, rules=("notebook_in_vpc", "sagemaker_model_isolation", "studio_domain_vpc_only"), params=params) == [
+        (11, "Notebook", "notebook_in_vpc", "UNKNOWN", f"SubnetId is {subnet}, {what}, not a subnet id; {NOT_A_SUBNET}"),
+        (17, "Model", "sagemaker_model_isolation", "UNKNOWN", f"VpcConfig.Subnets[1] is {subnet}, {what}, not a subnet id; {NOT_A_SUBNET}"),
+        (22, "Domain", "studio_domain_vpc_only", "UNKNOWN", f"SubnetIds[0] is {subnet}, {what}, not a subnet id; {NOT_A_SUBNET}"),
+    ]
+
+
+@pytest.mark.parametrize("subnet", ["!Ref Subnet", "!GetAtt Subnet.SubnetId", "!GetAtt Lookup.SubnetId"])
+def test_a_subnet_or_a_value_the_template_defines_is_a_subnet_id(tmp_path: Path, subnet: str) -> None:
+    template = tmp_path / "subnets.yaml"
+    template.write_text(SUBNET_REFERENCES.format(subnet=subnet))
+    assert scan(template, rules=("notebook_in_vpc",)) == [
+        (11, "Notebook", "notebook_in_vpc", "COMPLIANT", f"The notebook runs in the organization's VPC: SubnetId is {subnet}."),
+    ]
+
+
 def test_open_values_in_security_group_rules_and_whole_properties(tmp_path) -> None:
     """Rules added to a default group with an open CIDR are still rules; Properties that are an !If
     on an open condition leave every rule UNKNOWN."""
