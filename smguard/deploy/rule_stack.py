@@ -203,7 +203,9 @@ def function(entry: RuleEntry) -> dict[str, Any]:
             "Timeout": FUNCTION_TIMEOUT_SECONDS,
             "Role": {"Fn::GetAtt": [f"{stem}Role", "Arn"]},
             "Layers": [{"Ref": "DependenciesLayer"}],
-            "ReservedConcurrentExecutions": {"Ref": "FunctionReservedConcurrency"},
+            "ReservedConcurrentExecutions": {
+                "Fn::If": ["ReserveConcurrency", {"Ref": "FunctionReservedConcurrency"}, {"Ref": "AWS::NoValue"}]
+            },
             "LoggingConfig": {"LogGroup": {"Ref": f"{stem}LogGroup"}},
             "VpcConfig": {
                 "Fn::If": [

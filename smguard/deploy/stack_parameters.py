@@ -108,13 +108,17 @@ def global_parameters(engine_parameters: Sequence[str]) -> dict[str, Any]:
             ),
         },
         "FunctionReservedConcurrency": {
-            "Type": "Number",
-            "Default": 5,
-            "MinValue": 1,
-            "MaxValue": 1000,
+            # A String with a pattern, not a Number: 0 must be written exactly "0" to mean "no reservation"
+            # (the condition compares text), since a reservation of 0 would throttle every invocation.
+            "Type": "String",
+            "Default": "5",
+            "AllowedPattern": "^(0|[1-9][0-9]{0,2}|1000)$",
+            "ConstraintDescription": "must be a whole number from 0 to 1000, without leading zeros",
             "Description": (
                 "Reserved concurrency of each rule function: bounds the load on the AWS APIs and keeps capacity "
-                "for the rules whatever else runs in the account. Config retries throttled invocations."
+                "for the rules whatever else runs in the account; throttled invocations are retried. Lambda keeps "
+                "100 of the account's concurrency unreserved, so reserving needs a quota of 100 plus this times the "
+                "number of rules. 0: no reservation (the functions share the unreserved pool)."
             ),
         },
         "LogRetentionInDays": {
@@ -182,6 +186,7 @@ def conditions(engine_parameters: Sequence[str]) -> dict[str, Any]:
         "AccountScope": {"Fn::Equals": [{"Ref": "DeploymentScope"}, "Account"]},
         "OrganizationScope": {"Fn::Equals": [{"Ref": "DeploymentScope"}, "Organization"]},
         "AttachToVpc": {"Fn::Not": [{"Fn::Equals": [{"Fn::Join": ["", {"Ref": "SubnetIds"}]}, ""]}]},
+        "ReserveConcurrency": {"Fn::Not": [{"Fn::Equals": [{"Ref": "FunctionReservedConcurrency"}, "0"]}]},
         "HasAlarmEmail": {"Fn::Not": [{"Fn::Equals": [{"Ref": "AlarmEmail"}, ""]}]},
         "HasStackSetTargets": {"Fn::Not": [{"Fn::Equals": [{"Fn::Join": ["", {"Ref": "StackSetTargetOuIds"}]}, ""]}]},
         "HasExcludedAccounts": {"Fn::Not": [{"Fn::Equals": [{"Fn::Join": ["", {"Ref": "ExcludedAccounts"}]}, ""]}]},

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import re
 
 import pytest
 
@@ -207,3 +208,18 @@ def test_vpc_attachment_creates_network_interfaces_only_in_the_given_subnets_and
         },
     ]
     assert len(detached) == len(attached) - 3
+
+
+@pytest.mark.parametrize(("value", "reserved"), [("5", {"ReservedConcurrentExecutions": "5"}), ("0", {})])
+def test_reserved_concurrency_zero_means_no_reservation(template, value, reserved):
+    resolved = Resolver(template, {**MODE_PARAMETERS["Account"], "FunctionReservedConcurrency": value})
+    for entry in ENTRIES:
+        properties = resolved.resolve(template["Resources"][f"{camel(entry.name)}Function"]["Properties"])
+        assert {k: v for k, v in properties.items() if k == "ReservedConcurrentExecutions"} == reserved
+
+
+def test_reserved_concurrency_accepts_only_plain_whole_numbers_up_to_1000(template):
+    pattern = template["Parameters"]["FunctionReservedConcurrency"]["AllowedPattern"]
+    accepted = ["0", "1", "5", "99", "999", "1000"]
+    refused = ["", "00", "05", "-1", "1001", "2000", "1.5", " 5"]
+    assert [v for v in accepted + refused if re.fullmatch(pattern, v)] == accepted

@@ -86,7 +86,9 @@ def test_the_transform_gives_every_rule_an_arm64_function_with_the_layer_and_a_f
         assert properties["Architectures"] == ["arm64"]
         assert properties["Runtime"] in ("python3.12", "python3.13")
         assert properties["Layers"] == [{"Ref": layer}]
-        assert properties["ReservedConcurrentExecutions"] == {"Ref": "FunctionReservedConcurrency"}
+        assert properties["ReservedConcurrentExecutions"] == {
+            "Fn::If": ["ReserveConcurrency", {"Ref": "FunctionReservedConcurrency"}, {"Ref": "AWS::NoValue"}]
+        }
     invoke_configs = [r for r in resources.values() if r["Type"] == "AWS::Lambda::EventInvokeConfig"]
     assert len(invoke_configs) == len(functions)
     for config in invoke_configs:
