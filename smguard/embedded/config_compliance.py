@@ -15,10 +15,11 @@ How this follows AWS (the Config API reference; decisions where AWS does not say
   they are keyed by the rule's ConfigRuleId, so deleting a rule deletes its results.
 - The result token is what ties PutEvaluations to a rule invocation. AWS's tokens are opaque; the
   embedded AWS issues them with ``result_token()`` (what Config does when it invokes a rule) and
-  they carry the rule name, account, region and invocation time (-> ConfigRuleInvokedTime). A token
-  it did not issue, or one for another account or region, is refused (InvalidResultTokenException);
-  a token whose rule is gone gives NoSuchConfigRuleException. ``TestMode`` validates and stores
-  nothing, whatever the token.
+  they carry the rule's ConfigRuleId, account, region and invocation time (-> ConfigRuleInvokedTime).
+  A token it did not issue, or one for another account or region, is refused
+  (InvalidResultTokenException); a token whose rule is gone gives NoSuchConfigRuleException, also
+  when a rule of the same name was created since (it has another ConfigRuleId). ``TestMode``
+  validates and stores nothing, whatever the token.
 - A newer OrderingTimestamp replaces the stored result; an older one is ignored (decision: an equal
   timestamp replaces it, the later post wins). ResultRecordedTime is when the result was stored.
 - Model constraints the SDK does not check (list sizes, maximum lengths, enums) are refused with
@@ -29,8 +30,11 @@ How this follows AWS (the Config API reference; decisions where AWS does not say
 - DescribeComplianceByConfigRule: a rule is NON_COMPLIANT when any resource is, with
   ComplianceContributorCount = non-compliant resources capped at 100; COMPLIANT when at least one
   resource is and none is not; INSUFFICIENT_DATA without results or when all are NOT_APPLICABLE.
-  ComplianceTypes filters on COMPLIANT, NON_COMPLIANT, INSUFFICIENT_DATA. Pages of 25 rules
-  (decision: AWS publishes no page size).
+  ComplianceTypes filters on COMPLIANT, NON_COMPLIANT, INSUFFICIENT_DATA. At most 25 ConfigRuleNames
+  and 3 ComplianceTypes (the model's bounds). Pages of 25 rules (decision: AWS publishes no page size).
+- NextToken: opaque to the caller. Decision: a token is signed for the listing that issued it (the
+  operation and its rule, aggregator and filters), so a made-up token, or one from another listing,
+  is refused with InvalidNextTokenException.
 - Aggregates: the aggregator belongs to the caller's account and region. It sees the accounts of its
   AccountAggregationSources (or every account of the caller's organization for an
   OrganizationAggregationSource) in its listed regions (AllAwsRegions: every region where that
@@ -52,7 +56,10 @@ from __future__ import annotations
 import base64
 import binascii
 import bisect
+import hashlib
+import hmac
 import json
+import secrets
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -84,6 +91,10 @@ CONTRIBUTOR_COUNT_CAP = 100
 DETAILS_DEFAULT_LIMIT = 10
 DETAILS_MAX_LIMIT = 100
 RULES_PAGE_SIZE = 25
+DESCRIBE_RULES_MAX_NAMES = 25
+COMPLIANCE_TYPES_MAX = 3
+_NEXT_TOKEN_KEY = secrets.token_bytes(32)
+"""Signs the NextTokens of this process (in-process moto and its servers share it)."""
 AGGREGATE_DETAILS_DEFAULT_LIMIT = 50
 AGGREGATE_DETAILS_MAX_LIMIT = 100
 AGGREGATE_RULES_MAX_LIMIT = 1000
@@ -95,9 +106,14 @@ _STORE_ATTRIBUTE = "smguard_evaluation_results"
 
 @dataclass(frozen=True)
 class ResultTokenClaims:
-    """What a result token issued by the embedded AWS says about the rule invocation."""
+    """What a result token issued by the embedded AWS says about the rule invocation.
+
+    The rule is named by its ConfigRuleId, as the invocation was of that rule: deleting it and
+    creating one of the same name does not make the token good for the new rule.
+    """
 
     rule_name: str
+    rule_id: str
     account_id: str
     region: str
     invoked_at: datetime
@@ -106,6 +122,7 @@ class ResultTokenClaims:
         payload = json.dumps(
             {
                 "rule": self.rule_name,
+                "rule_id": self.rule_id,
                 "account": self.account_id,
                 "region": self.region,
                 "invoked": self.invoked_at.timestamp(),
@@ -122,6 +139,7 @@ class ResultTokenClaims:
             claims = json.loads(base64.urlsafe_b64decode(token[len(RESULT_TOKEN_PREFIX) :]))
             return cls(
                 rule_name=str(claims["rule"]),
+                rule_id=str(claims["rule_id"]),
                 account_id=str(claims["account"]),
                 region=str(claims["region"]),
                 invoked_at=datetime.fromtimestamp(float(claims["invoked"]), tz=timezone.utc),
@@ -136,9 +154,16 @@ def result_token(
     """The ``resultToken`` AWS Config would put in the event when it invokes ``rule_name``.
 
     Give it to a rule's ``lambda_handler`` event; the embedded AWS then stores what the handler
-    posts with it under that rule, account and region.
+    posts with it under that rule, account and region. The rule must exist (Config invokes only
+    existing rules); the token stays bound to it, not to its name.
     """
-    return ResultTokenClaims(rule_name, account_id, region, invoked_at or _now()).encode()
+    rule = config_backends[account_id][region].config_rules.get(rule_name)
+    if rule is None:
+        raise LookupError(
+            f"no Config rule {rule_name!r} in account {account_id}, region {region} of the embedded AWS; "
+            "create it before issuing its result token"
+        )
+    return ResultTokenClaims(rule_name, rule.config_rule_id, account_id, region, invoked_at or _now()).encode()
 
 
 # --- stored results ------------------------------------------------------------------------------
@@ -223,6 +248,12 @@ def _length_errors(value: Any, location: str, maximum: int) -> list[str]:
     return []
 
 
+def _list_length_errors(values: Sequence[Any] | None, location: str, maximum: int) -> list[str]:
+    if values is not None and len(values) > maximum:
+        return [f"Value at '{location}' failed to satisfy constraint: Member must have length less than or equal to {maximum}"]
+    return []
+
+
 def _enum_errors(value: Any, location: str, allowed: Iterable[str] = COMPLIANCE_TYPES) -> list[str]:
     allowed = list(allowed)
     if value is not None and value not in allowed:
@@ -280,25 +311,37 @@ def _aggregate_limit_error(maximum: int) -> Callable[[int], Exception]:
 
 
 def _page(
-    items: Sequence[Any], sort_key: Callable[[Any], tuple[str, ...]], limit: int, next_token: str | None
+    items: Sequence[Any], sort_key: Callable[[Any], tuple[str, ...]], limit: int, next_token: str | None, listing: str
 ) -> tuple[list[Any], str | None]:
     """One page of ``items`` (sorted by ``sort_key``) and the token of the next one.
 
     The token names the last key served, so results written between two pages neither repeat nor
-    shift what the next page returns.
+    shift what the next page returns. It is signed for ``listing`` (the operation and what it
+    lists), so only a token this listing issued is accepted.
     """
     keys = [sort_key(item) for item in items]
     start = 0
     if next_token:
-        try:
-            after = tuple(json.loads(base64.urlsafe_b64decode(next_token)))
-        except (binascii.Error, ValueError, TypeError):
-            raise InvalidNextTokenException() from None
-        start = bisect.bisect_right(keys, after)
+        start = bisect.bisect_right(keys, _last_key(next_token, listing))
     page = list(items[start : start + limit])
     if start + limit < len(items):
-        return page, base64.urlsafe_b64encode(json.dumps(keys[start + limit - 1]).encode()).decode()
+        payload = base64.urlsafe_b64encode(json.dumps(keys[start + limit - 1]).encode()).decode()
+        return page, f"{payload}.{_signature(listing, payload)}"
     return page, None
+
+
+def _last_key(next_token: str, listing: str) -> tuple[str, ...]:
+    payload, _, signature = next_token.partition(".")
+    if not hmac.compare_digest(signature, _signature(listing, payload)):
+        raise InvalidNextTokenException()
+    try:
+        return tuple(json.loads(base64.urlsafe_b64decode(payload)))
+    except (binascii.Error, ValueError, TypeError):
+        raise InvalidNextTokenException() from None
+
+
+def _signature(listing: str, payload: str) -> str:
+    return hmac.new(_NEXT_TOKEN_KEY, f"{listing}\n{payload}".encode(), hashlib.sha256).hexdigest()
 
 
 # --- the backend side ----------------------------------------------------------------------------
@@ -341,9 +384,7 @@ def put_evaluations(
     if not result_token:
         raise InvalidResultTokenException()
     if len(evaluations) > PUT_EVALUATIONS_MAX:
-        raise _validation_error(
-            [f"Value at 'evaluations' failed to satisfy constraint: Member must have length less than or equal to {PUT_EVALUATIONS_MAX}"]
-        )
+        raise _validation_error(_list_length_errors(evaluations, "evaluations", PUT_EVALUATIONS_MAX))
     errors: list[str] = []
     for index, evaluation in enumerate(evaluations, start=1):
         where = f"evaluations.{index}.member"
@@ -369,7 +410,9 @@ def put_evaluations(
     claims = ResultTokenClaims.decode(result_token)
     if (claims.account_id, claims.region) != (self.account_id, self.region_name):
         raise InvalidResultTokenException()
-    rule = _rule(self, claims.rule_name)
+    rule = next((r for r in self.config_rules.values() if r.config_rule_id == claims.rule_id), None)
+    if rule is None:
+        raise NoSuchConfigRuleException(claims.rule_name)
     store = evaluation_store(self)
     recorded_at = _now()
     for evaluation, ordering_timestamp in zip(evaluations, ordering):
@@ -400,7 +443,8 @@ def get_compliance_details_by_config_rule(
     page_size = _limit(limit, DETAILS_DEFAULT_LIMIT, DETAILS_MAX_LIMIT, _details_limit_error)
     rule = _rule(self, config_rule_name)
     results = [r for r in evaluation_store(self).results(rule.config_rule_id) if r.compliance_type in wanted]
-    page, token = _page(results, lambda r: r.key, page_size, next_token)
+    listing = f"GetComplianceDetailsByConfigRule {rule.config_rule_id} {sorted(wanted)}"
+    page, token = _page(results, lambda r: r.key, page_size, next_token, listing)
     return _with_token({"EvaluationResults": [r.to_evaluation_result() for r in page]}, token)
 
 
@@ -411,7 +455,10 @@ def describe_compliance_by_config_rule(
     next_token: str | None,
 ) -> dict[str, Any]:
     wanted = _compliance_filter(
-        compliance_types, frozenset({"COMPLIANT", "NON_COMPLIANT", "INSUFFICIENT_DATA"}), "complianceTypes"
+        compliance_types,
+        frozenset({"COMPLIANT", "NON_COMPLIANT", "INSUFFICIENT_DATA"}),
+        "complianceTypes",
+        _list_length_errors(config_rule_names, "configRuleNames", DESCRIBE_RULES_MAX_NAMES),
     )
     rules = [_rule(self, name) for name in config_rule_names] if config_rule_names else list(self.config_rules.values())
     store = evaluation_store(self)
@@ -420,7 +467,8 @@ def describe_compliance_by_config_rule(
         compliance = _rule_compliance(store.results(rule.config_rule_id))
         if compliance["ComplianceType"] in wanted:
             summaries.append({"ConfigRuleName": rule.config_rule_name, "Compliance": compliance})
-    page, token = _page(summaries, lambda s: (s["ConfigRuleName"],), RULES_PAGE_SIZE, next_token)
+    listing = f"DescribeComplianceByConfigRule {sorted(config_rule_names or [])} {sorted(wanted)}"
+    page, token = _page(summaries, lambda s: (s["ConfigRuleName"],), RULES_PAGE_SIZE, next_token, listing)
     return _with_token({"ComplianceByConfigRules": page}, token)
 
 
@@ -461,7 +509,8 @@ def describe_aggregate_compliance_by_config_rules(
                 }
             )
     key = lambda row: (row["AccountId"], row["AwsRegion"], row["ConfigRuleName"])  # noqa: E731
-    page, token = _page(sorted(rows, key=key), key, page_size, next_token)
+    listing = f"DescribeAggregateComplianceByConfigRules {aggregator_name} {json.dumps(filters, sort_keys=True)}"
+    page, token = _page(sorted(rows, key=key), key, page_size, next_token, listing)
     return _with_token({"AggregateComplianceByConfigRules": page}, token)
 
 
@@ -492,7 +541,10 @@ def get_aggregate_compliance_details_by_config_rule(
                 r for r in evaluation_store(source).results(rule.config_rule_id)
                 if r.compliance_type in AGGREGATED_COMPLIANCE_TYPES and compliance_type in (None, r.compliance_type)
             ]
-    page, token = _page(results, lambda r: r.key, page_size, next_token)
+    listing = (
+        f"GetAggregateComplianceDetailsByConfigRule {aggregator_name} {config_rule_name} {account_id} {aws_region} {compliance_type}"
+    )
+    page, token = _page(results, lambda r: r.key, page_size, next_token, listing)
     rows = [{**r.to_evaluation_result(), "AccountId": account_id, "AwsRegion": aws_region} for r in page]
     return _with_token({"AggregateEvaluationResults": rows}, token)
 
@@ -530,12 +582,17 @@ def _regions_of(account_id: str, source: Any) -> list[ConfigBackend]:
     return [account_backends[region] for region in regions]
 
 
-def _compliance_filter(values: list[str] | None, allowed: frozenset[str], location: str) -> frozenset[str]:
-    if not values:
-        return allowed
-    errors = [error for value in values for error in _enum_errors(value, f"{location}.member", COMPLIANCE_TYPES)]
+def _compliance_filter(
+    values: list[str] | None, allowed: frozenset[str], location: str, other_errors: Sequence[str] = ()
+) -> frozenset[str]:
+    """The compliance types to keep; model violations (``other_errors`` of the request's other
+    members included) are reported together, as AWS does."""
+    errors = [*other_errors, *_list_length_errors(values, location, COMPLIANCE_TYPES_MAX)]
+    errors += [error for value in values or [] for error in _enum_errors(value, f"{location}.member", COMPLIANCE_TYPES)]
     if errors:
         raise _validation_error(errors)
+    if not values:
+        return allowed
     unsupported = sorted(set(values) - allowed)
     if unsupported:
         raise InvalidParameterValueException(

@@ -5,6 +5,8 @@ Every successful response is also checked against botocore's output shapes (``ac
 
 from __future__ import annotations
 
+import base64
+import json
 from datetime import datetime, timezone
 
 import boto3
@@ -15,6 +17,8 @@ from smguard.embedded import ResultTokenClaims
 from tests.embedded.conftest import ACCOUNT, ONE_SECOND, OTHER_ACCOUNT, REGION, T0, Account, assumed_session, evaluation
 
 RULE = "smguard-notebook_root_access"
+MADE_UP_TOKEN = base64.urlsafe_b64encode(json.dumps(["AWS::SageMaker::NotebookInstance", "nb-1"]).encode()).decode()
+"""Decodes as the embedded AWS's tokens once did, but was never issued."""
 
 
 def results(account: Account, rule: str = RULE, **kwargs) -> list[tuple[str, str, str | None]]:
@@ -149,8 +153,8 @@ class TestPutEvaluations:
         [
             "token-1",
             "smguard-embedded-config:not-base64!",
-            ResultTokenClaims(RULE, OTHER_ACCOUNT, REGION, T0).encode(),
-            ResultTokenClaims(RULE, ACCOUNT, "eu-west-1", T0).encode(),
+            ResultTokenClaims(RULE, "config-rule-0abc12", OTHER_ACCOUNT, REGION, T0).encode(),
+            ResultTokenClaims(RULE, "config-rule-0abc12", ACCOUNT, "eu-west-1", T0).encode(),
         ],
         ids=["foreign", "garbled", "other-account", "other-region"],
     )
@@ -163,14 +167,39 @@ class TestPutEvaluations:
 
     def test_a_token_of_a_deleted_rule_is_refused_and_its_results_go_with_it(self, account):
         account.create_rule(RULE)
-        account.post(RULE, ("nb-1", "NON_COMPLIANT", "bad"))
+        token = account.token(RULE)
+        account.post(RULE, ("nb-1", "NON_COMPLIANT", "bad"), token=token)
         account.config.delete_config_rule(ConfigRuleName=RULE)
         code, message = error_of(
-            account.config.put_evaluations, Evaluations=[evaluation("nb-1", "COMPLIANT", "ok")], ResultToken=account.token(RULE)
+            account.config.put_evaluations, Evaluations=[evaluation("nb-1", "COMPLIANT", "ok")], ResultToken=token
         )
-        assert code == "NoSuchConfigRuleException" and RULE in message
+        assert (code, message) == (
+            "NoSuchConfigRuleException",
+            f"The ConfigRule '{RULE}' provided in the request is invalid. Please check the configRule name",
+        )
         account.create_rule(RULE)
         assert results(account) == []
+
+    def test_a_token_of_a_deleted_rule_stores_nothing_under_a_new_rule_of_the_same_name(self, account):
+        account.create_rule(RULE)
+        token = account.token(RULE)
+        account.config.delete_config_rule(ConfigRuleName=RULE)
+        account.create_rule(RULE)
+        code, _ = error_of(
+            account.config.put_evaluations, Evaluations=[evaluation("nb-1", "COMPLIANT", "ok")], ResultToken=token
+        )
+        assert code == "NoSuchConfigRuleException"
+        assert results(account) == []
+        account.post(RULE, ("nb-1", "COMPLIANT", "ok"))  # a token of the new rule's invocation is good
+        assert results(account) == [("nb-1", "COMPLIANT", "ok")]
+
+    def test_no_token_is_issued_for_a_rule_that_does_not_exist(self, account):
+        with pytest.raises(LookupError) as refused:
+            account.token("smguard-missing")
+        assert str(refused.value) == (
+            f"no Config rule 'smguard-missing' in account {ACCOUNT}, region {REGION} of the embedded AWS; "
+            "create it before issuing its result token"
+        )
 
 
 class TestGetComplianceDetailsByConfigRule:
@@ -216,11 +245,27 @@ class TestGetComplianceDetailsByConfigRule:
             ({"ConfigRuleName": RULE, "ComplianceTypes": ["INSUFFICIENT_DATA"]}, "InvalidParameterValueException"),
             ({"ConfigRuleName": RULE, "ComplianceTypes": ["MAYBE"]}, "ValidationException"),
             ({"ConfigRuleName": RULE, "NextToken": "not-a-token"}, "InvalidNextTokenException"),
+            ({"ConfigRuleName": RULE, "NextToken": MADE_UP_TOKEN}, "InvalidNextTokenException"),
+            ({"ConfigRuleName": RULE, "ComplianceTypes": ["COMPLIANT"] * 4}, "ValidationException"),
         ],
     )
     def test_errors(self, account, kwargs, code):
         account.create_rule(RULE)
         assert error_of(account.config.get_compliance_details_by_config_rule, **kwargs)[0] == code
+
+    def test_a_next_token_is_good_only_for_the_listing_that_issued_it(self, account):
+        account.create_rule(RULE)
+        account.create_rule("smguard-other")
+        account.post(RULE, *[(f"nb-{i}", "COMPLIANT", "ok") for i in range(3)])
+        account.post("smguard-other", *[(f"nb-{i}", "COMPLIANT", "ok") for i in range(3)])
+        token = account.config.get_compliance_details_by_config_rule(ConfigRuleName=RULE, Limit=2)["NextToken"]
+        for kwargs in ({"ConfigRuleName": "smguard-other"}, {"ConfigRuleName": RULE, "ComplianceTypes": ["COMPLIANT"]}):
+            assert error_of(account.config.get_compliance_details_by_config_rule, Limit=2, NextToken=token, **kwargs) == (
+                "InvalidNextTokenException",
+                "The nextToken provided is invalid",
+            )
+        page = account.config.get_compliance_details_by_config_rule(ConfigRuleName=RULE, Limit=2, NextToken=token)
+        assert [r["EvaluationResultIdentifier"]["EvaluationResultQualifier"]["ResourceId"] for r in page["EvaluationResults"]] == ["nb-2"]
 
 
 class TestDescribeComplianceByConfigRule:
@@ -269,11 +314,31 @@ class TestDescribeComplianceByConfigRule:
         [
             ({"ConfigRuleNames": [RULE, "smguard-missing"]}, "NoSuchConfigRuleException"),
             ({"ComplianceTypes": ["NOT_APPLICABLE"]}, "InvalidParameterValueException"),
+            ({"NextToken": MADE_UP_TOKEN}, "InvalidNextTokenException"),
         ],
     )
     def test_errors(self, account, kwargs, code):
         account.create_rule(RULE)
         assert error_of(account.config.describe_compliance_by_config_rule, **kwargs)[0] == code
+
+    def test_more_names_or_types_than_the_model_allows_are_refused_together(self, account):
+        account.create_rule(RULE)
+        code, message = error_of(
+            account.config.describe_compliance_by_config_rule,
+            ConfigRuleNames=[RULE] * 26,
+            ComplianceTypes=["COMPLIANT", "NON_COMPLIANT", "INSUFFICIENT_DATA", "COMPLIANT"],
+        )
+        assert (code, message) == (
+            "ValidationException",
+            "2 validation errors detected: "
+            "Value at 'configRuleNames' failed to satisfy constraint: Member must have length less than or equal to 25; "
+            "Value at 'complianceTypes' failed to satisfy constraint: Member must have length less than or equal to 3",
+        )
+        names = [f"rule-{i:02}" for i in range(25)]
+        for name in names:
+            account.create_rule(name)
+        response = account.config.describe_compliance_by_config_rule(ConfigRuleNames=names, ComplianceTypes=["INSUFFICIENT_DATA"] * 3)
+        assert [r["ConfigRuleName"] for r in response["ComplianceByConfigRules"]] == names  # the bounds themselves pass
 
 
 class TestAggregates:
