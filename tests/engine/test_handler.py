@@ -372,8 +372,8 @@ def test_delivered_evaluations_are_counted_by_compliance_type(posted, capsys):
 # --- periodic clean-up ----------------------------------------------------------------------
 
 
-def compliance_result(resource_type, resource_id, compliance="NON_COMPLIANT"):
-    return {
+def compliance_result(resource_type, resource_id, compliance="NON_COMPLIANT", annotation=None):
+    result = {
         "EvaluationResultIdentifier": {
             "EvaluationResultQualifier": {
                 "ConfigRuleName": "smguard-test-rule",
@@ -386,6 +386,7 @@ def compliance_result(resource_type, resource_id, compliance="NON_COMPLIANT"):
         "ResultRecordedTime": datetime(2026, 11, 1, tzinfo=timezone.utc),
         "ConfigRuleInvokedTime": datetime(2026, 11, 1, tzinfo=timezone.utc),
     }
+    return result | ({"Annotation": annotation} if annotation else {})
 
 
 def test_results_of_vanished_resources_are_retired_across_every_page(aws):
@@ -399,7 +400,7 @@ def test_results_of_vanished_resources_are_retired_across_every_page(aws):
     )
     query = {
         "ConfigRuleName": "smguard-test-rule",
-        "ComplianceTypes": ["COMPLIANT", "NON_COMPLIANT"],
+        "ComplianceTypes": ["COMPLIANT", "NON_COMPLIANT", "NOT_APPLICABLE"],
         "Limit": 100,
     }
     with Stubber(config_client()) as stub:
@@ -419,6 +420,33 @@ def test_results_of_vanished_resources_are_retired_across_every_page(aws):
             query | {"NextToken": "page-2"},
         )
         stub.add_response("put_evaluations", {"FailedEvaluations": []}, put_request(*current, gone))
+        RuleHandler(Vpcs(1))(scheduled_event(), None)
+        stub.assert_no_pending_responses()
+
+
+def test_not_applicable_results_of_vanished_resources_are_retired_once(aws):
+    """An exempt VPC that is gone is retired; one already retired is not posted again every run."""
+    gone_annotation = "The resource no longer exists: it was not found in this periodic evaluation."
+    query = {
+        "ConfigRuleName": "smguard-test-rule",
+        "ComplianceTypes": ["COMPLIANT", "NON_COMPLIANT", "NOT_APPLICABLE"],
+        "Limit": 100,
+    }
+    recorded = [
+        compliance_result("AWS::EC2::VPC", "vpc-exempt", "NOT_APPLICABLE", "EXEMPT until 2027-03-31 (ticket T-1): lab."),
+        compliance_result("AWS::EC2::VPC", "vpc-retired", "NOT_APPLICABLE", gone_annotation),
+        compliance_result("AWS::EC2::VPC", "vpc-00000", "NOT_APPLICABLE", "VPC vpc-00000 is pending; it is evaluated once available."),
+    ]
+    with Stubber(config_client()) as stub:
+        stub.add_response("get_compliance_details_by_config_rule", {"EvaluationResults": recorded}, query)
+        stub.add_response(
+            "put_evaluations",
+            {"FailedEvaluations": []},
+            put_request(
+                evaluation("COMPLIANT", "Fine.", "vpc-00000", "AWS::EC2::VPC", NOTIFICATION_TIME),
+                evaluation("NOT_APPLICABLE", gone_annotation, "vpc-exempt", "AWS::EC2::VPC", NOTIFICATION_TIME),
+            ),
+        )
         RuleHandler(Vpcs(1))(scheduled_event(), None)
         stub.assert_no_pending_responses()
 
