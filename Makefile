@@ -58,14 +58,13 @@ build: $(SAM_STAMP)
 
 # --- the demo and the evaluate benchmark --------------------------------------------------------
 C7N_STAMP := $(TOOLS)/c7n/.installed
-DEMO_BUNDLE := smguard-evidence
+DEMO_BUNDLE := demo-evidence
 
 .PHONY: demo bench-evaluate
 
 ## demo: set up and run the demo: an embedded AWS account, every rule, the dashboard, an evidence bundle
 demo: $(STAMP)
-	rm -rf $(DEMO_BUNDLE)  # the previous demo's bundle: a bundle is never overwritten
-	$(BIN)/smguard demo --out $(DEMO_BUNDLE)
+	$(BIN)/smguard demo --out $(DEMO_BUNDLE) --replace  # replaces only an unchanged bundle of an earlier demo
 
 # Cloud Custodian pins its own boto3: its own virtual environment, for the benchmark only.
 $(C7N_STAMP): tools/c7n-requirements.txt

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 from collections.abc import Sequence
 from datetime import datetime, timezone
 from pathlib import Path
@@ -21,7 +23,13 @@ from smguard.evidence import EvidenceError, ExportRequest, export_bundle, verify
 from smguard.evidence.bundle import check_destination
 from smguard.evidence.manifest import MANIFEST, sha256_of
 
-DEFAULT_BUNDLE = Path("smguard-evidence")
+DEFAULT_BUNDLE = Path("demo-evidence")
+EMBEDDED_CALLER = {
+    "account_id": environment.ACCOUNT_ID,
+    "arn": f"arn:aws:sts::{environment.ACCOUNT_ID}:user/moto",
+    "user_id": "AKIAIOSFODNN7EXAMPLE",
+}
+"""Who the embedded AWS says the demo is (moto's fixed identity, AWS's documented example key): no real caller."""
 PIPED_WIDTH = 120
 """The width when stdout is no terminal and COLUMNS is unset (``make demo > file``): rich would use 80."""
 
@@ -32,9 +40,14 @@ PIPED_WIDTH = 120
     type=click.Path(file_okay=False, path_type=Path),
     default=DEFAULT_BUNDLE,
     show_default=True,
-    help="Folder for the evidence bundle (must not exist yet).",
+    help="Folder for the evidence bundle (must not exist yet, unless --replace).",
 )
-def demo_command(out: Path) -> None:
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="Replace --out if it holds an unchanged bundle of an earlier demo; anything else there is refused, never deleted.",
+)
+def demo_command(out: Path, replace: bool) -> None:
     """Run every rule against an embedded AWS account (moto): no AWS account, no network.
 
     Builds a private data-science VPC with its endpoints, flow logs, KMS key, notebook, endpoint
@@ -42,6 +55,14 @@ def demo_command(out: Path) -> None:
     deploys each rule as an AWS Config rule and invokes its real Lambda handler with the events
     Config would send; shows the result as the Config dashboard does; writes the evidence bundle.
     """
+    if replace and out.exists():
+        if not is_earlier_demo_bundle(out):
+            raise click.BadParameter(
+                f"{out} is not an unchanged bundle of an earlier demo (embedded account {environment.ACCOUNT_ID}), so "
+                "--replace leaves it alone; move it away or give another folder",
+                param_hint="--out",
+            )
+        shutil.rmtree(out)
     try:
         check_destination(out)  # before the demo runs, not after a minute of it
     except EvidenceError as error:
@@ -84,6 +105,26 @@ def demo_command(out: Path) -> None:
         console.print(f"  - {note}")
     if not verification.intact:
         raise click.ClickException(f"the bundle {bundle} does not match its manifest: {'; '.join(verification.problems())}")
+
+
+def is_earlier_demo_bundle(folder: Path) -> bool:
+    """Whether ``folder`` is a bundle the demo wrote and nobody changed since: safe to delete.
+
+    Its manifest must name the embedded account and caller, and every file must match it, so a real
+    export, or a demo bundle someone added notes to, is never deleted.
+    """
+    try:
+        if not verify_bundle(folder).intact:
+            return False
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except EvidenceError:  # no manifest, or not a readable one (verify_bundle read it already)
+        return False
+    request = manifest.get("request")
+    return (
+        manifest.get("requested_by") == EMBEDDED_CALLER
+        and isinstance(request, dict)
+        and request.get("account_id") == environment.ACCOUNT_ID
+    )
 
 
 def demo_console() -> Console:

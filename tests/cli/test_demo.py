@@ -13,9 +13,10 @@ from click.testing import CliRunner
 from rich.console import Console
 
 from smguard.catalogue import discover
-from smguard.cli.demo import PIPED_WIDTH, demo_console
+from smguard.cli.demo import EMBEDDED_CALLER, PIPED_WIDTH, demo_console, is_earlier_demo_bundle
 from smguard.cli.main import cli
 from smguard.demo.dashboard import Result, RuleStatus, render
+from smguard.evidence.manifest import write_manifest
 
 EXPECTED_COUNTS = {
     # rule: (overall compliance, compliant, non-compliant, not applicable)
@@ -34,10 +35,10 @@ each violation is non-compliant for the rules it breaks; the exempt notebook and
 security groups are NOT_APPLICABLE."""
 
 DASHBOARD_ROW = re.compile(r"^ (\S+) +│ (\S+) +│ +(\d+) │ +(\d+) │ +(\d+) $")
-BUNDLE = "smguard-evidence"
+BUNDLE = "demo-evidence"
 """The folder `make demo` writes, named so in docs/demo-output.txt and the README."""
 ROOT = Path(__file__).resolve().parents[2]
-REGENERATE = f"regenerate it: rm -rf {BUNDLE} && .venv/bin/smguard demo --out {BUNDLE} > docs/demo-output.txt"
+REGENERATE = f"regenerate it: .venv/bin/smguard demo --out {BUNDLE} --replace > docs/demo-output.txt"
 VARYING = (
     (re.compile(r"\b(vpc|subnet|sg)-[0-9a-f]{17}\b"), r"\1-<id>"),
     (re.compile(r"key/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"), "key/<id>"),
@@ -47,14 +48,27 @@ VARYING = (
 """What differs from one demo run to the next: moto's ids (fixed lengths, so the layout does not move), dates, hashes."""
 
 
+def earlier_demo_bundle(folder: Path, caller: dict[str, str] = EMBEDDED_CALLER) -> Path:
+    """A bundle as an earlier demo leaves it: intact, of the embedded account and caller."""
+    folder.mkdir(parents=True)
+    (folder / "evaluations.csv").write_text("account_id\n")
+    write_manifest(folder, {"requested_by": dict(caller), "request": {"scope": "account", "account_id": "123456789012"}})
+    return folder
+
+
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
-    """The demo as `make demo > file` runs it: stdout no terminal, COLUMNS unset, the bundle in the current folder."""
+    """The demo as `make demo > file` runs it: stdout no terminal, COLUMNS unset, the bundle in the current folder,
+    replacing the bundle of an earlier demo."""
     folder = tmp_path_factory.mktemp("demo")
+    earlier = earlier_demo_bundle(folder / BUNDLE)
     with pytest.MonkeyPatch.context() as patch:
         patch.chdir(folder)
-        result = CliRunner(env={"COLUMNS": None}).invoke(cli, ["demo", "--out", BUNDLE], catch_exceptions=False)
+        result = CliRunner(env={"COLUMNS": None}).invoke(cli, ["demo", "--out", BUNDLE, "--replace"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
+    assert sorted(path.name for path in earlier.iterdir()) == [
+        "evaluations.csv", "evaluations.jsonl", "manifest.json", "rules.json", "summary.html"
+    ]
     return result.stdout, folder / BUNDLE
 
 
@@ -242,3 +256,35 @@ def test_the_dashboard_fits_80_columns_without_truncating(tmp_path):
         "│ sagemaker_model_isolation  │ RootAccess is Enabled; set RootAccess to        │",
         "│ sagemaker_model_isolation  │ EXEMPT until 2099-01-01 (ticket [SEC-1]): root │",  # [..] is no markup
     ]
+
+
+def test_the_earlier_demo_bundle_was_replaced(demo):
+    _, bundle = demo
+    rows = list(csv.reader((bundle / "evaluations.csv").open(encoding="utf-8")))
+    assert len(rows) > 1  # the new rows, not the earlier bundle's lone header
+
+
+def test_only_an_unchanged_bundle_of_an_earlier_demo_counts_as_one(tmp_path):
+    assert is_earlier_demo_bundle(earlier_demo_bundle(tmp_path / "demo"))
+    annotated = earlier_demo_bundle(tmp_path / "annotated")
+    (annotated / "auditor-notes.txt").write_text("keep")
+    assert not is_earlier_demo_bundle(annotated)
+    real = earlier_demo_bundle(tmp_path / "real", {**EMBEDDED_CALLER, "arn": "arn:aws:sts::123456789012:assumed-role/audit/jane"})
+    assert not is_earlier_demo_bundle(real)
+    (tmp_path / "other").mkdir()
+    assert not is_earlier_demo_bundle(tmp_path / "other")
+
+
+def test_replace_leaves_anything_else_alone(tmp_path):
+    (tmp_path / "evidence").mkdir()
+    (tmp_path / "evidence" / "keep.txt").write_text("mine")
+
+    result = CliRunner().invoke(cli, ["demo", "--out", str(tmp_path / "evidence"), "--replace"])
+
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == (
+        f"Error: Invalid value for --out: {tmp_path / 'evidence'} is not an unchanged bundle of an earlier demo "
+        "(embedded account 123456789012), so --replace leaves it alone; move it away or give another folder"
+    )
+    assert [path.name for path in (tmp_path / "evidence").iterdir()] == ["keep.txt"]
+    assert result.stdout == ""
