@@ -69,7 +69,7 @@ class Verification:
 
 
 def verify_bundle(folder: Path, expected_manifest_sha256: str | None = None) -> Verification:
-    """Recompute every hash; name every modified, missing and unexpected file.
+    """Recompute every hash; name every modified, missing and unexpected file, and every empty folder.
 
     Raises :class:`ManifestError` when there is nothing to verify against (no folder, no readable
     manifest, or a manifest whose own hash is not the one kept outside the bundle).
@@ -101,5 +101,14 @@ def verify_bundle(folder: Path, expected_manifest_sha256: str | None = None) -> 
         elif sha256_of(folder / name) != digest:
             result.modified.append(name)
         result.checked += 1
-    result.unexpected = sorted(present - set(expected))
+    result.unexpected = sorted(present - set(expected)) + empty_folders(folder)
     return result
+
+
+def empty_folders(folder: Path) -> list[str]:
+    """Every empty folder under ``folder`` as ``name/``: a bundle has none, and it holds no file to list."""
+    return sorted(
+        path.relative_to(folder).as_posix() + "/"
+        for path in folder.rglob("*")
+        if path.is_dir() and not path.is_symlink() and not any(path.iterdir())
+    )

@@ -64,6 +64,18 @@ def test_missing_and_extra_files_are_all_named(bundle):
         assert line in result.output
 
 
+def test_an_added_empty_folder_is_named(bundle):
+    (bundle / "later").mkdir()
+    (bundle / "nested" / "deeper").mkdir(parents=True)
+    result = verify(str(bundle))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "unexpected: later/ (in the bundle, not listed in the manifest)",
+        "unexpected: nested/deeper/ (in the bundle, not listed in the manifest)",
+        f"Error: {bundle} does not match its manifest (2 problem(s)); do not rely on it",
+    ]
+
+
 def test_a_rewritten_manifest_is_caught_by_the_hash_kept_outside(bundle):
     recorded = sha256_of(bundle / "manifest.json")
     (bundle / "evaluations.csv").write_text("account_id\n")
