@@ -10,9 +10,9 @@ import io
 import json
 from datetime import datetime, timezone
 
+import boto3
 import pytest
 from botocore.stub import Stubber
-from moto.server import ThreadedMotoServer
 
 from rules.notebook_root_access.app import lambda_handler as root_access
 from smguard.engine import (
@@ -27,6 +27,7 @@ from smguard.engine import (
     to_evaluation,
 )
 from smguard.engine.delivery import RetryPolicy
+from smguard.engine.exemptions import SHARED_EXEMPTION_REGISTERS
 from smguard.engine.handler import SHARED_CLIENTS
 from smguard.engine.rule import PERIODIC_TRIGGER
 from tests.support.aws import config_client
@@ -39,6 +40,7 @@ from tests.support.events import (
     oversized_event,
     scheduled_event,
 )
+from tests.support.moto_server import CountingMotoServer
 
 NOTEBOOK = "AWS::SageMaker::NotebookInstance"
 ROOT_ENABLED = "RootAccess is Enabled; set RootAccess to Disabled (stop the notebook, then UpdateNotebookInstance)."
@@ -490,20 +492,55 @@ def test_expired_assumed_credentials_are_dropped_so_the_retry_assumes_again(aws)
 
 
 def test_sts_and_config_honour_aws_endpoint_url(monkeypatch):
-    """rdklib calls a hard-coded sts.<region>.amazonaws.com; here every call goes to the endpoint given."""
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
+    """rdklib calls a hard-coded sts.<region>.amazonaws.com; here every call goes to the endpoint given.
+
+    The requests are counted at the server, so the Config call made with the assumed role's own
+    session is seen as well as the AssumeRole made with the function's.
+    """
+    server = CountingMotoServer().start()
     try:
-        host, port = server.get_host_and_port()
-        monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://{host}:{port}")
+        monkeypatch.setenv("AWS_ENDPOINT_URL", server.url)
         SHARED_CLIENTS.clear()
-        seen = []
-        SHARED_CLIENTS._session().events.register("before-send", lambda request, **kw: seen.append(request.url))
         event = change_event(notebook(), parameters={"ExecutionRoleName": "smguard-member"})
         assert root_access(event, None)[0]["ComplianceType"] == "NON_COMPLIANT"
-        assert seen and all(url.startswith(f"http://{host}:{port}") for url in seen)
+        assert dict(server.requests.counts) == {("sts", "AssumeRole"): 1, ("config", "PutEvaluations"): 1}
     finally:
         SHARED_CLIENTS.clear()
+        server.stop()
+
+
+def test_the_exemption_register_is_read_with_the_function_role_not_the_member_role(monkeypatch):
+    """Only the security account can grant exemptions: GetParameter is signed with the function's own
+    credentials, PutEvaluations with the assumed member role's."""
+    server = CountingMotoServer().start()
+    try:
+        monkeypatch.setenv("AWS_ENDPOINT_URL", server.url)
+        SHARED_CLIENTS.clear()
+        SHARED_EXEMPTION_REGISTERS.clear()
+        boto3.client("ssm", region_name="us-east-1").put_parameter(
+            Name="/smguard/exemptions", Value=json.dumps({"version": 1, "exemptions": []}), Type="String"
+        )
+        member = SHARED_CLIENTS.client("config", role_arn="arn:aws:iam::123456789012:role/smguard-member")
+        signed_with = {}
+
+        def record(request, operation, **_):
+            signed_with[operation] = request.headers["Authorization"].split(b"Credential=")[1].split(b"/")[0].decode()
+
+        SHARED_CLIENTS.client("ssm").meta.events.register(
+            "before-send.ssm.GetParameter", lambda request, **kw: record(request, "GetParameter")
+        )
+        member.meta.events.register("before-send.config.PutEvaluations", lambda request, **kw: record(request, "PutEvaluations"))
+        event = change_event(
+            notebook(), parameters={"ExecutionRoleName": "smguard-member", "ExemptionsParameterName": "/smguard/exemptions"}
+        )
+        root_access(event, None)
+        member_key = member._request_signer._credentials.get_frozen_credentials().access_key
+        assert member_key != "testing"
+        assert signed_with == {"GetParameter": "testing", "PutEvaluations": member_key}
+        assert server.requests.counts[("ssm", "GetParameter")] == 1
+    finally:
+        SHARED_CLIENTS.clear()
+        SHARED_EXEMPTION_REGISTERS.clear()
         server.stop()
 
 

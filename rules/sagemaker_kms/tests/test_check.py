@@ -130,7 +130,11 @@ def test_serverless_variants_need_a_key_like_instance_variants():
         ENDPOINT_CONFIG,
         ProductionVariants=[{"VariantName": "v", "ServerlessConfig": {"MemorySizeInMB": 2048, "MaxConcurrency": 5}}],
     )
-    assert check(serverless, ANY_KEY, {}).compliance is Compliance.NON_COMPLIANT
+    assert check(serverless, ANY_KEY, {}) == Verdict(
+        Compliance.NON_COMPLIANT,
+        "KmsKeyId is absent (volumes use an AWS managed key); create a new endpoint configuration with KmsKeyId and "
+        "update the endpoint.",
+    )
 
 
 def test_data_capture_with_a_key_is_compliant_and_disabled_capture_needs_none():

@@ -78,6 +78,17 @@ def without(suffix: str) -> list[dict[str, Any]]:
     return [e for e in ALL_DEFAULT if not e["ServiceName"].endswith(f".{suffix}")]
 
 
+DEFAULT_SERVICES = "sagemaker.api, sagemaker.runtime, sts, logs, s3"
+
+
+def served(services: str = DEFAULT_SERVICES) -> Verdict:
+    """The COMPLIANT verdict of VPC_ID when every one of ``services`` has a usable endpoint."""
+    return Verdict(
+        Compliance.COMPLIANT,
+        f"VPC {VPC_ID} has an available endpoint (Interface with private DNS, or Gateway) for {services}.",
+    )
+
+
 def test_a_vpc_with_every_default_service_is_compliant() -> None:
     verdict = check(vpc(), params(), ALL_DEFAULT, REGION)
     assert verdict.compliance is Compliance.COMPLIANT
@@ -112,7 +123,7 @@ def test_an_endpoint_that_is_not_available_does_not_count(state: str) -> None:
 
 def test_the_state_is_compared_without_regard_to_case() -> None:
     endpoints = [*without("logs"), endpoint("logs", State="Available")]
-    assert check(vpc(), params(), endpoints, REGION).compliance is Compliance.COMPLIANT
+    assert check(vpc(), params(), endpoints, REGION) == served()
 
 
 def test_an_interface_endpoint_with_private_dns_off_does_not_count() -> None:
@@ -127,25 +138,28 @@ def test_an_interface_endpoint_with_private_dns_off_does_not_count() -> None:
 def test_an_interface_endpoint_without_the_private_dns_flag_is_taken_as_off() -> None:
     endpoints = [*without("sts"), endpoint("sts", PrivateDnsEnabled=None)]
     verdict = check(vpc(), params(), endpoints, REGION)
+    assert verdict.compliance is Compliance.NON_COMPLIANT
     assert verdict.annotation == f"VPC {VPC_ID} lacks usable endpoints: sts (vpce-sts has private DNS off). {FIX}"
 
 
 def test_a_gateway_endpoint_counts_without_private_dns() -> None:
     endpoints = [*without("s3"), endpoint("s3", VpcEndpointType="Gateway", PrivateDnsEnabled=False)]
-    assert check(vpc(), params(), endpoints, REGION).compliance is Compliance.COMPLIANT
+    assert check(vpc(), params(), endpoints, REGION) == served()
 
 
 def test_an_s3_interface_endpoint_needs_private_dns_like_any_interface() -> None:
     s3_interface = endpoint("s3", VpcEndpointType="Interface", PrivateDnsEnabled=False)
     verdict = check(vpc(), params(), [*without("s3"), s3_interface], REGION)
+    assert verdict.compliance is Compliance.NON_COMPLIANT
     assert verdict.annotation == f"VPC {VPC_ID} lacks usable endpoints: s3 (vpce-s3 has private DNS off). {FIX}"
     s3_interface["PrivateDnsEnabled"] = True
-    assert check(vpc(), params(), [*without("s3"), s3_interface], REGION).compliance is Compliance.COMPLIANT
+    assert check(vpc(), params(), [*without("s3"), s3_interface], REGION) == served()
 
 
 def test_other_endpoint_types_do_not_serve_the_service() -> None:
     odd = endpoint("sts", VpcEndpointType="GatewayLoadBalancer")
     verdict = check(vpc(), params(), [*without("sts"), odd], REGION)
+    assert verdict.compliance is Compliance.NON_COMPLIANT
     assert verdict.annotation == f"VPC {VPC_ID} lacks usable endpoints: sts (vpce-sts is a GatewayLoadBalancer endpoint). {FIX}"
 
 
@@ -155,13 +169,12 @@ def test_one_usable_endpoint_is_enough_and_every_unusable_one_is_explained() -> 
         endpoint("sts", "vpce-0001", PrivateDnsEnabled=False),
     ]
     verdict = check(vpc(), params(), [*without("sts"), *broken], REGION)
+    assert verdict.compliance is Compliance.NON_COMPLIANT
     assert verdict.annotation == (
         f"VPC {VPC_ID} lacks usable endpoints: sts (vpce-0001 has private DNS off; vpce-0002 is pending and has "
         f"private DNS off). {FIX}"
     )
-    assert check(vpc(), params(), [*without("sts"), *broken, endpoint("sts", "vpce-0003")], REGION).compliance is (
-        Compliance.COMPLIANT
-    )
+    assert check(vpc(), params(), [*without("sts"), *broken, endpoint("sts", "vpce-0003")], REGION) == served()
 
 
 def test_suffixes_match_exactly() -> None:
@@ -171,12 +184,13 @@ def test_suffixes_match_exactly() -> None:
         endpoint("sagemaker.api", "vpce-notebook", ServiceName=f"aws.sagemaker.{REGION}.notebook"),
     ]
     verdict = check(vpc(), params(RequiredServices="sagemaker.api,s3"), look_alikes, REGION)
+    assert verdict.compliance is Compliance.NON_COMPLIANT
     assert verdict.annotation == f"VPC {VPC_ID} lacks usable endpoints: sagemaker.api (none), s3 (none). {FIX}"
 
 
 def test_a_fips_endpoint_can_be_required_by_its_own_suffix() -> None:
     fips = endpoint("sagemaker.api-fips", "vpce-fips")
-    assert check(vpc(), params(RequiredServices="sagemaker.api-fips"), [fips], REGION).compliance is Compliance.COMPLIANT
+    assert check(vpc(), params(RequiredServices="sagemaker.api-fips"), [fips], REGION) == served("sagemaker.api-fips")
 
 
 def test_china_service_names_with_either_prefix_match() -> None:
@@ -184,13 +198,12 @@ def test_china_service_names_with_either_prefix_match() -> None:
         endpoint("sts", ServiceName="cn.com.amazonaws.cn-north-1.sts"),
         endpoint("s3", ServiceName="com.amazonaws.cn-north-1.s3"),
     ]
-    verdict = check(vpc(), params(RequiredServices="sts,s3"), china, "cn-north-1")
-    assert verdict.compliance is Compliance.COMPLIANT
+    assert check(vpc(), params(RequiredServices="sts,s3"), china, "cn-north-1") == served("sts, s3")
 
 
 def test_govcloud_service_names_match() -> None:
     gov = [endpoint("sts", ServiceName="com.amazonaws.us-gov-west-1.sts")]
-    assert check(vpc(), params(RequiredServices="sts"), gov, "us-gov-west-1").compliance is Compliance.COMPLIANT
+    assert check(vpc(), params(RequiredServices="sts"), gov, "us-gov-west-1") == served("sts")
 
 
 def test_an_endpoint_to_another_region_does_not_serve_this_one() -> None:
@@ -202,17 +215,18 @@ def test_an_endpoint_to_another_region_does_not_serve_this_one() -> None:
 
 def test_a_global_service_name_without_a_region_matches_its_suffix() -> None:
     iam = endpoint("iam", ServiceName="com.amazonaws.iam")
-    assert check(vpc(), params(RequiredServices="iam"), [iam], REGION).compliance is Compliance.COMPLIANT
+    assert check(vpc(), params(RequiredServices="iam"), [iam], REGION) == served("iam")
 
 
 def test_without_a_known_region_any_region_is_accepted() -> None:
     remote = endpoint("sts", ServiceName="com.amazonaws.us-west-2.sts")
-    assert check(vpc(), params(RequiredServices="sts"), [remote], None).compliance is Compliance.COMPLIANT
+    assert check(vpc(), params(RequiredServices="sts"), [remote], None) == served("sts")
 
 
 def test_endpoints_of_another_vpc_are_ignored() -> None:
     foreign = endpoint("sts", VpcId="vpc-0ffffffffffffffff")
     verdict = check(vpc(), params(RequiredServices="sts"), [foreign], REGION)
+    assert verdict.compliance is Compliance.NON_COMPLIANT
     assert verdict.annotation == f"VPC {VPC_ID} lacks usable endpoints: sts (none). {FIX}"
 
 
@@ -223,8 +237,8 @@ def test_a_vpc_outside_vpc_ids_is_not_applicable() -> None:
 
 
 def test_a_vpc_in_vpc_ids_is_evaluated() -> None:
-    verdict = check(vpc(), params(VpcIds=f"vpc-0123456789abcdef0,{VPC_ID}"), [], REGION)
-    assert verdict.compliance is Compliance.NON_COMPLIANT
+    verdict = check(vpc(), params(VpcIds=f"vpc-0123456789abcdef0,{VPC_ID}", RequiredServices="sts"), [], REGION)
+    assert verdict == Verdict(Compliance.NON_COMPLIANT, f"VPC {VPC_ID} lacks usable endpoints: sts (none). {FIX}")
 
 
 @pytest.mark.parametrize("state", ["pending", {"value": "pending"}, "deleting"])
@@ -237,12 +251,13 @@ def test_a_vpc_not_yet_or_no_longer_available_is_not_applicable(state: Any) -> N
 
 @pytest.mark.parametrize("state", ["available", {"value": "available"}])
 def test_either_state_shape_of_an_available_vpc_is_evaluated(state: Any) -> None:
-    assert check(vpc(state=state), params(), ALL_DEFAULT, REGION).compliance is Compliance.COMPLIANT
+    assert check(vpc(state=state), params(), ALL_DEFAULT, REGION) == served()
 
 
 def test_an_overflowing_list_keeps_the_fix_and_counts_the_rest() -> None:
     services = ",".join(f"service{n}.with-a-long-name" for n in range(8))
     verdict = check(vpc(), params(RequiredServices=services), [], REGION)
+    assert verdict.compliance is Compliance.NON_COMPLIANT
     assert len(verdict.annotation) <= 256
     assert verdict.annotation == (
         f"VPC {VPC_ID} lacks usable endpoints: service0.with-a-long-name (none), service1.with-a-long-name (none) "

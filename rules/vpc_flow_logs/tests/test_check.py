@@ -90,6 +90,17 @@ def test_no_flow_log_at_all_is_non_compliant_with_the_call_that_fixes_it() -> No
 FIX = "Fix one or call CreateFlowLogs (ResourceType VPC, TrafficType ALL)."
 
 
+def counted(
+    flow_log_id: str = "fl-0123456789abcdef0", traffic: str = "ALL", destination: str = CENTRAL, interval: int = 600
+) -> Verdict:
+    """The COMPLIANT verdict of VPC_ID when this healthy flow log counts."""
+    return Verdict(
+        Compliance.COMPLIANT,
+        f"Flow log {flow_log_id} of {VPC_ID} captures {traffic} traffic to {destination}, aggregated over at most "
+        f"{interval}s; it is ACTIVE and delivering.",
+    )
+
+
 @pytest.mark.parametrize(
     ("entry", "reason"),
     [
@@ -129,9 +140,7 @@ def test_when_reasons_overflow_the_first_is_shortened_and_the_fix_kept() -> None
 
 def test_one_good_flow_log_among_bad_ones_makes_the_vpc_compliant() -> None:
     entries = [flow_log("fl-1", DeliverLogsStatus="FAILED"), flow_log("fl-2"), flow_log("fl-3", TrafficType="ACCEPT")]
-    verdict = check(vpc(), params(), entries, "us-east-1")
-    assert verdict.compliance is Compliance.COMPLIANT
-    assert verdict.annotation.startswith("Flow log fl-2 of ")
+    assert check(vpc(), params(), entries, "us-east-1") == counted("fl-2")
 
 
 @pytest.mark.parametrize(
@@ -153,7 +162,7 @@ def test_traffic_type_all_satisfies_any_requirement_and_the_others_only_themselv
 ) -> None:
     verdict = check(vpc(), params(TrafficType=required), [flow_log(TrafficType=captured)], "us-east-1")
     if counts:
-        assert verdict.compliance is Compliance.COMPLIANT
+        assert verdict == counted(traffic=captured)
     else:
         assert verdict.compliance is Compliance.NON_COMPLIANT
         assert verdict.annotation == (
@@ -184,11 +193,13 @@ def test_an_accept_and_a_reject_flow_log_together_do_not_make_all() -> None:
 )
 def test_log_destinations_are_prefixes_ending_at_a_boundary(destination: str, counts: bool) -> None:
     verdict = check(vpc(), params(LogDestinations=CENTRAL), [flow_log(LogDestination=destination)], "us-east-1")
-    assert verdict.compliance is (Compliance.COMPLIANT if counts else Compliance.NON_COMPLIANT)
-    if not counts:
-        assert verdict.annotation == (
+    if counts:
+        assert verdict == counted(destination=destination)
+    else:
+        assert verdict == Verdict(
+            Compliance.NON_COMPLIANT,
             f"Flow log fl-0123456789abcdef0 delivers to {destination} (not in LogDestinations). Fix one or call "
-            f"CreateFlowLogs (ResourceType VPC, TrafficType ALL, LogDestination under {CENTRAL})."
+            f"CreateFlowLogs (ResourceType VPC, TrafficType ALL, LogDestination under {CENTRAL}).",
         )
 
 
@@ -198,8 +209,8 @@ def test_a_prefix_ending_in_a_slash_admits_everything_under_it() -> None:
         LogDestinationType="cloud-watch-logs",
         LogDestination="arn:aws:logs:us-east-1:999999999999:log-group:/central/vpc-flow",
     )
-    assert check(vpc(), params(LogDestinations=f"{CENTRAL},{prefix}"), [entry], "us-east-1").compliance is (
-        Compliance.COMPLIANT
+    assert check(vpc(), params(LogDestinations=f"{CENTRAL},{prefix}"), [entry], "us-east-1") == counted(
+        destination="arn:aws:logs:us-east-1:999999999999:log-group:/central/vpc-flow"
     )
 
 
@@ -227,7 +238,9 @@ def test_a_log_group_named_only_by_name_is_resolved_in_the_vpc_account_and_regio
 
 def test_a_log_group_arn_with_the_trailing_star_describeflowlogs_may_show_matches() -> None:
     entry = flow_log(LogDestinationType="cloud-watch-logs", LogDestination=f"{CENTRAL_GROUP}:*")
-    assert check(vpc(), params(LogDestinations=CENTRAL_GROUP), [entry], "us-east-1").compliance is Compliance.COMPLIANT
+    assert check(vpc(), params(LogDestinations=CENTRAL_GROUP), [entry], "us-east-1") == counted(
+        destination=f"{CENTRAL_GROUP}:*"
+    )
 
 
 def test_a_log_group_in_another_region_does_not_match() -> None:
@@ -243,7 +256,7 @@ def test_a_log_group_in_another_region_does_not_match() -> None:
 def test_a_log_group_in_the_china_partition_gets_its_partition() -> None:
     china_group = "arn:aws-cn:logs:cn-north-1:123456789012:log-group:central-vpc-flow"
     verdict = check(vpc(), params(LogDestinations=china_group), [cloudwatch_flow_log()], "cn-north-1")
-    assert verdict.compliance is Compliance.COMPLIANT
+    assert verdict == counted(destination="log group central-vpc-flow")
 
 
 def test_a_log_group_name_without_the_region_is_a_missing_fact_not_a_guess() -> None:
@@ -252,14 +265,16 @@ def test_a_log_group_name_without_the_region_is_a_missing_fact_not_a_guess() -> 
 
 
 def test_without_log_destinations_a_log_group_name_needs_no_resolving() -> None:
-    assert check(vpc(), params(), [cloudwatch_flow_log()], None).compliance is Compliance.COMPLIANT
+    assert check(vpc(), params(), [cloudwatch_flow_log()], None) == counted(destination="log group central-vpc-flow")
 
 
 def test_a_flow_log_without_any_destination_does_not_count_when_destinations_are_required() -> None:
     entry = flow_log(LogDestination=None)
-    verdict = check(vpc(), params(LogDestinations=CENTRAL), [entry], "us-east-1")
-    assert verdict.compliance is Compliance.NON_COMPLIANT
-    assert verdict.annotation.startswith("Flow log fl-0123456789abcdef0 names no destination.")
+    assert check(vpc(), params(LogDestinations=CENTRAL), [entry], "us-east-1") == Verdict(
+        Compliance.NON_COMPLIANT,
+        "Flow log fl-0123456789abcdef0 names no destination. Fix one or call CreateFlowLogs (ResourceType VPC, "
+        f"TrafficType ALL, LogDestination under {CENTRAL}).",
+    )
 
 
 @pytest.mark.parametrize(("required", "interval", "counts"), [(60, 60, True), (60, 600, False), (600, 600, True), (600, 60, True)])
@@ -267,18 +282,23 @@ def test_max_aggregation_interval_is_an_upper_bound(required: int, interval: int
     verdict = check(
         vpc(), params(MaxAggregationInterval=str(required)), [flow_log(MaxAggregationInterval=interval)], "us-east-1"
     )
-    assert verdict.compliance is (Compliance.COMPLIANT if counts else Compliance.NON_COMPLIANT)
-    if not counts:
-        assert verdict.annotation == (
+    if counts:
+        assert verdict == counted(interval=interval)
+    else:
+        assert verdict == Verdict(
+            Compliance.NON_COMPLIANT,
             "Flow log fl-0123456789abcdef0 aggregates over 600s (MaxAggregationInterval 60). Fix one or call "
-            "CreateFlowLogs (ResourceType VPC, TrafficType ALL, MaxAggregationInterval 60)."
+            "CreateFlowLogs (ResourceType VPC, TrafficType ALL, MaxAggregationInterval 60).",
         )
 
 
 def test_an_absent_interval_is_the_aws_default_600() -> None:
     verdict = check(vpc(), params(MaxAggregationInterval="60"), [flow_log(MaxAggregationInterval=None)], "us-east-1")
-    assert verdict.compliance is Compliance.NON_COMPLIANT
-    assert "aggregates over 600s (MaxAggregationInterval 60)" in verdict.annotation
+    assert verdict == Verdict(
+        Compliance.NON_COMPLIANT,
+        "Flow log fl-0123456789abcdef0 aggregates over 600s (MaxAggregationInterval 60). Fix one or call "
+        "CreateFlowLogs (ResourceType VPC, TrafficType ALL, MaxAggregationInterval 60).",
+    )
 
 
 @pytest.mark.parametrize(
@@ -328,7 +348,10 @@ def vpc_state_text(state: Any) -> str:
 
 @pytest.mark.parametrize("state", ["available", {"value": "available"}, None])
 def test_an_available_vpc_in_either_state_shape_is_evaluated(state: Any) -> None:
-    assert check(vpc(state=state), params(), [], "us-east-1").compliance is Compliance.NON_COMPLIANT
+    assert check(vpc(state=state), params(), [], "us-east-1") == Verdict(
+        Compliance.NON_COMPLIANT,
+        f"VPC {VPC_ID} has no VPC-level flow log. Call CreateFlowLogs (ResourceType VPC, TrafficType ALL).",
+    )
 
 
 def test_many_failing_flow_logs_are_counted_and_the_fix_is_always_kept() -> None:
