@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import shutil
-import tempfile
 from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
@@ -131,9 +131,14 @@ def _config_reader(session: Any) -> ConfigReader:
 
 
 def _staging_folder(destination: Path) -> Path:
+    # Not tempfile.mkdtemp: its folder is private (0700) and, renamed into place, the bundle would be
+    # too; mkdir gives the mode any new folder gets under the umask. The random part avoids another
+    # export's staging folder; a clash fails (FileExistsError) rather than sharing one.
+    staging = destination.parent / f".{destination.name}.{secrets.token_hex(8)}.partial"
     try:
         destination.parent.mkdir(parents=True, exist_ok=True)
-        return Path(tempfile.mkdtemp(prefix=f".{destination.name}.", suffix=".partial", dir=destination.parent))
+        staging.mkdir()
+        return staging
     except OSError as error:
         raise InvalidDestinationError(f"{destination} cannot be created: {error}") from error
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import os
+import stat
 import json
 from datetime import datetime, timezone
 from pathlib import Path
@@ -330,14 +332,15 @@ class TestFailures:
         assert result.stderr.splitlines() == [f"Error: {out} cannot be created: {tmp_path / 'notes.txt'} is a file, not a folder"]
         assert leftovers(tmp_path) == ["notes.txt"]
 
-    def test_a_folder_that_cannot_be_created_is_named(self, world, tmp_path, monkeypatch):
-        def refuse(**_):
-            raise PermissionError(13, "Permission denied", str(tmp_path))
-
-        monkeypatch.setattr("smguard.evidence.bundle.tempfile.mkdtemp", refuse)
+    def test_a_staging_folder_that_cannot_be_created_is_named(self, world, tmp_path, monkeypatch):
+        monkeypatch.setattr("smguard.evidence.bundle.secrets.token_hex", lambda _: "taken")
+        (tmp_path / ".bundle.taken.partial").mkdir()  # e.g. another export's
         result = run("export", "--account", ACCOUNT, "--region", REGION, "--out", str(tmp_path / "bundle"))
         assert result.exit_code == 2
-        assert result.stderr == f"Error: {tmp_path / 'bundle'} cannot be created: [Errno 13] Permission denied: '{tmp_path}'\n"
+        assert result.stderr == (
+            f"Error: {tmp_path / 'bundle'} cannot be created: [Errno 17] File exists: '{tmp_path / '.bundle.taken.partial'}'\n"
+        )
+        assert leftovers(tmp_path) == [".bundle.taken.partial"]
 
     def test_a_full_disk_while_writing_removes_the_staging_folder(self, world, tmp_path, monkeypatch):
         def disk_full(*_):
@@ -351,6 +354,16 @@ class TestFailures:
             "no bundle was written"
         ]
         assert leftovers(tmp_path) == []
+
+    @pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o755), (0o027, 0o750)])
+    def test_the_bundle_folder_gets_the_mode_of_a_new_folder(self, world, tmp_path, umask, mode):
+        previous = os.umask(umask)
+        try:
+            bundle = export(world, tmp_path, account_id=ACCOUNT)
+        finally:
+            os.umask(previous)
+        assert stat.S_IMODE(bundle.stat().st_mode) == mode
+        assert {stat.S_IMODE((bundle / name).stat().st_mode) for name in leftovers(bundle)} == {mode & 0o666}
 
     def test_an_existing_folder_is_never_overwritten(self, world, tmp_path):
         (tmp_path / "bundle").mkdir()
