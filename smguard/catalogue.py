@@ -18,6 +18,8 @@ from smguard.engine.handler import RuleHandler
 from smguard.engine.rule import SmguardRule
 
 RULES_DIR = Path(rules.__file__).resolve().parent
+CONFIG_RULE_PREFIX = "smguard-"
+"""A deployed rule is the Config rule ``smguard-<folder name>``."""
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,12 @@ class RuleEntry:
     @property
     def rule(self) -> SmguardRule:
         return self.handler.rule
+
+
+def catalogue_name(name: str) -> str:
+    """The rule a user means: ``notebook_root_access`` and ``smguard-notebook_root_access`` (its Config
+    rule's name) both name ``notebook_root_access``."""
+    return name.removeprefix(CONFIG_RULE_PREFIX)
 
 
 def rule_names() -> list[str]:

@@ -20,7 +20,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from smguard.catalogue import RuleEntry, discover
+from smguard.catalogue import RuleEntry, catalogue_name, discover
 from smguard.cli.options import rule_options
 from smguard.cli.tables import Column, results_table
 from smguard.engine.errors import InvalidRuleParameterError, SmguardError
@@ -116,12 +116,12 @@ def select_rules(rule_names: str | None) -> list[RuleEntry]:
         return entries
     known = {entry.name: entry for entry in entries}
     wanted = [name.strip() for name in rule_names.split(",") if name.strip()]
-    unknown = [name for name in wanted if name not in known]
+    unknown = [name for name in wanted if catalogue_name(name) not in known]
     if unknown or not wanted:
         raise click.BadParameter(
             f"unknown rule {', '.join(unknown) or '(none given)'}; rules: {', '.join(sorted(known))}", param_hint="--rules"
         )
-    return [known[name] for name in dict.fromkeys(wanted)]
+    return [known[name] for name in dict.fromkeys(catalogue_name(name) for name in wanted)]
 
 
 def load_parameters(params: Sequence[str], params_file: Path | None) -> dict[str, dict[str, object]]:

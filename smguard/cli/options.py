@@ -15,7 +15,11 @@ def rule_options(command: F) -> F:
     """--rules, --param and --params-file: which rules run, with which parameters."""
     for option in reversed(
         (
-            click.option("--rules", "rule_names", help="Comma-separated rule names to run (default: every rule)."),
+            click.option(
+                "--rules",
+                "rule_names",
+                help="Comma-separated rules to run, e.g. notebook_root_access or smguard-notebook_root_access (default: every rule).",
+            ),
             click.option(
                 "--param",
                 "params",

@@ -15,7 +15,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from smguard.embedded.config_rules import CONFIG_RULE_PREFIX
+from smguard.catalogue import CONFIG_RULE_PREFIX, catalogue_name
 
 COMPLIANCE_STYLES = {"COMPLIANT": "green", "NON_COMPLIANT": "bold red", "INSUFFICIENT_DATA": "yellow", "NOT_APPLICABLE": "dim"}
 EXEMPT_PREFIX = "EXEMPT"
@@ -86,7 +86,7 @@ def render(statuses: Sequence[RuleStatus]) -> Group:
     for status in statuses:
         counts = status.counts
         rules.add_row(
-            short_rule(status.config_rule_name),
+            catalogue_name(status.config_rule_name),
             _styled(status.compliance),
             str(counts["COMPLIANT"]),
             str(counts["NON_COMPLIANT"]),
@@ -97,7 +97,7 @@ def render(statuses: Sequence[RuleStatus]) -> Group:
     for status in statuses:
         for result in status.results:
             where = Text.assemble(
-                (short_rule(status.config_rule_name), "bold"), f"\n{short_type(result.resource_type)}\n{result.resource_id}"
+                (catalogue_name(status.config_rule_name), "bold"), f"\n{short_type(result.resource_type)}\n{result.resource_id}"
             )
             row = (where, Text(result.annotation))  # Text: an annotation's brackets are not rich markup
             if result.compliance == "NON_COMPLIANT":
@@ -112,11 +112,6 @@ def _results_table(title: str) -> Table:
     table.add_column("Rule and resource", no_wrap=True)
     table.add_column("Annotation", overflow="fold")
     return table
-
-
-def short_rule(config_rule_name: str) -> str:
-    """``smguard-notebook_root_access`` -> ``notebook_root_access``: the catalogue's name, the column stays narrow."""
-    return config_rule_name.removeprefix(CONFIG_RULE_PREFIX)
 
 
 def short_type(resource_type: str) -> str:

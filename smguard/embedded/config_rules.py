@@ -14,10 +14,9 @@ import zipfile
 from collections.abc import Mapping
 from typing import Any
 
-from smguard.catalogue import RuleEntry
+from smguard.catalogue import CONFIG_RULE_PREFIX, RuleEntry
 from smguard.engine.rule import CHANGE_TRIGGER, PERIODIC_TRIGGER
 
-CONFIG_RULE_PREFIX = "smguard-"
 FUNCTION_ROLE_NAME = "smguard-rule-function"
 _LAMBDA_TRUST = json.dumps(
     {

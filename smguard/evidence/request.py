@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from smguard.embedded.config_rules import CONFIG_RULE_PREFIX
+from smguard.catalogue import CONFIG_RULE_PREFIX, catalogue_name
 from smguard.evidence.errors import InvalidExportRequestError
 
 EXPORTABLE_COMPLIANCE_TYPES = ("COMPLIANT", "NON_COMPLIANT", "NOT_APPLICABLE")
@@ -25,8 +25,8 @@ RULE_NAME = re.compile(r"[A-Za-z0-9_-]{1,128}")
 
 
 def config_rule_name(name: str) -> str:
-    """``notebook_root_access`` and ``smguard-notebook_root_access`` both name the deployed rule."""
-    return name if name.startswith(CONFIG_RULE_PREFIX) else CONFIG_RULE_PREFIX + name
+    """The deployed Config rule of ``name`` given either way (see ``catalogue_name``)."""
+    return CONFIG_RULE_PREFIX + catalogue_name(name)
 
 
 @dataclass(frozen=True)

@@ -474,3 +474,19 @@ def test_a_terminal_sees_the_progress_bar_on_stderr(client, moto_server, monkeyp
     assert result.exit_code == 0, result.output
     assert "Describing resources" in result.stderr and "2/2" in result.stderr  # its last frame, before it is erased
     assert len(json.loads(result.stdout)) == 2
+
+
+def test_rules_are_named_by_folder_or_by_config_rule_name(client, moto_server):
+    client("sagemaker").create_notebook_instance(
+        NotebookInstanceName="locked", InstanceType="ml.t3.medium", RoleArn=ROLE, RootAccess="Disabled"
+    )
+
+    result = run("--rules", "smguard-notebook_root_access,notebook_root_access", "--format", "json")
+
+    assert result.exit_code == 0, result.output
+    assert as_tuples(json.loads(result.stdout)) == [  # one rule, run once
+        ("notebook_root_access", "AWS::SageMaker::NotebookInstance", "locked", "COMPLIANT", "RootAccess is Disabled.")
+    ]
+    unknown = run("--rules", "smguard-notebook_root_acess")
+    assert unknown.exit_code == 2
+    assert "Invalid value for --rules: unknown rule smguard-notebook_root_acess; rules: " in " ".join(unknown.stderr.split())
