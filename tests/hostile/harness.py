@@ -8,12 +8,15 @@ and fails the test with its traceback, which is the point.
 from __future__ import annotations
 
 import inspect
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
 import smguard.engine.errors as engine_errors
 from smguard.catalogue import RuleEntry
 from smguard.engine.errors import SmguardError
+from smguard.engine.rule import SmguardRule
 from smguard.engine.verdict import ANNOTATION_MAX_LENGTH, Compliance
 from tests.hostile.world import World
 
@@ -86,3 +89,31 @@ def invoke_checked(entry: RuleEntry, event: dict[str, Any], world: World, item: 
     again = invoke(entry, event, world)
     assert again == first, f"the same event gave different results:\n{first}\n{again}"
     return first
+
+
+@dataclass
+class CheckCalls:
+    """The resource ids a rule's ``check`` was called for, and how many of the calls returned a verdict."""
+
+    resource_ids: list[str] = field(default_factory=list)
+    verdicts: int = 0
+
+
+@contextmanager
+def counting_checks(rule: SmguardRule) -> Iterator[CheckCalls]:
+    """Count the calls of the rule's real ``check`` (the handler calls it through the rule object):
+    how a property test knows its input got past the envelope to the decision."""
+    calls = CheckCalls()
+    real = rule.check
+
+    def check(resource: Any, parameters: Any, facts: Any) -> Any:
+        calls.resource_ids.append(resource.resource_id)
+        verdict = real(resource, parameters, facts)
+        calls.verdicts += 1
+        return verdict
+
+    vars(rule)["check"] = check
+    try:
+        yield calls
+    finally:
+        del vars(rule)["check"]

@@ -41,6 +41,9 @@ ID_LIST = "id list"
 REFERENCE = "reference"
 """Any non-empty string satisfies the presence check (e.g. a KMS key id, alias or ARN); absent,
 null, empty or a non-string must not. Rules that resolve the reference check more, not less."""
+UNLESS_ABSENT = "unless absent"
+"""Absent or null is accepted (the rule says the field was not checked, as for a template-built
+fact); any other value must be exactly ``value``: a value present but unreadable never counts."""
 
 
 def _always(configuration: Mapping[str, Any]) -> bool:
@@ -63,6 +66,8 @@ class Needed:
         if not self.applies(configuration):
             return True
         found, value = lookup(configuration, self.path)
+        if self.kind == UNLESS_ABSENT:
+            return not found or value is None or (type(value) is type(self.value) and value == self.value)
         if not found:
             return False
         if self.kind == REFERENCE:
@@ -146,7 +151,12 @@ def _interface(entry: Mapping[str, Any]) -> bool:
 
 
 FACT_NEEDED: dict[str, tuple[Needed, ...]] = {
-    "vpc_flow_logs": (Needed("ResourceId", VPC_WITH_FLOW_LOG), Needed("TrafficType", "ALL")),
+    "vpc_flow_logs": (
+        Needed("ResourceId", VPC_WITH_FLOW_LOG),
+        Needed("TrafficType", "ALL"),
+        Needed("FlowLogStatus", "ACTIVE", UNLESS_ABSENT),
+        Needed("DeliverLogsStatus", "SUCCESS", UNLESS_ABSENT),
+    ),
     "vpc_endpoints": (
         Needed("VpcEndpointType", ("Interface", "Gateway"), ONE_OF),
         Needed("State", "available", CASELESS),
@@ -154,5 +164,6 @@ FACT_NEEDED: dict[str, tuple[Needed, ...]] = {
     ),
 }
 """Per API entry (a DescribeFlowLogs or DescribeVpcEndpoints result), what must hold for it to count.
-Fields documented as optional in the rule (FlowLogStatus absent in a template scan, the default
-MaxAggregationInterval) are left out on purpose."""
+FlowLogStatus and DeliverLogsStatus may be absent or null (a template-built fact has none: the rule
+then says they were not checked, commit ac2b285); any other value than ACTIVE / SUCCESS must not
+count. The default MaxAggregationInterval (absent means 600) is left out on purpose."""

@@ -92,6 +92,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
     },
     VPC: {
         "vpcId": VPC_WITH_FLOW_LOG,
+        "ownerId": ACCOUNT,
         "cidrBlock": "10.0.0.0/16",
         "isDefault": False,
         "state": "available",

@@ -2,14 +2,15 @@
 
 Everything starts from a realistic item (samples.py) whose needed properties hold (needed.py);
 strategies then remove, null, retype, recase, inflate or nest-break properties, break the item's
-own fields, the event's JSON and the rule parameters.
+own fields, the event's JSON and the rule parameters. ``one_property_broken`` breaks one needed
+property and nothing else, so that the item gets past the engine to the rule's check.
 """
 
 from __future__ import annotations
 
 import copy
 import string
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 from hypothesis import strategies as st
@@ -127,31 +128,77 @@ def baseline_configuration(rule_name: str, resource_type: str) -> dict[str, Any]
 
 
 @st.composite
-def hostile_configuration(
-    draw: st.DrawFn, rule_name: str, resource_type: str, targets: Sequence[str] = ()
-) -> dict[str, Any]:
-    """The baseline with any set of properties broken; ``targets`` are always broken."""
+def hostile_configuration(draw: st.DrawFn, rule_name: str, resource_type: str) -> dict[str, Any]:
+    """The baseline with any set of top-level properties broken (one_property_broken breaks one needed property alone)."""
     configuration = baseline_configuration(rule_name, resource_type)
     keys = sorted(configuration)
-    chosen = list(targets) + draw(st.lists(st.sampled_from(keys), unique=True, max_size=len(keys))) if keys else list(targets)
-    for key in dict.fromkeys(chosen):
-        if key in configuration:
-            _apply(configuration, key, draw(mutation(configuration[key])), draw)
-        elif "." in key:
-            _break_path(configuration, key, draw)
+    chosen = draw(st.lists(st.sampled_from(keys), unique=True, max_size=len(keys))) if keys else []
+    for key in chosen:
+        _apply(configuration, key, draw(mutation(configuration[key])), draw)
     configuration.update(draw(st.dictionaries(st.text(min_size=1, max_size=12), json_values, max_size=2)))
     return configuration
 
 
-def _break_path(configuration: dict[str, Any], path: str, draw: st.DrawFn) -> None:
+RENAMED = object()
+"""A mutation that keeps the value but records it under the key in another casing (so the property is absent)."""
+
+
+def needed_mutation(value: Any) -> st.SearchStrategy[tuple[str, Any]]:
+    """(how, replacement) pairs that break one needed property and nothing else; ``how`` names the kind
+    of break for hypothesis' statistics (``event``)."""
+    options = [
+        st.tuples(st.just("absent"), st.just(ABSENT)),
+        st.tuples(st.just("null"), st.none()),
+        st.tuples(st.just("wrong type"), st.one_of(json_scalars, json_values, json_values).filter(
+            lambda other: other is not None and type(other) is not type(value)  # scalars as often as containers
+        )),
+        st.tuples(st.just("oversized"), oversized_text),
+        st.tuples(st.just("empty"), st.sampled_from(["", [], {}])),
+    ]
+    if isinstance(value, str):
+        options.append(st.tuples(st.just("value in other casing"), _recased(value)))
+        options.append(st.tuples(st.just("padded"), st.sampled_from([" ", "\n", "\u200b", "\x00"]).map(lambda pad: value + pad)))
+    if isinstance(value, bool):
+        options.append(st.tuples(st.just("boolean as text or number"), st.sampled_from([str(value).lower(), str(value), int(value)])))
+    if isinstance(value, list) and value:
+        options.append(st.tuples(st.just("broken inside"), list_mutation(value)))
+    if isinstance(value, Mapping) and value:
+        options.append(st.tuples(st.just("broken inside"), nested_mutation(value)))
+    return st.one_of(options)
+
+
+@st.composite
+def _one_property_broken(draw: st.DrawFn, rule_name: str, resource_type: str, path: str) -> tuple[dict[str, Any], str]:
+    configuration = baseline_configuration(rule_name, resource_type)
     *parents, last = path.split(".")
-    node: Any = configuration
+    node = configuration
     for part in parents:
-        if not isinstance(node, dict) or not isinstance(node.get(part), dict):
-            return
         node = node[part]
-    if last in node:
-        _apply(node, last, draw(mutation(node[last])), draw)
+    renamed = st.tuples(st.just("key in other casing"), st.just(RENAMED)) if last.swapcase() != last else st.nothing()
+    how, replacement = draw(st.one_of(renamed, needed_mutation(node[last])), label=f"{path} broken")
+    if replacement is RENAMED:
+        node[last.swapcase()] = node.pop(last)
+    elif replacement is ABSENT:
+        del node[last]
+    else:
+        node[last] = replacement
+    return configuration, how
+
+
+def one_property_broken(rule_name: str, resource_type: str, path: str) -> st.SearchStrategy[tuple[dict[str, Any], str]]:
+    """The baseline configuration (every needed property satisfied, nothing else changed) with only
+    the needed property at ``path`` broken: absent, in another key casing, null, of another type, in
+    another value casing, padded, oversized, empty or broken inside. Replacements that still satisfy
+    the property (any non-empty string satisfies a REFERENCE) are filtered out, so every example
+    breaks it. Returns (configuration, how it was broken)."""
+    needed = next(n for n in needed_for(rule_name, resource_type) if n.path == path)
+    return _one_property_broken(rule_name, resource_type, path).filter(lambda drawn: not needed.satisfied(drawn[0]))
+
+
+def valid_item(resource_type: str, configuration: dict[str, Any], status: str = "OK") -> dict[str, Any]:
+    """An item AWS Config could send for an evaluable resource in scope: the sample's id, a valid
+    capture time, an evaluable status; only ``configuration`` may be hostile."""
+    return configuration_item(resource_type, RESOURCE_IDS.get(resource_type, "resource-1"), configuration, status=status)
 
 
 ITEM_FIELDS = ("configurationItemCaptureTime", "configurationItemStatus", "resourceType", "resourceId", "awsRegion", "ARN")
@@ -165,10 +212,10 @@ resource_ids = st.one_of(
 
 
 @st.composite
-def hostile_item(draw: st.DrawFn, rule_name: str, resource_type: str, targets: Sequence[str] = ()) -> dict[str, Any]:
+def hostile_item(draw: st.DrawFn, rule_name: str, resource_type: str) -> dict[str, Any]:
     resource_id = draw(st.one_of(st.just(RESOURCE_IDS.get(resource_type, "resource-1")), resource_ids))
     status = draw(st.sampled_from(EVALUABLE_STATUSES + GONE_STATUSES))
-    configuration = draw(hostile_configuration(rule_name, resource_type, targets))
+    configuration = draw(hostile_configuration(rule_name, resource_type))
     if status in GONE_STATUSES and draw(st.booleans()):
         configuration = None
     item = configuration_item(resource_type, resource_id, configuration, status=status)

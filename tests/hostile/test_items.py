@@ -3,9 +3,13 @@
 For each rule the catalogue discovers and each resource type in its scope: items whose properties
 are absent, null, of the wrong type, in the wrong casing, oversized or broken inside; with any valid
 parameters; deleted or not recorded; out of scope; delivered in full or as oversized notifications.
+The needed-property test breaks one needed property of an otherwise valid item, so that the check
+decides every example, and counts the check's calls to hold that it did.
 """
 
 from __future__ import annotations
+
+from collections import Counter
 
 import pytest
 from hypothesis import given
@@ -13,9 +17,18 @@ from hypothesis import strategies as st
 
 from smguard.catalogue import discover
 from tests.hostile.conftest import HOSTILE
-from tests.hostile.harness import invoke_checked
+from tests.hostile.harness import counting_checks, invoke_checked
 from tests.hostile.needed import NEEDED
-from tests.hostile.strategies import GONE_STATUSES, event_for, hostile_item, needed_for, valid_parameters
+from tests.hostile.strategies import (
+    EVALUABLE_STATUSES,
+    GONE_STATUSES,
+    event_for,
+    hostile_item,
+    needed_for,
+    one_property_broken,
+    valid_item,
+    valid_parameters,
+)
 from tests.hostile.world import World
 
 ENTRIES = {entry.name: entry for entry in discover()}
@@ -29,9 +42,9 @@ NEEDED_SCOPES = [(name, resource_type, needed.path) for name, types in NEEDED.it
                  for resource_type, props in types.items() for needed in props]
 
 
-def _run(world: World, data: st.DataObject, name: str, resource_type: str, targets: tuple[str, ...] = ()):
+def _run(world: World, data: st.DataObject, name: str, resource_type: str):
     entry = ENTRIES[name]
-    item = data.draw(hostile_item(name, resource_type, targets), label="item")
+    item = data.draw(hostile_item(name, resource_type), label="item")
     parameters = data.draw(valid_parameters(entry.rule.parameters), label="parameters")
     oversized = data.draw(st.booleans(), label="oversized")
     left_scope = data.draw(st.sampled_from([False, False, False, True]), label="left_scope")
@@ -57,17 +70,43 @@ def test_broken_items_give_valid_evaluations_or_a_named_error(world, name, resou
             )
 
 
+DECIDED_SHARE = 0.9
+"""Share of the needed-property test's examples that the rule's check must decide (return a verdict
+that is delivered). The item around the broken property is valid, so every example reaches the
+check; a check may still refuse a value with a documented error (MissingFactError), which is not
+COMPLIANT either, but a test whose examples mostly end there would no longer test the decision."""
+
+
 @pytest.mark.parametrize(("name", "resource_type", "path"), NEEDED_SCOPES)
-@HOSTILE
-@given(data=st.data())
-def test_never_compliant_when_a_needed_property_is_broken(world, name, resource_type, path, data):
-    entry, item, outcome, _ = _run(world, data, name, resource_type, targets=(path,))
-    configuration = item["configuration"] or {}
-    broken = [n.path for n in needed_for(name, resource_type) if not n.satisfied(configuration)]
-    if broken:
+def test_never_compliant_when_a_needed_property_is_broken(world, name, resource_type, path):
+    """Only the needed property is broken; the item (status, scope, id, times) and every other
+    property are valid, so each example reaches the check, and the test holds that it did."""
+    entry = ENTRIES[name]
+    examples, reached, decided, breaks = 0, 0, 0, Counter()
+
+    @HOSTILE
+    @given(data=st.data())
+    def broken_property_is_never_compliant(data: st.DataObject) -> None:
+        nonlocal examples, reached, decided
+        configuration, how = data.draw(one_property_broken(name, resource_type, path), label="configuration")
+        item = valid_item(resource_type, configuration, data.draw(st.sampled_from(EVALUABLE_STATUSES), label="status"))
+        parameters = data.draw(valid_parameters(entry.rule.parameters), label="parameters")
+        oversized = data.draw(st.booleans(), label="oversized")
+        world.record_history(item)
+        with counting_checks(entry.rule) as calls:
+            outcome = invoke_checked(entry, event_for(item, parameters, oversized=oversized, left_scope=False), world, item)
+        examples += 1
+        breaks[how] += 1
+        reached += len(calls.resource_ids) == 2  # invoke_checked invokes twice
+        decided += calls.verdicts == 2 and outcome.delivered is not None
         assert "COMPLIANT" not in outcome.compliance, (
-            f"{name} reported COMPLIANT although {', '.join(broken)} cannot be read: {configuration}"
+            f"{name} reported COMPLIANT although {path} is broken ({how}): {configuration}"
         )
+
+    broken_property_is_never_compliant()
+    summary = f"{examples} examples ({dict(breaks)}): {reached} reached {name}'s check, {decided} were decided by it"
+    assert examples and reached == examples, summary
+    assert decided >= DECIDED_SHARE * examples, summary
 
 
 @pytest.mark.parametrize(("name", "resource_type"), CHANGE_SCOPES)

@@ -57,9 +57,10 @@ class World:
 
     def record_history(self, item: dict[str, Any]) -> None:
         """What GetResourceConfigHistory returns for the item (as Config would have recorded it)."""
+        item = self.localise(item)  # the event's ids are localised too (the sample VPC is the seeded one)
         key = (item.get("resourceType"), item.get("resourceId"))
         recordable = all(isinstance(part, str) for part in key) and HISTORY_FIELDS <= set(item)
-        self.history = {key: self.localise(item)} if recordable else {}
+        self.history = {key: item} if recordable else {}
 
     def answer_history(self, params: dict[str, Any], **_: Any) -> tuple[FakeResponse, dict[str, Any]]:
         params = json.loads(params["body"])
