@@ -25,7 +25,6 @@ import tempfile
 import time
 from collections import Counter
 from datetime import datetime, timezone
-from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 

@@ -10,12 +10,8 @@ value of another type or null cannot be shown to be Disabled.
 
 from __future__ import annotations
 
-from typing import Any
-
-from smguard.engine import NoParameters, Resource, Verdict, describe_typed_value, describe_value
-
-ABSENT = object()
-"""Marks a property missing from the recorded configuration (as opposed to recorded as null)."""
+from smguard.engine import NoParameters, Resource, Verdict, describe_typed_value
+from smguard.engine.recorded import ABSENT
 
 RECREATE = (
     "It cannot be changed after creation: recreate the notebook with a SubnetId and "

@@ -12,13 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from smguard.engine import CsvList, Resource, RuleParameters, Verdict, describe_ids, describe_typed_value, describe_value, parameter
-
-SUBNET_ID = r"subnet-[0-9a-f]{8,17}"
-SECURITY_GROUP_ID = r"sg-[0-9a-f]{8,17}"
-
-ABSENT = object()
-"""Marks a property missing from the recorded configuration (as opposed to recorded as null)."""
+from smguard.engine import CsvList, Resource, RuleParameters, Verdict, describe_ids, describe_typed_value, parameter
+from smguard.engine.recorded import ABSENT, SECURITY_GROUP_ID, SUBNET_ID, id_list_problem
 
 SHOWN_GROUPS = 2
 """Security groups named in an annotation before the rest are counted, to stay within 256 characters."""
@@ -82,10 +77,9 @@ def check(resource: Resource, parameters: NotebookInVpcParameters, facts: object
 
 def _group_finding(groups: Any, approved: tuple[str, ...]) -> str | None:
     """Why the notebook's security groups are not shown to be approved, or None when they are."""
-    if groups is ABSENT or groups == []:
-        return f"SecurityGroupIds is {'absent' if groups is ABSENT else 'empty'}, so no approved group is shown"
-    if not isinstance(groups, list) or not all(isinstance(group, str) for group in groups):
-        return f"SecurityGroupIds is {describe_typed_value(groups)}, not a list of security group ids"
+    problem = id_list_problem(groups, "security group ids", when_missing=", so no approved group is shown")
+    if problem:
+        return f"SecurityGroupIds {problem}"
     outside = [group for group in groups if group not in approved]
     if not outside:
         return None

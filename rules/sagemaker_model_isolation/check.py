@@ -14,14 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from smguard.engine import CsvList, Resource, RuleParameters, Verdict, describe_ids, describe_typed_value, describe_value, parameter
-from smguard.engine.verdict import ANNOTATION_MAX_LENGTH
-
-SUBNET_ID = r"subnet-[0-9a-f]{8,17}"
-SECURITY_GROUP_ID = r"sg-[0-9a-f]{8,17}"
-
-ABSENT = object()
-"""Marks a property missing from the recorded configuration (as opposed to recorded as null)."""
+from smguard.engine import CsvList, Finding, Resource, RuleParameters, Verdict, describe_ids, describe_typed_value, parameter
+from smguard.engine.recorded import ABSENT, SECURITY_GROUP_ID, SUBNET_ID, id_list_problem
 
 SHOWN_IDS = 1
 """Ids named in an annotation before the rest are counted, to stay within 256 characters."""
@@ -43,23 +37,23 @@ def check(resource: Resource, parameters: SagemakerModelIsolationParameters, fac
     needs: list[str] = []
     isolation = configuration.get("EnableNetworkIsolation", ABSENT)
     if isolation is not True:
-        findings.append(f"EnableNetworkIsolation is {_isolationdescribe_typed_value(isolation)}")
+        findings.append(f"EnableNetworkIsolation is {_describe_isolation(isolation)}")
         needs.append("EnableNetworkIsolation=true")
     vpc_findings, vpc_needs, placement = _vpc_config(configuration.get("VpcConfig", ABSENT), parameters)
     findings += vpc_findings
     needs += vpc_needs
     if findings:
-        found = "; ".join(findings)
-        specific = (
-            f"{found}. Models are immutable: create a new one with {' and '.join(needs)} (CreateModel), {REDEPLOY}."
+        # Every finding names a value to change; the fix naming what the new model needs gives way
+        # to a shorter one before any finding does.
+        fixes = (
+            f". Models are immutable: create a new one with {' and '.join(needs)} (CreateModel), {REDEPLOY}.",
+            ". Models are immutable: recreate it (CreateModel, UpdateEndpoint).",
         )
-        if len(specific) <= ANNOTATION_MAX_LENGTH:
-            return Verdict.non_compliant(specific)
-        return Verdict.non_compliant(f"{found}. Models are immutable: recreate it (CreateModel, UpdateEndpoint).")
+        return Verdict.non_compliant(Finding(tuple(findings), fixes, prefer_parts=True))
     return Verdict.compliant(f"EnableNetworkIsolation is true and VpcConfig places the container in {placement}.")
 
 
-def _isolationdescribe_typed_value(value: Any) -> str:
+def _describe_isolation(value: Any) -> str:
     if value is ABSENT:
         return "absent (defaults to false)"
     if value is False:
@@ -83,7 +77,7 @@ def _vpc_config(vpc_config: Any, parameters: SagemakerModelIsolationParameters) 
         ("Subnets", subnets, parameters.subnet_ids, "subnet"),
         ("SecurityGroupIds", groups, parameters.security_group_ids, "security group"),
     ):
-        problem = _id_list_problem(value, f"{what} ids")
+        problem = id_list_problem(value, f"{what} ids")
         if problem:
             findings.append(f"VpcConfig.{prop} {problem}")
             needs.append(f"valid VpcConfig.{prop}")
@@ -97,15 +91,3 @@ def _vpc_config(vpc_config: Any, parameters: SagemakerModelIsolationParameters) 
     restricted = parameters.subnet_ids is not None or parameters.security_group_ids is not None
     approved_note = " (approved)" if restricted else ""
     return [], [], f"subnets {describe_ids(subnets, SHOWN_IDS)} with security groups {describe_ids(groups, SHOWN_IDS)}{approved_note}"
-
-
-def _id_list_problem(value: Any, what: str) -> str | None:
-    """Why a recorded list of ids is unusable, or None when it is a non-empty list of ids."""
-    if value is ABSENT:
-        return "is absent"
-    if value == []:
-        return "is empty"
-    if not isinstance(value, list) or not all(isinstance(item, str) and item for item in value):
-        return f"is {describe_typed_value(value)}, not a list of {what}"
-    return None
-

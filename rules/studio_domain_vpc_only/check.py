@@ -19,13 +19,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from smguard.engine import CsvList, Resource, RuleParameters, Verdict, describe_ids, describe_typed_value, describe_value, parameter
-
-SUBNET_ID = r"subnet-[0-9a-f]{8,17}"
-SECURITY_GROUP_ID = r"sg-[0-9a-f]{8,17}"
-
-ABSENT = object()
-"""Marks a property missing from the recorded configuration (as opposed to recorded as null)."""
+from smguard.engine import CsvList, Resource, RuleParameters, Verdict, describe_ids, describe_typed_value, parameter
+from smguard.engine.recorded import ABSENT, SECURITY_GROUP_ID, SUBNET_ID, id_list_problem
 
 SECURITY_GROUP_PROPERTIES = (
     ("DefaultUserSettings", "SecurityGroups"),
@@ -41,6 +36,7 @@ SET_VPC_ONLY = "set VpcOnly with UpdateDomain while no apps run"
 FIX = "fix with UpdateDomain"
 SET_APPROVED = "set approved ones with UpdateDomain"
 SET_SHARING_KEY = "set S3KmsKeyId or remove SharingSettings with UpdateDomain"
+NONE_SHOWN = ", so none is shown to be approved"
 
 
 @dataclass(frozen=True)
@@ -91,7 +87,7 @@ def _network_access_findings(access: Any) -> list[str]:
 
 
 def _subnet_findings(subnets: Any, approved: tuple[str, ...]) -> list[str]:
-    problem = _id_list_problem(subnets, "subnet ids")
+    problem = id_list_problem(subnets, "subnet ids", when_missing=NONE_SHOWN)
     if problem:
         return [f"SubnetIds {problem}; {SET_APPROVED}."]
     outside = [subnet for subnet in subnets if subnet not in approved]
@@ -116,7 +112,7 @@ def _security_group_findings(configuration: Mapping[str, Any], approved: tuple[s
         if groups is ABSENT or groups == []:
             continue
         recorded_any = True
-        problem = _id_list_problem(groups, "security group ids")
+        problem = id_list_problem(groups, "security group ids")
         if problem:
             findings.append(f"{parent}.{child} {problem}; {SET_APPROVED}.")
             continue
@@ -150,15 +146,3 @@ def _sharing(user_settings: Any) -> tuple[str, list[str]]:
         return f"shared notebooks are encrypted with {key}", []
     shown_key = "absent" if key is ABSENT else describe_typed_value(key)
     return "", [f"SharingSettings.S3KmsKeyId is {shown_key} while notebook sharing is on; {SET_SHARING_KEY}."]
-
-
-def _id_list_problem(value: Any, what: str) -> str | None:
-    """Why a recorded list of ids cannot be checked against an allow-list, or None when it can."""
-    if value is ABSENT:
-        return "is absent, so none is shown to be approved"
-    if value == []:
-        return "is empty, so none is shown to be approved"
-    if not isinstance(value, list) or not all(isinstance(item, str) and item for item in value):
-        return f"is {describe_typed_value(value)}, not a list of {what}"
-    return None
-

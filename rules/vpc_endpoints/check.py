@@ -30,9 +30,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from smguard.engine import CsvList, MissingFactError, Resource, RuleParameters, Verdict, parameter
-from smguard.engine.ec2 import VPC, vpc_state
-from smguard.engine.verdict import ANNOTATION_MAX_LENGTH
+from smguard.engine import CsvList, Finding, MissingFactError, Resource, RuleParameters, Verdict, parameter
+from smguard.engine.ec2 import vpc_state
 
 DEFAULT_REQUIRED_SERVICES = ("sagemaker.api", "sagemaker.runtime", "sts", "logs", "s3")
 SERVICE_SUFFIX = r"(?!(?:cn\.)?com\.amazonaws\.)[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?"
@@ -87,7 +86,7 @@ def check(resource: Resource, parameters: VpcEndpointsParameters, endpoints: End
             f"VPC {vpc} has an available endpoint (Interface with private DNS, or Gateway) for "
             f"{', '.join(parameters.required_services)}."
         )
-    return Verdict.non_compliant(_gaps_then_fix(vpc, gaps))
+    return Verdict.non_compliant(Finding(tuple(gaps), (f". {FIX}",), lead=f"VPC {vpc} lacks usable endpoints: ", separator=", "))
 
 
 def _gap(service: str, endpoints: Sequence[Endpoint], region: str | None) -> str | None:
@@ -118,15 +117,3 @@ def _problems(endpoint: Endpoint, service_region: str | None, region: str | None
     elif endpoint_type != GATEWAY:
         problems.append(f"is a {endpoint_type} endpoint")
     return problems
-
-
-def _gaps_then_fix(vpc: str, gaps: list[str]) -> str:
-    """Every gap that fits, a count of the rest, and always the fix."""
-    for kept in range(len(gaps), 0, -1):
-        more = f" (+{len(gaps) - kept} more)" if kept < len(gaps) else ""
-        text = f"VPC {vpc} lacks usable endpoints: {', '.join(gaps[:kept])}{more}. {FIX}"
-        if len(text) <= ANNOTATION_MAX_LENGTH:
-            return text
-    prefix = f"VPC {vpc} lacks usable endpoints: "
-    suffix = f"...{f' (+{len(gaps) - 1} more)' if len(gaps) > 1 else ''}. {FIX}"
-    return prefix + gaps[0][: ANNOTATION_MAX_LENGTH - len(prefix) - len(suffix)].rsplit(" ", 1)[0] + suffix

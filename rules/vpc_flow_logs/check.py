@@ -35,9 +35,19 @@ from typing import Any
 
 import botocore.session
 
-from smguard.engine import Choice, CsvList, Integer, MissingFactError, Resource, RuleParameters, Verdict, describe_value, parameter
-from smguard.engine.ec2 import VPC, vpc_state
-from smguard.engine.verdict import ANNOTATION_MAX_LENGTH
+from smguard.engine import (
+    Choice,
+    CsvList,
+    Finding,
+    Integer,
+    MissingFactError,
+    Resource,
+    RuleParameters,
+    Verdict,
+    describe_value,
+    parameter,
+)
+from smguard.engine.ec2 import vpc_state
 
 TRAFFIC_TYPES = ("ALL", "ACCEPT", "REJECT")
 SATISFYING_TRAFFIC = {"ALL": {"ALL"}, "ACCEPT": {"ALL", "ACCEPT"}, "REJECT": {"ALL", "REJECT"}}
@@ -94,7 +104,9 @@ def check(resource: Resource, parameters: VpcFlowLogsParameters, flow_logs: Flow
         reasons.append(f"Flow log {flow_log.get('FlowLogId')} {', '.join(problems)}")
     if not reasons:
         return Verdict.non_compliant(f"VPC {vpc} has no VPC-level flow log. Call {_fix(parameters)}")
-    return Verdict.non_compliant(_reasons_then_fix(reasons, parameters))
+    # The fix naming the destination, or when the reasons leave no room for it, any allowed one.
+    fixes = (f". Fix one or call {_fix(parameters)}", f". Fix one or call {_fix(parameters, name_destination=False)}")
+    return Verdict.non_compliant(Finding(tuple(reasons), fixes))
 
 
 def _problems(
@@ -195,17 +207,3 @@ def _fix(parameters: VpcFlowLogsParameters, *, name_destination: bool = True) ->
     if parameters.max_aggregation_interval < DEFAULT_AGGREGATION_INTERVAL:
         settings.append(f"MaxAggregationInterval {parameters.max_aggregation_interval}")
     return f"CreateFlowLogs ({', '.join(settings)})."
-
-
-def _reasons_then_fix(reasons: list[str], parameters: VpcFlowLogsParameters) -> str:
-    """As many reasons as fit, a count of the rest, and always the fix (naming the destination if it fits)."""
-    fixes = [f"Fix one or call {_fix(parameters)}", f"Fix one or call {_fix(parameters, name_destination=False)}"]
-    for fix in fixes:
-        for kept in range(len(reasons), 0, -1):
-            more = f" (+{len(reasons) - kept} more)" if kept < len(reasons) else ""
-            text = f"{'; '.join(reasons[:kept])}{more}. {fix}"
-            if len(text) <= ANNOTATION_MAX_LENGTH:
-                return text
-    more = f" (+{len(reasons) - 1} more)" if len(reasons) > 1 else ""
-    room = ANNOTATION_MAX_LENGTH - len(f"...{more}. {fixes[-1]}")
-    return f"{reasons[0][:room].rsplit(' ', 1)[0]}...{more}. {fixes[-1]}"

@@ -106,7 +106,6 @@ class Exemption:
 class ExemptionRegister:
     """The parsed content of the register parameter."""
 
-    parameter_name: str
     exemptions: tuple[Exemption, ...]
 
     def lookup(self, rule_name: str, identifiers: Sequence[str], today: date) -> Exemption | None:
@@ -195,10 +194,7 @@ def parse_register(parameter_name: str, text: str) -> ExemptionRegister:
     entries = document.get("exemptions")
     if not isinstance(entries, list):
         raise fail(f"'exemptions' must be a list of exemption objects, got {_json_type(entries)}")
-    return ExemptionRegister(
-        parameter_name=parameter_name,
-        exemptions=tuple(_parse_entry(entry, index, fail) for index, entry in enumerate(entries)),
-    )
+    return ExemptionRegister(tuple(_parse_entry(entry, index, fail) for index, entry in enumerate(entries)))
 
 
 def _parse_entry(entry: object, index: int, fail: Callable[[str, int], ExemptionRegisterError]) -> Exemption:

@@ -9,7 +9,6 @@ set, and never reports COMPLIANT for a resource whose configuration it could not
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any

@@ -27,8 +27,10 @@ class Finding:
     """A finding made of parts (reasons, gaps) of which as many are shown as fit, and a fix that is always shown.
 
     ``lead`` + the parts joined by ``separator`` + a count of the parts left out + the fix. ``fixes``
-    are alternatives, most specific first: the first one that fits with at least one part is used.
-    Only when even the first part does not fit with the shortest fix is that part cut, at a word.
+    are alternatives, most specific first: the most specific one that fits with at least one part
+    is used, with as many parts as fit beside it; with ``prefer_parts``, as many parts as fit are
+    shown, with the most specific fix that leaves room for them. Only when even the first part does
+    not fit with the shortest fix is that part cut, at a word.
     A part may itself be a Finding: it is then fitted into the room left rather than cut.
     """
 
@@ -37,6 +39,7 @@ class Finding:
     lead: str = ""
     separator: str = "; "
     more: str = " (+{n} more)"
+    prefer_parts: bool = False
 
     def __post_init__(self) -> None:
         if not self.parts or not self.fixes:
@@ -44,11 +47,16 @@ class Finding:
 
     def fit(self, limit: int = ANNOTATION_MAX_LENGTH) -> str:
         texts = [str(part) for part in self.parts]
-        for fix in self.fixes:
-            for kept in range(len(texts), 0, -1):
-                text = self.lead + self.separator.join(texts[:kept]) + self._count(kept) + fix
-                if len(text) <= limit:
-                    return text
+        counts = range(len(texts), 0, -1)
+        tries = (
+            [(kept, fix) for kept in counts for fix in self.fixes]
+            if self.prefer_parts
+            else [(kept, fix) for fix in self.fixes for kept in counts]
+        )
+        for kept, fix in tries:
+            text = self.lead + self.separator.join(texts[:kept]) + self._count(kept) + fix
+            if len(text) <= limit:
+                return text
         fix, count = self.fixes[-1], self._count(1)
         room = limit - len(self.lead) - len(count) - len(fix)
         first = self.parts[0]

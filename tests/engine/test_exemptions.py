@@ -78,7 +78,6 @@ def non_compliant(resource_id="analyst-1", resource_type=NOTEBOOK, annotation=RO
 def test_a_complete_register_parses_into_exemptions():
     register = parsed(entry(), entry(rule="*", resource="arn:aws:sagemaker:*:123456789012:notebook-instance/lab-*", ticket=None))
     assert register == ExemptionRegister(
-        PARAMETER,
         (
             Exemption(0, "notebook_root_access", "analyst-1", REASON, date(2027, 3, 31), "jane.doe@bank.example", "SEC-1234"),
             Exemption(1, "*", "arn:aws:sagemaker:*:123456789012:notebook-instance/lab-*", REASON, date(2027, 3, 31), "jane.doe@bank.example"),

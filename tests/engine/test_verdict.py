@@ -50,6 +50,13 @@ def test_the_most_specific_fix_that_fits_is_used():
     assert finding.fit() == f"{'x' * 200}. Short fix."
 
 
+def test_parts_can_be_preferred_to_the_most_specific_fix():
+    parts = ("a" * 100, "b" * 100)
+    fixes = (". " + "specific " * 8, ". Short.")
+    assert Finding(parts, fixes).fit() == f"{'a' * 100} (+1 more). {'specific ' * 8}"
+    assert Finding(parts, fixes, prefer_parts=True).fit() == f"{'a' * 100}; {'b' * 100}. Short."
+
+
 def test_a_part_too_long_alone_is_cut_at_a_word_and_the_fix_kept():
     fitted = Finding(("word " * 60, "second"), fixes=(". Fix it.",)).fit()
     assert len(fitted) <= ANNOTATION_MAX_LENGTH
