@@ -90,5 +90,27 @@ def read_statements(actions: Iterable[str], sid_prefix: str) -> list[dict[str, A
     return statements
 
 
+def failure_queue_statements(what: str) -> list[dict[str, Any]]:
+    """Let a role put what failed (``what``: Invocations, Runs) on the stack's encrypted failure queue.
+
+    The queue is encrypted with the stack's key, so sending needs the key too, and only through SQS.
+    """
+    return [
+        {
+            "Sid": f"KeepFailed{what}",
+            "Effect": "Allow",
+            "Action": "sqs:SendMessage",
+            "Resource": {"Fn::GetAtt": ["FailedInvocationsQueue", "Arn"]},
+        },
+        {
+            "Sid": f"EncryptFailed{what}",
+            "Effect": "Allow",
+            "Action": ["kms:GenerateDataKey", "kms:Decrypt"],
+            "Resource": {"Fn::GetAtt": ["SmguardKey", "Arn"]},
+            "Condition": {"StringEquals": {"kms:ViaService": {"Fn::Sub": "sqs.${AWS::Region}.amazonaws.com"}}},
+        },
+    ]
+
+
 def policy_document(statements: list[Any]) -> dict[str, Any]:
     return {"Version": "2012-10-17", "Statement": statements}

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from smguard.catalogue import RuleEntry
-from smguard.deploy.iam import policy_document
+from smguard.deploy.iam import failure_queue_statements, policy_document
 from smguard.deploy.naming import camel, resource_name
 from smguard.engine.rule import PERIODIC_TRIGGER
 
@@ -96,21 +96,7 @@ def reevaluation_resources(entries: Sequence[RuleEntry]) -> dict[str, Any]:
                                         {"Fn::GetAtt": [f"{camel(entry.name)}ConfigRule", "Arn"]} for entry in rules
                                     ],
                                 },
-                                {
-                                    "Sid": "KeepFailedRuns",
-                                    "Effect": "Allow",
-                                    "Action": "sqs:SendMessage",
-                                    "Resource": {"Fn::GetAtt": ["FailedInvocationsQueue", "Arn"]},
-                                },
-                                {
-                                    "Sid": "EncryptFailedRuns",
-                                    "Effect": "Allow",
-                                    "Action": ["kms:GenerateDataKey", "kms:Decrypt"],
-                                    "Resource": {"Fn::GetAtt": ["SmguardKey", "Arn"]},
-                                    "Condition": {
-                                        "StringEquals": {"kms:ViaService": {"Fn::Sub": "sqs.${AWS::Region}.amazonaws.com"}}
-                                    },
-                                },
+                                *failure_queue_statements("Runs"),
                             ]
                         ),
                     }

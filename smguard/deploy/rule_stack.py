@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from smguard.catalogue import RuleEntry
-from smguard.deploy.iam import policy_document, read_statements, required_actions
+from smguard.deploy.iam import failure_queue_statements, policy_document, read_statements, required_actions
 from smguard.deploy.naming import camel, function_logical_id, resource_name
 from smguard.deploy.observability import errors_alarm
 from smguard.deploy.parameters import template_parameter_name
@@ -98,19 +98,7 @@ def function_role(entry: RuleEntry, engine_parameters: Sequence[str]) -> dict[st
                 "Fn::Sub": f"arn:${{AWS::Partition}}:logs:${{AWS::Region}}:${{AWS::AccountId}}:log-group:/aws/lambda/{name}:*"
             },
         },
-        {
-            "Sid": "KeepFailedInvocations",
-            "Effect": "Allow",
-            "Action": "sqs:SendMessage",
-            "Resource": {"Fn::GetAtt": ["FailedInvocationsQueue", "Arn"]},
-        },
-        {
-            "Sid": "EncryptFailedInvocations",
-            "Effect": "Allow",
-            "Action": ["kms:GenerateDataKey", "kms:Decrypt"],
-            "Resource": {"Fn::GetAtt": ["SmguardKey", "Arn"]},
-            "Condition": {"StringEquals": {"kms:ViaService": {"Fn::Sub": "sqs.${AWS::Region}.amazonaws.com"}}},
-        },
+        *failure_queue_statements("Invocations"),
     ]
     # Account mode: the function evaluates this account with its own role.
     statements += [_when("AccountScope", s) for s in read_statements(required_actions(entry.rule), "Evaluate")]
