@@ -1,6 +1,7 @@
 """`make build` (sam build, makefile method) works from a clean checkout, every function's
-artifact imports its handler with only the layer's packages on the path, and the artifact sizes
-docs/deployment.md states are the built ones.
+artifact imports its handler with only the layer's packages on the path, every artifact carries
+bytecode for the runtime's Python or the build warned that it does not, and the artifact sizes
+docs/deployment.md states are the built ones (sources only: bytecode depends on the build host).
 
 The build runs once per session, in a copy of the checkout (the files git tracks or would add,
 nothing ignored: no .venv, no earlier .aws-sam), with the SAM CLI of `.tools/sam`.
@@ -22,6 +23,7 @@ import yaml
 
 from smguard.catalogue import discover
 from smguard.deploy.naming import function_logical_id, resource_name
+from smguard.deploy.package import RUNTIME_VERSION
 from tests.template.conftest import REPOSITORY, TOOLS, require_tool
 
 LAMBDA_UNZIPPED_LIMIT = 250 * 1024 * 1024
@@ -57,16 +59,22 @@ def built(tmp_path_factory) -> Path:
         timeout=900,
     )
     assert result.returncode == 0, f"make build failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
+    (checkout / BUILD_OUTPUT).write_text(result.stdout + result.stderr)
     return checkout / ".aws-sam" / "build"
 
 
-def tree_size(directory: Path) -> tuple[int, int]:
-    """(unzipped bytes, zipped bytes) of a directory, zipped as sam deploy would upload it."""
+BUILD_OUTPUT = "make-build-output.txt"
+"""Kept next to .aws-sam: sam build echoes make's stdout (where the bytecode warning goes) to its stderr."""
+
+
+def tree_size(directory: Path, bytecode: bool = True) -> tuple[int, int]:
+    """(unzipped bytes, zipped bytes) of a directory, zipped as sam deploy would upload it (without
+    the __pycache__ folders unless ``bytecode``)."""
     unzipped = 0
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for path in sorted(directory.rglob("*")):
-            if path.is_file():
+            if path.is_file() and (bytecode or "__pycache__" not in path.relative_to(directory).parts):
                 unzipped += path.stat().st_size
                 archive.write(path, path.relative_to(directory))
     return unzipped, len(buffer.getvalue())
@@ -128,10 +136,10 @@ def documented_sizes() -> dict[str, tuple[int, int]]:
     return {name: (parse_size(unzipped), parse_size(zipped)) for name, unzipped, zipped in SIZE_ROW.findall(text)}
 
 
-def measured_sizes(built: Path) -> dict[str, tuple[int, int]]:
-    sizes = {"smguard-dependencies": tree_size(built / "DependenciesLayer")}
+def measured_sizes(built: Path, bytecode: bool = True) -> dict[str, tuple[int, int]]:
+    sizes = {"smguard-dependencies": tree_size(built / "DependenciesLayer", bytecode)}
     for entry in discover():
-        sizes[resource_name(entry.name)] = tree_size(built / function_logical_id(entry.name))
+        sizes[resource_name(entry.name)] = tree_size(built / function_logical_id(entry.name), bytecode)
     return sizes
 
 
@@ -142,7 +150,7 @@ def test_documented_sizes_parse_as_decimal_units():
 
 
 def test_documented_artifact_sizes_are_the_built_ones(built):
-    measured = measured_sizes(built)
+    measured = measured_sizes(built, bytecode=False)
     off = {
         name: {"documented": documented, "measured": measured[name]}
         for name, documented in documented_sizes().items()
@@ -156,3 +164,20 @@ def test_artifacts_fit_lambdas_size_limit(built):
     layer_unzipped, _ = measured.pop("smguard-dependencies")
     totals = {name: unzipped + layer_unzipped for name, (unzipped, _) in measured.items()}
     assert {name: total for name, total in totals.items() if total >= LAMBDA_UNZIPPED_LIMIT} == {}
+
+
+def test_every_artifact_has_runtime_bytecode_or_the_build_said_it_has_none(built):
+    """Compiled with the runtime's Python (unchecked-hash .pyc for every module), or a warning per artifact."""
+    output = (built.parent.parent / BUILD_OUTPUT).read_text()
+    tag = "cpython-" + RUNTIME_VERSION.replace(".", "")
+    artifacts = [built / "DependenciesLayer" / "python"] + [built / function_logical_id(entry.name) for entry in discover()]
+    for artifact in artifacts:
+        compiled = list(artifact.rglob(f"*.{tag}.pyc"))
+        if compiled:
+            assert len(compiled) == len(list(artifact.rglob("*.py"))), f"{artifact.name}: not every module compiled"
+            assert {int.from_bytes(path.read_bytes()[4:8], "little") for path in compiled} == {0b01}, "not unchecked-hash"
+        else:
+            assert re.search(rf"WARNING: smguard: \S*{artifact.relative_to(built.parent.parent)} ships without bytecode", output), (
+                f"{artifact.name} has no {tag} bytecode and the build did not warn"
+            )
+        assert not [path for path in artifact.rglob("*.pyc") if f".{tag}." not in path.name], "bytecode of another Python"
