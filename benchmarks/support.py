@@ -24,8 +24,11 @@ REGION = "us-east-1"
 ACCOUNT = "123456789012"
 
 
-def child_environment(endpoint: str) -> dict[str, str]:
-    """A child that talks only to the embedded AWS, with fake credentials, and logs to nowhere."""
+def child_environment(endpoint: str, python_path: tuple[Path, ...] = (ROOT,)) -> dict[str, str]:
+    """A child that talks only to the embedded AWS, with fake credentials, and logs to nowhere.
+
+    Bytecode is the caller's business: PYTHONDONTWRITEBYTECODE and PYTHONPYCACHEPREFIX are passed
+    on as they are (cold_start.py sets the first and removes the second for every process it measures)."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("AWS_")}
     env.update(
         AWS_ACCESS_KEY_ID="testing",
@@ -36,7 +39,7 @@ def child_environment(endpoint: str) -> dict[str, str]:
         AWS_CONFIG_FILE="/dev/null",
         AWS_SHARED_CREDENTIALS_FILE="/dev/null",
         POWERTOOLS_METRICS_NAMESPACE="smguard",
-        PYTHONPATH=str(ROOT),
+        PYTHONPATH=os.pathsep.join(str(path) for path in python_path),
     )
     return env
 
@@ -54,14 +57,17 @@ and wait4 report the high-water mark of the task, which on Linux includes the pa
 child had before exec; /proc's VmHWM belongs to the program's own address space."""
 
 
-def run_child(script: str, env: dict[str, str], stdin: str = "") -> ChildRun:
-    """Run ``python -c script`` to completion: wall time from spawn to exit, and its own peak RSS."""
+def run_child(
+    script: str, env: dict[str, str], stdin: str = "", cwd: Path = ROOT, options: tuple[str, ...] = ()
+) -> ChildRun:
+    """Run ``python [options] -c script`` in ``cwd`` to completion: wall time from spawn to exit, and
+    its own peak RSS. (``-c`` puts the working directory first on sys.path.)"""
     with tempfile.TemporaryFile("w+") as given, tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         given.write(stdin)
         given.seek(0)
         started = time.perf_counter()
         process = subprocess.run(
-            [sys.executable, "-c", script + PEAK_RSS], env=env, cwd=ROOT, stdin=given, stdout=out, stderr=err, check=False
+            [sys.executable, *options, "-c", script + PEAK_RSS], env=env, cwd=cwd, stdin=given, stdout=out, stderr=err, check=False
         )
         seconds = time.perf_counter() - started
         out.seek(0)
