@@ -13,6 +13,7 @@ from typing import Any
 
 from smguard.engine.errors import InvalidEventError
 from smguard.engine.items import require_timestamp
+from smguard.engine.json_text import NestedTooDeeplyError, load_json
 from smguard.engine.parameters import RULE_PARAMETERS_MAX_LENGTH
 
 CHANGE = "ConfigurationItemChangeNotification"
@@ -100,11 +101,11 @@ def _json_object(event: Mapping[str, Any], key: str, *, required: bool) -> Mappi
     if not isinstance(raw, str):
         raise InvalidEventError(f"{key} must be a JSON string, got {type(raw).__name__}")
     try:
-        value = json.loads(raw)
+        value = load_json(raw)
     except json.JSONDecodeError as error:
         raise InvalidEventError(f"{key} is not valid JSON: {error}") from None
-    except RecursionError:
-        raise InvalidEventError(f"{key} is nested too deeply to be an AWS Config event") from None
+    except NestedTooDeeplyError as error:
+        raise InvalidEventError(f"{key} is nested too deeply to be an AWS Config event ({error})") from None
     if not isinstance(value, dict):
         raise InvalidEventError(f"{key} must be a JSON object, got {type(value).__name__}")
     return value

@@ -6,7 +6,6 @@ see one shape whatever path the item took.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -14,6 +13,7 @@ from typing import Any
 from botocore.utils import parse_to_aware_datetime
 
 from smguard.engine.errors import ConfigurationItemUnavailableError, InvalidEventError
+from smguard.engine.json_text import load_json
 
 RESOURCE_TYPE_MAX_LENGTH = 256
 RESOURCE_ID_MAX_LENGTH = 768
@@ -58,8 +58,8 @@ def fetch_item(config_client: Any, resource_type: str, resource_id: str) -> dict
     raw_configuration = recorded.get("configuration")
     if raw_configuration:
         try:
-            configuration = json.loads(raw_configuration)
-        except (json.JSONDecodeError, RecursionError) as error:
+            configuration = load_json(raw_configuration)
+        except ValueError as error:  # not JSON, or nested past the bound
             raise ConfigurationItemUnavailableError(
                 f"the configuration of {resource_type} {resource_id} from GetResourceConfigHistory is not "
                 f"valid JSON: {error}"
@@ -136,6 +136,6 @@ def _maybe_json(value: Any) -> Any:
     if not isinstance(value, str):
         return value
     try:
-        return json.loads(value)
-    except (json.JSONDecodeError, RecursionError):
+        return load_json(value)
+    except ValueError:  # not JSON (or nested past the bound): kept as the string it is
         return value

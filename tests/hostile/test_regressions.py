@@ -49,9 +49,11 @@ def test_a_capture_time_that_is_not_a_timestamp_is_rejected_by_name(posted, capt
     assert posted.calls == []
 
 
-@pytest.mark.parametrize("depth", [1000, 100_000])
+@pytest.mark.parametrize("depth", [101, 1000, 100_000])
 def test_an_invoking_event_nested_too_deeply_is_rejected_by_name(aws, depth):
-    """Found: json.loads raised RecursionError, which escaped the handler undocumented."""
+    """Found: json.loads raised RecursionError, which escaped the handler undocumented. Then found
+    by running the suite on Python 3.12, whose parser takes 1,000 levels: the bound is now the
+    engine's own (101 levels is past it on every version)."""
     event = change_event(_notebook())
     event["invokingEvent"] = "[" * depth + "]" * depth
     with pytest.raises(InvalidEventError, match="invokingEvent is nested too deeply"):
