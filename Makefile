@@ -15,9 +15,34 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 
 venv: $(STAMP)
 
-## test: set up and run the whole test suite
+# The Lambda runtime's Python (3.12, smguard/deploy/runtime.py): the suite runs on it too, and the
+# build compiles the artifacts' bytecode with it. Found under pyenv or in /usr; RUNTIME_PYTHON=... names another.
+RUNTIME_PYTHON ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.12.*/bin/python3.12 /usr/bin/python3.12 /usr/local/bin/python3.12))
+RUNTIME_VENV := .venv-runtime
+RUNTIME_STAMP := $(RUNTIME_VENV)/.installed
+export SMGUARD_RUNTIME_PYTHON ?= $(RUNTIME_PYTHON)
+
+$(RUNTIME_STAMP): requirements.txt requirements-dev.txt pyproject.toml
+	test -x $(RUNTIME_VENV)/bin/python || $(RUNTIME_PYTHON) -m venv $(RUNTIME_VENV)
+	$(RUNTIME_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(RUNTIME_VENV)/bin/python -m pip install --quiet -r requirements-dev.txt -e .
+	touch $@
+
+.PHONY: test-runtime
+
+## test: set up and run the whole test suite, on this machine's Python and on the Lambda runtime's
 test: $(STAMP) tools
 	$(BIN)/python -m pytest
+	$(MAKE) test-runtime
+
+## test-runtime: the whole test suite again on the Lambda runtime's Python (3.12)
+test-runtime: $(STAMP) tools
+ifeq ($(RUNTIME_PYTHON),)
+	@echo "NOTICE: no Python 3.12 found (name one with RUNTIME_PYTHON=...): the suite ran on $$($(BIN)/python --version) only, not on the Lambda runtime's version."
+else
+	$(MAKE) $(RUNTIME_STAMP)
+	$(RUNTIME_VENV)/bin/python -m pytest
+endif
 
 ## docs: regenerate docs/rules.md from the rules' metadata.json (a test checks it is up to date)
 .PHONY: docs

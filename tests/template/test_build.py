@@ -23,7 +23,7 @@ import yaml
 
 from smguard.catalogue import discover
 from smguard.deploy.naming import function_logical_id, resource_name
-from smguard.deploy.package import RUNTIME_VERSION
+from smguard.deploy.package import RUNTIME_VERSION, find_runtime_python
 from tests.template.conftest import REPOSITORY, TOOLS, require_tool
 
 LAMBDA_UNZIPPED_LIMIT = 250 * 1024 * 1024
@@ -114,10 +114,12 @@ def test_function_artifact_imports_its_handler_from_the_layer(built, rule):
         f"assert boto3.__file__.startswith({str(built)!r}), boto3.__file__; "
         "print(type(handler).__name__, handler.rule.name)"
     )
+    # The runtime's Python where the build host has one (make test names it), as Lambda would run it.
+    python = find_runtime_python(RUNTIME_VERSION)[0] or sys.executable
     # -S: no site-packages, so nothing can come from this machine's virtual environment.
     # -B: no __pycache__ written into the artifact, whose size is measured as sam deploy uploads it.
     result = subprocess.run(
-        [sys.executable, "-I", "-S", "-B", "-c", program],
+        [python, "-I", "-S", "-B", "-c", program],
         env={"AWS_DEFAULT_REGION": "us-east-1", "AWS_REGION": "us-east-1", "PATH": os.environ.get("PATH", "")},
         capture_output=True, text=True, timeout=120,
     )
