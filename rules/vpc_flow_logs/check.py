@@ -20,9 +20,10 @@ described by ``LogGroupName`` alone: its ARN is then formed from the VPC's regio
 account, since such a flow log always delivers to a log group of its own account and region.
 
 Facts are DescribeFlowLogs ``FlowLogs`` entries (or the same shape built from
-``AWS::EC2::FlowLog`` resources of a template). Statuses absent from a fact (a template has no
-``DeliverLogsStatus``) are not held against the flow log, and the annotation says they were not
-checked; ``MaxAggregationInterval`` absent means AWS's default, 600. A flow log that names no
+``AWS::EC2::FlowLog`` resources of a template, which are ACTIVE once created). A flow log without
+``FlowLogStatus`` does not count: nothing shows it is ACTIVE. A ``DeliverLogsStatus`` absent from a
+fact (a template has none) is not held against the flow log, and the annotation says delivery was
+not checked; ``MaxAggregationInterval`` absent means AWS's default, 600. A flow log that names no
 destination does not count: AWS always reports one.
 """
 
@@ -118,7 +119,9 @@ def _problems(
         return [f"monitors {monitored}, not the VPC"]
     problems = []
     status = flow_log.get("FlowLogStatus")
-    if status is not None and status != "ACTIVE":
+    if status is None:
+        problems.append("has no FlowLogStatus (not known to be ACTIVE)")
+    elif status != "ACTIVE":
         problems.append(f"is {describe_value(status)}")
     delivery = flow_log.get("DeliverLogsStatus")
     if delivery == "FAILED":
@@ -185,17 +188,11 @@ def _destination_text(flow_log: FlowLog) -> str | None:
 
 
 def _status_text(flow_log: FlowLog) -> str:
-    """What the statuses of a counting flow log say; a status the fact lacks (a template has none) is
-    named as not checked, never claimed."""
-    active = flow_log.get("FlowLogStatus") is not None
-    delivering = flow_log.get("DeliverLogsStatus") is not None
-    if active and delivering:
-        return "it is ACTIVE and delivering"
-    if active:
+    """What the statuses of a counting (so ACTIVE) flow log say; a DeliverLogsStatus the fact lacks
+    (a template has none) is named as not checked, never claimed."""
+    if flow_log.get("DeliverLogsStatus") is None:
         return "it is ACTIVE; delivery is not checked (no DeliverLogsStatus)"
-    if delivering:
-        return "it is delivering; its status is not checked (no FlowLogStatus)"
-    return "its status and delivery are not checked (no FlowLogStatus or DeliverLogsStatus)"
+    return "it is ACTIVE and delivering"
 
 
 def _fix(parameters: VpcFlowLogsParameters, *, name_destination: bool = True) -> str:

@@ -154,7 +154,7 @@ FACT_NEEDED: dict[str, tuple[Needed, ...]] = {
     "vpc_flow_logs": (
         Needed("ResourceId", VPC_WITH_FLOW_LOG),
         Needed("TrafficType", "ALL"),
-        Needed("FlowLogStatus", "ACTIVE", UNLESS_ABSENT),
+        Needed("FlowLogStatus", "ACTIVE"),
         Needed("DeliverLogsStatus", "SUCCESS", UNLESS_ABSENT),
     ),
     "vpc_endpoints": (
@@ -164,6 +164,6 @@ FACT_NEEDED: dict[str, tuple[Needed, ...]] = {
     ),
 }
 """Per API entry (a DescribeFlowLogs or DescribeVpcEndpoints result), what must hold for it to count.
-FlowLogStatus and DeliverLogsStatus may be absent or null (a template-built fact has none: the rule
-then says they were not checked, commit ac2b285); any other value than ACTIVE / SUCCESS must not
-count. The default MaxAggregationInterval (absent means 600) is left out on purpose."""
+FlowLogStatus must be ACTIVE (absent or null never counts). DeliverLogsStatus may be absent or null
+(a template-built fact has none: the rule then says delivery was not checked); any other value than
+SUCCESS must not count. The default MaxAggregationInterval (absent means 600) is left out on purpose."""

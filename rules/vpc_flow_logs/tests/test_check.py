@@ -301,23 +301,21 @@ def test_an_absent_interval_is_the_aws_default_600() -> None:
     )
 
 
-@pytest.mark.parametrize(
-    ("statuses", "said"),
-    [
-        ({"DeliverLogsStatus": None}, "it is ACTIVE; delivery is not checked (no DeliverLogsStatus)."),
-        ({"FlowLogStatus": None}, "it is delivering; its status is not checked (no FlowLogStatus)."),
-        (
-            {"FlowLogStatus": None, "DeliverLogsStatus": None},
-            "its status and delivery are not checked (no FlowLogStatus or DeliverLogsStatus).",
-        ),
-    ],
-    ids=["template-built", "no-flow-log-status", "no-statuses"],
-)
-def test_a_fact_without_statuses_is_judged_on_its_settings_and_claims_no_status(statuses: dict[str, Any], said: str) -> None:
-    entry = flow_log(CreationTime=None, FlowLogId="VpcFlowLog", **statuses)
+def test_a_fact_without_delivery_status_is_judged_on_its_settings_and_claims_no_delivery() -> None:
+    """A template-built fact: ACTIVE once created, no DeliverLogsStatus until logs flow."""
+    entry = flow_log(CreationTime=None, FlowLogId="VpcFlowLog", DeliverLogsStatus=None)
     assert check(vpc(), params(), [entry], None) == Verdict(
         Compliance.COMPLIANT,
-        f"Flow log VpcFlowLog of {VPC_ID} captures ALL traffic to {CENTRAL}, aggregated over at most 600s; {said}",
+        f"Flow log VpcFlowLog of {VPC_ID} captures ALL traffic to {CENTRAL}, aggregated over at most 600s; "
+        "it is ACTIVE; delivery is not checked (no DeliverLogsStatus).",
+    )
+
+
+@pytest.mark.parametrize("delivery", ["SUCCESS", None], ids=["delivering", "no-delivery-status"])
+def test_a_flow_log_without_flow_log_status_never_counts(delivery: str | None) -> None:
+    entry = flow_log(FlowLogStatus=None, DeliverLogsStatus=delivery)
+    assert check(vpc(), params(), [entry], "us-east-1") == Verdict(
+        Compliance.NON_COMPLIANT, f"Flow log fl-0123456789abcdef0 has no FlowLogStatus (not known to be ACTIVE). {FIX}"
     )
 
 
