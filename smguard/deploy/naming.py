@@ -1,15 +1,97 @@
-"""Names the template gives each rule, in one place so the template, the build and the tests agree.
+"""Every name a rule has: in the template, in AWS, and back from AWS to the rule.
 
-Standard library only: the build (``package.py``) runs with whichever ``python3`` ``sam build``
-finds, without the project's virtual environment.
+This is the one place that knows how a rule folder's name becomes the names AWS shows, so that the
+template, the demo, ``evaluate``, ``export`` and the docs cannot disagree. Standard library only:
+the build (``package.py``) runs with whichever ``python3`` ``sam build`` finds, without the
+project's virtual environment.
 
 Functions, roles and Config rules are named ``smguard-<rule-with-hyphens>``: the guardrail SCP
 (policies/guardrail-protection.json) protects everything named ``smguard-*``.
+
+How AWS names a deployed rule (AWS Config Developer Guide, "Managing AWS Config rules across all
+accounts in your organization": the rule AWS creates in each member account for an organization
+rule is ``OrgConfigRule-<organization rule name>-<suffix>``):
+
+- account mode: the Config rule is ``smguard-notebook-root-access``;
+- organization mode: the organization rule is ``smguard-notebook-root-access`` in the deploying
+  account, and each member account holds ``OrgConfigRule-smguard-notebook-root-access-<suffix>``.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 NAME_PREFIX = "smguard-"
+ORGANIZATION_MEMBER_PREFIX = "OrgConfigRule-"
+MEMBER_SUFFIX = re.compile(r"[a-z0-9]+")
+"""The suffix AWS appends to a member account's copy of an organization rule (lowercase letters
+and digits, no hyphen: the last hyphen of a member rule's name starts it)."""
+
+
+class UnknownRuleError(LookupError):
+    """A rule name (short or as AWS shows it) that names no rule of the catalogue."""
+
+
+@dataclass(frozen=True)
+class RuleNames:
+    """The names one rule folder has, from its short name to what each AWS console shows."""
+
+    rule: str
+    """The rule folder's name: ``notebook_root_access`` (what every command accepts)."""
+
+    @property
+    def config_rule(self) -> str:
+        """The account-mode Config rule: ``smguard-notebook-root-access``."""
+        return resource_name(self.rule)
+
+    @property
+    def organization_rule(self) -> str:
+        """The organization Config rule, in the deploying account (same as the account rule)."""
+        return resource_name(self.rule)
+
+    def member_rule(self, suffix: str) -> str:
+        """A member account's copy of the organization rule, with the suffix AWS chose."""
+        if not MEMBER_SUFFIX.fullmatch(suffix):
+            raise ValueError(f"member rule suffix {suffix!r} is not lowercase letters and digits")
+        return f"{ORGANIZATION_MEMBER_PREFIX}{self.organization_rule}-{suffix}"
+
+    def is_named(self, aws_name: str) -> bool:
+        """Whether ``aws_name`` is one of this rule's names in AWS (account, organization or member)."""
+        if aws_name in (self.config_rule, self.organization_rule):
+            return True
+        stem = f"{ORGANIZATION_MEMBER_PREFIX}{self.organization_rule}-"
+        return aws_name.startswith(stem) and MEMBER_SUFFIX.fullmatch(aws_name[len(stem):]) is not None
+
+
+def names(rule: str) -> RuleNames:
+    """Every name of the rule folder ``rule``."""
+    return RuleNames(rule)
+
+
+def rule_of(aws_name: str, rules: Iterable[str]) -> str | None:
+    """The rule folder an AWS Config rule name belongs to, or None when it is none of ``rules``."""
+    for rule in rules:
+        if names(rule).is_named(aws_name):
+            return rule
+    return None
+
+
+def resolve(given: str, rules: Iterable[str]) -> str:
+    """The rule folder a user means by ``given``: its short name or any of its AWS names.
+
+    Raises :class:`UnknownRuleError` listing the rules there are."""
+    known = sorted(rules)
+    if given in known:
+        return given
+    found = rule_of(given, known)
+    if found is None:
+        raise UnknownRuleError(
+            f"{given!r} names no smguard rule; give a rule's name ({', '.join(known) or 'none'}) "
+            f"or its Config rule name (e.g. {names(known[0]).config_rule if known else 'smguard-<rule>'})"
+        )
+    return found
 
 
 def camel(rule_name: str) -> str:

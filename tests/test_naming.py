@@ -1,0 +1,58 @@
+"""The one naming function: every name a rule has in AWS, and back to the rule."""
+
+from __future__ import annotations
+
+import pytest
+
+from smguard.deploy.naming import UnknownRuleError, names, resolve, rule_of
+
+RULES = ["notebook_root_access", "notebook_in_vpc", "vpc_flow_logs"]
+
+
+def test_a_rule_has_one_config_rule_name_in_account_and_organization_mode() -> None:
+    rule = names("notebook_root_access")
+    assert rule.config_rule == "smguard-notebook-root-access"
+    assert rule.organization_rule == "smguard-notebook-root-access"
+
+
+def test_member_accounts_hold_the_organization_rule_under_orgconfigrule_with_a_suffix() -> None:
+    assert names("notebook_root_access").member_rule("a1b2c3d4") == "OrgConfigRule-smguard-notebook-root-access-a1b2c3d4"
+
+
+@pytest.mark.parametrize("suffix", ["", "A1", "a-b", "a b"])
+def test_a_member_suffix_is_lowercase_letters_and_digits(suffix: str) -> None:
+    with pytest.raises(ValueError, match="suffix"):
+        names("notebook_root_access").member_rule(suffix)
+
+
+@pytest.mark.parametrize(
+    ("aws_name", "rule"),
+    [
+        ("smguard-notebook-root-access", "notebook_root_access"),
+        ("OrgConfigRule-smguard-notebook-root-access-x7k2m9qa", "notebook_root_access"),
+        ("OrgConfigRule-smguard-notebook-in-vpc-abc", "notebook_in_vpc"),
+        ("smguard-notebook_root_access", None),  # the underscore spelling is no name AWS shows
+        ("OrgConfigRule-smguard-notebook-root-access", None),  # no suffix
+        ("OrgConfigRule-smguard-notebook-root-access-ABC", None),
+        ("OrgConfigRule-smguard-notebook-root-access-extra-x7k2", None),  # another rule's name, not this one's
+        ("smguard-notebook-root-access-conformance-pack-x7k2", None),
+        ("notebook_root_access", None),
+    ],
+)
+def test_an_aws_name_leads_back_to_its_rule_and_nothing_else(aws_name: str, rule: str | None) -> None:
+    assert rule_of(aws_name, RULES) == rule
+
+
+def test_a_command_accepts_the_short_name_or_any_aws_name() -> None:
+    assert resolve("vpc_flow_logs", RULES) == "vpc_flow_logs"
+    assert resolve("smguard-vpc-flow-logs", RULES) == "vpc_flow_logs"
+    assert resolve("OrgConfigRule-smguard-vpc-flow-logs-q1w2e3r4", RULES) == "vpc_flow_logs"
+
+
+def test_an_unknown_name_is_refused_naming_the_rules_there_are() -> None:
+    with pytest.raises(UnknownRuleError) as refused:
+        resolve("vpc-flow-logs", RULES)
+    assert str(refused.value) == (
+        "'vpc-flow-logs' names no smguard rule; give a rule's name (notebook_in_vpc, notebook_root_access, "
+        "vpc_flow_logs) or its Config rule name (e.g. smguard-notebook-in-vpc)"
+    )
