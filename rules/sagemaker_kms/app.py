@@ -15,12 +15,14 @@ from rules.sagemaker_kms.check import (
     key_references,
 )
 from smguard.engine import Resource, RuleHandler, SmguardRule
+from smguard.resources.facts.kms_keys import KMS_KEYS
 
 
 class SagemakerKms(SmguardRule):
     name = "sagemaker_kms"
     resource_types = (ENDPOINT_CONFIG, NOTEBOOK, DOMAIN)
     parameters = SagemakerKmsParameters
+    facts = KMS_KEYS
     aws_actions = ("kms:DescribeKey",)
 
     def gather_facts(
@@ -32,18 +34,9 @@ class SagemakerKms(SmguardRule):
         references = {ref for resource in resources for ref in key_references(resource)}
         if not references:
             return {}
-        kms = clients.build_client("kms")
-        return {reference: describe_key(kms, reference) for reference in sorted(references)}
+        return KMS_KEYS.from_aws(references, clients)
 
     check = staticmethod(check)
-
-
-def describe_key(kms: Any, reference: str) -> KeyFacts | None:
-    try:
-        metadata = kms.describe_key(KeyId=reference)["KeyMetadata"]
-    except kms.exceptions.NotFoundException:
-        return None
-    return KeyFacts(arn=metadata["Arn"], manager=metadata["KeyManager"], state=metadata["KeyState"])
 
 
 lambda_handler = RuleHandler(SagemakerKms())

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from smguard.engine import Boolean, CsvList, MissingFactError, Resource, RuleParameters, Verdict, describe_value, parameter
+from smguard.resources.facts.kms_keys import KeyFacts
 
 NOTEBOOK = "AWS::SageMaker::NotebookInstance"
 ENDPOINT_CONFIG = "AWS::SageMaker::EndpointConfig"
@@ -38,15 +39,6 @@ class SagemakerKmsParameters(RuleParameters):
     @property
     def needs_key_lookup(self) -> bool:
         return self.kms_key_arns is not None or self.require_customer_managed_key
-
-
-@dataclass(frozen=True)
-class KeyFacts:
-    """What kms:DescribeKey says of a key reference."""
-
-    arn: str
-    manager: str
-    state: str
 
 
 KeyLookup = Mapping[str, "KeyFacts | None"]

@@ -19,7 +19,9 @@ from typing import Any
 
 from rules.vpc_endpoints.check import EndpointsByVpc, VpcEndpointsParameters, check
 from smguard.engine import PERIODIC_TRIGGER, Resource, RuleHandler, SmguardRule
-from smguard.engine.ec2 import DESCRIBE_PAGE_SIZE, VPC, group_by_vpc, list_vpcs
+from smguard.resources.facts.vpc_endpoints import VPC_ENDPOINTS
+from smguard.resources.types.vpc import NAME as VPC
+from smguard.resources.types.vpc import TYPE as VPC_TYPE
 
 
 class VpcEndpoints(SmguardRule):
@@ -29,17 +31,11 @@ class VpcEndpoints(SmguardRule):
     parameters = VpcEndpointsParameters
     aws_actions = ("ec2:DescribeVpcs", "ec2:DescribeVpcEndpoints")
 
-    list_resources = staticmethod(list_vpcs)
+    facts = VPC_ENDPOINTS
+    list_resources = staticmethod(VPC_TYPE.list)
 
     def gather_facts(self, resources: Sequence[Resource], parameters: VpcEndpointsParameters, clients: Any) -> EndpointsByVpc:
-        """Endpoints per VPC, from one paginated DescribeVpcEndpoints for the whole region."""
-        vpc_ids = [resource.resource_id for resource in resources]
-        if not vpc_ids:
-            return {}
-        pages = clients.build_client("ec2").get_paginator("describe_vpc_endpoints").paginate(
-            PaginationConfig={"PageSize": DESCRIBE_PAGE_SIZE}
-        )
-        return group_by_vpc((entry for page in pages for entry in page.get("VpcEndpoints", [])), "VpcId", vpc_ids)
+        return VPC_ENDPOINTS.from_aws([resource.resource_id for resource in resources], clients)
 
     check = staticmethod(check)
 

@@ -31,12 +31,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from smguard.engine import CsvList, Finding, MissingFactError, Resource, RuleParameters, Verdict, parameter
-from smguard.engine.ec2 import vpc_state
+from smguard.resources.facts.vpc_endpoints import SERVICE_NAME
+from smguard.resources.types.vpc import vpc_state
 
 DEFAULT_REQUIRED_SERVICES = ("sagemaker.api", "sagemaker.runtime", "sts", "logs", "s3")
 SERVICE_SUFFIX = r"(?!(?:cn\.)?com\.amazonaws\.)[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?"
 VPC_ID = r"vpc-[0-9a-f]{8,17}"
-SERVICE_NAME = re.compile(r"(?:cn\.)?com\.amazonaws\.(?:(?P<region>[a-z]{2}(?:-[a-z]+)+-\d+)\.)?(?P<suffix>[a-z0-9.-]+)")
 INTERFACE = "Interface"
 GATEWAY = "Gateway"
 NOT_EVALUATED_STATES = frozenset({"pending", "deleting"})
@@ -57,7 +57,7 @@ Endpoint = Mapping[str, Any]
 """One DescribeVpcEndpoints ``VpcEndpoints`` entry."""
 
 EndpointsByVpc = Mapping[str, Sequence[Endpoint]]
-"""VPC id -> the endpoints whose VpcId is that VPC (see smguard.engine.ec2.group_by_vpc)."""
+"""VPC id -> the endpoints whose VpcId is that VPC (see smguard.resources.ec2.group_by_vpc)."""
 
 
 def check(resource: Resource, parameters: VpcEndpointsParameters, endpoints: EndpointsByVpc | None) -> Verdict:

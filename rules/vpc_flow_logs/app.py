@@ -20,7 +20,9 @@ from typing import Any
 
 from rules.vpc_flow_logs.check import FlowLogsByVpc, VpcFlowLogsParameters, check
 from smguard.engine import CHANGE_TRIGGER, PERIODIC_TRIGGER, Resource, RuleHandler, SmguardRule
-from smguard.engine.ec2 import DESCRIBE_PAGE_SIZE, VPC, group_by_vpc, list_vpcs
+from smguard.resources.facts.vpc_flow_logs import VPC_FLOW_LOGS
+from smguard.resources.types.vpc import NAME as VPC
+from smguard.resources.types.vpc import TYPE as VPC_TYPE
 
 
 class VpcFlowLogs(SmguardRule):
@@ -30,18 +32,11 @@ class VpcFlowLogs(SmguardRule):
     parameters = VpcFlowLogsParameters
     aws_actions = ("ec2:DescribeVpcs", "ec2:DescribeFlowLogs")
 
-    list_resources = staticmethod(list_vpcs)
+    facts = VPC_FLOW_LOGS
+    list_resources = staticmethod(VPC_TYPE.list)
 
     def gather_facts(self, resources: Sequence[Resource], parameters: VpcFlowLogsParameters, clients: Any) -> FlowLogsByVpc:
-        """Flow logs per VPC: filtered on the VPC for one VPC, one unfiltered sweep for several."""
-        vpc_ids = [resource.resource_id for resource in resources]
-        if not vpc_ids:
-            return {}
-        filters = {"Filter": [{"Name": "resource-id", "Values": vpc_ids}]} if len(vpc_ids) == 1 else {}
-        pages = clients.build_client("ec2").get_paginator("describe_flow_logs").paginate(
-            **filters, PaginationConfig={"PageSize": DESCRIBE_PAGE_SIZE}
-        )
-        return group_by_vpc((entry for page in pages for entry in page.get("FlowLogs", [])), "ResourceId", vpc_ids)
+        return VPC_FLOW_LOGS.from_aws([resource.resource_id for resource in resources], clients)
 
     check = staticmethod(check)
 

@@ -48,7 +48,7 @@ from smguard.engine import (
     describe_value,
     parameter,
 )
-from smguard.engine.ec2 import vpc_state
+from smguard.resources.types.vpc import vpc_state
 
 TRAFFIC_TYPES = ("ALL", "ACCEPT", "REJECT")
 SATISFYING_TRAFFIC = {"ALL": {"ALL"}, "ACCEPT": {"ALL", "ACCEPT"}, "REJECT": {"ALL", "REJECT"}}
@@ -75,7 +75,7 @@ FlowLog = Mapping[str, Any]
 """One DescribeFlowLogs ``FlowLogs`` entry."""
 
 FlowLogsByVpc = Mapping[str, Sequence[FlowLog]]
-"""VPC id -> the flow logs whose ResourceId is that VPC (see smguard.engine.ec2.group_by_vpc)."""
+"""VPC id -> the flow logs whose ResourceId is that VPC (see smguard.resources.ec2.group_by_vpc)."""
 
 
 def check(resource: Resource, parameters: VpcFlowLogsParameters, flow_logs: FlowLogsByVpc | None) -> Verdict:

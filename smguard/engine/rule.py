@@ -11,12 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import rdklib
 
 from smguard.engine.parameters import NoParameters, RuleParameters
 from smguard.engine.verdict import Verdict
+
+if TYPE_CHECKING:
+    from smguard.resources.base import FactKind
 
 CHANGE_TRIGGER = "ConfigurationChanges"
 PERIODIC_TRIGGER = "Periodic"
@@ -50,6 +53,10 @@ class SmguardRule(rdklib.ConfigRule):
     triggers: ClassVar[frozenset[str]] = frozenset({CHANGE_TRIGGER})
 
     parameters: ClassVar[type[RuleParameters]] = NoParameters
+
+    facts: ClassVar[FactKind | None] = None
+    """What :meth:`check` reads beside the recorded item (a fact kind of smguard.resources.facts):
+    :meth:`gather_facts` reads it from AWS, ``smguard scan`` has the kind build it from a template."""
 
     aws_actions: ClassVar[tuple[str, ...]] = ()
     """The IAM actions :meth:`gather_facts` and ``evaluate_periodic`` call (``"kms:DescribeKey"``),

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from smguard.engine.rule import Resource
 from smguard.scan.errors import TemplateError
 from smguard.scan.intrinsics import Condition, Resolver
 from smguard.scan.loader import LoadedTemplate, LocatedDict
@@ -37,6 +38,21 @@ class TemplateResource:
     def uncertainty(self) -> str:
         why = self.condition.why or Why("its condition", "open")
         return f"{self.logical_id} is created only if {why.subject} holds, which is {why.nature}"
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """A template resource as AWS Config would record it once deployed, and where it is declared."""
+
+    resource: Resource
+    line: int
+    if_all_created: Resource | None = None
+    """The same resource had every resource with an open condition been created (rules that a
+    template adds to a VPC's default group), when that differs."""
+    uncertainties: tuple[str, ...] = ()
+    """Why some of those resources may not be created."""
+    fixed: tuple[str, str] | None = None
+    """A result the scanner states itself (the default group a template does not touch)."""
 
 
 class ScannedTemplate:

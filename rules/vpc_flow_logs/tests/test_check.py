@@ -10,7 +10,7 @@ import pytest
 from rules.vpc_flow_logs.check import VpcFlowLogsParameters
 from rules.vpc_flow_logs.check import check as check_vpc
 from smguard.engine import Compliance, InvalidRuleParameterError, MissingFactError, Resource, Verdict
-from smguard.engine.ec2 import group_by_vpc
+from smguard.resources.ec2 import group_by_vpc
 
 VPC_ID = "vpc-0a1b2c3d4e5f60718"
 OWNER = "123456789012"

@@ -1,0 +1,80 @@
+"""AWS::SageMaker::EndpointConfig, recorded in CloudFormation shape; its Config id is its name."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from concurrent.futures import Executor
+from typing import TYPE_CHECKING, Any
+
+from smguard.resources import sagemaker
+from smguard.resources.base import BOOLEAN, CloudFormationShaped, Described, INTEGER, SAMPLE_KEY_ARN
+
+if TYPE_CHECKING:
+    from smguard.demo.environment import DemoBase
+    from smguard.sweep.collected import ProgressTracker
+
+PROPERTIES = sagemaker.same_names(
+    "EndpointConfigName",
+    "KmsKeyId",
+    "ProductionVariants",
+    "ShadowProductionVariants",
+    "DataCaptureConfig",
+    "AsyncInferenceConfig",
+    "ExplainerConfig",
+    "EnableNetworkIsolation",
+    "ExecutionRoleArn",
+    "VpcConfig",
+)
+"""DescribeEndpointConfig and AWS::SageMaker::EndpointConfig use the same names."""
+
+
+class EndpointConfig(CloudFormationShaped):
+    name = "AWS::SageMaker::EndpointConfig"
+    sample_id = "scoring-config-v3"
+    sample = {
+        "EndpointConfigName": "scoring-config-v3",
+        "KmsKeyId": SAMPLE_KEY_ARN,
+        "ProductionVariants": [
+            {"VariantName": "primary", "ModelName": "scoring", "InstanceType": "ml.m5.large", "InitialInstanceCount": 2}
+        ],
+        "DataCaptureConfig": {
+            "EnableCapture": True,
+            "InitialSamplingPercentage": 10,
+            "DestinationS3Uri": "s3://capture-bucket/scoring",
+            "KmsKeyId": SAMPLE_KEY_ARN,
+            "CaptureOptions": [{"CaptureMode": "Input"}, {"CaptureMode": "Output"}],
+        },
+    }
+    template_typed_properties = (
+        (("ProductionVariants", "*", "InitialInstanceCount"), INTEGER),
+        (("DataCaptureConfig", "EnableCapture"), BOOLEAN),
+        (("DataCaptureConfig", "InitialSamplingPercentage"), INTEGER),
+        (("EnableNetworkIsolation",), BOOLEAN),
+    )
+
+    def recorded(self, response: Mapping[str, Any]) -> Described:
+        """A DescribeEndpointConfig response as the recorded item."""
+        return sagemaker.described(self.name, response, PROPERTIES, "EndpointConfigName", "EndpointConfigArn")
+
+    def describe(self, clients: Any, pool: Executor, progress: ProgressTracker) -> list[Described]:
+        return sagemaker.describe_all(
+            clients,
+            pool,
+            progress,
+            ("list_endpoint_configs", "EndpointConfigs", "EndpointConfigName"),
+            lambda api, name: api.describe_endpoint_config(EndpointConfigName=name),
+            self.recorded,
+        )
+
+    def example(self, session: Any, base: DemoBase, name: str, *, compliant: bool, **changes: Any) -> str:
+        """One variant serving the model ``changes["ModelName"]``; compliant: storage encrypted
+        with the base's key. Not: no key (SageMaker's own encryption of the storage volume)."""
+        variant = {"VariantName": "primary", "ModelName": changes.pop("ModelName"), "InitialInstanceCount": 1, "InstanceType": "ml.m5.large"}
+        request: dict[str, Any] = {"EndpointConfigName": name, "ProductionVariants": [variant]}
+        if compliant:
+            request["KmsKeyId"] = base.key_arn
+        session.client("sagemaker").create_endpoint_config(**(request | changes))
+        return name
+
+
+TYPE = EndpointConfig()

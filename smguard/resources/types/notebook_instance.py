@@ -1,0 +1,85 @@
+"""AWS::SageMaker::NotebookInstance, recorded in CloudFormation shape; its Config id is its name."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from concurrent.futures import Executor
+from typing import TYPE_CHECKING, Any
+
+from smguard.resources import sagemaker
+from smguard.resources.base import CloudFormationShaped, Described, INTEGER, SAMPLE_GROUP_ID, SAMPLE_KEY_ARN, SAMPLE_ROLE_ARN, SAMPLE_SUBNET_ID, SUBNET_ID
+
+if TYPE_CHECKING:
+    from smguard.demo.environment import DemoBase
+    from smguard.sweep.collected import ProgressTracker
+
+PROPERTIES = {
+    "NotebookInstanceName": "NotebookInstanceName",
+    "InstanceType": "InstanceType",
+    "RoleArn": "RoleArn",
+    "KmsKeyId": "KmsKeyId",
+    "SubnetId": "SubnetId",
+    "SecurityGroups": "SecurityGroupIds",
+    "NotebookInstanceLifecycleConfigName": "LifecycleConfigName",
+    "DirectInternetAccess": "DirectInternetAccess",
+    "RootAccess": "RootAccess",
+    "VolumeSizeInGB": "VolumeSizeInGB",
+    "AcceleratorTypes": "AcceleratorTypes",
+    "DefaultCodeRepository": "DefaultCodeRepository",
+    "AdditionalCodeRepositories": "AdditionalCodeRepositories",
+    "PlatformIdentifier": "PlatformIdentifier",
+    "InstanceMetadataServiceConfiguration": "InstanceMetadataServiceConfiguration",
+}
+"""DescribeNotebookInstance field -> AWS::SageMaker::NotebookInstance property."""
+
+class NotebookInstance(CloudFormationShaped):
+    name = "AWS::SageMaker::NotebookInstance"
+    sample_id = "risk-model-dev"
+    sample = {
+        "NotebookInstanceName": "risk-model-dev",
+        "InstanceType": "ml.t3.medium",
+        "RoleArn": SAMPLE_ROLE_ARN,
+        "KmsKeyId": SAMPLE_KEY_ARN,
+        "DirectInternetAccess": "Disabled",
+        "RootAccess": "Disabled",
+        "SubnetId": SAMPLE_SUBNET_ID,
+        "SecurityGroupIds": [SAMPLE_GROUP_ID],
+        "LifecycleConfigName": "approved-setup",
+        "VolumeSizeInGB": 20,
+        "PlatformIdentifier": "notebook-al2-v2",
+    }
+    template_typed_properties = ((("VolumeSizeInGB",), INTEGER), (("SubnetId",), SUBNET_ID))
+
+    def recorded(self, response: Mapping[str, Any]) -> Described:
+        """A DescribeNotebookInstance response as the recorded item."""
+        return sagemaker.described(self.name, response, PROPERTIES, "NotebookInstanceName", "NotebookInstanceArn")
+
+    def describe(self, clients: Any, pool: Executor, progress: ProgressTracker) -> list[Described]:
+        return sagemaker.describe_all(
+            clients,
+            pool,
+            progress,
+            ("list_notebook_instances", "NotebookInstances", "NotebookInstanceName"),
+            lambda api, name: api.describe_notebook_instance(NotebookInstanceName=name),
+            self.recorded,
+        )
+
+    def example(self, session: Any, base: DemoBase, name: str, *, compliant: bool, **changes: Any) -> str:
+        """Compliant: in the base's private subnet and group, its key, no internet, no root.
+        Not: what a quick start leaves (direct internet, no VPC, no key) with root access."""
+        request: dict[str, Any] = {"NotebookInstanceName": name, "InstanceType": "ml.t3.medium", "RoleArn": base.role_arn}
+        if compliant:
+            request |= {
+                "SubnetId": base.subnets[0],
+                "SecurityGroupIds": [base.security_group],
+                "KmsKeyId": base.key_arn,
+                "DirectInternetAccess": "Disabled",
+                "RootAccess": "Disabled",
+            }
+        else:
+            request["RootAccess"] = "Enabled"
+        session.client("sagemaker").create_notebook_instance(**(request | changes))
+        return name
+
+
+TYPE = NotebookInstance()
