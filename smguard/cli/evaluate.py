@@ -27,7 +27,14 @@ from smguard.engine.errors import InvalidRuleParameterError, SmguardError
 from smguard.sweep.clients import DEFAULT_MAX_WORKERS, MAX_WORKERS_LIMIT, ClientSetupError, SweepClients
 from smguard.sweep.collected import SilentProgress
 from smguard.sweep.collectors import UnsupportedResourceTypeError, collect
-from smguard.sweep.evaluation import EvaluationRow, RuleSettings, evaluate, parse_settings, types_to_collect
+from smguard.sweep.evaluation import (
+    EVALUATE_ROLE_REFUSAL,
+    EvaluationRow,
+    RuleSettings,
+    evaluate,
+    parse_settings,
+    types_to_collect,
+)
 
 EXIT_NON_COMPLIANT = 1
 EXIT_AWS_FAILURE = 3
@@ -146,8 +153,11 @@ def load_parameters(params: Sequence[str], params_file: Path | None) -> dict[str
     return raw
 
 
-def rule_settings(entries: Sequence[RuleEntry], raw: Mapping[str, Mapping[str, object]]) -> dict[str, RuleSettings]:
-    """Parse every rule's parameters with the rule's own parsing; parameters for unknown rules are an error."""
+def rule_settings(
+    entries: Sequence[RuleEntry], raw: Mapping[str, Mapping[str, object]], role_refusal: str = EVALUATE_ROLE_REFUSAL
+) -> dict[str, RuleSettings]:
+    """Parse every rule's parameters with the rule's own parsing; parameters for unknown rules are an
+    error, and so is ExecutionRoleName, for ``role_refusal``."""
     known = {entry.name: entry for entry in discover()}
     unknown = sorted(set(raw) - set(known))
     if unknown:
@@ -157,7 +167,7 @@ def rule_settings(entries: Sequence[RuleEntry], raw: Mapping[str, Mapping[str, o
     settings = {}
     for name, entry in known.items():
         try:
-            settings[name] = parse_settings(entry, raw.get(name, {}))
+            settings[name] = parse_settings(entry, raw.get(name, {}), role_refusal)
         except InvalidRuleParameterError as error:
             raise click.BadParameter(f"rule {name}, {error}", param_hint="--param") from None
     return {entry.name: settings[entry.name] for entry in entries}

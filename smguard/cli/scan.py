@@ -23,6 +23,7 @@ from smguard.scan.sarif import sarif_log
 EXIT_FAILED = 1
 REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d+")
 EXIT_BAD_INPUT = 2
+SCAN_ROLE_REFUSAL = "applies to deployed rules only; a template scan reads no account, so there is no role to assume"
 SCAN_COLUMNS = (
     Column("Line", no_wrap=True),
     Column("Resource"),
@@ -84,7 +85,7 @@ def scan_command(
     if region is not None and REGION.fullmatch(region) is None:
         raise click.BadParameter(f"{region!r} is not a region name such as eu-west-1", param_hint="--region")
     entries = select_rules(rule_names)
-    settings = rule_settings(entries, load_parameters(params, params_file))
+    settings = rule_settings(entries, load_parameters(params, params_file), SCAN_ROLE_REFUSAL)
     for name, setting in settings.items():
         if setting.engine.exemptions_parameter_name is not None:
             raise click.BadParameter(

@@ -28,8 +28,9 @@ from smguard.deploy.naming import rule_for_function_logical_id
 from smguard.deploy.runtime import RUNTIME
 
 REPOSITORY = Path(__file__).resolve().parents[2]
-# Only what a function imports: the engine, not the command-line tool, the sweep or this package.
-ENGINE_PACKAGES = ("engine",)
+# Only what a function imports: the engine and the resource types and fact kinds (a rule lists its VPCs and
+# reads its facts through them), not the command-line tool, the sweep, the scanner or this package.
+ENGINE_PACKAGES = ("engine", "resources")
 IGNORED = shutil.ignore_patterns("tests", "__pycache__", "*.pyc")
 
 

@@ -43,17 +43,20 @@ class EvaluationRow:
     annotation: str
 
 
-def parse_settings(entry: RuleEntry, raw: Mapping[str, object]) -> RuleSettings:
+EVALUATE_ROLE_REFUSAL = "applies to deployed rules only; evaluate another account with --profile instead"
+"""Why ``smguard evaluate`` refuses ExecutionRoleName (each command that parses settings says its own why)."""
+
+
+def parse_settings(entry: RuleEntry, raw: Mapping[str, object], role_refusal: str = EVALUATE_ROLE_REFUSAL) -> RuleSettings:
     """Parse a rule's parameters exactly as its Lambda handler does; bad ones raise InvalidRuleParameterError.
 
-    ``ExecutionRoleName`` makes a deployed rule assume a role in each member account; a sweep reads
-    the account of the chosen profile instead, so it is refused rather than silently ignored.
+    ``ExecutionRoleName`` makes a deployed rule assume a role in each member account; a command run
+    here reads the account of the chosen profile (or a template) instead, so it is refused rather
+    than silently ignored, with ``role_refusal`` saying why in the command's own terms.
     """
     engine, rule = parse_parameters(entry.rule, raw)
     if engine.execution_role_name is not None:
-        raise InvalidRuleParameterError(
-            "ExecutionRoleName", "applies to deployed rules only; evaluate another account with --profile instead"
-        )
+        raise InvalidRuleParameterError("ExecutionRoleName", role_refusal)
     return RuleSettings(engine, rule)
 
 

@@ -1,4 +1,4 @@
-"""The mapping from Describe responses to AWS Config's recorded configuration, one function per type."""
+"""The mapping from Describe responses to AWS Config's recorded configuration, in each resource type's module."""
 
 from __future__ import annotations
 
@@ -11,10 +11,11 @@ import pytest
 from rules.vpc_default_sg.check import check as default_sg_check
 from smguard.catalogue import discover
 from smguard.engine import NoParameters
-from smguard.sweep import ec2, sagemaker
+from smguard.resources import resource_types
+from smguard.resources.types import domain, endpoint_config, model, notebook_instance, security_group, vpc
 from smguard.sweep.clients import SweepClients
-from smguard.sweep.collected import SilentProgress
-from smguard.sweep.collectors import COLLECTORS, UnsupportedResourceTypeError, collect
+from smguard.sweep.collected import CollectedResource, SilentProgress
+from smguard.sweep.collectors import UnsupportedResourceTypeError, collect
 from smguard.sweep.evaluation import types_to_collect
 
 WHEN = datetime(2026, 11, 20, 10, 0, tzinfo=timezone.utc)
@@ -45,7 +46,7 @@ def test_notebook_instance_renames_describe_fields_and_drops_api_only_ones():
         "ResponseMetadata": {"HTTPStatusCode": 200},
     }
 
-    collected = sagemaker.notebook_instance(response)
+    collected = CollectedResource(*notebook_instance.TYPE.recorded(response))
 
     assert collected.resource.resource_type == "AWS::SageMaker::NotebookInstance"
     assert collected.resource.resource_id == "research"
@@ -75,7 +76,7 @@ def test_notebook_instance_leaves_properties_the_api_did_not_return_absent():
         "NotebookInstanceStatus": "Pending",
     }
 
-    configuration = sagemaker.notebook_instance(response).resource.configuration
+    configuration = CollectedResource(*notebook_instance.TYPE.recorded(response)).resource.configuration
 
     assert configuration == {
         "NotebookInstanceName": "bare",
@@ -96,7 +97,7 @@ def test_endpoint_config_keeps_variants_and_drops_an_empty_data_capture_config()
         "CreationTime": WHEN,
     }
 
-    collected = sagemaker.endpoint_config(response)
+    collected = CollectedResource(*endpoint_config.TYPE.recorded(response))
 
     assert (collected.resource.resource_type, collected.resource.resource_id) == ("AWS::SageMaker::EndpointConfig", "churn-ec")
     assert collected.resource.configuration == {"EndpointConfigName": "churn-ec", "ProductionVariants": variants}
@@ -118,7 +119,7 @@ def test_domain_is_identified_by_its_domain_id():
         "CreationTime": WHEN,
     }
 
-    collected = sagemaker.domain(response)
+    collected = CollectedResource(*domain.TYPE.recorded(response))
 
     assert (collected.resource.resource_type, collected.resource.resource_id) == ("AWS::SageMaker::Domain", "d-abc123")
     assert collected.resource.configuration == {
@@ -146,7 +147,7 @@ def test_model_drops_an_empty_containers_list():
         "CreationTime": WHEN,
     }
 
-    collected = sagemaker.model(response)
+    collected = CollectedResource(*model.TYPE.recorded(response))
 
     assert collected.resource.resource_id == "churn"
     assert collected.resource.configuration == {
@@ -187,7 +188,7 @@ DEFAULT_GROUP = {
 
 
 def test_security_group_is_camel_cased_with_ipv4_ranges_recorded_twice():
-    collected = ec2.security_group(DEFAULT_GROUP)
+    collected = CollectedResource(*security_group.TYPE.recorded(DEFAULT_GROUP))
 
     assert (collected.resource.resource_type, collected.resource.resource_id) == ("AWS::EC2::SecurityGroup", "sg-0default")
     assert collected.arn == "arn:aws:ec2:us-east-1:123456789012:security-group/sg-0default"
@@ -224,7 +225,7 @@ def test_security_group_is_camel_cased_with_ipv4_ranges_recorded_twice():
 
 def test_a_mapped_default_group_is_what_the_rule_reads():
     """AWS's brand-new default group (self-referencing ingress, open egress) is NON_COMPLIANT through the mapping."""
-    verdict = default_sg_check(ec2.security_group(DEFAULT_GROUP).resource, NoParameters(), None)
+    verdict = default_sg_check(CollectedResource(*security_group.TYPE.recorded(DEFAULT_GROUP)).resource, NoParameters(), None)
 
     assert verdict.compliance.value == "NON_COMPLIANT"
     assert verdict.annotation == (
@@ -248,7 +249,7 @@ def test_vpc_keeps_state_a_plain_string():
         ],
     }
 
-    collected = ec2.vpc(described)
+    collected = CollectedResource(vpc.TYPE.recorded(described))
 
     assert (collected.resource.resource_type, collected.resource.resource_id) == ("AWS::EC2::VPC", "vpc-0123")
     assert collected.resource.configuration == {
@@ -265,8 +266,8 @@ def test_vpc_keeps_state_a_plain_string():
     }
 
 
-def test_every_resource_type_of_a_change_triggered_rule_has_a_collector():
-    assert types_to_collect(discover()) - set(COLLECTORS) == set()
+def test_every_resource_type_of_a_change_triggered_rule_is_defined():
+    assert types_to_collect(discover()) - set(resource_types()) == set()
 
 
 def test_a_type_without_collector_is_refused_by_name():

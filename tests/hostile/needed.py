@@ -12,23 +12,34 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-NOTEBOOK = "AWS::SageMaker::NotebookInstance"
-ENDPOINT_CONFIG = "AWS::SageMaker::EndpointConfig"
-DOMAIN = "AWS::SageMaker::Domain"
-MODEL = "AWS::SageMaker::Model"
-SECURITY_GROUP = "AWS::EC2::SecurityGroup"
-VPC = "AWS::EC2::VPC"
-FLOW_LOG = "AWS::EC2::FlowLog"
-VPC_ENDPOINT = "AWS::EC2::VPCEndpoint"
+from smguard.resources.base import (
+    SAMPLE_ACCOUNT,
+    SAMPLE_GROUP_ID,
+    SAMPLE_KEY_ARN,
+    SAMPLE_KEY_ID,
+    SAMPLE_REGION,
+    SAMPLE_SUBNET_ID,
+    SAMPLE_VPC_ID,
+)
+from smguard.resources.types import domain, endpoint_config, model, notebook_instance, security_group, vpc
 
-ACCOUNT = "123456789012"
-REGION = "us-east-1"
-KEY_ID = "0d6c3a1e-5b7f-4c2a-9e8d-1f2a3b4c5d6e"
+NOTEBOOK = notebook_instance.TYPE.name
+ENDPOINT_CONFIG = endpoint_config.TYPE.name
+DOMAIN = domain.TYPE.name
+MODEL = model.TYPE.name
+SECURITY_GROUP = security_group.TYPE.name
+VPC = vpc.TYPE.name
+
+ACCOUNT = SAMPLE_ACCOUNT
+REGION = SAMPLE_REGION
+KEY_ID = SAMPLE_KEY_ID
 """Stands for the customer managed key the hostile world creates in moto (moto picks its own id;
-the harness swaps this placeholder for it in every event)."""
-KEY_ARN = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/{KEY_ID}"
-VPC_WITH_FLOW_LOG = "vpc-0a1b2c3d4e5f60718"
+the harness swaps this placeholder for it in every event): the key of the types' samples."""
+KEY_ARN = SAMPLE_KEY_ARN
+VPC_WITH_FLOW_LOG = SAMPLE_VPC_ID
 """Stands for the seeded VPC that has a flow log and SageMaker endpoints (swapped in like KEY_ID)."""
+SUBNET_ID = SAMPLE_SUBNET_ID
+GROUP_ID = SAMPLE_GROUP_ID
 
 EXACT = "exact"
 """Only this value satisfies the check (enumerations are case-sensitive, lists must be these)."""
@@ -106,7 +117,7 @@ def _capture_enabled(configuration: Mapping[str, Any]) -> bool:
 NEEDED: dict[str, dict[str, tuple[Needed, ...]]] = {
     "notebook_root_access": {NOTEBOOK: (Needed("RootAccess", "Disabled"),)},
     "notebook_direct_internet": {NOTEBOOK: (Needed("DirectInternetAccess", "Disabled"),)},
-    "notebook_in_vpc": {NOTEBOOK: (Needed("SubnetId", "subnet-0a1b2c3d4e5f60718", REFERENCE),)},
+    "notebook_in_vpc": {NOTEBOOK: (Needed("SubnetId", SUBNET_ID, REFERENCE),)},
     "studio_domain_vpc_only": {
         DOMAIN: (
             Needed("AppNetworkAccessType", "VpcOnly"),
@@ -124,8 +135,8 @@ NEEDED: dict[str, dict[str, tuple[Needed, ...]]] = {
     "sagemaker_model_isolation": {
         MODEL: (
             Needed("EnableNetworkIsolation", True),
-            Needed("VpcConfig.Subnets", ["subnet-0a1b2c3d4e5f60718"], ID_LIST),
-            Needed("VpcConfig.SecurityGroupIds", ["sg-0a1b2c3d4e5f60718"], ID_LIST),
+            Needed("VpcConfig.Subnets", [SUBNET_ID], ID_LIST),
+            Needed("VpcConfig.SecurityGroupIds", [GROUP_ID], ID_LIST),
         ),
     },
     "vpc_default_sg": {

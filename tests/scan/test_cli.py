@@ -114,6 +114,7 @@ def test_exit_codes(flags: tuple[str, ...], template: str, code: int) -> None:
         (("--rules", "nope", NOTEBOOKS), "Invalid value for --rules: unknown rule nope;"),
         (("--param", "sagemaker_kms.KmsKeyArns=not-an-arn", NOTEBOOKS), "Invalid value for --param: rule sagemaker_kms, rule parameter 'KmsKeyArns'"),
         (("--param", "sagemaker_kms.ExemptionsParameterName=/smguard/exemptions", NOTEBOOKS), "Invalid value for --param: rule sagemaker_kms: ExemptionsParameterName applies to deployed rules; a template scan does not read the exemption register"),
+        (("--param", "notebook_root_access.ExecutionRoleName=auditor", NOTEBOOKS), "Invalid value for --param: rule notebook_root_access, rule parameter 'ExecutionRoleName': applies to deployed rules only; a template scan reads no account, so there is no role to assume"),
         (("--parameter-overrides", "NoSuchParameter=1", NOTEBOOKS), "Invalid value for --parameter-overrides: NoSuchParameter: no scanned template declares a parameter of that name"),
         (("--region", "nowhere", NOTEBOOKS), "Invalid value for --region: 'nowhere' is not a region name such as eu-west-1"),
         (("--parameter-overrides", "Environment", INTRINSICS), "Invalid value for --parameter-overrides: 'Environment' is not KEY=VALUE"),
