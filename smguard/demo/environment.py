@@ -1,8 +1,12 @@
 """The demo account: a regulated data-science environment and the violations found in real ones.
 
-Built with ordinary boto3 calls against the embedded AWS (moto), exactly as an engineer would build
-it in an account. Where moto starts from a different state than AWS, the builder makes up the
-difference explicitly (see :func:`_as_aws_creates_it`) rather than letting a rule pass by accident.
+The narrative only: a shared base (role, key, central log bucket, a private VPC with its subnets
+and a group for SageMaker) is built here, and each resource on it is asked of its type
+(:mod:`smguard.resources.types`) or fact kind (:mod:`smguard.resources.facts`), compliant or not;
+how each is created is its type's knowledge. Built with ordinary boto3 calls against the embedded
+AWS (moto), exactly as an engineer would build it in an account; where moto starts from a
+different state than AWS (a VPC's default group), the type makes up the difference explicitly
+rather than letting a rule pass by accident.
 """
 
 from __future__ import annotations
@@ -14,6 +18,10 @@ from typing import Any
 
 import boto3
 
+from smguard.resources.facts.kms_keys import KMS_KEYS
+from smguard.resources.facts.vpc_endpoints import VPC_ENDPOINTS
+from smguard.resources.types import domain, endpoint_config, model, notebook_instance, security_group, vpc
+
 ACCOUNT_ID = "123456789012"
 REGION = "us-east-1"
 CENTRAL_LOG_BUCKET = "central-flow-logs-111122223333"
@@ -21,8 +29,21 @@ EXEMPTIONS_PARAMETER = "/smguard/exemptions"
 EXEMPTION_TICKET = "SEC-1042"
 EXEMPTION_DAYS = 90
 ROLE_NAME = "ds-sagemaker-execution"
-INTERFACE_SERVICES = ("sagemaker.api", "sagemaker.runtime", "sts", "logs")
-GATEWAY_SERVICES = ("s3",)
+
+
+@dataclass(frozen=True)
+class DemoBase:
+    """What every example shares: the account, the execution role, the key, the central log
+    bucket, and the private network SageMaker resources are placed in."""
+
+    account_id: str
+    region: str
+    role_arn: str
+    key_arn: str
+    log_bucket: str
+    vpc_id: str = ""
+    subnets: list[str] = field(default_factory=list)
+    security_group: str = ""
 
 
 @dataclass
@@ -45,8 +66,7 @@ class DemoEnvironment:
 def build(session: boto3.Session, today: date) -> DemoEnvironment:
     """Create the reference environment and the violations in ``session``'s account and region."""
     env = DemoEnvironment()
-    ec2, kms, s3 = session.client("ec2"), session.client("kms"), session.client("s3")
-    sagemaker, iam, ssm = session.client("sagemaker"), session.client("iam"), session.client("ssm")
+    ec2, s3, iam, ssm = session.client("ec2"), session.client("s3"), session.client("iam"), session.client("ssm")
 
     _delete_default_vpc(ec2)
     role_arn = iam.create_role(
@@ -60,71 +80,24 @@ def build(session: boto3.Session, today: date) -> DemoEnvironment:
             }
         ),
     )["Role"]["Arn"]
-    env.key_arn = kms.create_key(Description="Data-science volumes and Studio storage")["KeyMetadata"]["Arn"]
-    kms.create_alias(AliasName="alias/data-science", TargetKeyId=env.key_arn)
+    env.key_arn = KMS_KEYS.example(session, "alias/data-science")
     s3.create_bucket(Bucket=CENTRAL_LOG_BUCKET)
+    base = DemoBase(ACCOUNT_ID, REGION, role_arn, env.key_arn, CENTRAL_LOG_BUCKET)
 
     # Reference: a private VPC, closed default group, endpoints for everything SageMaker needs, flow logs.
-    env.private_vpc = _vpc(ec2, "10.10.0.0/16", "ds-private")
+    env.private_vpc = vpc.TYPE.example(session, base, "ds-private", compliant=True, CidrBlock="10.10.0.0/16")
     env.private_subnets = [
         ec2.create_subnet(VpcId=env.private_vpc, CidrBlock=cidr, AvailabilityZone=zone)["Subnet"]["SubnetId"]
         for cidr, zone in (("10.10.1.0/24", f"{REGION}a"), ("10.10.2.0/24", f"{REGION}b"))
     ]
-    _close(ec2, _default_group(ec2, env.private_vpc))
+    security_group.TYPE.example(session, base, "default", compliant=True, VpcId=env.private_vpc)
     env.notebook_group = ec2.create_security_group(
         GroupName="ds-notebooks", Description="Notebooks and Studio apps", VpcId=env.private_vpc
     )["GroupId"]
-    endpoint_group = ec2.create_security_group(
-        GroupName="ds-endpoints", Description="Interface endpoints, HTTPS from the VPC", VpcId=env.private_vpc
-    )["GroupId"]
-    ec2.authorize_security_group_ingress(
-        GroupId=endpoint_group,
-        IpPermissions=[{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "10.10.0.0/16"}]}],
-    )
-    for service in INTERFACE_SERVICES:
-        ec2.create_vpc_endpoint(
-            VpcId=env.private_vpc,
-            ServiceName=f"com.amazonaws.{REGION}.{service}",
-            VpcEndpointType="Interface",
-            SubnetIds=env.private_subnets,
-            SecurityGroupIds=[endpoint_group],
-            PrivateDnsEnabled=True,
-        )
-    route_table = ec2.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [env.private_vpc]}])["RouteTables"][0]
-    for service in GATEWAY_SERVICES:
-        ec2.create_vpc_endpoint(
-            VpcId=env.private_vpc,
-            ServiceName=f"com.amazonaws.{REGION}.{service}",
-            VpcEndpointType="Gateway",
-            RouteTableIds=[route_table["RouteTableId"]],
-        )
-    created = ec2.create_flow_logs(
-        ResourceIds=[env.private_vpc],
-        ResourceType="VPC",
-        TrafficType="ALL",
-        LogDestinationType="s3",
-        LogDestination=f"arn:aws:s3:::{CENTRAL_LOG_BUCKET}",
-        MaxAggregationInterval=60,
-    )
-    if created.get("Unsuccessful"):
-        raise RuntimeError(f"CreateFlowLogs refused the reference flow log: {created['Unsuccessful']}")
-    sagemaker.create_notebook_instance(
-        NotebookInstanceName="ds-research",
-        InstanceType="ml.t3.medium",
-        RoleArn=role_arn,
-        SubnetId=env.private_subnets[0],
-        SecurityGroupIds=[env.notebook_group],
-        KmsKeyId=env.key_arn,
-        DirectInternetAccess="Disabled",
-        RootAccess="Disabled",
-    )
-    sagemaker.create_model(
-        ModelName="fraud-scoring",
-        ExecutionRoleArn=role_arn,
-        PrimaryContainer={"Image": f"{ACCOUNT_ID}.dkr.ecr.{REGION}.amazonaws.com/fraud-scoring:3"},
-        VpcConfig={"Subnets": env.private_subnets, "SecurityGroupIds": [env.notebook_group]},
-        EnableNetworkIsolation=True,
-    )
+    base = DemoBase(ACCOUNT_ID, REGION, role_arn, env.key_arn, CENTRAL_LOG_BUCKET, env.private_vpc, env.private_subnets, env.notebook_group)
+    VPC_ENDPOINTS.example(session, base, env.private_vpc, env.private_subnets)
+    notebook_instance.TYPE.example(session, base, "ds-research", compliant=True)
+    model.TYPE.example(session, base, "fraud-scoring", compliant=True)
     env.notes.append(
         "moto 5.2.5 records EnableNetworkIsolation as false whatever CreateModel asked, so the model "
         "fraud-scoring (created with isolation on) is reported without it."
@@ -137,49 +110,21 @@ def build(session: boto3.Session, today: date) -> DemoEnvironment:
         "moto has no AWS managed KMS keys (aws/sagemaker), so RequireCustomerManagedKey is only shown "
         "passing here; the rule's tests cover an AWS managed key."
     )
-    variant = {"VariantName": "primary", "ModelName": "fraud-scoring", "InitialInstanceCount": 1, "InstanceType": "ml.m5.large"}
-    sagemaker.create_endpoint_config(EndpointConfigName="fraud-scoring-v3", ProductionVariants=[variant], KmsKeyId=env.key_arn)
-    env.compliant_domain = _domain_id(
-        sagemaker.create_domain(
-            DomainName="ds-studio",
-            AuthMode="IAM",
-            AppNetworkAccessType="VpcOnly",
-            VpcId=env.private_vpc,
-            SubnetIds=env.private_subnets,
-            KmsKeyId=env.key_arn,
-            DefaultUserSettings={"ExecutionRole": role_arn, "SecurityGroups": [env.notebook_group]},
-        )
-    )
+    endpoint_config.TYPE.example(session, base, "fraud-scoring-v3", compliant=True, ModelName="fraud-scoring")
+    env.compliant_domain = domain.TYPE.example(session, base, "ds-studio", compliant=True)
 
     # Violations, as found in real accounts.
-    sagemaker.create_notebook_instance(
-        NotebookInstanceName="ds-scratch", InstanceType="ml.t3.medium", RoleArn=role_arn, RootAccess="Enabled"
-    )
-    sagemaker.create_endpoint_config(EndpointConfigName="churn-v1", ProductionVariants=[{**variant, "VariantName": "churn"}])
-    env.legacy_vpc = _vpc(ec2, "10.20.0.0/16", "legacy-analytics")
+    notebook_instance.TYPE.example(session, base, "ds-scratch", compliant=False)
+    endpoint_config.TYPE.example(session, base, "churn-v1", compliant=False, ModelName="fraud-scoring")
+    env.legacy_vpc = vpc.TYPE.example(session, base, "legacy-analytics", compliant=False, CidrBlock="10.20.0.0/16")
     env.legacy_subnet = ec2.create_subnet(VpcId=env.legacy_vpc, CidrBlock="10.20.1.0/24")["Subnet"]["SubnetId"]
-    env.public_domain = _domain_id(
-        sagemaker.create_domain(
-            DomainName="marketing-studio",
-            AuthMode="IAM",
-            AppNetworkAccessType="PublicInternetOnly",
-            VpcId=env.legacy_vpc,
-            SubnetIds=[env.legacy_subnet],
-            KmsKeyId=env.key_arn,
-            DefaultUserSettings={"ExecutionRole": role_arn},
-        )
+    env.public_domain = domain.TYPE.example(
+        session, base, "marketing-studio", compliant=False, VpcId=env.legacy_vpc, SubnetIds=[env.legacy_subnet]
     )
 
     # An exempted resource: a GPU notebook that needs root until a golden image ships, approved centrally.
-    sagemaker.create_notebook_instance(
-        NotebookInstanceName="gpu-driver-build",
-        InstanceType="ml.p3.2xlarge",
-        RoleArn=role_arn,
-        SubnetId=env.private_subnets[1],
-        SecurityGroupIds=[env.notebook_group],
-        KmsKeyId=env.key_arn,
-        DirectInternetAccess="Disabled",
-        RootAccess="Enabled",
+    notebook_instance.TYPE.example(
+        session, base, "gpu-driver-build", compliant=True, InstanceType="ml.p3.2xlarge", SubnetId=base.subnets[1], RootAccess="Enabled"
     )
     env.exemption_expires = today + timedelta(days=EXEMPTION_DAYS)
     ssm.put_parameter(
@@ -207,56 +152,15 @@ def build(session: boto3.Session, today: date) -> DemoEnvironment:
 
 def _delete_default_vpc(ec2: Any) -> None:
     """Regulated accounts delete the default VPC (public subnets, internet gateway); so does the demo."""
-    for vpc in ec2.describe_vpcs(Filters=[{"Name": "is-default", "Values": ["true"]}])["Vpcs"]:
-        for subnet in ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc["VpcId"]]}])["Subnets"]:
+    for default in ec2.describe_vpcs(Filters=[{"Name": "is-default", "Values": ["true"]}])["Vpcs"]:
+        for subnet in ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [default["VpcId"]]}])["Subnets"]:
             ec2.delete_subnet(SubnetId=subnet["SubnetId"])
         for gateway in ec2.describe_internet_gateways(
-            Filters=[{"Name": "attachment.vpc-id", "Values": [vpc["VpcId"]]}]
+            Filters=[{"Name": "attachment.vpc-id", "Values": [default["VpcId"]]}]
         )["InternetGateways"]:
-            ec2.detach_internet_gateway(InternetGatewayId=gateway["InternetGatewayId"], VpcId=vpc["VpcId"])
+            ec2.detach_internet_gateway(InternetGatewayId=gateway["InternetGatewayId"], VpcId=default["VpcId"])
             ec2.delete_internet_gateway(InternetGatewayId=gateway["InternetGatewayId"])
-        ec2.delete_vpc(VpcId=vpc["VpcId"])
-
-
-def _vpc(ec2: Any, cidr: str, name: str) -> str:
-    vpc_id = ec2.create_vpc(CidrBlock=cidr, TagSpecifications=[_name_tag("vpc", name)])["Vpc"]["VpcId"]
-    _as_aws_creates_it(ec2, _default_group(ec2, vpc_id))
-    return vpc_id
-
-
-def _default_group(ec2: Any, vpc_id: str) -> str:
-    groups = ec2.describe_security_groups(
-        Filters=[{"Name": "vpc-id", "Values": [vpc_id]}, {"Name": "group-name", "Values": ["default"]}]
-    )["SecurityGroups"]
-    return groups[0]["GroupId"]
-
-
-def _as_aws_creates_it(ec2: Any, group_id: str) -> None:
-    """AWS gives a new default group an ingress rule allowing all traffic from itself; moto gives none."""
-    ec2.authorize_security_group_ingress(
-        GroupId=group_id, IpPermissions=[{"IpProtocol": "-1", "UserIdGroupPairs": [{"GroupId": group_id}]}]
-    )
-
-
-def _close(ec2: Any, group_id: str) -> None:
-    """Remove every rule of a default group, the control the vpc_default_sg rule checks."""
-    group = ec2.describe_security_groups(GroupIds=[group_id])["SecurityGroups"][0]
-    if group["IpPermissions"]:
-        ec2.revoke_security_group_ingress(GroupId=group_id, IpPermissions=_without_empty(group["IpPermissions"]))
-    if group["IpPermissionsEgress"]:
-        ec2.revoke_security_group_egress(GroupId=group_id, IpPermissions=_without_empty(group["IpPermissionsEgress"]))
-
-
-def _without_empty(permissions: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [{key: value for key, value in p.items() if value != []} for p in permissions]
-
-
-def _name_tag(resource_type: str, name: str) -> dict[str, Any]:
-    return {"ResourceType": resource_type, "Tags": [{"Key": "Name", "Value": name}]}
-
-
-def _domain_id(response: dict[str, Any]) -> str:
-    return response["DomainArn"].rsplit("/", 1)[-1]
+        ec2.delete_vpc(VpcId=default["VpcId"])
 
 
 def rule_parameters(env: DemoEnvironment, rule_names: list[str]) -> dict[str, dict[str, str]]:

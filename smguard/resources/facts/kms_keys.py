@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 from smguard.resources.base import BOOLEAN, FactKind, FactSlice, TemplateFacts
 
 if TYPE_CHECKING:
-    from smguard.demo.environment import DemoBase
     from smguard.scan.template import ScannedTemplate
 
 KMS_KEY = "AWS::KMS::Key"
@@ -52,7 +51,7 @@ class KmsKeys(FactKind):
         keys = TemplateKeys(template)
         return lambda resource: FactSlice(keys)
 
-    def example(self, session: Any, base: DemoBase, alias: str) -> str:
+    def example(self, session: Any, alias: str) -> str:
         """A customer managed key for data-science volumes and Studio storage, with an alias; its ARN."""
         kms = session.client("kms")
         arn = str(kms.create_key(Description="Data-science volumes and Studio storage")["KeyMetadata"]["Arn"])

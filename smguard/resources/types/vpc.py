@@ -99,16 +99,18 @@ class Vpc(ResourceType):
         return recorded
 
     def example(self, session: Any, base: DemoBase, name: str, *, compliant: bool, **changes: Any) -> str:
-        """A VPC named ``name`` with the CIDR ``changes["CidrBlock"]``, its default group as AWS
-        creates it; compliant: that group closed (its flow logs and endpoints are the fact
-        kinds' examples). Not: the group left open."""
+        """A VPC named ``name`` (``changes`` holds its CidrBlock), its default group as AWS creates
+        it; compliant: with a flow log to the base's central bucket. Its endpoints need subnets and
+        its default group is a security group: their examples are the endpoints fact kind's and the
+        SecurityGroup type's."""
+        from smguard.resources.facts.vpc_flow_logs import VPC_FLOW_LOGS
+
         ec2 = session.client("ec2")
         tags = [{"ResourceType": "vpc", "Tags": [{"Key": "Name", "Value": name}]}]
         vpc_id = str(ec2.create_vpc(TagSpecifications=tags, **changes)["Vpc"]["VpcId"])
-        group = default_group(ec2, vpc_id)
-        as_aws_creates_it(ec2, group)
+        as_aws_creates_it(ec2, default_group(ec2, vpc_id))
         if compliant:
-            close(ec2, group)
+            VPC_FLOW_LOGS.example(session, base, vpc_id)
         return vpc_id
 
 
