@@ -32,7 +32,7 @@ class VpcEndpoints(SmguardRule):
     aws_actions = ("ec2:DescribeVpcs", "ec2:DescribeVpcEndpoints")
 
     facts = VPC_ENDPOINTS
-    list_resources = staticmethod(VPC_TYPE.list)
+    list_resources = staticmethod(VPC_TYPE.list_all)
 
     def gather_facts(self, resources: Sequence[Resource], parameters: VpcEndpointsParameters, clients: Any) -> EndpointsByVpc:
         return VPC_ENDPOINTS.from_aws([resource.resource_id for resource in resources], clients)

@@ -25,7 +25,6 @@ CloudFormation default); ``State`` is compared without regard to case (the API r
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any

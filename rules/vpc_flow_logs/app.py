@@ -33,7 +33,7 @@ class VpcFlowLogs(SmguardRule):
     aws_actions = ("ec2:DescribeVpcs", "ec2:DescribeFlowLogs")
 
     facts = VPC_FLOW_LOGS
-    list_resources = staticmethod(VPC_TYPE.list)
+    list_resources = staticmethod(VPC_TYPE.list_all)
 
     def gather_facts(self, resources: Sequence[Resource], parameters: VpcFlowLogsParameters, clients: Any) -> FlowLogsByVpc:
         return VPC_FLOW_LOGS.from_aws([resource.resource_id for resource in resources], clients)

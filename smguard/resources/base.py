@@ -87,7 +87,7 @@ class CloudFormationShaped(ResourceType):
         from smguard.scan.template import Recorded  # the scanner is not in a rule's Lambda artifact
 
         return [
-            Recorded(Resource(self.name, declared.logical_id, declared.properties), declared.line)
+            Recorded(Resource(self.name, declared.logical_id, declared.properties), declared.line)  # type: ignore[arg-type]
             for declared in template.of_types(self.name)
         ]
 

@@ -42,7 +42,7 @@ def _recorded_permission(permission: Mapping[str, Any]) -> dict[str, Any]:
     return recorded
 
 
-def template_permission(rule: Mapping[str, Any], egress: bool) -> Configuration:
+def template_permission(rule: Configuration, egress: bool) -> Configuration:
     """A CloudFormation ingress/egress rule as a recorded ``ipPermissions(Egress)`` entry.
 
     Values are copied as resolved, open ones included: the entry raises when a check reads them."""
@@ -80,11 +80,11 @@ def _permissions(rules: Any, egress: bool) -> Any:
     if rules is None:
         return []
     if isinstance(rules, list):
-        return [template_permission(rule, egress) if isinstance(rule, Mapping) else rule for rule in rules]
+        return [template_permission(rule, egress) if isinstance(rule, Mapping) else rule for rule in rules]  # type: ignore[arg-type]
     return rules
 
 
-def template_configuration(logical_id: str, properties: Mapping[str, Any], vpcs: Mapping[str, Any]) -> Configuration:
+def template_configuration(logical_id: str, properties: Configuration, vpcs: Mapping[str, Any]) -> Configuration:
     """A declared AWS::EC2::SecurityGroup in the recorded shape (never a VPC's default group).
 
     CloudFormation names a group it creates after the stack and logical id: never empty, never
@@ -154,12 +154,14 @@ class SecurityGroup(ResourceType):
         found = []
         for group in template.of_types(NAME):
             properties = group.properties
-            shape = properties if isinstance(properties, Opaque) else template_configuration(group.logical_id, properties, vpcs)
+            shape: Any = properties if isinstance(properties, Opaque) else template_configuration(group.logical_id, properties, vpcs)
             found.append(Recorded(Resource(NAME, group.logical_id, shape), group.line))
         added: dict[str, list[tuple[TemplateResource, Configuration, bool]]] = {logical_id: [] for logical_id in vpcs}
         for rule in template.of_types(INGRESS, EGRESS):
             properties = rule.properties
-            group_id = dict.get(properties, "GroupId") if isinstance(properties, Configuration) else None
+            if not isinstance(properties, Configuration):
+                continue
+            group_id = dict.get(properties, "GroupId")
             if isinstance(group_id, ResourceReference) and group_id.attribute == "DefaultSecurityGroup" and group_id.logical_id in vpcs:
                 egress = rule.resource_type == EGRESS
                 added[group_id.logical_id].append((rule, template_permission(properties, egress), egress))

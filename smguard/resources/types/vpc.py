@@ -1,6 +1,6 @@
 """AWS::EC2::VPC, recorded in the EC2 API's shape in camelCase; its Config id is its VPC id.
 
-Periodic rules list the VPCs themselves (:meth:`Vpc.list`), which a rule's Lambda function runs:
+Periodic rules list the VPCs themselves (:meth:`Vpc.list_all`), which a rule's Lambda function runs:
 one check then serves the change notification, the periodic sweep, ``smguard evaluate`` and
 ``smguard scan``. Flow logs and endpoints are not in the item: they are fact kinds
 (:mod:`smguard.resources.facts`).
@@ -47,7 +47,7 @@ def vpc_link(value: Any, vpcs: Mapping[str, Any]) -> str | None:
     return None
 
 
-def template_configuration(logical_id: str, properties: Mapping[str, Any]) -> Configuration:
+def template_configuration(logical_id: str, properties: Configuration) -> Configuration:
     """An AWS::EC2::VPC in the DescribeVpcs shape Config records; CloudFormation waits for
     ``available`` before the stack completes, and a VPC it creates is never the default VPC."""
     from smguard.scan.values import Configuration
@@ -77,7 +77,7 @@ class Vpc(ResourceType):
         """A DescribeVpcs entry as the recorded item (``state`` stays a plain string, as in real items)."""
         return Resource(NAME, description["VpcId"], recorded_shape(dict(description)), region)
 
-    def list(self, clients: Any) -> list[Resource]:
+    def list_all(self, clients: Any) -> list[Resource]:
         """Every VPC of the region, in the recorded shape: one paginated DescribeVpcs."""
         ec2 = clients.build_client("ec2")
         pages = ec2.get_paginator("describe_vpcs").paginate(PaginationConfig={"PageSize": DESCRIBE_PAGE_SIZE})
@@ -85,7 +85,7 @@ class Vpc(ResourceType):
         return [self.recorded(vpc, region) for page in pages for vpc in page.get("Vpcs", [])]
 
     def describe(self, clients: Any, pool: Executor, progress: ProgressTracker) -> list[Described]:
-        return [(resource, None) for resource in self.list(clients)]
+        return [(resource, None) for resource in self.list_all(clients)]
 
     def from_template(self, template: ScannedTemplate) -> list[Recorded]:
         from smguard.scan.template import Recorded
@@ -94,7 +94,7 @@ class Vpc(ResourceType):
         recorded = []
         for vpc in template_vpcs(template).values():
             properties = vpc.properties
-            shape = properties if isinstance(properties, Opaque) else template_configuration(vpc.logical_id, properties)
+            shape: Any = properties if isinstance(properties, Opaque) else template_configuration(vpc.logical_id, properties)
             recorded.append(Recorded(Resource(NAME, vpc.logical_id, shape), vpc.line))
         return recorded
 
