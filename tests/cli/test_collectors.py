@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 
@@ -11,7 +12,7 @@ import pytest
 from rules.vpc_default_sg.check import check as default_sg_check
 from smguard.catalogue import discover
 from smguard.engine import NoParameters
-from smguard.resources import resource_types
+from smguard.resources import resource_types, types
 from smguard.resources.types import domain, endpoint_config, model, notebook_instance, security_group, vpc
 from smguard.sweep.clients import SweepClients
 from smguard.sweep.collected import CollectedResource, SilentProgress
@@ -276,3 +277,18 @@ def test_a_type_without_collector_is_refused_by_name():
         collect(["AWS::SageMaker::Endpoint"], clients, pool, SilentProgress())
 
     assert str(refused.value).startswith("no collector reads AWS::SageMaker::Endpoint; supported: AWS::EC2::SecurityGroup")
+
+
+def test_a_type_module_that_defines_no_type_is_named(tmp_path, monkeypatch):
+    """Types are found by convention: a module of smguard/resources/types without TYPE is an error, not skipped."""
+    (tmp_path / "half_written.py").write_text('NAME = "AWS::SageMaker::Endpoint"\n')
+    monkeypatch.setattr(types, "__path__", [str(tmp_path)])
+    resource_types.cache_clear()
+    try:
+        with pytest.raises(TypeError) as refused:
+            resource_types()
+    finally:
+        resource_types.cache_clear()
+        sys.modules.pop("smguard.resources.types.half_written", None)
+
+    assert str(refused.value) == "smguard.resources.types.half_written must define TYPE, an instance of its ResourceType subclass"

@@ -69,6 +69,8 @@ class EndpointConfig(CloudFormationShaped):
     def example(self, session: Any, base: DemoBase, name: str, *, compliant: bool, **changes: Any) -> str:
         """One variant serving the model ``changes["ModelName"]``; compliant: storage encrypted
         with the base's key. Not: no key (SageMaker's own encryption of the storage volume)."""
+        if "ModelName" not in changes:
+            raise TypeError(f"endpoint configuration {name}: pass ModelName=, the model its variant serves")
         variant = {"VariantName": "primary", "ModelName": changes.pop("ModelName"), "InitialInstanceCount": 1, "InstanceType": "ml.m5.large"}
         request: dict[str, Any] = {"EndpointConfigName": name, "ProductionVariants": [variant]}
         if compliant:

@@ -186,10 +186,10 @@ class SecurityGroup(ResourceType):
         return found
 
     def example(self, session: Any, base: DemoBase, name: str, *, compliant: bool, **changes: Any) -> str:
-        """The default group of the VPC ``changes["VpcId"]`` (``name`` is ``default``): compliant,
-        every rule revoked; not, left as AWS creates it."""
+        """The default group (``name``) of the VPC ``changes["VpcId"]``, the base's by default:
+        compliant, every rule revoked; not, left as AWS creates it."""
         ec2 = session.client("ec2")
-        group = vpc.default_group(ec2, changes["VpcId"])
+        group = vpc.default_group(ec2, changes.get("VpcId", base.vpc_id))
         if compliant:
             vpc.close(ec2, group)
         return group
