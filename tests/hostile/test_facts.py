@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -93,8 +92,9 @@ def test_vpc_flow_logs_never_counts_a_broken_flow_log(data):
     parameters = rule.parameters.parse(data.draw(valid_parameters(rule.parameters), label="parameters"))
     flow_logs = data.draw(broken_entries([FLOW_LOG, FLOW_LOG]), label="flow logs")
     vpc = Resource(VPC, VPC_WITH_FLOW_LOG, sample(VPC))
+    resource, facts = rule.facts.for_check(vpc, flow_logs, REGION)  # the form the check takes them in
     try:
-        verdict = rule.check(replace(vpc, region=REGION), parameters, {vpc.resource_id: flow_logs})
+        verdict = rule.check(resource, parameters, facts)
     except MissingFactError as error:
         assert "flow log" in str(error)
         return
@@ -110,7 +110,8 @@ def test_vpc_endpoints_never_counts_a_broken_endpoint(data):
     parameters = rule.parameters.parse(data.draw(valid_parameters(rule.parameters), label="parameters"))
     endpoints = data.draw(broken_entries([_endpoint(i, s) for i, s in enumerate(dict.fromkeys(parameters.required_services))]), label="endpoints")
     vpc = Resource(VPC, VPC_WITH_FLOW_LOG, sample(VPC))
-    verdict = rule.check(replace(vpc, region=REGION), parameters, {vpc.resource_id: endpoints})
+    resource, facts = rule.facts.for_check(vpc, endpoints, REGION)
+    verdict = rule.check(resource, parameters, facts)
     _assert_valid(verdict)
     if not all(_satisfied("vpc_endpoints", entry) for entry in endpoints):
         assert verdict.compliance is not Compliance.COMPLIANT, (verdict, endpoints)
