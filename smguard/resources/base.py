@@ -52,7 +52,7 @@ Described = tuple[Resource, "str | None"]
 
 
 class ResourceType:
-    """One AWS Config resource type. Subclasses set the class attributes and the three methods."""
+    """One AWS Config resource type. Subclasses set the class attributes and implement the methods."""
 
     name: ClassVar[str]
     """The Config (and CloudFormation) resource type, ``AWS::SageMaker::NotebookInstance``."""
