@@ -21,7 +21,7 @@ from smguard.engine.parameters import RuleParameters
 from smguard.engine.rule import Resource, SmguardRule
 from smguard.engine.verdict import Compliance
 from smguard.resources import resource_types
-from smguard.resources.base import FactKind, FactSlice
+from smguard.resources.base import FactKind, FactSlice, TemplateFacts
 from smguard.scan.errors import UnknownTemplateParameterError, UnresolvedValueError
 from smguard.scan.loader import load_template
 from smguard.scan.template import Recorded, ScannedTemplate
@@ -84,7 +84,7 @@ def _scan(
 ) -> list[ScanFinding]:
     findings = []
     recorded: dict[str, list[Recorded]] = {}
-    built: dict[FactKind, Any] = {}
+    built: dict[FactKind, TemplateFacts] = {}
     for entry in entries:
         rule, rule_parameters, kind = entry.rule, parameters[entry.name], entry.rule.facts
         if kind is not None and kind not in built:
@@ -93,8 +93,9 @@ def _scan(
             if resource_type not in recorded:
                 recorded[resource_type] = resource_types()[resource_type].from_template(template)
             for item in recorded[resource_type]:
-                facts = NO_FACTS if kind is None else built[kind](item.resource)
-                result, annotation = item.fixed or _decide(rule, kind, item, facts, rule_parameters, region)
+                result, annotation = item.fixed or _decide(
+                    rule, kind, item, NO_FACTS if kind is None else built[kind](item.resource), rule_parameters, region
+                )
                 findings.append(
                     ScanFinding(
                         rule=entry.name,
