@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from rules.sagemaker_kms.check import (
+from .check import (
     DOMAIN,
     ENDPOINT_CONFIG,
     NOTEBOOK,
@@ -18,7 +18,6 @@ from smguard.engine import Resource, RuleHandler, SmguardRule
 
 
 class SagemakerKms(SmguardRule):
-    name = "sagemaker_kms"
     resource_types = (ENDPOINT_CONFIG, NOTEBOOK, DOMAIN)
     parameters = SagemakerKmsParameters
     aws_actions = ("kms:DescribeKey",)

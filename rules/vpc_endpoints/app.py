@@ -17,15 +17,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from rules.vpc_endpoints.check import EndpointsByVpc, VpcEndpointsParameters, check
+from .check import EndpointsByVpc, VpcEndpointsParameters, check
 from smguard.engine import PERIODIC_TRIGGER, Resource, RuleHandler, SmguardRule
 from smguard.engine.ec2 import DESCRIBE_PAGE_SIZE, VPC, group_by_vpc, list_vpcs
 
 
 class VpcEndpoints(SmguardRule):
-    name = "vpc_endpoints"
     resource_types = (VPC,)
     triggers = frozenset({PERIODIC_TRIGGER})
+    maximum_execution_frequency = "TwentyFour_Hours"
     parameters = VpcEndpointsParameters
     aws_actions = ("ec2:DescribeVpcs", "ec2:DescribeVpcEndpoints")
 

@@ -18,15 +18,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from rules.vpc_flow_logs.check import FlowLogsByVpc, VpcFlowLogsParameters, check
+from .check import FlowLogsByVpc, VpcFlowLogsParameters, check
 from smguard.engine import CHANGE_TRIGGER, PERIODIC_TRIGGER, Resource, RuleHandler, SmguardRule
 from smguard.engine.ec2 import DESCRIBE_PAGE_SIZE, VPC, group_by_vpc, list_vpcs
 
 
 class VpcFlowLogs(SmguardRule):
-    name = "vpc_flow_logs"
     resource_types = (VPC,)
     triggers = frozenset({CHANGE_TRIGGER, PERIODIC_TRIGGER})
+    maximum_execution_frequency = "TwentyFour_Hours"
     parameters = VpcFlowLogsParameters
     aws_actions = ("ec2:DescribeVpcs", "ec2:DescribeFlowLogs")
 

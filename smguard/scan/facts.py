@@ -35,8 +35,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from rules.sagemaker_kms.check import KeyFacts
-from rules.vpc_endpoints.check import SERVICE_NAME
+from smguard.rules.sagemaker_kms.check import KeyFacts
+from smguard.rules.vpc_endpoints.check import SERVICE_NAME
 from smguard.scan.errors import UnresolvedValueError
 from smguard.scan.intrinsics import Resolver
 from smguard.scan.shapes import FLOW_LOG, KMS_ALIAS, KMS_KEY, VPC_ENDPOINT, vpc_link
