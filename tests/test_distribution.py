@@ -9,7 +9,6 @@ with no PYTHONPATH: what a user gets from ``pip install .``. It claims no top-le
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import zipfile
@@ -19,18 +18,16 @@ import pytest
 
 from smguard.evidence import ExportRequest, export_bundle
 from tests.evidence.conftest import ACCOUNT, world  # noqa: F401 - the bundle's fixture
+from tests.support.source_tree import REPOSITORY, copy_source
 
-REPOSITORY = Path(__file__).resolve().parent.parent
 TEMPLATE = REPOSITORY / "tests" / "scan" / "templates" / "notebooks.yaml"
-NOT_SOURCE = shutil.ignore_patterns(".git", ".venv*", ".tools", ".aws-sam", "build", "dist", "*.egg-info", "__pycache__", ".*cache", ".hypothesis", "*-evidence")
 
 
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory) -> tuple[Path, Path]:
     """(the venv's bin directory, the wheel)."""
     work = tmp_path_factory.mktemp("distribution")
-    source = work / "source"
-    shutil.copytree(REPOSITORY, source, ignore=NOT_SOURCE)
+    source = copy_source(work / "source")
     run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", str(work / "dist"), str(source)], work)
     (wheel,) = (work / "dist").glob("smguard-*.whl")
     run([sys.executable, "-m", "venv", str(work / "venv")], work)

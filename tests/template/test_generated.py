@@ -19,7 +19,7 @@ from tests.template.conftest import TEMPLATE_PATH
 def test_committed_template_is_the_generators_output():
     expected = generator.render(generator.build_template())
     assert TEMPLATE_PATH.read_text() == expected, (
-        "template.yaml is out of date with the rule folders or the generator: run `make template`"
+        "template.yaml is out of date with the rule folders or the generator: run `make generate`"
     )
 
 
