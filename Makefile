@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 .PHONY: venv test
 .DEFAULT_GOAL := test
 
-$(STAMP): requirements.txt requirements-dev.txt pyproject.toml
+$(STAMP): requirements.txt requirements-dev.txt pyproject.toml setup.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt -e .
@@ -22,7 +22,7 @@ RUNTIME_VENV := .venv-runtime
 RUNTIME_STAMP := $(RUNTIME_VENV)/.installed
 export SMGUARD_RUNTIME_PYTHON ?= $(RUNTIME_PYTHON)
 
-$(RUNTIME_STAMP): requirements.txt requirements-dev.txt pyproject.toml
+$(RUNTIME_STAMP): requirements.txt requirements-dev.txt pyproject.toml setup.py
 	test -x $(RUNTIME_VENV)/bin/python || $(RUNTIME_PYTHON) -m venv $(RUNTIME_VENV)
 	$(RUNTIME_VENV)/bin/python -m pip install --quiet --upgrade pip
 	$(RUNTIME_VENV)/bin/python -m pip install --quiet -r requirements-dev.txt -e .

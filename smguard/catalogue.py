@@ -53,6 +53,8 @@ def load(name: str) -> RuleEntry:
     handler = getattr(module, "lambda_handler", None)
     if not isinstance(handler, RuleHandler):
         raise TypeError(f"rules/{name}/app.py must define lambda_handler = RuleHandler(<rule>)")
+    if handler.rule.name != name:
+        raise TypeError(f"rules/{name}/app.py's lambda_handler runs the rule of folder {handler.rule.name}, not its own")
     folder = RULES_DIR / name
     return RuleEntry(name=name, folder=folder, handler=handler, metadata=load_metadata(folder / "metadata.json"))
 
