@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import ast
 import json
+import sys
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -67,6 +69,16 @@ def test_rule_folder_is_complete_and_loads(name):
 
 def test_discovery_finds_every_rule_folder():
     assert rule_names() == rule_folders(RULES_DIR)
+
+
+def test_a_folder_whose_handler_runs_another_folders_rule_is_refused(monkeypatch):
+    """A copied folder whose app.py still imports the original's module would deploy the original twice."""
+    app = ModuleType("smguard.rules.copied_rule.app")
+    app.lambda_handler = load("notebook_root_access").handler  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, app.__name__, app)
+    with pytest.raises(TypeError) as raised:
+        load.__wrapped__("copied_rule")
+    assert str(raised.value) == "rules/copied_rule/app.py's lambda_handler runs the rule of folder notebook_root_access, not its own"
 
 
 # --- the checks catch what they are for --------------------------------------------------------
