@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 .PHONY: venv test
 .DEFAULT_GOAL := test
 
-$(STAMP): requirements.txt requirements-dev.txt pyproject.toml
+$(STAMP): requirements.txt requirements-dev.txt pyproject.toml setup.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt -e .
@@ -22,7 +22,7 @@ RUNTIME_VENV := .venv-runtime
 RUNTIME_STAMP := $(RUNTIME_VENV)/.installed
 export SMGUARD_RUNTIME_PYTHON ?= $(RUNTIME_PYTHON)
 
-$(RUNTIME_STAMP): requirements.txt requirements-dev.txt pyproject.toml
+$(RUNTIME_STAMP): requirements.txt requirements-dev.txt pyproject.toml setup.py
 	test -x $(RUNTIME_VENV)/bin/python || $(RUNTIME_PYTHON) -m venv $(RUNTIME_VENV)
 	$(RUNTIME_VENV)/bin/python -m pip install --quiet --upgrade pip
 	$(RUNTIME_VENV)/bin/python -m pip install --quiet -r requirements-dev.txt -e .
@@ -44,23 +44,39 @@ else
 	$(RUNTIME_VENV)/bin/python -m pytest
 endif
 
-## docs: regenerate docs/rules.md from the rules' metadata.json (a test checks it is up to date)
-.PHONY: docs
-docs: $(STAMP)
-	$(BIN)/python -m smguard.docgen > docs/rules.md.tmp
+# --- generated files ----------------------------------------------------------------------------
+# Every file generated from the rule folders and the code; a test fails when one of them is stale.
+# Adding a rule is adding its folder under rules/ and running `make generate`.
+.PHONY: generate regenerate regenerate-from-rules
+GENERATOR_PYTHON ?= $(BIN)/python
+
+## generate: regenerate template.yaml, docs/rules.md, docs/demo-output.txt and docs/faults.md
+generate: $(STAMP)
+	$(MAKE) --no-print-directory regenerate
+
+# regenerate: the generation alone, with GENERATOR_PYTHON and no set-up.
+regenerate: regenerate-from-rules
+	$(GENERATOR_PYTHON) -m tests.faults.table
+
+# regenerate-from-rules: what a rule folder changes (tests/test_adding_a_rule.py runs it in a copy of
+# the repository). In this order: the demo deploys what the template holds. The demo's sample is
+# what `make demo > file` prints (stdout no terminal, COLUMNS unset) without rich's trailing blanks;
+# its bundle goes where `make demo` writes it.
+regenerate-from-rules:
+	$(GENERATOR_PYTHON) -m smguard.deploy.template > template.yaml.tmp
+	mv template.yaml.tmp template.yaml
+	$(GENERATOR_PYTHON) -m smguard.docgen > docs/rules.md.tmp
 	mv docs/rules.md.tmp docs/rules.md
+	env -u COLUMNS $(GENERATOR_PYTHON) -m smguard.cli demo --out $(DEMO_BUNDLE) --replace > docs/demo-output.txt.tmp
+	sed 's/[[:space:]]*$$//' docs/demo-output.txt.tmp > docs/demo-output.txt
+	rm docs/demo-output.txt.tmp
 
 # --- deployment (template.yaml, sam build) and the tools that check it -------------------------
 TOOLS := .tools
 CHECKOV_STAMP := $(TOOLS)/checkov/.installed
 SAM_STAMP := $(TOOLS)/sam/.installed
 
-.PHONY: template build tools
-
-## template: regenerate template.yaml from the rule folders (a test fails until it is regenerated)
-template: $(STAMP)
-	$(BIN)/python -m smguard.deploy.template > template.yaml.tmp
-	mv template.yaml.tmp template.yaml
+.PHONY: build tools
 
 # checkov and the SAM CLI pin libraries that clash with ours: each gets its own virtual environment.
 $(CHECKOV_STAMP): tools/checkov-requirements.txt

@@ -1,35 +1,36 @@
 """The rule catalogue: every folder under ``rules/`` with an ``app.py`` is a rule.
 
-There is no central list to edit: the template generator, the command-line tool and the tests all
-discover rules here, so adding a rule means adding one folder (code, metadata.json, tests).
+There is no central list to edit: the template generator, the docs, the command-line tool and the
+tests all discover rules here, so adding a rule means adding one folder (code, metadata.json,
+tests). Rules are imported as ``smguard.rules.<rule>`` (the installed package's name for
+``rules/``); only the Lambda artifact imports them as ``rules.<rule>``.
 """
 
 from __future__ import annotations
 
 import importlib
-import json
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
 
-import rules
+import smguard.rules
 from smguard.engine.handler import RuleHandler
 from smguard.engine.rule import SmguardRule
+from smguard.rule_metadata import RuleMetadata, load_metadata
 
-RULES_DIR = Path(rules.__file__).resolve().parent
+RULES_DIR = Path(next(iter(smguard.rules.__path__))).resolve()
 CONFIG_RULE_PREFIX = "smguard-"
 """A deployed rule is the Config rule ``smguard-<folder name>``."""
 
 
 @dataclass(frozen=True)
 class RuleEntry:
-    """One rule folder: its handler, the rule object and its metadata."""
+    """One rule folder: its handler, the rule object and its descriptive metadata."""
 
     name: str
     folder: Path
     handler: RuleHandler
-    metadata: dict[str, Any]
+    metadata: RuleMetadata
 
     @property
     def rule(self) -> SmguardRule:
@@ -48,13 +49,14 @@ def rule_names() -> list[str]:
 
 @cache
 def load(name: str) -> RuleEntry:
-    module = importlib.import_module(f"rules.{name}.app")
+    module = importlib.import_module(f"smguard.rules.{name}.app")
     handler = getattr(module, "lambda_handler", None)
     if not isinstance(handler, RuleHandler):
         raise TypeError(f"rules/{name}/app.py must define lambda_handler = RuleHandler(<rule>)")
+    if handler.rule.name != name:
+        raise TypeError(f"rules/{name}/app.py's lambda_handler runs the rule of folder {handler.rule.name}, not its own")
     folder = RULES_DIR / name
-    metadata = json.loads((folder / "metadata.json").read_text())
-    return RuleEntry(name=name, folder=folder, handler=handler, metadata=metadata)
+    return RuleEntry(name=name, folder=folder, handler=handler, metadata=load_metadata(folder / "metadata.json"))
 
 
 def discover() -> list[RuleEntry]:

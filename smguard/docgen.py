@@ -1,37 +1,32 @@
-"""docs/rules.md, generated from the rules' metadata.json so the docs cannot drift from the catalogue.
+"""docs/rules.md, generated from the catalogue so the docs cannot drift from the rules.
 
-Run ``python -m smguard.docgen > docs/rules.md`` (or ``make docs``); a test fails when the
-committed file differs from what this module renders.
+Each rule's scope, triggers and parameters come from its code, its prose from its metadata.json.
+Run ``make generate``; a test fails when the committed file differs from what this module renders.
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from collections.abc import Iterable, Sequence
 
-from smguard.catalogue import discover
+from smguard.catalogue import RuleEntry, discover
 from smguard.engine.handler import EngineParameters
 from smguard.engine.parameters import ParameterSpec
-from smguard.engine.rule import CHANGE_TRIGGER, PERIODIC_TRIGGER
+from smguard.engine.rule import CHANGE_TRIGGER, PERIODIC_TRIGGER, SmguardRule
 
 ANCHORS = (
     ("aws_config_managed_rules", "AWS Config managed rule"),
     ("security_hub_controls", "Security Hub control"),
     ("nist_800_53", "NIST SP 800-53"),
 )
-ENGINE_PARAMETER_NOTES = {
-    "ExecutionRoleName": "Organization mode: the IAM role, in each member account, that the function assumes. See [engine.md](engine.md).",
-    "ExemptionsParameterName": "The SSM parameter holding the central exemption register. See [exemptions.md](exemptions.md).",
-}
 
 
-def render(rules: Sequence[Mapping[str, Any]], engine_parameters: Iterable[ParameterSpec]) -> str:
-    """The whole of docs/rules.md for the given metadata documents, in the given order."""
+def render(rules: Sequence[RuleEntry], engine_parameters: Iterable[ParameterSpec]) -> str:
+    """The whole of docs/rules.md for the given rules, in the given order."""
     lines = [
         "# Rules",
         "",
-        "<!-- Generated from rules/*/metadata.json by `python -m smguard.docgen` (`make docs`). Do not edit. -->",
+        "<!-- Generated from rules/*/ (app.py and metadata.json) by `make generate`. Do not edit. -->",
         "",
         "Each rule is one folder under `rules/`; its Config rule is deployed as `smguard-<rule>`. The AWS",
         "anchor columns name the AWS Config managed rule, AWS Security Hub control and NIST SP 800-53",
@@ -41,11 +36,11 @@ def render(rules: Sequence[Mapping[str, Any]], engine_parameters: Iterable[Param
         "| rule | severity | checks | resource types | trigger | " + " | ".join(title for _, title in ANCHORS) + " |",
         "|---|---|---|---|---|" + "---|" * len(ANCHORS),
     ]
-    for rule in rules:
-        anchors = [_cell(", ".join(rule["mappings"][key]) or "none") for key, _ in ANCHORS]
+    for entry in rules:
+        anchors = [_cell(", ".join(getattr(entry.metadata.mappings, key)) or "none") for key, _ in ANCHORS]
         lines.append(
-            f"| [`{rule['id']}`](#{rule['id']}) | {rule['severity']} | {_cell(rule['title'])} | "
-            f"{_cell(', '.join(rule['resource_types']))} | {_trigger(rule['trigger'])} | " + " | ".join(anchors) + " |"
+            f"| [`{entry.name}`](#{entry.name}) | {entry.metadata.severity} | {_cell(entry.metadata.title)} | "
+            f"{_cell(', '.join(entry.rule.resource_types))} | {_trigger(entry.rule)} | " + " | ".join(anchors) + " |"
         )
     lines += [
         "",
@@ -57,48 +52,49 @@ def render(rules: Sequence[Mapping[str, Any]], engine_parameters: Iterable[Param
         "|---|---|---|---|",
     ]
     for spec in engine_parameters:
-        note = ENGINE_PARAMETER_NOTES.get(spec.name, "")
-        lines.append(f"| `{spec.name}` | {spec.kind.label} | {_default(spec.default)} | {_cell(note)} |")
-    for rule in rules:
-        lines += _rule_section(rule)
+        lines.append(_parameter_row(spec))
+    for entry in rules:
+        lines += _rule_section(entry)
     return "\n".join(lines) + "\n"
 
 
-def _rule_section(rule: Mapping[str, Any]) -> list[str]:
+def _rule_section(entry: RuleEntry) -> list[str]:
+    metadata, rule = entry.metadata, entry.rule
     lines = [
         "",
-        f"## {rule['id']}",
+        f"## {entry.name}",
         "",
-        f"**{_text(rule['title'])}** (severity {rule['severity']}; {', '.join(f'`{t}`' for t in rule['resource_types'])}; "
-        f"{_trigger(rule['trigger'])})",
+        f"**{_text(metadata.title)}** (severity {metadata.severity}; {', '.join(f'`{t}`' for t in rule.resource_types)}; "
+        f"{_trigger(rule)})",
         "",
-        _text(rule["description"]),
+        _text(metadata.description),
         "",
-        f"- **Risk:** {_text(rule['risk'])}",
-        f"- **Remediation:** {_text(rule['remediation'])}",
-        f"- **Beyond the AWS anchor:** {_text(rule['beyond_managed_rule'])}",
+        f"- **Risk:** {_text(metadata.risk)}",
+        f"- **Remediation:** {_text(metadata.remediation)}",
+        f"- **Beyond the AWS anchor:** {_text(metadata.beyond_managed_rule)}",
     ]
     for key, title in ANCHORS:
-        lines.append(f"- **{title}:** {', '.join(f'`{v}`' for v in rule['mappings'][key]) or 'none'}")
+        lines.append(f"- **{title}:** {', '.join(f'`{v}`' for v in getattr(metadata.mappings, key)) or 'none'}")
     lines.append("")
-    if not rule["parameters"]:
+    specs = rule.parameters.specs()
+    if not specs:
         lines.append("Parameters: none of its own.")
         return lines
     lines += ["| parameter | type | default | description |", "|---|---|---|---|"]
-    for parameter in rule["parameters"]:
-        lines.append(
-            f"| `{parameter['name']}` | {parameter['type']} | {_default(parameter['default'])} | "
-            f"{_cell(parameter['description'])} |"
-        )
+    lines += [_parameter_row(spec) for spec in specs]
     return lines
 
 
-def _trigger(trigger: Mapping[str, Any]) -> str:
+def _parameter_row(spec: ParameterSpec) -> str:
+    return f"| `{spec.name}` | {spec.kind.label} | {_default(spec.default)} | {_cell(spec.description)} |"
+
+
+def _trigger(rule: SmguardRule) -> str:
     parts = []
-    if CHANGE_TRIGGER in trigger["types"]:
+    if CHANGE_TRIGGER in rule.triggers:
         parts.append("configuration change")
-    if PERIODIC_TRIGGER in trigger["types"]:
-        parts.append(f"periodic ({trigger['maximum_execution_frequency']})")
+    if PERIODIC_TRIGGER in rule.triggers:
+        parts.append(f"periodic ({rule.maximum_execution_frequency})")
     return " and ".join(parts)
 
 
@@ -123,7 +119,7 @@ def _cell(value: str) -> str:
 
 
 def main() -> None:
-    sys.stdout.write(render([entry.metadata for entry in discover()], EngineParameters.specs()))
+    sys.stdout.write(render(discover(), EngineParameters.specs()))
 
 
 if __name__ == "__main__":

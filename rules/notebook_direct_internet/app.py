@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from rules.notebook_direct_internet.check import check
+from .check import check
 from smguard.engine import RuleHandler, SmguardRule
 
 
 class NotebookDirectInternet(SmguardRule):
-    name = "notebook_direct_internet"
     resource_types = ("AWS::SageMaker::NotebookInstance",)
 
     check = staticmethod(check)

@@ -21,9 +21,17 @@ SHOWN_GROUPS = 2
 
 @dataclass(frozen=True)
 class NotebookInVpcParameters(RuleParameters):
-    subnet_ids: tuple[str, ...] | None = parameter("SubnetIds", CsvList(SUBNET_ID, "a subnet id"), None)
+    subnet_ids: tuple[str, ...] | None = parameter(
+        "SubnetIds",
+        CsvList(SUBNET_ID, "a subnet id"),
+        None,
+        "Comma-separated ids of the subnets notebooks may run in (subnet-...). Not set: any subnet of a customer VPC is accepted.",
+    )
     security_group_ids: tuple[str, ...] | None = parameter(
-        "SecurityGroupIds", CsvList(SECURITY_GROUP_ID, "a security group id"), None
+        "SecurityGroupIds",
+        CsvList(SECURITY_GROUP_ID, "a security group id"),
+        None,
+        "Comma-separated ids of the security groups notebooks may use (sg-...). Not set: security groups are not checked.",
     )
 
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from rules.notebook_root_access.check import NotebookRootAccessParameters, check
+from .check import NotebookRootAccessParameters, check
 from smguard.engine import RuleHandler, SmguardRule
 
 
 class NotebookRootAccess(SmguardRule):
-    name = "notebook_root_access"
     resource_types = ("AWS::SageMaker::NotebookInstance",)
     parameters = NotebookRootAccessParameters
 

@@ -20,6 +20,7 @@ class NotebookRootAccessParameters(RuleParameters):
         "AllowedLifecycleConfigs",
         CsvList(NOTEBOOK_LIFECYCLE_CONFIG_NAME, "a notebook lifecycle configuration name"),
         None,
+        "Comma-separated names of approved notebook lifecycle configurations. Not set: any lifecycle configuration is accepted.",
     )
 
 

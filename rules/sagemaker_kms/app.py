@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from rules.sagemaker_kms.check import (
+from .check import (
     DOMAIN,
     ENDPOINT_CONFIG,
     NOTEBOOK,
@@ -19,7 +19,6 @@ from smguard.resources.facts.kms_keys import KMS_KEYS
 
 
 class SagemakerKms(SmguardRule):
-    name = "sagemaker_kms"
     resource_types = (ENDPOINT_CONFIG, NOTEBOOK, DOMAIN)
     parameters = SagemakerKmsParameters
     facts = KMS_KEYS

@@ -33,8 +33,18 @@ HOW_TO_SET_KEY = {
 
 @dataclass(frozen=True)
 class SagemakerKmsParameters(RuleParameters):
-    kms_key_arns: tuple[str, ...] | None = parameter("KmsKeyArns", CsvList(KMS_KEY_ARN, "a KMS key ARN"), None)
-    require_customer_managed_key: bool = parameter("RequireCustomerManagedKey", Boolean(), False)
+    kms_key_arns: tuple[str, ...] | None = parameter(
+        "KmsKeyArns",
+        CsvList(KMS_KEY_ARN, "a KMS key ARN"),
+        None,
+        "Comma-separated ARNs of the approved KMS keys. Not set: any key is accepted.",
+    )
+    require_customer_managed_key: bool = parameter(
+        "RequireCustomerManagedKey",
+        Boolean(),
+        False,
+        "true: the key must exist, be customer managed and be Enabled (checked with kms:DescribeKey).",
+    )
 
     @property
     def needs_key_lookup(self) -> bool:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from rules.sagemaker_model_isolation.check import SagemakerModelIsolationParameters, check
+from .check import SagemakerModelIsolationParameters, check
 from smguard.engine import RuleHandler, SmguardRule
 
 
 class SagemakerModelIsolation(SmguardRule):
-    name = "sagemaker_model_isolation"
     resource_types = ("AWS::SageMaker::Model",)
     parameters = SagemakerModelIsolationParameters
 

@@ -25,9 +25,17 @@ REDEPLOY = "then redeploy it (CreateEndpointConfig, UpdateEndpoint)"
 
 @dataclass(frozen=True)
 class SagemakerModelIsolationParameters(RuleParameters):
-    subnet_ids: tuple[str, ...] | None = parameter("SubnetIds", CsvList(SUBNET_ID, "a subnet id"), None)
+    subnet_ids: tuple[str, ...] | None = parameter(
+        "SubnetIds",
+        CsvList(SUBNET_ID, "a subnet id"),
+        None,
+        "Comma-separated ids of the subnets model containers may use (subnet-...). Not set: any subnet is accepted.",
+    )
     security_group_ids: tuple[str, ...] | None = parameter(
-        "SecurityGroupIds", CsvList(SECURITY_GROUP_ID, "a security group id"), None
+        "SecurityGroupIds",
+        CsvList(SECURITY_GROUP_ID, "a security group id"),
+        None,
+        "Comma-separated ids of the security groups model containers may use (sg-...). Not set: any security group is accepted.",
     )
 
 

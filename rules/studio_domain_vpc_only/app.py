@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from rules.studio_domain_vpc_only.check import StudioDomainVpcOnlyParameters, check
+from .check import StudioDomainVpcOnlyParameters, check
 from smguard.engine import RuleHandler, SmguardRule
 
 
 class StudioDomainVpcOnly(SmguardRule):
-    name = "studio_domain_vpc_only"
     resource_types = ("AWS::SageMaker::Domain",)
     parameters = StudioDomainVpcOnlyParameters
 

@@ -41,9 +41,17 @@ NONE_SHOWN = ", so none is shown to be approved"
 
 @dataclass(frozen=True)
 class StudioDomainVpcOnlyParameters(RuleParameters):
-    subnet_ids: tuple[str, ...] | None = parameter("SubnetIds", CsvList(SUBNET_ID, "a subnet id"), None)
+    subnet_ids: tuple[str, ...] | None = parameter(
+        "SubnetIds",
+        CsvList(SUBNET_ID, "a subnet id"),
+        None,
+        "Comma-separated ids of the subnets Studio domains may use (subnet-...). Not set: subnets are not checked.",
+    )
     security_group_ids: tuple[str, ...] | None = parameter(
-        "SecurityGroupIds", CsvList(SECURITY_GROUP_ID, "a security group id"), None
+        "SecurityGroupIds",
+        CsvList(SECURITY_GROUP_ID, "a security group id"),
+        None,
+        "Comma-separated ids of the security groups Studio users, spaces and domain-level apps may use (sg-...). Not set: security groups are not checked.",
     )
 
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from rules.vpc_default_sg.check import check
+from .check import check
 from smguard.engine import RuleHandler, SmguardRule
 
 
 class VpcDefaultSecurityGroup(SmguardRule):
-    name = "vpc_default_sg"
     resource_types = ("AWS::EC2::SecurityGroup",)
 
     check = staticmethod(check)

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from rules.vpc_endpoints.check import EndpointsByVpc, VpcEndpointsParameters, check
+from .check import EndpointsByVpc, VpcEndpointsParameters, check
 from smguard.engine import PERIODIC_TRIGGER, Resource, RuleHandler, SmguardRule
 from smguard.resources.facts.vpc_endpoints import VPC_ENDPOINTS
 from smguard.resources.types.vpc import NAME as VPC
@@ -25,9 +25,9 @@ from smguard.resources.types.vpc import TYPE as VPC_TYPE
 
 
 class VpcEndpoints(SmguardRule):
-    name = "vpc_endpoints"
     resource_types = (VPC,)
     triggers = frozenset({PERIODIC_TRIGGER})
+    maximum_execution_frequency = "TwentyFour_Hours"
     parameters = VpcEndpointsParameters
     aws_actions = ("ec2:DescribeVpcs", "ec2:DescribeVpcEndpoints")
 

@@ -48,8 +48,14 @@ class VpcEndpointsParameters(RuleParameters):
         "RequiredServices",
         CsvList(SERVICE_SUFFIX, "a service-name suffix such as sagemaker.api (without com.amazonaws.<region>.)"),
         DEFAULT_REQUIRED_SERVICES,
+        "Comma-separated service-name suffixes that need an endpoint in every VPC (the part after com.amazonaws.<region>.), matched exactly: sagemaker.api does not match sagemaker.api-fips. Default: the SageMaker API and runtime, STS, CloudWatch Logs and S3.",
     )
-    vpc_ids: tuple[str, ...] | None = parameter("VpcIds", CsvList(VPC_ID, "a VPC id such as vpc-0123456789abcdef0"), None)
+    vpc_ids: tuple[str, ...] | None = parameter(
+        "VpcIds",
+        CsvList(VPC_ID, "a VPC id such as vpc-0123456789abcdef0"),
+        None,
+        "Comma-separated VPC ids the rule checks; every other VPC is reported NOT_APPLICABLE (so older results do not linger). Ids that match no VPC are ignored. Not set: every VPC is checked.",
+    )
 
 
 Endpoint = Mapping[str, Any]

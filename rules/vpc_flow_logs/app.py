@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from rules.vpc_flow_logs.check import FlowLogsByVpc, VpcFlowLogsParameters, check
+from .check import FlowLogsByVpc, VpcFlowLogsParameters, check
 from smguard.engine import CHANGE_TRIGGER, PERIODIC_TRIGGER, Resource, RuleHandler, SmguardRule
 from smguard.resources.facts.vpc_flow_logs import VPC_FLOW_LOGS
 from smguard.resources.types.vpc import NAME as VPC
@@ -26,9 +26,9 @@ from smguard.resources.types.vpc import TYPE as VPC_TYPE
 
 
 class VpcFlowLogs(SmguardRule):
-    name = "vpc_flow_logs"
     resource_types = (VPC,)
     triggers = frozenset({CHANGE_TRIGGER, PERIODIC_TRIGGER})
+    maximum_execution_frequency = "TwentyFour_Hours"
     parameters = VpcFlowLogsParameters
     aws_actions = ("ec2:DescribeVpcs", "ec2:DescribeFlowLogs")
 

@@ -62,13 +62,24 @@ NOT_EVALUATED_STATES = frozenset({"pending", "deleting"})
 
 @dataclass(frozen=True)
 class VpcFlowLogsParameters(RuleParameters):
-    traffic_type: str = parameter("TrafficType", Choice(TRAFFIC_TYPES), "ALL")
+    traffic_type: str = parameter(
+        "TrafficType",
+        Choice(TRAFFIC_TYPES),
+        "ALL",
+        "The traffic the flow log must capture: ALL, ACCEPT or REJECT. A flow log capturing ALL satisfies any value; ACCEPT and REJECT flow logs satisfy only their own value, and two of them together do not satisfy ALL.",
+    )
     log_destinations: tuple[str, ...] | None = parameter(
         "LogDestinations",
         CsvList(DESTINATION_PREFIX, "an S3, CloudWatch Logs or Firehose ARN prefix such as arn:aws:s3:::central-flow-logs"),
         None,
+        "Comma-separated destination ARN prefixes the flow log must deliver under (S3 bucket, CloudWatch Logs log group or Firehose stream), e.g. arn:aws:s3:::central-flow-logs. A prefix matches the ARN itself or anything after a '/' or ':' that follows it. Not set: any destination is accepted.",
     )
-    max_aggregation_interval: int = parameter("MaxAggregationInterval", Integer((60, 600)), DEFAULT_AGGREGATION_INTERVAL)
+    max_aggregation_interval: int = parameter(
+        "MaxAggregationInterval",
+        Integer((60, 600)),
+        DEFAULT_AGGREGATION_INTERVAL,
+        "60 or 600: the flow log's MaxAggregationInterval must be at most this many seconds (absent on a flow log means 600).",
+    )
 
 
 FlowLog = Mapping[str, Any]

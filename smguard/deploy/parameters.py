@@ -1,7 +1,7 @@
 """Template parameters for the rule parameters users set, validated at deploy time.
 
 Every rule parameter becomes one String template parameter named ``<Rule><Parameter>``
-(``SagemakerKmsKmsKeyArns``), described by the rule's metadata.json and constrained with the same
+(``SagemakerKmsKmsKeyArns``), described by the parameter's declaration and constrained with the same
 pattern or values the rule parses with, so a typo fails ``sam deploy`` instead of every evaluation.
 Each defaults to the empty string, which the engine reads as "not set" (the rule's default applies):
 CloudFormation cannot leave a key out of InputParameters conditionally.
@@ -126,9 +126,9 @@ def free_text_max_lengths(
     return dict.fromkeys(free, share)
 
 
-def template_parameter(spec: ParameterSpec, description: str, max_length: int | None) -> dict[str, Any]:
+def template_parameter(spec: ParameterSpec, max_length: int | None) -> dict[str, Any]:
     """``max_length``: from :func:`free_text_max_lengths` for a free-text parameter, else None."""
-    declared = {"Type": "String", "Default": NOT_SET, "Description": describe(description, spec.default), **constraint(spec)}
+    declared = {"Type": "String", "Default": NOT_SET, "Description": describe(spec.description, spec.default), **constraint(spec)}
     if max_length is not None:
         declared["MaxLength"] = max_length
         declared["ConstraintDescription"] += f", at most {max_length} characters"

@@ -182,7 +182,7 @@ def function(entry: RuleEntry) -> dict[str, Any]:
         },
         "Properties": {
             "FunctionName": resource_name(entry.name),
-            "Description": entry.metadata["title"][:DESCRIPTION_MAX_LENGTH],
+            "Description": entry.metadata.title[:DESCRIPTION_MAX_LENGTH],
             "CodeUri": CODE_URI,
             "Handler": f"rules.{entry.name}.app.lambda_handler",
             "Runtime": RUNTIME,
@@ -245,10 +245,7 @@ def input_parameters(entry: RuleEntry, engine_parameters: Sequence[str], organiz
 def _periodic_frequency(entry: RuleEntry) -> str | None:
     if PERIODIC_TRIGGER not in entry.rule.triggers:
         return None
-    frequency = entry.metadata["trigger"].get("maximum_execution_frequency")
-    if not frequency:
-        raise ValueError(f"rules/{entry.name}/metadata.json: a periodic rule needs trigger.maximum_execution_frequency")
-    return frequency
+    return entry.rule.maximum_execution_frequency
 
 
 def config_rule(entry: RuleEntry, engine_parameters: Sequence[str]) -> dict[str, Any]:
@@ -263,7 +260,7 @@ def config_rule(entry: RuleEntry, engine_parameters: Sequence[str]) -> dict[str,
         )
     properties: dict[str, Any] = {
         "ConfigRuleName": resource_name(entry.name),
-        "Description": entry.metadata["title"][:DESCRIPTION_MAX_LENGTH],
+        "Description": entry.metadata.title[:DESCRIPTION_MAX_LENGTH],
     }
     if CHANGE_TRIGGER in entry.rule.triggers:
         properties["Scope"] = {"ComplianceResourceTypes": list(entry.rule.resource_types)}
@@ -292,7 +289,7 @@ def organization_config_rule(entry: RuleEntry, engine_parameters: Sequence[str])
     if frequency:
         triggers.append(SCHEDULED_MESSAGE_TYPE)
     metadata: dict[str, Any] = {
-        "Description": entry.metadata["title"][:DESCRIPTION_MAX_LENGTH],
+        "Description": entry.metadata.title[:DESCRIPTION_MAX_LENGTH],
         "LambdaFunctionArn": {"Fn::GetAtt": [f"{stem}Function", "Arn"]},
         "OrganizationConfigRuleTriggerTypes": triggers,
     }

@@ -240,7 +240,6 @@ def template_rules() -> dict[str, Any]:
 
 
 def rule_parameters(entry: RuleEntry, engine_parameters: Sequence[str]) -> dict[str, Any]:
-    descriptions = {item["name"]: item["description"] for item in entry.metadata.get("parameters", [])}
     specs = entry.rule.parameters.specs()
     # Every engine parameter counts, ExecutionRoleName too: organization mode passes it to every rule.
     max_lengths = free_text_max_lengths(
@@ -248,9 +247,7 @@ def rule_parameters(entry: RuleEntry, engine_parameters: Sequence[str]) -> dict[
     )
     result = {}
     for spec in specs:
-        if spec.name not in descriptions:
-            raise ValueError(f"rules/{entry.name}/metadata.json does not describe parameter {spec.name}")
         result[template_parameter_name(entry.name, spec.name)] = template_parameter(
-            spec, descriptions[spec.name], max_lengths.get(spec.name)
+            spec, max_lengths.get(spec.name)
         )
     return result

@@ -39,14 +39,14 @@ def config_rule_definition(
     details = []
     if CHANGE_TRIGGER in entry.rule.triggers:
         details += [{"EventSource": "aws.config", "MessageType": message} for message in _CHANGE_MESSAGES]
-    frequency = entry.metadata.get("trigger", {}).get("maximum_execution_frequency") or "TwentyFour_Hours"
+    frequency = entry.rule.maximum_execution_frequency
     if PERIODIC_TRIGGER in entry.rule.triggers:
         details.append(
             {"EventSource": "aws.config", "MessageType": "ScheduledNotification", "MaximumExecutionFrequency": frequency}
         )
     rule: dict[str, Any] = {
         "ConfigRuleName": config_rule_name(entry),
-        "Description": entry.metadata.get("title", entry.name)[:256],
+        "Description": entry.metadata.title[:256],
         "Source": {"Owner": "CUSTOM_LAMBDA", "SourceIdentifier": function_arn, "SourceDetails": details},
     }
     if CHANGE_TRIGGER in entry.rule.triggers:

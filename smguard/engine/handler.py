@@ -61,17 +61,17 @@ class EngineParameters(RuleParameters):
         "ExecutionRoleName",
         Pattern(r"[\w+=,.@-]{1,64}", "an IAM role name"),
         None,
+        "Organization mode: the IAM role, in each member account, that the function assumes to read resources "
+        "and post evaluations there. Not set: the function's own role is used. See [engine.md](engine.md).",
     )
-    """Organization mode: the role, in each member account, that the function assumes to read
-    resources and post evaluations there. Not set: the function's own role is used."""
 
     exemptions_parameter_name: str | None = parameter(
         "ExemptionsParameterName",
         Pattern(SSM_PARAMETER_NAME, "an SSM parameter name starting with / (e.g. /smguard/exemptions)"),
         None,
+        "The SSM parameter holding the central exemption register, read with the function's own role. "
+        "Not set: no exemptions. See [exemptions.md](exemptions.md).",
     )
-    """The SSM parameter holding the central exemption register (docs/exemptions.md), read with the
-    function's own role. Not set: no exemptions."""
 
 
 def parse_parameters(rule: SmguardRule, raw: Mapping[str, object]) -> tuple[EngineParameters, RuleParameters]:

@@ -124,19 +124,20 @@ def _require_string(name: str, raw: object) -> str:
 
 @dataclass(frozen=True)
 class ParameterSpec:
-    """One parameter as a rule parses it: the Config name, its kind and default.
-
-    Descriptions live in the rule's metadata.json, which a test holds to these specs.
-    """
+    """One parameter, declared once: the Config name, its kind, default and the description the
+    template and docs/rules.md show."""
 
     name: str
     kind: ParameterKind
     default: Any
+    description: str
 
 
-def parameter(name: str, kind: ParameterKind, default: Any) -> Any:
+def parameter(name: str, kind: ParameterKind, default: Any, description: str) -> Any:
     """Declare a dataclass field of a :class:`RuleParameters` subclass bound to a Config parameter."""
-    spec = ParameterSpec(name, kind, default)
+    if not description.strip():
+        raise ValueError(f"parameter {name} needs a description: the template and the docs show it")
+    spec = ParameterSpec(name, kind, default, description)
     return dataclasses.field(default=default, metadata={"spec": spec})
 
 

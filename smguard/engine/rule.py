@@ -1,7 +1,8 @@
 """The base class of every smguard rule, on top of rdklib's ConfigRule.
 
-A rule declares its name, scope, triggers and parameters as class attributes, so the template,
-the metadata test and the command-line tool can read them without running anything. Its
+A rule declares its scope, triggers, execution frequency, AWS actions and parameters as class
+attributes, checked when the class is created, so the template, the docs and the command-line tool
+read them without running anything; its name is its folder's (``rules/<name>/app.py``), never written. Its
 compliance logic is :meth:`SmguardRule.check`, a pure function of the recorded configuration and
 of facts gathered beforehand; :meth:`SmguardRule.gather_facts` is the only place a rule calls
 AWS. The Lambda handler, an account sweep and a template scan all run the same ``check``.
@@ -9,12 +10,14 @@ AWS. The Lambda handler, an account sweep and a template scan all run the same `
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import rdklib
 
+from smguard.engine.errors import RuleDefinitionError
 from smguard.engine.parameters import NoParameters, RuleParameters
 from smguard.engine.verdict import Verdict
 
@@ -23,6 +26,20 @@ if TYPE_CHECKING:
 
 CHANGE_TRIGGER = "ConfigurationChanges"
 PERIODIC_TRIGGER = "Periodic"
+TRIGGERS = (CHANGE_TRIGGER, PERIODIC_TRIGGER)
+FREQUENCIES = ("One_Hour", "Three_Hours", "Six_Hours", "Twelve_Hours", "TwentyFour_Hours")
+"""AWS Config's MaximumExecutionFrequency values (AWS::Config::ConfigRule Source.SourceDetails)."""
+DEFAULT_FREQUENCY = "TwentyFour_Hours"
+"""What AWS Config uses when a periodic rule names no frequency."""
+RESOURCE_TYPE = re.compile(r"AWS::[A-Za-z0-9]+::[A-Za-z0-9]+")
+RULE_FOLDER = re.compile(r"(?:smguard\.)?rules\.(?P<name>[a-z][a-z0-9_]*)\.")
+"""A rule folder's module: ``rules.<name>.app`` in the Lambda artifact, ``smguard.rules.<name>.app`` installed."""
+
+
+def folder_of(module: str) -> str | None:
+    """The rule folder a module belongs to, or None outside ``rules/``."""
+    match = RULE_FOLDER.match(module)
+    return match["name"] if match else None
 
 
 @dataclass(frozen=True)
@@ -45,12 +62,16 @@ class SmguardRule(rdklib.ConfigRule):
     """A custom AWS Config rule evaluated by :class:`smguard.engine.handler.RuleHandler`."""
 
     name: ClassVar[str]
-    """The rule folder's name; the deployed Config rule is ``smguard-<name>``."""
+    """The rule folder's name, set from the module; only a rule outside ``rules/`` (the engine's
+    test rules) writes one. Every name in AWS derives from it (smguard.deploy.naming)."""
 
     resource_types: ClassVar[tuple[str, ...]]
     """The Config resource types in the rule's scope."""
 
     triggers: ClassVar[frozenset[str]] = frozenset({CHANGE_TRIGGER})
+
+    maximum_execution_frequency: ClassVar[str] = DEFAULT_FREQUENCY
+    """How often a periodic rule runs (ignored without the Periodic trigger)."""
 
     parameters: ClassVar[type[RuleParameters]] = NoParameters
 
@@ -62,6 +83,29 @@ class SmguardRule(rdklib.ConfigRule):
     """The IAM actions :meth:`gather_facts` and ``evaluate_periodic`` call (``"kms:DescribeKey"``),
     beyond what the engine itself calls; the template grants exactly these, and a test holds the
     calls a rule makes to this list."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        where = f"{cls.__module__}.{cls.__qualname__}"
+        folder = folder_of(cls.__module__)
+        if folder is not None:
+            if "name" in cls.__dict__:
+                raise RuleDefinitionError(f"{where} declares name {cls.__dict__['name']!r}: a rule's name is its folder's ({folder})")
+            cls.name = folder
+        elif not isinstance(getattr(cls, "name", None), str):
+            raise RuleDefinitionError(f"{where} is outside rules/<name>/ and so must declare its name")
+        types = getattr(cls, "resource_types", None)
+        if not (isinstance(types, tuple) and types and all(isinstance(t, str) and RESOURCE_TYPE.fullmatch(t) for t in types)):
+            raise RuleDefinitionError(f"{where}: resource_types {types!r} must be a non-empty tuple of AWS::Service::Type names")
+        if not (isinstance(cls.triggers, frozenset) and cls.triggers and cls.triggers <= set(TRIGGERS)):
+            shown = sorted(cls.triggers) if isinstance(cls.triggers, frozenset) else cls.triggers
+            raise RuleDefinitionError(f"{where}: triggers {shown!r} must be a non-empty frozenset of {', '.join(TRIGGERS)}")
+        if cls.maximum_execution_frequency not in FREQUENCIES:
+            raise RuleDefinitionError(
+                f"{where}: maximum_execution_frequency {cls.maximum_execution_frequency!r} is not one of {', '.join(FREQUENCIES)}"
+            )
+        if not (isinstance(cls.parameters, type) and issubclass(cls.parameters, RuleParameters)):
+            raise RuleDefinitionError(f"{where}: parameters must be a RuleParameters subclass, not {cls.parameters!r}")
 
     def evaluate_parameters(self, rule_parameters: dict[str, Any], also_accepted: Collection[str] = ()) -> RuleParameters:
         return self.parameters.parse(rule_parameters, also_accepted)

@@ -14,7 +14,7 @@ from typing import Any
 from botocore.config import Config
 
 from smguard import __version__
-from smguard.embedded.config_rules import CONFIG_RULE_PREFIX
+from smguard.catalogue import CONFIG_RULE_PREFIX
 from smguard.evidence.request import ExportRequest
 
 BOTO_CONFIG = Config(

@@ -54,13 +54,13 @@ def sarif_log(findings: Sequence[ScanFinding], entries: Sequence[RuleEntry], roo
 
 def _rule(entry: RuleEntry) -> dict[str, Any]:
     metadata = entry.metadata
-    severity = metadata["severity"]
+    severity = metadata.severity
     return {
-        "id": metadata["id"],
-        "name": _camel(metadata["id"]),
-        "shortDescription": {"text": metadata["title"]},
-        "fullDescription": {"text": metadata["description"]},
-        "help": {"text": f"{metadata['risk']}\n\nRemediation: {metadata['remediation']}"},
+        "id": entry.name,
+        "name": _camel(entry.name),
+        "shortDescription": {"text": metadata.title},
+        "fullDescription": {"text": metadata.description},
+        "help": {"text": f"{metadata.risk}\n\nRemediation: {metadata.remediation}"},
         "defaultConfiguration": {"level": "error"},
         "properties": {
             "severity": severity,

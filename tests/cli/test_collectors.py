@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 import boto3
 import pytest
 
-from rules.vpc_default_sg.check import check as default_sg_check
+from smguard.rules.vpc_default_sg.check import check as default_sg_check
 from smguard.catalogue import discover
 from smguard.engine import NoParameters
 from smguard.resources import resource_types, types

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import boto3
 import pytest
 
-from rules.notebook_root_access.app import lambda_handler
+from smguard.rules.notebook_root_access.app import lambda_handler
 from smguard.catalogue import load
 from smguard.embedded import install, result_token
 from smguard.embedded.config_rules import deploy_rule

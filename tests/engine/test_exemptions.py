@@ -9,7 +9,7 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from rules.notebook_root_access.app import NotebookRootAccess
+from smguard.rules.notebook_root_access.app import NotebookRootAccess
 from smguard.engine import ExemptionRegisterError, InvalidRuleParameterError, RuleHandler, SmguardRule, Verdict, to_evaluation
 from smguard.engine.verdict import Finding
 from smguard.engine.events import parse_event

@@ -14,7 +14,7 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from rules.notebook_root_access.app import lambda_handler as root_access
+from smguard.rules.notebook_root_access.app import lambda_handler as root_access
 from smguard.engine import (
     AwsCallError,
     ConfigurationItemUnavailableError,

@@ -7,11 +7,11 @@ from smguard.engine import Boolean, Choice, CsvList, Integer, InvalidRuleParamet
 
 @dataclass(frozen=True)
 class Sample(RuleParameters):
-    subnets: tuple[str, ...] | None = parameter("SubnetIds", CsvList(r"subnet-[0-9a-f]{8,17}", "a subnet id"), None)
-    strict: bool = parameter("Strict", Boolean(), False)
-    traffic: str = parameter("TrafficType", Choice(("ALL", "ACCEPT", "REJECT")), "ALL")
-    interval: int | None = parameter("MaxAggregationInterval", Integer((60, 600)), None)
-    role: str | None = parameter("RoleName", Pattern(r"[\w+=,.@-]{1,64}", "an IAM role name"), None)
+    subnets: tuple[str, ...] | None = parameter("SubnetIds", CsvList(r"subnet-[0-9a-f]{8,17}", "a subnet id"), None, "Subnets.")
+    strict: bool = parameter("Strict", Boolean(), False, "Be strict.")
+    traffic: str = parameter("TrafficType", Choice(("ALL", "ACCEPT", "REJECT")), "ALL", "Which traffic.")
+    interval: int | None = parameter("MaxAggregationInterval", Integer((60, 600)), None, "Seconds.")
+    role: str | None = parameter("RoleName", Pattern(r"[\w+=,.@-]{1,64}", "an IAM role name"), None, "A role.")
 
 
 def test_defaults_when_nothing_is_set():

@@ -156,10 +156,10 @@ def test_sarif_is_valid_and_carries_findings_to_act_on() -> None:
     assert [rule["id"] for rule in rules] == [entry.name for entry in discover()]
     kms = rules[[rule["id"] for rule in rules].index("sagemaker_kms")]
     metadata = next(entry.metadata for entry in discover() if entry.name == "sagemaker_kms")
-    assert kms["shortDescription"] == {"text": metadata["title"]}
-    assert kms["help"]["text"].endswith(f"Remediation: {metadata['remediation']}")
-    assert kms["properties"]["severity"] == metadata["severity"]
-    assert kms["properties"]["security-severity"] == {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "3.0"}[metadata["severity"]]
+    assert kms["shortDescription"] == {"text": metadata.title}
+    assert kms["help"]["text"].endswith(f"Remediation: {metadata.remediation}")
+    assert kms["properties"]["severity"] == metadata.severity
+    assert kms["properties"]["security-severity"] == {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "3.0"}[metadata.severity]
     results = [
         (r["ruleId"], r["level"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
          r["locations"][0]["physicalLocation"]["region"]["startLine"], r["message"]["text"])

@@ -19,7 +19,7 @@ from tests.template.conftest import TEMPLATE_PATH
 def test_committed_template_is_the_generators_output():
     expected = generator.render(generator.build_template())
     assert TEMPLATE_PATH.read_text() == expected, (
-        "template.yaml is out of date with the rule folders or the generator: run `make template`"
+        "template.yaml is out of date with the rule folders or the generator: run `make generate`"
     )
 
 
@@ -49,14 +49,14 @@ def test_actions_are_granted_on_the_resources_iam_accepts_for_them():
 
 def test_an_engine_parameter_the_template_does_not_set_stops_the_generator(monkeypatch):
     specs = EngineParameters.specs()
-    unknown = ParameterSpec("SomethingNew", Pattern(".*", "anything"), None)
+    unknown = ParameterSpec("SomethingNew", Pattern(".*", "anything"), None, "Anything.")
     monkeypatch.setattr(EngineParameters, "specs", classmethod(lambda cls: (*specs, unknown)))
     with pytest.raises(stack_parameters.UnknownEngineParameterError, match="SomethingNew"):
         generator.build_template()
 
 
 def test_csv_parameter_pattern_accepts_lists_and_empty_and_rejects_typos():
-    spec = ParameterSpec("KmsKeyArns", CsvList(r"arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[a-f0-9-]+", "key ARNs"), None)
+    spec = ParameterSpec("KmsKeyArns", CsvList(r"arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[a-f0-9-]+", "key ARNs"), None, "Key ARNs.")
     pattern = constraint(spec)["AllowedPattern"]
     key = "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
     for accepted in ("", key, f"{key},{key}", f"{key} , {key}"):
@@ -79,15 +79,3 @@ def test_every_rule_parameter_default_and_empty_pass_the_template_constraint(ent
             else:
                 assert re.fullmatch(parameter["AllowedPattern"], value), (spec.name, value)
                 assert len(value) <= parameter["MaxLength"], (spec.name, value)
-
-
-def test_a_periodic_rule_without_a_frequency_is_refused():
-    entry = next(iter(discover()))
-    broken = replace(entry, metadata={**entry.metadata, "trigger": {"types": ["Periodic"], "maximum_execution_frequency": None}})
-
-    class Periodic(type(entry.rule)):
-        triggers = frozenset({"Periodic"})
-
-    periodic = replace(broken, handler=type(entry.handler)(Periodic()))
-    with pytest.raises(ValueError, match="needs trigger.maximum_execution_frequency"):
-        rule_stack.config_rule(periodic, [])

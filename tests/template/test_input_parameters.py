@@ -142,13 +142,13 @@ def test_the_longest_allowed_values_keep_input_parameters_within_config_limit(te
 
 
 def test_free_text_parameters_share_what_the_keys_and_other_values_leave():
-    listed = ParameterSpec("Ids", CsvList("[a-z]+", "ids"), None)
-    other = ParameterSpec("Names", CsvList("[a-z]+", "names"), None)
+    listed = ParameterSpec("Ids", CsvList("[a-z]+", "ids"), None, "Ids.")
+    other = ParameterSpec("Names", CsvList("[a-z]+", "names"), None, "Names.")
     # {"Role": "", "Ids": "", "Names": ""} is 35 characters; 1,024 - 35 - 64 = 925, shared by two.
     assert free_text_max_lengths("rule", [listed, other], {"Role": 64}) == {"Ids": 462, "Names": 462}
 
 
 def test_a_rule_whose_parameters_cannot_fit_is_refused():
-    specs = [ParameterSpec(f"List{index}", CsvList("[a-z]+", "ids"), None) for index in range(16)]
+    specs = [ParameterSpec(f"List{index}", CsvList("[a-z]+", "ids"), None, "Ids.") for index in range(16)]
     with pytest.raises(InputParametersBudgetError, match=rf"rule crowded: .*\(at least {FREE_TEXT_MIN_LENGTH} needed\)"):
         free_text_max_lengths("crowded", specs, {})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rules.notebook_direct_internet.check import check
+from smguard.rules.notebook_direct_internet.check import check
 from smguard.engine import Compliance, NoParameters, Resource
 
 NOTEBOOK = "AWS::SageMaker::NotebookInstance"

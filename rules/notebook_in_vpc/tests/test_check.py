@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rules.notebook_in_vpc.check import NotebookInVpcParameters, check
+from smguard.rules.notebook_in_vpc.check import NotebookInVpcParameters, check
 from smguard.engine import Compliance, InvalidRuleParameterError, Resource
 
 NOTEBOOK = "AWS::SageMaker::NotebookInstance"

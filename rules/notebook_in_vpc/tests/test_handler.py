@@ -8,7 +8,7 @@ import boto3
 import pytest
 from botocore.stub import ANY, Stubber
 
-from rules.notebook_in_vpc.app import lambda_handler
+from smguard.rules.notebook_in_vpc.app import lambda_handler
 from smguard.engine import InvalidEventError, InvalidRuleParameterError
 from tests.support.aws import config_client
 from tests.support.events import (

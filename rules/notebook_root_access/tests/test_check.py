@@ -1,6 +1,6 @@
 import pytest
 
-from rules.notebook_root_access.check import NotebookRootAccessParameters, check
+from smguard.rules.notebook_root_access.check import NotebookRootAccessParameters, check
 from smguard.engine import Compliance, Resource, Verdict
 
 FIX = "set RootAccess to Disabled (stop the notebook, then UpdateNotebookInstance)."

@@ -1,6 +1,6 @@
 import pytest
 
-from rules.sagemaker_kms.check import (
+from smguard.rules.sagemaker_kms.check import (
     DOMAIN,
     ENDPOINT_CONFIG,
     NOTEBOOK,

@@ -4,7 +4,7 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from rules.sagemaker_kms.app import lambda_handler
+from smguard.rules.sagemaker_kms.app import lambda_handler
 from smguard.engine import AwsCallError, InvalidRuleParameterError
 from smguard.engine.handler import SHARED_CLIENTS
 from tests.support.events import change_event, configuration_item

@@ -6,7 +6,7 @@ import copy
 
 import pytest
 
-from rules.sagemaker_model_isolation.check import SagemakerModelIsolationParameters, check
+from smguard.rules.sagemaker_model_isolation.check import SagemakerModelIsolationParameters, check
 from smguard.engine import Compliance, InvalidRuleParameterError, Resource
 
 MODEL = "AWS::SageMaker::Model"

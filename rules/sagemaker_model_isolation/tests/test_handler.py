@@ -8,7 +8,7 @@ import boto3
 import pytest
 from botocore.stub import ANY, Stubber
 
-from rules.sagemaker_model_isolation.app import lambda_handler
+from smguard.rules.sagemaker_model_isolation.app import lambda_handler
 from smguard.engine import InvalidEventError, InvalidRuleParameterError
 from tests.support.aws import config_client
 from tests.support.events import change_event, configuration_item, history_response, model_configuration, oversized_event

@@ -6,7 +6,7 @@ import copy
 
 import pytest
 
-from rules.studio_domain_vpc_only.check import StudioDomainVpcOnlyParameters, check
+from smguard.rules.studio_domain_vpc_only.check import StudioDomainVpcOnlyParameters, check
 from smguard.engine import Compliance, InvalidRuleParameterError, Resource
 
 DOMAIN = "AWS::SageMaker::Domain"

@@ -1,4 +1,4 @@
-from rules.vpc_default_sg.check import check
+from smguard.rules.vpc_default_sg.check import check
 from smguard.engine import Compliance, NoParameters, Resource, Verdict
 
 FIX = "remove them all and use dedicated security groups."

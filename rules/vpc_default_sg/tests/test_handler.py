@@ -3,7 +3,7 @@
 import boto3
 import pytest
 
-from rules.vpc_default_sg.app import lambda_handler
+from smguard.rules.vpc_default_sg.app import lambda_handler
 from smguard.engine import InvalidRuleParameterError
 from tests.support.events import change_event, configuration_item
 

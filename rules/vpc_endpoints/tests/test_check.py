@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from rules.vpc_endpoints.check import FIX, VpcEndpointsParameters
-from rules.vpc_endpoints.check import check as check_vpc
+from smguard.rules.vpc_endpoints.check import FIX, VpcEndpointsParameters
+from smguard.rules.vpc_endpoints.check import check as check_vpc
 from smguard.engine import Compliance, InvalidRuleParameterError, MissingFactError, Resource, Verdict
 from smguard.resources.ec2 import group_by_vpc
 

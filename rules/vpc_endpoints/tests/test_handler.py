@@ -15,8 +15,8 @@ from typing import Any
 import boto3
 import pytest
 
-from rules.vpc_endpoints.app import lambda_handler
-from rules.vpc_endpoints.check import FIX
+from smguard.rules.vpc_endpoints.app import lambda_handler
+from smguard.rules.vpc_endpoints.check import FIX
 from smguard.engine import InvalidEventError, InvalidRuleParameterError
 from smguard.engine.cleanup import GONE_ANNOTATION
 from smguard.engine.handler import SHARED_CLIENTS

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from rules.vpc_flow_logs.check import VpcFlowLogsParameters
-from rules.vpc_flow_logs.check import check as check_vpc
+from smguard.rules.vpc_flow_logs.check import VpcFlowLogsParameters
+from smguard.rules.vpc_flow_logs.check import check as check_vpc
 from smguard.engine import Compliance, InvalidRuleParameterError, MissingFactError, Resource, Verdict
 from smguard.resources.ec2 import group_by_vpc
 

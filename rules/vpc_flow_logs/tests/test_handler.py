@@ -13,7 +13,7 @@ from typing import Any
 import boto3
 import pytest
 
-from rules.vpc_flow_logs.app import lambda_handler
+from smguard.rules.vpc_flow_logs.app import lambda_handler
 from smguard.resources.ec2 import recorded_shape
 from smguard.engine import InvalidEventError, InvalidRuleParameterError
 from smguard.engine.cleanup import GONE_ANNOTATION
