@@ -25,12 +25,12 @@ def check(resource: Resource, parameters: NoParameters, facts: object = None) ->
         )
     ingress = configuration.get("ipPermissions")
     egress = configuration.get("ipPermissionsEgress")
-    unreadable = [
-        f"{prop} is {describe_value(value)}, not a list"
-        for prop, value in (("ipPermissions", ingress), ("ipPermissionsEgress", egress))
-        if not isinstance(value, list)
-    ]
-    if unreadable:
+    if not isinstance(ingress, list) or not isinstance(egress, list):
+        unreadable = [
+            f"{prop} is {describe_value(value)}, not a list"
+            for prop, value in (("ipPermissions", ingress), ("ipPermissionsEgress", egress))
+            if not isinstance(value, list)
+        ]
         return Verdict.non_compliant(
             f"The default security group {group} cannot be shown to be closed: {'; '.join(unreadable)}."
         )

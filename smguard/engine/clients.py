@@ -95,8 +95,8 @@ class ClientCache:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._clients: dict[tuple[str, ...], Any] = {}
-        self._roles: dict[tuple[str, str], _AssumedRole] = {}
+        self._clients: dict[tuple[str | None, ...], Any] = {}
+        self._roles: dict[tuple[str, str | None], _AssumedRole] = {}
         self._default_session: boto3.Session | None = None
 
     def client(self, service: str, region: str | None = None, role_arn: str | None = None) -> Any:
@@ -106,7 +106,7 @@ class ClientCache:
         with self._lock:
             if role_arn:
                 assumed = self._assumed_role(role_arn, region)
-                key = (service, region, endpoint, role_arn, assumed.expires.isoformat())
+                key: tuple[str | None, ...] = (service, region, endpoint, role_arn, assumed.expires.isoformat())
                 session = assumed.session
             else:
                 key = (service, region, endpoint)
@@ -135,7 +135,7 @@ class ClientCache:
             self._default_session = boto3.Session()
         return self._default_session
 
-    def _assumed_role(self, role_arn: str, region: str) -> _AssumedRole:
+    def _assumed_role(self, role_arn: str, region: str | None) -> _AssumedRole:
         cached = self._roles.get((role_arn, region))
         if cached and cached.expires - REFRESH_MARGIN > datetime.now(timezone.utc):
             return cached

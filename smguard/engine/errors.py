@@ -57,7 +57,7 @@ class EvaluationsNotDeliveredError(SmguardError):
     The handler reports the underlying failure (``cause``) and adds the undelivered evaluations when
     the invocation had more than one (a single one is named by the error's target already)."""
 
-    def __init__(self, undelivered: list[dict], total: int, cause: BaseException) -> None:
+    def __init__(self, undelivered: list[dict], total: int, cause: Exception) -> None:
         self.undelivered = undelivered
         self.total = total
         self.cause = cause

@@ -48,8 +48,8 @@ APPROVER_MAX_LENGTH = 100
 ARN_PATTERN = re.compile(r"arn:aws[a-z-]*:[a-z0-9-]+:[^:]*:\d{12}:.+")
 """An ARN pattern gives partition, service and account literally; only the region (so that one
 pattern may cover an account in every region) and what follows the account may hold wildcards."""
-ID_PATTERN_LITERAL = re.compile(r"[^*?\[]*")
-"""The literal start of an id pattern, up to fnmatch's first wildcard (``[...]`` is a set)."""
+FNMATCH_WILDCARD = re.compile(r"[*?\[]")
+"""fnmatch's wildcards (``[...]`` is a set): an id pattern's literal start is what comes before the first."""
 MIN_ID_PATTERN_PREFIX = 8
 """Characters an id pattern must give before its first wildcard: ``vpc-0lab*`` names a group of
 VPCs, ``vpc-0*`` (every recent VPC id starts so) or ``sg-*`` names a whole type."""
@@ -253,7 +253,7 @@ def _broad_pattern_problem(resource: str) -> str | None:
             "must give the partition, service and 12-digit account without wildcards (e.g. "
             "arn:aws:ec2:eu-west-1:111122223333:vpc/vpc-0lab*); only the region and what follows the account may hold them"
         )
-    literal = ID_PATTERN_LITERAL.match(resource).group()
+    literal = FNMATCH_WILDCARD.split(resource, maxsplit=1)[0]
     if literal != resource and len(literal) < MIN_ID_PATTERN_PREFIX:
         return (
             f"has {len(literal)} character(s) before its first wildcard; an id pattern needs at least "

@@ -22,8 +22,10 @@ RULE_PARAMETERS_MAX_LENGTH = 1024
 class ParameterKind(Protocol):
     """How one parameter's raw value is read."""
 
-    label: str
-    """The type as the metadata and the template describe it (``CSV list``, ``Boolean``...)."""
+    @property
+    def label(self) -> str:
+        """The type as the metadata and the template describe it (``CSV list``, ``Boolean``...)."""
+        ...
 
     def parse(self, name: str, raw: object) -> Any: ...
 

@@ -114,8 +114,9 @@ class SmguardRule(rdklib.ConfigRule):
         """Read from AWS what :meth:`check` needs beyond the recorded configuration (batched)."""
         return None
 
-    def check(self, resource: Resource, parameters: Any, facts: Any) -> Verdict:
-        """Decide compliance of one resource; pure, no AWS calls."""
+    def check(self, resource: Resource, parameters: Any, facts: Any, /) -> Verdict:
+        """Decide compliance of one resource; pure, no AWS calls. Positional-only, so that a rule's
+        ``check`` names its facts after what they are (``flow_logs``, ``keys``)."""
         raise NotImplementedError(f"rule {self.name} does not implement check()")
 
     def list_resources(self, clients: Any) -> list[Resource]:
