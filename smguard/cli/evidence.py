@@ -22,16 +22,25 @@ USAGE_ERRORS = (InvalidExportRequestError, BundleExistsError, InvalidDestination
 
 
 class EvidenceCommandError(click.ClickException):
-    """An export or verification that could not be done; the message says why."""
+    """An export or verification that could not be done; the message says why, the subclass's
+    ``exit_code`` (a class attribute, as click declares it) is the documented one."""
 
-    def __init__(self, message: str, exit_code: int) -> None:
-        super().__init__(message)
-        self.exit_code = exit_code
+
+class VerificationFailedError(EvidenceCommandError):
+    exit_code = EXIT_VERIFY_FAILED
+
+
+class WrongRequestError(EvidenceCommandError):
+    exit_code = EXIT_USAGE
+
+
+class ExportFailedError(EvidenceCommandError):
+    exit_code = EXIT_EXPORT_FAILED
 
 
 def command_error(error: EvidenceError) -> EvidenceCommandError:
     """``error`` with its documented exit code: 2 for a wrong request or destination, 3 for an export that failed."""
-    return EvidenceCommandError(str(error), EXIT_USAGE if isinstance(error, USAGE_ERRORS) else EXIT_EXPORT_FAILED)
+    return WrongRequestError(str(error)) if isinstance(error, USAGE_ERRORS) else ExportFailedError(str(error))
 
 
 def _csv(value: str | None) -> tuple[str, ...]:
@@ -83,7 +92,7 @@ def export(
             account_id=account_id,
             aggregator=aggregator,
             rules=_csv(rules),
-            compliance_types=_csv(compliance_types) or None,
+            compliance_types=_csv(compliance_types),
             accounts=_csv(accounts),
             regions=_csv(regions),
         )
@@ -99,7 +108,7 @@ def export(
     except EvidenceError as error:
         raise command_error(error) from error
     except BotoCoreError as error:  # e.g. no credentials or an unknown profile, before any call
-        raise EvidenceCommandError(f"{error}; no bundle was written", EXIT_EXPORT_FAILED) from error
+        raise ExportFailedError(f"{error}; no bundle was written") from error
     click.echo(f"Evidence bundle written to {bundle}")
     click.echo(f"manifest.json SHA-256: {sha256_of(bundle / MANIFEST)} (keep it outside the bundle)")
 
@@ -127,11 +136,11 @@ def verify(bundle: Path, manifest_sha256: str | None) -> None:
     try:
         result = verify_bundle(bundle, manifest_sha256)
     except ManifestError as error:
-        raise EvidenceCommandError(str(error), EXIT_VERIFY_FAILED) from error
+        raise VerificationFailedError(str(error)) from error
     if not result.intact:
         for problem in result.problems():
             click.echo(problem, err=True)
-        raise EvidenceCommandError(
-            f"{bundle} does not match its manifest ({len(result.problems())} problem(s)); do not rely on it", EXIT_VERIFY_FAILED
+        raise VerificationFailedError(
+            f"{bundle} does not match its manifest ({len(result.problems())} problem(s)); do not rely on it"
         )
     click.echo(f"{bundle}: intact ({result.checked} files match manifest.json, SHA-256 {result.manifest_sha256})")

@@ -70,6 +70,7 @@ def find_runtime_python(version: str, environ: Mapping[str, str] = os.environ) -
     The candidate is run: a pyenv shim of a version that is not active is on PATH but exits 127.
     """
     configured = environ.get(RUNTIME_PYTHON_VARIABLE, "").strip()
+    candidate: str | None
     if configured:
         candidate, origin = configured, f"{RUNTIME_PYTHON_VARIABLE}={configured}"
     else:

@@ -33,14 +33,15 @@ def config_rule_name(name: str) -> str:
 class ExportRequest:
     """Exactly one of ``account_id`` (one account, its own Config) or ``aggregator`` (an organization).
 
-    ``compliance_types`` None means every type the scope carries: all three for an account,
-    COMPLIANT and NON_COMPLIANT for an aggregator.
+    ``compliance_types`` empty means every type the scope carries: all three for an account,
+    COMPLIANT and NON_COMPLIANT for an aggregator (as empty ``rules``, ``accounts`` or ``regions``
+    filter nothing out).
     """
 
     account_id: str | None = None
     aggregator: str | None = None
     rules: tuple[str, ...] = ()
-    compliance_types: tuple[str, ...] | None = None
+    compliance_types: tuple[str, ...] = ()
     accounts: tuple[str, ...] = ()
     regions: tuple[str, ...] = ()
 
@@ -60,9 +61,7 @@ class ExportRequest:
         _check_all(self.regions, REGION, "--regions", "an AWS region such as eu-west-1")
         _check_all(self.rules, RULE_NAME, "--rules", "a rule name (letters, digits, _ and -)")
         carried = AGGREGATED_COMPLIANCE_TYPES if self.aggregator is not None else EXPORTABLE_COMPLIANCE_TYPES
-        compliance_types = carried if self.compliance_types is None else self.compliance_types
-        if not compliance_types:
-            raise InvalidExportRequestError("--compliance-types is empty; give one or more of " + ", ".join(carried))
+        compliance_types = self.compliance_types or carried
         unknown = [t for t in compliance_types if t not in EXPORTABLE_COMPLIANCE_TYPES]
         if unknown:
             raise InvalidExportRequestError(
