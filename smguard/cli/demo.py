@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from collections.abc import Sequence
 from datetime import datetime, timezone
@@ -11,10 +10,10 @@ from pathlib import Path
 
 import boto3
 import click
-from rich.console import Console
 
 from smguard.catalogue import discover
 from smguard.cli.evidence import command_error
+from smguard.cli.tables import stdout_console
 from smguard.demo import environment
 from smguard.demo.dashboard import read_dashboard, render
 from smguard.demo.embedded_aws import embedded_aws
@@ -30,8 +29,6 @@ EMBEDDED_CALLER = {
     "user_id": "AKIAIOSFODNN7EXAMPLE",
 }
 """Who the embedded AWS says the demo is (moto's fixed identity, AWS's documented example key): no real caller."""
-PIPED_WIDTH = 120
-"""The width when stdout is no terminal and COLUMNS is unset (``make demo > file``): rich would use 80."""
 
 
 @click.command("demo")
@@ -67,7 +64,7 @@ def demo_command(out: Path, replace: bool) -> None:
         check_destination(out)  # before the demo runs, not after a minute of it
     except EvidenceError as error:
         raise click.BadParameter(str(error), param_hint="--out") from None
-    console = demo_console()
+    console = stdout_console()
     now = datetime.now(timezone.utc)
     with embedded_aws(environment.REGION):
         session = boto3.Session(region_name=environment.REGION)
@@ -125,14 +122,6 @@ def is_earlier_demo_bundle(folder: Path) -> bool:
         and isinstance(request, dict)
         and request.get("account_id") == environment.ACCOUNT_ID
     )
-
-
-def demo_console() -> Console:
-    """stdout, as wide as the terminal (or COLUMNS), or PIPED_WIDTH when written to a file or a pipe."""
-    console = Console()
-    if not console.is_terminal and "COLUMNS" not in os.environ:
-        console.width = PIPED_WIDTH
-    return console
 
 
 def describe_environment(env: environment.DemoEnvironment) -> str:

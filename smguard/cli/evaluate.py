@@ -13,16 +13,14 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-import boto3
 import click
 from botocore.exceptions import BotoCoreError, ClientError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from smguard.catalogue import RuleEntry, catalogue_name, discover
-from smguard.cli.options import rule_options
-from smguard.cli.tables import Column, results_table
+from smguard.cli.options import aws_session, region_option, rule_options
+from smguard.cli.tables import ResultRow, results_table, short_type, stdout_console
 from smguard.engine.errors import InvalidRuleParameterError, SmguardError
 from smguard.sweep.clients import DEFAULT_MAX_WORKERS, MAX_WORKERS_LIMIT, ClientSetupError, SweepClients
 from smguard.sweep.collected import SilentProgress
@@ -57,7 +55,7 @@ class UnexpectedFailureError(click.ClickException):
 
 @click.command("evaluate")
 @click.option("--profile", help="AWS profile to read the account with (default: the usual credential chain).")
-@click.option("--region", help="Region to evaluate (default: the profile's or AWS_REGION).")
+@region_option("Region to evaluate (default: AWS_REGION, else AWS_DEFAULT_REGION or the profile's).")
 @rule_options
 @click.option("--format", "output_format", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
 @click.option("--fail-on-noncompliant", is_flag=True, help=f"Exit with code {EXIT_NON_COMPLIANT} when any resource is NON_COMPLIANT.")
@@ -93,11 +91,12 @@ def evaluate_command(
     settings = rule_settings(entries, load_parameters(params, params_file))
     stderr = Console(stderr=True)
     try:
-        session = boto3.Session(profile_name=profile, region_name=region)
-        clients = SweepClients(session)
+        clients = SweepClients(aws_session(profile, region))
         rows = sweep(entries, settings, clients, max_workers, stderr)
     except (ClientError, BotoCoreError, SmguardError, UnsupportedResourceTypeError, ClientSetupError) as error:
         raise SweepFailedError(describe_failure(error)) from error
+    except click.ClickException:
+        raise  # a usage error (e.g. no region) keeps its own message and exit code
     except KeyboardInterrupt:
         # click would turn it into exit code 1, which a pipeline reads as "non-compliant found".
         stderr.print("Interrupted; nothing was evaluated.", highlight=False)
@@ -112,6 +111,7 @@ def evaluate_command(
         f"{len(rows)} evaluation(s) in {clients.region}: {counts['COMPLIANT']} compliant, "
         f"{counts['NON_COMPLIANT']} non-compliant, {counts['NOT_APPLICABLE']} not applicable.",
         highlight=False,
+        soft_wrap=True,  # one line for whoever parses it, however narrow stderr is
     )
     if fail_on_noncompliant and counts["NON_COMPLIANT"]:
         sys.exit(EXIT_NON_COMPLIANT)
@@ -220,24 +220,15 @@ def write_rows(rows: Sequence[EvaluationRow], output_format: str) -> None:
         writer.writeheader()
         writer.writerows(asdict(row) for row in rows)
     else:
-        Console(soft_wrap=False).print(compliance_table(rows))
-
-
-EVALUATE_COLUMNS = (
-    Column("Rule", no_wrap=True),
-    Column("Resource type"),
-    Column("Resource"),
-    Column("Result", no_wrap=True, is_result=True),
-    Column("Annotation"),
-)
-
-
-def compliance_table(rows: Sequence[EvaluationRow]) -> Table:
-    return results_table(
-        "smguard evaluate",
-        EVALUATE_COLUMNS,
-        ((row.rule, row.resource_type, row.resource_id, row.compliance, row.annotation) for row in rows),
-    )
+        stdout_console().print(
+            results_table(
+                "smguard evaluate",
+                (
+                    ResultRow(row.rule, (short_type(row.resource_type), row.resource_id), row.compliance, row.annotation)
+                    for row in rows
+                ),
+            )
+        )
 
 
 def describe_failure(error: Exception) -> str:

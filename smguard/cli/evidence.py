@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import boto3
 import click
 from botocore.exceptions import BotoCoreError
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from smguard.cli.options import aws_session, region_option
 from smguard.evidence import EXPORTABLE_COMPLIANCE_TYPES, EvidenceError, ExportRequest, export_bundle, verify_bundle
 from smguard.evidence.errors import BundleExistsError, InvalidDestinationError, InvalidExportRequestError, ManifestError
 from smguard.evidence.manifest import MANIFEST, sha256_of
@@ -61,7 +61,7 @@ def _csv(value: str | None) -> tuple[str, ...]:
 @click.option("--accounts", help="With --aggregator: comma-separated account ids to export (default: all).")
 @click.option("--regions", help="With --aggregator: comma-separated source regions to export (default: all).")
 @click.option("--profile", help="AWS profile (default: the usual credential chain).")
-@click.option("--region", help="Region of the account's Config, or of the aggregator (default: the profile's).")
+@region_option("Region of the account's Config, or of the aggregator (default: AWS_REGION, else AWS_DEFAULT_REGION or the profile's).")
 @click.option(
     "--out",
     "out_dir",
@@ -96,9 +96,7 @@ def export(
             accounts=_csv(accounts),
             regions=_csv(regions),
         )
-        session = boto3.Session(profile_name=profile, region_name=region)
-        if not session.region_name:
-            raise InvalidExportRequestError("no region: give --region or set AWS_REGION / the profile's region")
+        session = aws_session(profile, region)
         # On a terminal only, and transient: a redirected or CI stderr carries nothing but errors.
         with Progress(
             SpinnerColumn(), TextColumn("Exporting {task.description}"), TextColumn("{task.completed} rows written"),

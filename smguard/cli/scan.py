@@ -16,7 +16,7 @@ from rich.console import Console
 
 from smguard.cli.evaluate import load_parameters, rule_settings, select_rules
 from smguard.cli.options import rule_options
-from smguard.cli.tables import Column, results_table
+from smguard.cli.tables import ResultRow, results_table, short_type, stdout_console
 from smguard.scan import UNKNOWN, ScanFinding, TemplateError, UnknownTemplateParameterError, scan_templates
 from smguard.scan.sarif import sarif_log
 
@@ -24,13 +24,6 @@ EXIT_FAILED = 1
 REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d+")
 EXIT_BAD_INPUT = 2
 SCAN_ROLE_REFUSAL = "applies to deployed rules only; a template scan reads no account, so there is no role to assume"
-SCAN_COLUMNS = (
-    Column("Line", no_wrap=True),
-    Column("Resource"),
-    Column("Rule"),
-    Column("Result", no_wrap=True, is_result=True),
-    Column("Annotation"),
-)
 
 
 class TemplateRejectedError(click.ClickException):
@@ -106,6 +99,7 @@ def scan_command(
         f"{len(findings)} result(s) in {len(templates)} template(s): {counts['COMPLIANT']} compliant, "
         f"{counts['NON_COMPLIANT']} non-compliant, {counts[UNKNOWN]} unknown, {counts['NOT_APPLICABLE']} not applicable.",
         highlight=False,
+        soft_wrap=True,  # one line for whoever parses it, however narrow stderr is
     )
     if (fail_on_noncompliant and counts["NON_COMPLIANT"]) or (fail_on_unknown and counts[UNKNOWN]):
         sys.exit(EXIT_FAILED)
@@ -127,11 +121,16 @@ def write_findings(findings: Sequence[ScanFinding], output_format: str, entries:
     elif output_format == "sarif":
         click.echo(json.dumps(sarif_log(findings, entries, Path.cwd(), version("smguard")), indent=2))
     else:
-        console = Console(soft_wrap=False)
+        console = stdout_console()
         for file in dict.fromkeys(finding.file for finding in findings):
             rows = (
-                (str(finding.line), finding.logical_id, finding.rule, finding.result, finding.annotation)
+                ResultRow(
+                    finding.rule,
+                    (short_type(finding.resource_type), f"{finding.logical_id} (line {finding.line})"),
+                    finding.result,
+                    finding.annotation,
+                )
                 for finding in findings
                 if finding.file == file
             )
-            console.print(results_table(f"smguard scan: {file}", SCAN_COLUMNS, rows))
+            console.print(results_table(f"smguard scan: {file}", rows))

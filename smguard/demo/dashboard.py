@@ -16,8 +16,8 @@ from rich.table import Table
 from rich.text import Text
 
 from smguard.catalogue import CONFIG_RULE_PREFIX, catalogue_name
+from smguard.cli.tables import rule_and_resource, short_type, styled_result
 
-COMPLIANCE_STYLES = {"COMPLIANT": "green", "NON_COMPLIANT": "bold red", "INSUFFICIENT_DATA": "yellow", "NOT_APPLICABLE": "dim"}
 EXEMPT_PREFIX = "EXEMPT"
 
 
@@ -87,7 +87,7 @@ def render(statuses: Sequence[RuleStatus]) -> Group:
         counts = status.counts
         rules.add_row(
             catalogue_name(status.config_rule_name),
-            _styled(status.compliance),
+            styled_result(status.compliance),
             str(counts["COMPLIANT"]),
             str(counts["NON_COMPLIANT"]),
             str(counts["NOT_APPLICABLE"]),
@@ -96,9 +96,7 @@ def render(statuses: Sequence[RuleStatus]) -> Group:
     exempt = _results_table("Exemptions in force (NOT_APPLICABLE, from the central register)")
     for status in statuses:
         for result in status.results:
-            where = Text.assemble(
-                (catalogue_name(status.config_rule_name), "bold"), f"\n{short_type(result.resource_type)}\n{result.resource_id}"
-            )
+            where = rule_and_resource(catalogue_name(status.config_rule_name), (short_type(result.resource_type), result.resource_id))
             row = (where, Text(result.annotation))  # Text: an annotation's brackets are not rich markup
             if result.compliance == "NON_COMPLIANT":
                 non_compliant.add_row(*row)
@@ -112,12 +110,3 @@ def _results_table(title: str) -> Table:
     table.add_column("Rule and resource", no_wrap=True)
     table.add_column("Annotation", overflow="fold")
     return table
-
-
-def short_type(resource_type: str) -> str:
-    """``AWS::SageMaker::NotebookInstance`` -> ``SageMaker NotebookInstance``: the column stays narrow."""
-    return " ".join(resource_type.split("::")[1:])
-
-
-def _styled(compliance: str) -> str:
-    return f"[{COMPLIANCE_STYLES.get(compliance, '')}]{compliance}[/]"

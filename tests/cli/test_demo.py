@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from rich.console import Console
 
 from smguard.catalogue import discover
-from smguard.cli.demo import EMBEDDED_CALLER, PIPED_WIDTH, demo_console, is_earlier_demo_bundle
+from smguard.cli.demo import EMBEDDED_CALLER, is_earlier_demo_bundle
 from smguard.cli.main import cli
 from smguard.demo.dashboard import Result, RuleStatus, render
 from smguard.evidence.manifest import write_manifest
@@ -215,18 +215,6 @@ def test_the_readme_sample_is_an_excerpt_of_the_output(demo):
     printed = iter(stable_lines(output))
     missing = [line for line in stable_lines(excerpt) if line != "  ..." and line not in printed]
     assert missing == [], "README's demo sample must be lines of docs/demo-output.txt, in order ('  ...' skips lines)"
-
-
-@pytest.mark.parametrize(
-    ("environment", "width"),
-    [({}, PIPED_WIDTH), ({"COLUMNS": "90"}, 90), ({"TTY_COMPATIBLE": "1", "COLUMNS": "100"}, 100)],
-    ids=["piped", "piped-with-COLUMNS", "terminal"],
-)
-def test_the_console_is_120_wide_only_when_piped_without_columns(monkeypatch, environment, width):
-    monkeypatch.delenv("COLUMNS", raising=False)
-    for name, value in environment.items():
-        monkeypatch.setenv(name, value)
-    assert demo_console().width == width
 
 
 def test_the_dashboard_fits_80_columns_without_truncating(tmp_path):

@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from smguard.cli.main import cli
 from smguard.sweep import clients as sweep_clients
+from tests.support.tables import table_rows
 
 ROLE = "arn:aws:iam::123456789012:role/ds-notebook"
 RULES = "notebook_root_access,notebook_direct_internet,sagemaker_kms,vpc_default_sg"
@@ -138,10 +139,14 @@ def test_table_output_shows_results_and_annotations(client, moto_server, monkeyp
     result = run("--rules", "notebook_root_access")
 
     assert result.exit_code == 0, result.output
-    lines = [line for line in result.stdout.splitlines() if "notebook_root_access" in line]
-    assert len(lines) == 2
-    assert "research" in lines[0] and "COMPLIANT" in lines[0] and "RootAccess is Disabled." in lines[0]
-    assert "sandbox" in lines[1] and "NON_COMPLIANT" in lines[1] and "RootAccess is absent (defaults to Enabled)" in lines[1]
+    assert table_rows(result.stdout) == [
+        ["notebook_root_access SageMaker NotebookInstance research", "COMPLIANT", "RootAccess is Disabled."],
+        [
+            "notebook_root_access SageMaker NotebookInstance sandbox",
+            "NON_COMPLIANT",
+            "RootAccess is absent (defaults to Enabled); set RootAccess to Disabled (stop the notebook, then UpdateNotebookInstance).",
+        ],
+    ]
 
 
 def test_rules_option_runs_only_the_chosen_rules_and_reads_only_their_resources(client, moto_server):

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from smguard.catalogue import discover
 from smguard.cli.main import cli
+from tests.support.tables import table_rows
 
 SCHEMA = json.loads(Path(__file__).with_name("sarif-2.1.0-subset.schema.json").read_text())
 NOTEBOOKS = "tests/scan/templates/notebooks.yaml"
@@ -31,18 +32,14 @@ def run(*args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-def table_rows(out: str) -> list[list[str]]:
-    return [[cell.strip() for cell in line.split("│")[1:-1]] for line in out.splitlines() if line.startswith("│")]
-
-
 def test_table_names_each_result_with_its_line() -> None:
     code, out, err = run("--rules", "notebook_root_access", NOTEBOOKS)
     assert code == 0
     assert out.splitlines()[0].strip() == f"smguard scan: {NOTEBOOKS}"
-    assert [cell.strip() for cell in out.splitlines()[2].split("┃")[1:-1]] == ["Line", "Resource", "Rule", "Result", "Annotation"]
+    assert [cell.strip() for cell in out.splitlines()[2].split("┃")[1:-1]] == ["Rule and resource", "Result", "Annotation"]
     assert table_rows(out) == [
-        ["13", "ResearchNotebook", "notebook_root_access", "COMPLIANT", "RootAccess is Disabled."],
-        ["24", "ScratchNotebook", "notebook_root_access", "NON_COMPLIANT", "RootAccess is absent (defaults to Enabled); set RootAccess to Disabled (stop the notebook, then UpdateNotebookInstance)."],
+        ["notebook_root_access SageMaker NotebookInstance ResearchNotebook (line 13)", "COMPLIANT", "RootAccess is Disabled."],
+        ["notebook_root_access SageMaker NotebookInstance ScratchNotebook (line 24)", "NON_COMPLIANT", "RootAccess is absent (defaults to Enabled); set RootAccess to Disabled (stop the notebook, then UpdateNotebookInstance)."],
     ]
     assert err == "2 result(s) in 1 template(s): 1 compliant, 1 non-compliant, 0 unknown, 0 not applicable.\n"
 
@@ -59,7 +56,7 @@ def test_table_shows_template_expressions_literally(tmp_path: Path) -> None:
     code, out, _ = run("--rules", "notebook_root_access", str(template))
     assert code == 0
     assert " ".join(" ".join(row) for row in table_rows(out)).split() == (
-        "6 Notebook notebook_root_access UNKNOWN RootAccess is !If [Open, Enabled, Disabled], and condition Open is "
+        "notebook_root_access SageMaker NotebookInstance Notebook (line 6) UNKNOWN RootAccess is !If [Open, Enabled, Disabled], and condition Open is "
         "open (Mode is a parameter without default); pass --parameter-overrides Mode=VALUE to evaluate it."
     ).split()
 
