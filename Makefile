@@ -30,8 +30,13 @@ $(RUNTIME_STAMP): requirements.txt requirements-dev.txt pyproject.toml setup.py
 
 .PHONY: test-runtime
 
+## typecheck: mypy over smguard/ and rules/ ([tool.mypy] in pyproject.toml); the suite runs only once it passes
+.PHONY: typecheck
+typecheck: $(STAMP)
+	$(BIN)/python -m mypy
+
 ## test: set up and run the whole test suite, on this machine's Python and on the Lambda runtime's
-test: $(STAMP) tools
+test: $(STAMP) tools typecheck
 	$(BIN)/python -m pytest
 	$(MAKE) test-runtime
 
