@@ -74,7 +74,7 @@ class _AliasFound(Exception):
     """Construction reached a node a second time: the template uses a YAML alias."""
 
 
-class _TemplateLoader(BaseLoader):  # type: ignore[misc, valid-type]
+class _TemplateLoader(BaseLoader):
     """SafeLoader with the CloudFormation tags and located mappings, refusing aliases."""
 
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
@@ -113,9 +113,9 @@ def _located(node: yaml.Node, pairs: dict[str, Any]) -> LocatedDict:
 def _tag_value(loader: Any, node: yaml.Node) -> Any:
     if isinstance(node, yaml.ScalarNode):
         return loader.construct_scalar(node)
-    if isinstance(node, yaml.SequenceNode):
-        return loader.construct_sequence(node, deep=True)
-    return _construct_mapping(loader, node)
+    if isinstance(node, yaml.MappingNode):
+        return _construct_mapping(loader, node)
+    return loader.construct_sequence(node, deep=True)
 
 
 def _function(name: str) -> Any:
@@ -153,7 +153,7 @@ def _parse_yaml(path: Path, text: str) -> Any:
         raise TemplateError(
             path,
             f"not valid YAML: alias *{alias.anchor}: CloudFormation does not allow YAML aliases; write the value out",
-            alias.start_mark.line + 1,
+            alias.start_mark.line + 1 if alias.start_mark is not None else None,
         ) from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
@@ -186,7 +186,9 @@ def _parse_json(path: Path, text: str) -> Any:
             starts.append(index)
             return scan_once(string, index)
 
-        pairs, end = json.decoder.JSONObject(s_and_end, strict, scan_value, None, list, memo)
+        # JSONObject and py_make_scanner are the pure-Python decoder's undocumented internals (typeshed
+        # omits them): the only way to learn where each value starts, for the lines of keys.
+        pairs, end = json.decoder.JSONObject(s_and_end, strict, scan_value, None, list, memo)  # type: ignore[attr-defined]
         result = LocatedDict()
         for (key, value), start in zip(pairs, starts, strict=True):
             # The key's line: the closing quote before the colon that precedes the value.
@@ -200,8 +202,9 @@ def _parse_json(path: Path, text: str) -> Any:
         return result, end
 
     decoder = json.JSONDecoder()
-    decoder.parse_object = parse_object  # type: ignore[attr-defined]
-    decoder.scan_once = json.scanner.py_make_scanner(decoder)  # the C scanner ignores parse_object
+    decoder.parse_object = parse_object  # type: ignore[attr-defined]  # an internal hook, read by py_make_scanner
+    # The C scanner ignores parse_object. scan_once is set in __init__, which typeshed does not declare.
+    decoder.scan_once = json.scanner.py_make_scanner(decoder)  # type: ignore[attr-defined]
     try:
         return decoder.decode(text)
     except json.JSONDecodeError as error:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Self
 
 from smguard.scan.errors import UnresolvedValueError
 
@@ -57,7 +57,7 @@ class Unresolved(str):
         candidates: Iterable[str] | None = None,
         excluded: Iterable[str] = (),
         path: str = "",
-    ) -> Unresolved:
+    ) -> Self:
         value = super().__new__(cls, shown)
         value.why = why
         value.path = path
@@ -85,7 +85,7 @@ class Unresolved(str):
         return self._copy(path=path)
 
     def _copy(self, **changes: Any) -> Unresolved:
-        fields = {
+        fields: dict[str, Any] = {
             "why": self.why,
             "identity": self.identity,
             "candidates": self.candidates,
@@ -93,7 +93,7 @@ class Unresolved(str):
             "path": self.path,
         }
         fields.update(changes)
-        return type(self)(self.shown, **fields)  # type: ignore[arg-type]
+        return type(self)(self.shown, **fields)
 
     def refuse(self, *_: Any, **__: Any) -> Any:
         raise UnresolvedValueError(self.reason)
@@ -208,11 +208,11 @@ class Configuration(dict):
     def _opaque_reason(self) -> str | None:
         return next((value.reason for value in dict.values(self) if isinstance(value, Opaque)), None)
 
-    def values(self) -> Any:  # type: ignore[override]
+    def values(self) -> Any:
         self._refuse_if_opaque()
         return dict.values(self)
 
-    def items(self) -> Any:  # type: ignore[override]
+    def items(self) -> Any:
         self._refuse_if_opaque()
         return dict.items(self)
 
@@ -223,7 +223,7 @@ class Configuration(dict):
     def __ne__(self, other: object) -> bool:
         return not self.__eq__(other)
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None
 
     def _refuse_if_opaque(self) -> None:
         reason = self._opaque_reason()
