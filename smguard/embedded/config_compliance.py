@@ -64,7 +64,7 @@ import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, cast
 
 from moto.config.exceptions import (
     InvalidNextTokenException,
@@ -419,7 +419,7 @@ def put_evaluations(
         store.record(
             rule.config_rule_id,
             StoredResult(
-                rule_name=rule.config_rule_name,
+                rule_name=_name(rule),
                 resource_type=evaluation["ComplianceResourceType"],
                 resource_id=evaluation["ComplianceResourceId"],
                 compliance_type=evaluation["ComplianceType"],
@@ -463,7 +463,7 @@ def describe_compliance_by_config_rule(
     rules = [_rule(self, name) for name in config_rule_names] if config_rule_names else list(self.config_rules.values())
     store = evaluation_store(self)
     summaries = []
-    for rule in sorted(rules, key=lambda r: r.config_rule_name):
+    for rule in sorted(rules, key=_name):
         compliance = _rule_compliance(store.results(rule.config_rule_id))
         if compliance["ComplianceType"] in wanted:
             summaries.append({"ConfigRuleName": rule.config_rule_name, "Compliance": compliance})
@@ -601,6 +601,11 @@ def _compliance_filter(
     return frozenset(values)
 
 
+def _name(rule: ConfigRule) -> str:
+    # moto reads the name with dict.get, so declares it optional; PutConfigRule refuses a rule without one.
+    return cast(str, rule.config_rule_name)
+
+
 def _with_token(response: dict[str, Any], token: str | None) -> dict[str, Any]:
     if token:
         response["NextToken"] = token
@@ -625,11 +630,25 @@ def _put_evaluations_response(self: ConfigResponse) -> str:
     )
 
 
+def _required(request: dict[str, Any], *names: str) -> list[Any]:
+    """The members the API model marks required, in order: AWS refuses a request that lacks any
+    (the SDKs refuse it before sending, unless told not to validate)."""
+    missing = [
+        f"Value null at '{name[0].lower() + name[1:]}' failed to satisfy constraint: Member must not be null"
+        for name in names
+        if request.get(name) is None
+    ]
+    if missing:
+        raise _validation_error(missing)
+    return [request[name] for name in names]
+
+
 def _get_compliance_details_by_config_rule_response(self: ConfigResponse) -> str:
     request = _request(self)
+    [rule_name] = _required(request, "ConfigRuleName")
     return json.dumps(
-        self.config_backend.get_compliance_details_by_config_rule(
-            request.get("ConfigRuleName"), request.get("ComplianceTypes"), request.get("Limit"), request.get("NextToken")
+        get_compliance_details_by_config_rule(
+            self.config_backend, rule_name, request.get("ComplianceTypes"), request.get("Limit"), request.get("NextToken")
         )
     )
 
@@ -637,29 +656,34 @@ def _get_compliance_details_by_config_rule_response(self: ConfigResponse) -> str
 def _describe_compliance_by_config_rule_response(self: ConfigResponse) -> str:
     request = _request(self)
     return json.dumps(
-        self.config_backend.describe_compliance_by_config_rule(
-            request.get("ConfigRuleNames"), request.get("ComplianceTypes"), request.get("NextToken")
+        describe_compliance_by_config_rule(
+            self.config_backend, request.get("ConfigRuleNames"), request.get("ComplianceTypes"), request.get("NextToken")
         )
     )
 
 
 def _describe_aggregate_compliance_by_config_rules_response(self: ConfigResponse) -> str:
     request = _request(self)
+    [aggregator] = _required(request, "ConfigurationAggregatorName")
     return json.dumps(
-        self.config_backend.describe_aggregate_compliance_by_config_rules(
-            request.get("ConfigurationAggregatorName"), request.get("Filters"), request.get("Limit"), request.get("NextToken")
+        describe_aggregate_compliance_by_config_rules(
+            self.config_backend, aggregator, request.get("Filters"), request.get("Limit"), request.get("NextToken")
         )
     )
 
 
 def _get_aggregate_compliance_details_by_config_rule_response(self: ConfigResponse) -> str:
     request = _request(self)
+    aggregator, rule_name, account_id, region = _required(
+        request, "ConfigurationAggregatorName", "ConfigRuleName", "AccountId", "AwsRegion"
+    )
     return json.dumps(
-        self.config_backend.get_aggregate_compliance_details_by_config_rule(
-            request.get("ConfigurationAggregatorName"),
-            request.get("ConfigRuleName"),
-            request.get("AccountId"),
-            request.get("AwsRegion"),
+        get_aggregate_compliance_details_by_config_rule(
+            self.config_backend,
+            aggregator,
+            rule_name,
+            account_id,
+            region,
             request.get("ComplianceType"),
             request.get("Limit"),
             request.get("NextToken"),

@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 
 import boto3
 import pytest
+from botocore.config import Config
 from botocore.exceptions import ClientError, ParamValidationError
 
 from smguard.embedded import ResultTokenClaims
@@ -463,3 +464,34 @@ def test_results_live_and_die_with_moto():
         second = Account(boto3.Session(region_name=REGION), ACCOUNT, REGION)
         second.create_rule(RULE)
         assert results(second) == []
+
+
+class TestRequiredMembers:
+    """A request without a member the API model requires is refused as AWS refuses it; the SDK
+    would refuse it first, so the client here is told not to validate."""
+
+    @pytest.fixture
+    def unvalidated(self, account):
+        return account.session.client("config", config=Config(parameter_validation=False))
+
+    def test_get_compliance_details_without_a_rule_name(self, unvalidated):
+        assert error_of(unvalidated.get_compliance_details_by_config_rule) == (
+            "ValidationException",
+            "1 validation error detected: Value null at 'configRuleName' failed to satisfy constraint: Member must not be null",
+        )
+
+    def test_aggregate_details_name_every_missing_member(self, unvalidated):
+        assert error_of(unvalidated.get_aggregate_compliance_details_by_config_rule, ConfigRuleName=RULE) == (
+            "ValidationException",
+            "3 validation errors detected: "
+            "Value null at 'configurationAggregatorName' failed to satisfy constraint: Member must not be null; "
+            "Value null at 'accountId' failed to satisfy constraint: Member must not be null; "
+            "Value null at 'awsRegion' failed to satisfy constraint: Member must not be null",
+        )
+
+    def test_aggregate_compliance_without_an_aggregator(self, unvalidated):
+        assert error_of(unvalidated.describe_aggregate_compliance_by_config_rules) == (
+            "ValidationException",
+            "1 validation error detected: Value null at 'configurationAggregatorName' failed to satisfy constraint: "
+            "Member must not be null",
+        )
