@@ -81,7 +81,7 @@ def test_absent_means_enabled():
         ({"Value": "Disabled"}, "{'Value': 'Disabled'} (an object), not Enabled or Disabled"),
     ],
 )
-def test_null_wrong_type_or_wrong_casing_is_never_compliant(value: object, shown: str):
+def test_null_wrong_type_or_wrong_casing_is_never_compliant(value: object, shown: str) -> None:
     assert evaluate(DirectInternetAccess=value) == (
         Compliance.NON_COMPLIANT,
         f"DirectInternetAccess is {shown}. {RECREATE}",

@@ -72,7 +72,7 @@ def test_an_empty_configuration_is_non_compliant_not_an_error():
     ("value", "shown"),
     [(None, "null"), (12345678, "12345678 (a number)"), ([SUBNET], f"['{SUBNET}'] (a list)"), (True, "true (a boolean)")],
 )
-def test_null_or_mistyped_subnet_is_never_compliant(value: object, shown: str):
+def test_null_or_mistyped_subnet_is_never_compliant(value: object, shown: str) -> None:
     assert evaluate(recorded(SubnetId=value)) == (
         Compliance.NON_COMPLIANT,
         f"SubnetId is {shown}, not a subnet id: the notebook cannot be shown to run in the organization's VPC. "
@@ -147,7 +147,7 @@ def test_security_groups_are_not_checked_without_the_parameter():
         (recorded(SecurityGroupIds=[GROUP, 7]), f"SecurityGroupIds is ['{GROUP}', 7] (a list), not a list of security group ids"),
     ],
 )
-def test_missing_null_or_mistyped_security_groups_are_never_compliant(configuration: dict, shown: str):
+def test_missing_null_or_mistyped_security_groups_are_never_compliant(configuration: dict, shown: str) -> None:
     assert evaluate(configuration, parameters(SecurityGroupIds=GROUP)) == (
         Compliance.NON_COMPLIANT,
         f"{shown}. Security groups cannot be changed: recreate the notebook with approved groups (CreateNotebookInstance).",
@@ -175,7 +175,7 @@ def test_subnet_and_groups_outside_the_lists_are_reported_together_within_the_li
         ({"SubnetId": SUBNET}, "SubnetId"),
     ],
 )
-def test_malformed_or_unknown_parameters_are_rejected_by_name(raw: dict, name: str):
+def test_malformed_or_unknown_parameters_are_rejected_by_name(raw: dict, name: str) -> None:
     with pytest.raises(InvalidRuleParameterError) as raised:
         NotebookInVpcParameters.parse(raw)
     assert raised.value.parameter == name

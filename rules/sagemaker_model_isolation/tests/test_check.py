@@ -80,7 +80,7 @@ def test_absent_isolation_means_false():
         ([True], "[True] (a list)"),
     ],
 )
-def test_null_or_mistyped_isolation_is_never_compliant(value: object, shown: str):
+def test_null_or_mistyped_isolation_is_never_compliant(value: object, shown: str) -> None:
     assert evaluate(model(EnableNetworkIsolation=value)) == (
         Compliance.NON_COMPLIANT,
         f"EnableNetworkIsolation is {shown}, not the boolean true. {fix('EnableNetworkIsolation=true')}",
@@ -105,7 +105,7 @@ def test_model_without_vpc_config_is_non_compliant():
         ([SUBNET_A], f"VpcConfig is ['{SUBNET_A}'] (a list), not an object"),
     ],
 )
-def test_vpc_config_without_subnets_null_or_mistyped_counts_as_none(vpc_config: object, finding: str):
+def test_vpc_config_without_subnets_null_or_mistyped_counts_as_none(vpc_config: object, finding: str) -> None:
     assert evaluate(model(VpcConfig=vpc_config)) == (Compliance.NON_COMPLIANT, f"{finding}. {fix('a VpcConfig')}")
 
 
@@ -126,7 +126,7 @@ def test_vpc_config_without_subnets_null_or_mistyped_counts_as_none(vpc_config: 
         ),
     ],
 )
-def test_incomplete_or_mistyped_vpc_config_is_never_compliant(vpc_config: dict, finding: str, needs: str):
+def test_incomplete_or_mistyped_vpc_config_is_never_compliant(vpc_config: dict, finding: str, needs: str) -> None:
     assert evaluate(model(VpcConfig=vpc_config)) == (Compliance.NON_COMPLIANT, f"{finding}. {fix(needs)}")
 
 
@@ -183,7 +183,7 @@ def test_every_finding_is_reported_with_a_shorter_fix_when_the_specific_one_does
         ({"EnableNetworkIsolation": "true"}, "EnableNetworkIsolation"),
     ],
 )
-def test_malformed_or_unknown_parameters_are_rejected_by_name(raw: dict, name: str):
+def test_malformed_or_unknown_parameters_are_rejected_by_name(raw: dict, name: str) -> None:
     with pytest.raises(InvalidRuleParameterError) as raised:
         SagemakerModelIsolationParameters.parse(raw)
     assert raised.value.parameter == name

@@ -106,7 +106,7 @@ def test_absent_network_access_type_means_public_internet_only():
         (["VpcOnly"], "['VpcOnly'] (a list), not VpcOnly or PublicInternetOnly"),
     ],
 )
-def test_null_wrong_type_or_wrong_casing_network_access_is_never_compliant(value: object, shown: str):
+def test_null_wrong_type_or_wrong_casing_network_access_is_never_compliant(value: object, shown: str) -> None:
     assert evaluate(domain(AppNetworkAccessType=value)) == (
         Compliance.NON_COMPLIANT,
         f"AppNetworkAccessType is {shown}; {SET_VPC_ONLY}",
@@ -164,7 +164,7 @@ def test_many_subnets_outside_the_list_are_counted():
         (domain(SubnetIds=[SUBNET_A, None]), f"is ['{SUBNET_A}', None] (a list), not a list of subnet ids"),
     ],
 )
-def test_missing_null_or_mistyped_subnets_are_never_compliant(configuration: dict, problem: str):
+def test_missing_null_or_mistyped_subnets_are_never_compliant(configuration: dict, problem: str) -> None:
     assert evaluate(configuration, SubnetIds=SUBNET_A) == (
         Compliance.NON_COMPLIANT,
         f"SubnetIds {problem}; set approved ones with UpdateDomain.",
@@ -179,7 +179,7 @@ def test_missing_null_or_mistyped_subnets_are_never_compliant(configuration: dic
         (SPACE_GROUP, "DefaultSpaceSettings.SecurityGroups"),
     ],
 )
-def test_each_recorded_security_group_must_be_approved(unapproved: str, path: str):
+def test_each_recorded_security_group_must_be_approved(unapproved: str, path: str) -> None:
     approved = ",".join(group for group in (USER_GROUP, APP_GROUP, SPACE_GROUP) if group != unapproved)
     assert evaluate(domain(), SecurityGroupIds=approved) == (
         Compliance.NON_COMPLIANT,
@@ -223,7 +223,7 @@ def test_domain_without_any_recorded_security_group_is_non_compliant_with_the_pa
         (domain(DefaultSpaceSettings=[]), "DefaultSpaceSettings is [] (a list), not an object; fix with UpdateDomain."),
     ],
 )
-def test_null_or_mistyped_security_groups_are_never_compliant(configuration: dict, finding: str):
+def test_null_or_mistyped_security_groups_are_never_compliant(configuration: dict, finding: str) -> None:
     assert evaluate(configuration, SecurityGroupIds=ALL_APPROVED["SecurityGroupIds"]) == (Compliance.NON_COMPLIANT, finding)
 
 
@@ -270,7 +270,7 @@ def test_null_sharing_settings_means_sharing_is_off():
         {"NotebookOutputOption": "Allowed"},
     ],
 )
-def test_any_sharing_settings_without_a_kms_key_are_non_compliant(sharing: dict):
+def test_any_sharing_settings_without_a_kms_key_are_non_compliant(sharing: dict) -> None:
     assert evaluate(with_sharing(sharing)) == (
         Compliance.NON_COMPLIANT,
         "SharingSettings.S3KmsKeyId is absent while notebook sharing is on; set S3KmsKeyId or "
@@ -286,7 +286,7 @@ def test_sharing_settings_with_a_kms_key_are_compliant_whatever_the_output_optio
 
 
 @pytest.mark.parametrize(("key", "shown"), [(None, "null"), ("", "empty"), (123, "123 (a number)"), ([KEY], f"['{KEY}'] (a list)")])
-def test_null_empty_or_mistyped_sharing_key_is_never_compliant(key: object, shown: str):
+def test_null_empty_or_mistyped_sharing_key_is_never_compliant(key: object, shown: str) -> None:
     sharing = {"NotebookOutputOption": "Allowed", "S3OutputPath": SHARES, "S3KmsKeyId": key}
     assert evaluate(with_sharing(sharing)) == (
         Compliance.NON_COMPLIANT,
@@ -296,7 +296,7 @@ def test_null_empty_or_mistyped_sharing_key_is_never_compliant(key: object, show
 
 
 @pytest.mark.parametrize(("sharing", "shown"), [("Allowed", '"Allowed"'), ([], "[] (a list)"), (True, "true (a boolean)")])
-def test_sharing_settings_that_are_not_an_object_are_never_compliant(sharing: object, shown: str):
+def test_sharing_settings_that_are_not_an_object_are_never_compliant(sharing: object, shown: str) -> None:
     assert evaluate(with_sharing(sharing)) == (
         Compliance.NON_COMPLIANT,
         f"SharingSettings is {shown}, not an object; set S3KmsKeyId or remove SharingSettings with UpdateDomain.",
@@ -344,7 +344,7 @@ def test_findings_beyond_the_annotation_limit_are_counted():
         ({"VpcIds": VPC}, "VpcIds"),
     ],
 )
-def test_malformed_or_unknown_parameters_are_rejected_by_name(raw: dict, name: str):
+def test_malformed_or_unknown_parameters_are_rejected_by_name(raw: dict, name: str) -> None:
     with pytest.raises(InvalidRuleParameterError) as raised:
         StudioDomainVpcOnlyParameters.parse(raw)
     assert raised.value.parameter == name

@@ -33,13 +33,13 @@ def ec2(aws):
     return boto3.client("ec2")
 
 
-def new_vpc(ec2, cidr: str = "10.0.0.0/16") -> tuple[str, str]:
+def new_vpc(ec2: Any, cidr: str = "10.0.0.0/16") -> tuple[str, str]:
     vpc = ec2.create_vpc(CidrBlock=cidr)["Vpc"]["VpcId"]
     subnet = ec2.create_subnet(VpcId=vpc, CidrBlock=cidr.replace(".0.0/16", ".1.0/24"))["Subnet"]["SubnetId"]
     return vpc, subnet
 
 
-def add_endpoint(ec2, vpc: str, subnet: str, suffix: str, **settings: Any) -> str:
+def add_endpoint(ec2: Any, vpc: str, subnet: str, suffix: str, **settings: Any) -> str:
     gateway = suffix == "s3" and settings.get("VpcEndpointType", "Gateway") == "Gateway"
     return ec2.create_vpc_endpoint(
         VpcId=vpc,
@@ -50,14 +50,14 @@ def add_endpoint(ec2, vpc: str, subnet: str, suffix: str, **settings: Any) -> st
     )["VpcEndpoint"]["VpcEndpointId"]
 
 
-def equipped_vpc(ec2, cidr: str = "10.0.0.0/16") -> str:
+def equipped_vpc(ec2: Any, cidr: str = "10.0.0.0/16") -> str:
     vpc, subnet = new_vpc(ec2, cidr)
     for suffix in DEFAULT_SERVICES:
         add_endpoint(ec2, vpc, subnet, suffix)
     return vpc
 
 
-def default_vpc(ec2) -> str:
+def default_vpc(ec2: Any) -> str:
     (vpc,) = [v["VpcId"] for v in ec2.describe_vpcs()["Vpcs"] if v["IsDefault"]]
     return vpc
 

@@ -41,11 +41,11 @@ def ec2(aws):
     return client
 
 
-def new_vpc(ec2, cidr: str = "10.0.0.0/16") -> str:
+def new_vpc(ec2: Any, cidr: str = "10.0.0.0/16") -> str:
     return ec2.create_vpc(CidrBlock=cidr)["Vpc"]["VpcId"]
 
 
-def s3_flow_log(ec2, resource_id: str, bucket: str = CENTRAL_BUCKET, **settings: Any) -> str:
+def s3_flow_log(ec2: Any, resource_id: str, bucket: str = CENTRAL_BUCKET, **settings: Any) -> str:
     resource_type = "VPC" if resource_id.startswith("vpc-") else "Subnet"
     response = ec2.create_flow_logs(
         ResourceIds=[resource_id],
@@ -59,7 +59,7 @@ def s3_flow_log(ec2, resource_id: str, bucket: str = CENTRAL_BUCKET, **settings:
     return response["FlowLogIds"][0]
 
 
-def vpc_item(ec2, vpc_id: str, **kwargs: Any) -> dict[str, Any]:
+def vpc_item(ec2: Any, vpc_id: str, **kwargs: Any) -> dict[str, Any]:
     """The VPC as AWS Config records it, from moto's DescribeVpcs (camelCase)."""
     described = ec2.describe_vpcs(VpcIds=[vpc_id])["Vpcs"][0]
     return configuration_item(VPC, vpc_id, recorded_shape(described), **kwargs)
@@ -219,7 +219,7 @@ def test_old_results_are_read_page_by_page(ec2, posted):
     assert [len(call["Evaluations"]) for call in posted.calls] == [100, 100, 51]
 
 
-def periodic_calls(ec2, vpc_count: int) -> Counter[str]:
+def periodic_calls(ec2: Any, vpc_count: int) -> Counter[str]:
     for n in range(vpc_count):
         vpc = new_vpc(ec2, f"10.{n}.0.0/16")
         if n % 2:
