@@ -177,7 +177,8 @@ def _destination_arn(flow_log: FlowLog, owner: Any, region: str | None) -> str:
 @cache
 def _partition(region: str) -> str:
     """aws, aws-cn, aws-us-gov... from botocore's bundled endpoint data (no network call)."""
-    return botocore.session.get_session().get_partition_for_region(region)
+    partition: str = botocore.session.get_session().get_partition_for_region(region)
+    return partition
 
 
 def _within(destination: str, prefix: str) -> bool:

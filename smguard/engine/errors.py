@@ -8,6 +8,8 @@ log line.
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class SmguardError(Exception):
     """Base class of every error the engine raises on purpose."""
@@ -41,7 +43,7 @@ class AwsCallError(SmguardError):
 class EvaluationsRefusedError(SmguardError):
     """AWS Config refused some evaluations even after retries; they were not delivered."""
 
-    def __init__(self, refused: list[dict]) -> None:
+    def __init__(self, refused: list[dict[str, Any]]) -> None:
         self.refused = refused
         resources = ", ".join(
             f"{entry['ComplianceResourceType']} {entry['ComplianceResourceId']}" for entry in refused
@@ -57,7 +59,7 @@ class EvaluationsNotDeliveredError(SmguardError):
     The handler reports the underlying failure (``cause``) and adds the undelivered evaluations when
     the invocation had more than one (a single one is named by the error's target already)."""
 
-    def __init__(self, undelivered: list[dict], total: int, cause: Exception) -> None:
+    def __init__(self, undelivered: list[dict[str, Any]], total: int, cause: Exception) -> None:
         self.undelivered = undelivered
         self.total = total
         self.cause = cause
