@@ -265,7 +265,7 @@ class TestFailures:
             session.events.register("before-call.config.GetComplianceDetailsByConfigRule", deny)
             return session
 
-        monkeypatch.setattr("smguard.cli.evidence.boto3.Session", session_with_denial)
+        monkeypatch.setattr("smguard.cli.options.boto3.Session", session_with_denial)
         result = run("export", "--account", ACCOUNT, "--region", REGION, "--out", str(tmp_path / "bundle"))
         assert result.exit_code == 3
         assert (
