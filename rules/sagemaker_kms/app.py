@@ -9,13 +9,12 @@ from .check import (
     DOMAIN,
     ENDPOINT_CONFIG,
     NOTEBOOK,
-    KeyFacts,
     SagemakerKmsParameters,
     check,
     key_references,
 )
 from smguard.engine import Resource, RuleHandler, SmguardRule
-from smguard.resources.facts.kms_keys import KMS_KEYS
+from smguard.resources.facts.kms_keys import KMS_KEYS, KeyFacts
 
 
 class SagemakerKms(SmguardRule):

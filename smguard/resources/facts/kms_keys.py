@@ -87,7 +87,9 @@ class TemplateKeys(Mapping[Any, "KeyFacts | None"]):
         self._alias_names: dict[str, str] = {}
         for alias in template.of_types(KMS_ALIAS):
             properties = alias.properties
-            target = dict.get(properties, "TargetKeyId") if isinstance(properties, Configuration) else None
+            if not isinstance(properties, Configuration):
+                continue
+            target = dict.get(properties, "TargetKeyId")
             if isinstance(target, ResourceReference) and target.logical_id in self._keys:
                 self._aliases[alias.logical_id] = target.logical_id
                 name = dict.get(properties, "AliasName")
