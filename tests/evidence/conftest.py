@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 import boto3
@@ -52,6 +52,8 @@ NOTEBOOKS = {
 @dataclass
 class World:
     session: boto3.Session
+    created_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc).replace(microsecond=0))
+    """Before any result was recorded (to the second: ResultRecordedTime keeps milliseconds)."""
 
     def evaluate(self, rule: str, name: str, configuration: dict | None, *, account_id: str = ACCOUNT, status: str = "OK") -> None:
         """Invoke ``rule``'s real handler as Config does for one notebook change."""

@@ -85,14 +85,13 @@ def leftovers(folder: Path) -> list[str]:
 
 class TestAccountExport:
     def test_rows_are_exact_in_csv_and_jsonl(self, world, tmp_path):
-        before = datetime.now(timezone.utc).replace(microsecond=0)
         bundle = export(world, tmp_path, account_id=ACCOUNT)
 
         header, rows = read_csv(bundle)
         assert tuple(header) == COLUMNS
         assert without_recorded_time(rows) == ACCOUNT_ROWS
         for recorded in (r[RECORDED] for r in rows):
-            assert recorded.endswith("Z") and before <= datetime.fromisoformat(recorded.replace("Z", "+00:00")) <= EXPORTED_AT.now(timezone.utc)
+            assert recorded.endswith("Z") and world.created_at <= datetime.fromisoformat(recorded.replace("Z", "+00:00")) <= EXPORTED_AT.now(timezone.utc)
 
         lines = (bundle / "evaluations.jsonl").read_text(encoding="utf-8").splitlines()
         documents = [json.loads(line) for line in lines]
