@@ -20,12 +20,22 @@ os.environ.update(
     POWERTOOLS_METRICS_NAMESPACE="smguard",
 )
 
+import functools  # noqa: E402
+
+import botocore.session  # noqa: E402
 import pytest  # noqa: E402
 from moto import mock_aws  # noqa: E402
+
+# moto gives every mock a fresh default boto3 session, and each new botocore session would parse the
+# service models (megabytes of JSON for SageMaker and EC2) again: about half of each test's set-up.
+# The files under botocore/data never change during a run, so every session of the run shares one
+# data loader (and its caches); clients, credentials and endpoints stay per session.
+botocore.session.create_loader = functools.cache(botocore.session.create_loader)
 
 from smguard.engine.exemptions import SHARED_EXEMPTION_REGISTERS  # noqa: E402
 from smguard.engine.handler import SHARED_CLIENTS  # noqa: E402
 from tests.support.aws import PutEvaluationsRecorder, record_put_evaluations  # noqa: E402
+from tests.support.aws_calls import is_rule_folder_test, recording_rule_calls  # noqa: E402
 
 
 @pytest.fixture
@@ -43,3 +53,29 @@ def aws():
 def posted(aws) -> PutEvaluationsRecorder:
     """What the rule handlers send to PutEvaluations during the test."""
     return record_put_evaluations()
+
+
+@pytest.fixture(scope="session")
+def granted_actions() -> dict[str, dict[str, set[str]]]:
+    """Deployment mode -> rule -> the calls template.yaml lets the rule's function make."""
+    from tests.template.conftest import load_template
+    from tests.template.grants import granted_by_mode
+
+    return granted_by_mode(load_template())
+
+
+@pytest.fixture(autouse=True)
+def rule_calls_are_granted(request: pytest.FixtureRequest):
+    """Every test of a rule folder also proves template.yaml grants each call the rule's handler made
+    in it (in both deployment modes): the run that tests the rule is the record of what it calls."""
+    if not is_rule_folder_test(request.node.path):
+        yield
+        return
+    granted = request.getfixturevalue("granted_actions")
+    with recording_rule_calls() as calls:
+        yield
+    from tests.template.grants import missing_grants
+
+    for mode, rules in granted.items():
+        if missing := missing_grants(calls, rules):
+            pytest.fail(f"template.yaml ({mode} mode) does not grant calls the handler made: {missing}")

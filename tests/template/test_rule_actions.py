@@ -1,84 +1,54 @@
 """The template grants every AWS call each rule makes: its IAM policy is held to the calls recorded
 while the rules' own handler tests run (moto), not to what the rule says it calls.
 
-A rule that calls an API it does not declare in ``aws_actions`` fails here, because the generated
-role (account mode) and the member execution role (organization mode) then lack the action.
+The root conftest records, around every test of a rule folder, the calls made inside that rule's
+handler, and fails the test at teardown when template.yaml (account-mode role or member execution
+role) does not grant one of them. The tests below prove that this check exists, sees every rule
+folder, records a real handler's calls and only those, and reports an undeclared call.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
+import boto3
 
-import pytest
-
-from smguard.catalogue import RULES_DIR, discover
-from smguard.deploy.naming import camel
-from tests.template.conftest import REPOSITORY, resolver
-from tests.template.test_consistency import statement_actions
-
-ENGINE_ORGANIZATION_ACTIONS = {"sts:AssumeRole"}
-"""Organization mode: the engine assumes the execution role (granted by its own statement)."""
-ENGINE_EXEMPTION_ACTIONS = {"ssm:GetParameter"}
-"""The exemption register, read with the function's own role (granted when the parameter is set)."""
+from rules.vpc_default_sg.app import lambda_handler as default_sg
+from smguard.catalogue import discover
+from tests.support.aws_calls import is_rule_folder_test, recording_rule_calls
+from tests.support.events import change_event, configuration_item
+from tests.template.grants import granted_by_mode, missing_grants
 
 
-def missing_grants(recorded: dict[str, set[str]], granted: dict[str, set[str]]) -> dict[str, set[str]]:
-    """Per rule, the recorded calls the template does not grant."""
-    return {
-        rule: missing
-        for rule, actions in recorded.items()
-        if (missing := actions - granted.get(rule, set()) - ENGINE_ORGANIZATION_ACTIONS - ENGINE_EXEMPTION_ACTIONS)
-    }
-
-
-@pytest.fixture(scope="module")
-def recorded_calls(tmp_path_factory) -> dict[str, set[str]]:
-    """Run every rule's handler tests once, in a subprocess, recording each handler's AWS calls."""
-    output = tmp_path_factory.mktemp("calls") / "calls.jsonl"
-    test_files = sorted(str(path) for path in RULES_DIR.glob("*/tests/test_handler.py"))
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "tests.template.aws_calls_plugin", *test_files],
-        cwd=REPOSITORY,
-        env={**os.environ, "SMGUARD_AWS_CALLS_FILE": str(output)},
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    # 1 = some handler test failed: the main run reports that; the calls made are recorded all the same.
-    assert result.returncode in (0, 1), f"the rules' handler tests did not run:\n{result.stdout[-3000:]}\n{result.stderr[-2000:]}"
-    calls: dict[str, set[str]] = {}
-    for line in output.read_text().splitlines():
-        record = json.loads(line)
-        calls.setdefault(record["rule"], set()).add(record["action"])
-    return calls
-
-
-def test_every_rule_with_handler_tests_was_recorded(recorded_calls):
-    with_handler_tests = {path.parts[-3] for path in RULES_DIR.glob("*/tests/test_handler.py")}
-    assert with_handler_tests <= set(recorded_calls)
-    assert all("config:PutEvaluations" in actions for actions in recorded_calls.values())
-
-
-def test_account_mode_roles_grant_every_recorded_call(template, recorded_calls):
-    resolved = resolver(template, "Account", optional_features=False)
-    granted = {}
+def test_every_rule_folders_tests_are_held_to_the_template(template):
+    granted = granted_by_mode(template)
     for entry in discover():
-        role = resolved.resolve(template["Resources"][f"{camel(entry.name)}Role"]["Properties"])
-        granted[entry.name] = statement_actions(role["Policies"][0]["PolicyDocument"])
-    assert missing_grants(recorded_calls, granted) == {}
+        handler_tests = entry.folder / "tests" / "test_handler.py"
+        assert handler_tests.is_file(), f"{entry.name} has no handler tests to record its calls"
+        assert is_rule_folder_test(handler_tests)
+        assert "config:PutEvaluations" in granted["Account"][entry.name]
+        assert "config:PutEvaluations" in granted["Organization"][entry.name]
 
 
-def test_member_execution_role_grants_every_recorded_call(template, recorded_calls):
-    resolved = resolver(template, "Organization")
-    member = json.loads(resolved.resolve(template["Resources"]["ExecutionRoleStackSet"]["Properties"])["TemplateBody"])
-    granted_everywhere = statement_actions(member["Resources"]["ExecutionRole"]["Properties"]["Policies"][0]["PolicyDocument"])
-    assert missing_grants(recorded_calls, {rule: granted_everywhere for rule in recorded_calls}) == {}
+def test_tests_outside_rule_folders_are_not_recorded():
+    assert not is_rule_folder_test(discover()[0].folder.parent.parent / "tests" / "engine" / "test_handler.py")
+
+
+def test_a_handlers_calls_are_recorded_and_the_tests_set_up_calls_are_not(posted):
+    ec2 = boto3.client("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
+    item = configuration_item("AWS::EC2::SecurityGroup", "sg-0a1b2c3d", {"groupName": "default", "groupId": "sg-0a1b2c3d", "vpcId": vpc})
+    with recording_rule_calls() as calls:
+        ec2.describe_vpcs()
+        default_sg(change_event(item), None)
+    assert calls == {"vpc_default_sg": {"config:PutEvaluations"}}
+    assert len(posted.calls) == 1
 
 
 def test_an_undeclared_call_is_reported():
     recorded = {"vpc_flow_logs": {"config:PutEvaluations", "ec2:DescribeFlowLogs"}}
     granted = {"vpc_flow_logs": {"config:PutEvaluations"}}
     assert missing_grants(recorded, granted) == {"vpc_flow_logs": {"ec2:DescribeFlowLogs"}}
+
+
+def test_engine_calls_granted_by_their_own_statements_are_not_reported():
+    recorded = {"vpc_flow_logs": {"config:PutEvaluations", "sts:AssumeRole", "ssm:GetParameter"}}
+    assert missing_grants(recorded, {"vpc_flow_logs": {"config:PutEvaluations"}}) == {}
