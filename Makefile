@@ -35,9 +35,14 @@ $(RUNTIME_STAMP): requirements.txt requirements-dev.txt pyproject.toml setup.py
 typecheck: $(STAMP)
 	$(BIN)/python -m mypy
 
+# The suite spreads over every core (pytest-xdist); a test file stays on one worker, so a module's
+# shared fixture (a cfn-lint or checkov run, the fault scenarios) runs once. PYTEST_WORKERS=0: one process.
+PYTEST_WORKERS ?= auto
+PYTEST_PARALLEL := -n $(PYTEST_WORKERS) --dist loadfile
+
 ## test: set up and run the whole test suite, on this machine's Python and on the Lambda runtime's
 test: $(STAMP) tools typecheck
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL)
 	$(MAKE) test-runtime
 
 ## test-runtime: the whole test suite again on the Lambda runtime's Python (3.12)
@@ -46,7 +51,7 @@ ifeq ($(RUNTIME_PYTHON),)
 	@echo "NOTICE: no Python 3.12 found (name one with RUNTIME_PYTHON=...): the suite ran on $$($(BIN)/python --version) only, not on the Lambda runtime's version."
 else
 	$(MAKE) $(RUNTIME_STAMP)
-	$(RUNTIME_VENV)/bin/python -m pytest
+	$(RUNTIME_VENV)/bin/python -m pytest $(PYTEST_PARALLEL)
 endif
 
 # --- generated files ----------------------------------------------------------------------------
