@@ -1,10 +1,8 @@
 """vpc_default_sg through its real Lambda handler, with items built from moto's security groups."""
 
 import boto3
-import pytest
 
 from smguard.rules.vpc_default_sg.app import lambda_handler
-from smguard.engine import InvalidRuleParameterError
 from tests.support.events import change_event, configuration_item
 
 SECURITY_GROUP = "AWS::EC2::SecurityGroup"
@@ -78,14 +76,3 @@ def test_a_custom_group_is_not_applicable(posted):
     ]
 
 
-def test_a_deleted_group_is_not_applicable(posted):
-    item = configuration_item(SECURITY_GROUP, "sg-0deleted0", None, status="ResourceDeleted")
-    lambda_handler(change_event(item), None)
-    assert posted.results() == [(SECURITY_GROUP, "sg-0deleted0", "NOT_APPLICABLE", "The resource is ResourceDeleted.")]
-
-
-def test_the_rule_takes_no_parameters(posted):
-    item = configuration_item(SECURITY_GROUP, "sg-0a1b2c3d", {"groupName": "default"})
-    with pytest.raises(InvalidRuleParameterError, match="'AllowedCidrs': unknown parameter; this rule accepts: none"):
-        lambda_handler(change_event(item, parameters={"AllowedCidrs": "10.0.0.0/8"}), None)
-    assert posted.calls == []

@@ -17,10 +17,10 @@ import pytest
 
 from smguard.rules.vpc_endpoints.app import lambda_handler
 from smguard.rules.vpc_endpoints.check import FIX
-from smguard.engine import InvalidEventError, InvalidRuleParameterError
+from smguard.engine import InvalidRuleParameterError
 from smguard.engine.cleanup import GONE_ANNOTATION
 from smguard.engine.handler import SHARED_CLIENTS
-from tests.support.events import PagedListing, change_event, configuration_item, evaluation_result, scheduled_event
+from tests.support.events import PagedListing, evaluation_result, scheduled_event
 
 VPC = "AWS::EC2::VPC"
 REGION = "us-east-1"
@@ -129,15 +129,6 @@ def test_vpcs_outside_vpc_ids_are_reported_not_applicable_so_old_results_do_not_
     ])
 
 
-def test_old_results_are_read_page_by_page(ec2, posted):
-    gone = [f"vpc-{n:017x}" for n in range(230)]
-    listing = old_results([evaluation_result(VPC, vpc_id) for vpc_id in gone], page_size=100)
-    lambda_handler(scheduled_event(), None)
-    assert len(listing.requests) == 3
-    assert [r[1] for r in posted.results() if r[3] == GONE_ANNOTATION] == gone
-    assert [len(call["Evaluations"]) for call in posted.calls] == [100, 100, 31]
-
-
 class CallCounter:
     """Counts the API calls the handler's clients make, by operation name."""
 
@@ -181,14 +172,6 @@ def test_paged_describe_responses_are_followed_to_the_end(ec2, posted):
     assert (len(vpc_pages.requests), len(endpoint_pages.requests)) == (2, 4)  # 4 VPCs by 3, 15 endpoints by 4
     assert {r[1] for r in posted.results() if r[2] == "COMPLIANT"} == set(vpcs)
     assert len(posted.results()) == 4
-
-
-def test_a_change_notification_is_refused_because_the_rule_is_periodic_only(ec2, posted):
-    vpc, _ = new_vpc(ec2)
-    item = configuration_item(VPC, vpc, {"vpcId": vpc, "state": "available"})
-    with pytest.raises(InvalidEventError, match="this rule is periodic only"):
-        lambda_handler(change_event(item), None)
-    assert posted.results() == []
 
 
 def test_a_full_service_name_as_a_parameter_fails_the_invocation_by_name(ec2, posted):

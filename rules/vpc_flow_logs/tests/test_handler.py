@@ -15,7 +15,7 @@ import pytest
 
 from smguard.rules.vpc_flow_logs.app import lambda_handler
 from smguard.resources.ec2 import recorded_shape
-from smguard.engine import InvalidEventError, InvalidRuleParameterError
+from smguard.engine import InvalidRuleParameterError
 from smguard.engine.cleanup import GONE_ANNOTATION
 from smguard.engine.handler import SHARED_CLIENTS
 from tests.support.events import (
@@ -206,19 +206,6 @@ def test_a_periodic_run_reports_every_vpc_and_retires_gone_vpcs_only(ec2, posted
     ])
 
 
-def test_old_results_are_read_page_by_page(ec2, posted):
-    (default_vpc,) = [v["VpcId"] for v in ec2.describe_vpcs()["Vpcs"]]
-    gone = [f"vpc-{n:017x}" for n in range(250)]
-    listing = old_results([evaluation_result(VPC, vpc_id) for vpc_id in gone], page_size=100)
-    lambda_handler(scheduled_event(), None)
-    assert len(listing.requests) == 3
-    retired = [r for r in posted.results() if r[2] == "NOT_APPLICABLE"]
-    assert [r[1] for r in retired] == gone
-    assert {r[3] for r in retired} == {GONE_ANNOTATION}
-    assert [r[1] for r in posted.results() if r[2] != "NOT_APPLICABLE"] == [default_vpc]
-    assert [len(call["Evaluations"]) for call in posted.calls] == [100, 100, 51]
-
-
 def periodic_calls(ec2: Any, vpc_count: int) -> Counter[str]:
     for n in range(vpc_count):
         vpc = new_vpc(ec2, f"10.{n}.0.0/16")
@@ -260,8 +247,3 @@ def test_paged_describe_responses_are_followed_to_the_end(ec2, posted):
     assert len(posted.results()) == 6
 
 
-def test_a_periodic_run_without_a_rule_name_cannot_retire_results(ec2, posted):
-    event = scheduled_event()
-    del event["configRuleName"]
-    with pytest.raises(InvalidEventError, match="configRuleName is missing"):
-        lambda_handler(event, None)
