@@ -18,6 +18,9 @@ os.environ.update(
     AWS_CONFIG_FILE="/dev/null",
     AWS_SHARED_CREDENTIALS_FILE="/dev/null",
     POWERTOOLS_METRICS_NAMESPACE="smguard",
+    # moto builds every region's EC2 backend with its catalogue of public AMIs (half a second per
+    # test that touches EC2); no rule, demo resource or test reads an AMI.
+    MOTO_EC2_LOAD_DEFAULT_AMIS="false",
 )
 
 import functools  # noqa: E402
