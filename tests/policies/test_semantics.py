@@ -641,7 +641,7 @@ def _concrete_requests(statement: dict) -> list[tuple[str, str]]:
     resources = [pattern.replace("*", "x") if pattern != "*" else SAGEMAKER_RESOURCE for pattern in patterns]
     requests = []
     for entry in statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]:
-        actions = fnmatch.filter({action for _, action, _ in PROTECTED}, entry) if "*" in entry else [entry]
+        actions = sorted(fnmatch.filter({action for _, action, _ in PROTECTED}, entry)) if "*" in entry else [entry]
         assert actions, f"{statement['Sid']}: no concrete action for {entry}"
         requests += [(action, resource) for action in actions for resource in resources]
     return requests
