@@ -82,3 +82,22 @@ def rule_calls_are_granted(request: pytest.FixtureRequest):
     for mode, rules in granted.items():
         if missing := missing_grants(calls, rules):
             pytest.fail(f"template.yaml ({mode} mode) does not grant calls the handler made: {missing}")
+
+
+LONG_FILES_FIRST = (
+    "tests/template/test_lint.py",  # one cfn-lint run over nine templates
+    "tests/template/test_checkov.py",  # one checkov run
+    "tests/faults/test_faults.py",  # every fault scenario, once per session
+    "tests/template/test_build.py",  # sam build of a copy of the checkout
+)
+"""Files whose shared fixture runs for tens of seconds: they start first, alternately on the two
+workers (make test gives pytest-xdist one file per worker), so no worker is left waiting on one of
+them at the end of the run. Order only: every test stays independent of the others."""
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        path = item.path.relative_to(config.rootpath).as_posix() if item.path.is_relative_to(config.rootpath) else ""
+        return LONG_FILES_FIRST.index(path) if path in LONG_FILES_FIRST else len(LONG_FILES_FIRST)
+
+    items.sort(key=rank)
