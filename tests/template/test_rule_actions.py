@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import boto3
 
-from rules.vpc_default_sg.app import lambda_handler as default_sg
+from smguard.rules.vpc_default_sg.app import lambda_handler as default_sg
 from smguard.catalogue import discover
 from tests.support.aws_calls import is_rule_folder_test, recording_rule_calls
 from tests.support.events import change_event, configuration_item
