@@ -44,7 +44,9 @@ CHANGE_TYPES = tuple(sorted({
 
 @dataclass(frozen=True)
 class ProbeParameters(RuleParameters):
-    names: tuple[str, ...] | None = parameter("AllowedNames", CsvList(r"[a-z]+", "a lower-case name"), None)
+    names: tuple[str, ...] | None = parameter(
+        "AllowedNames", CsvList(r"[a-z]+", "a lower-case name"), None, "Names the probe accepts (only parsed, never used)."
+    )
 
 
 def probe_check(resource: Resource, parameters: ProbeParameters, facts: object = None) -> Verdict:
