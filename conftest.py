@@ -89,6 +89,8 @@ LONG_FILES_FIRST = (
     "tests/template/test_checkov.py",  # one checkov run
     "tests/faults/test_faults.py",  # every fault scenario, once per session
     "tests/template/test_build.py",  # sam build of a copy of the checkout
+    "tests/test_distribution.py",  # builds the wheel and installs it
+    "tests/test_adding_a_rule.py",  # a copy of the repository with a new rule, regenerated
 )
 """Files whose shared fixture runs for tens of seconds: they start first, alternately on the two
 workers (make test gives pytest-xdist one file per worker), so no worker is left waiting on one of
