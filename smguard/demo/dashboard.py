@@ -15,8 +15,9 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from smguard.catalogue import CONFIG_RULE_PREFIX, catalogue_name
+from smguard.catalogue import rule_names
 from smguard.cli.tables import rule_and_resource, short_type, styled_result
+from smguard.deploy.naming import rule_of
 
 EXEMPT_PREFIX = "EXEMPT"
 
@@ -69,12 +70,12 @@ def read_dashboard(config: Any, config_rule_names: Sequence[str]) -> list[RuleSt
 def render(statuses: Sequence[RuleStatus]) -> Group:
     """Rules with their counts, then every non-compliant resource, then the exemptions in force.
 
-    Readable from 80 columns up: rule names lose the ``smguard-`` prefix every Config rule here
-    shares (the title says so), and a result's rule and resource share one column so that the
-    annotation, the longest text, gets the rest of the width.
+    Readable from 80 columns up: each Config rule is shown by its smguard rule's short name (the
+    title says so), and a result's rule and resource share one column so that the annotation, the
+    longest text, gets the rest of the width.
     """
     rules = Table(
-        title=f"AWS Config rules {CONFIG_RULE_PREFIX}<rule> (embedded account 123456789012, us-east-1)",
+        title="AWS Config rules, by smguard rule (embedded account 123456789012, us-east-1)",
         title_justify="left",
         show_edge=False,
     )
@@ -86,7 +87,7 @@ def render(statuses: Sequence[RuleStatus]) -> Group:
     for status in statuses:
         counts = status.counts
         rules.add_row(
-            catalogue_name(status.config_rule_name),
+            short_rule(status.config_rule_name),
             styled_result(status.compliance),
             str(counts["COMPLIANT"]),
             str(counts["NON_COMPLIANT"]),
@@ -96,13 +97,18 @@ def render(statuses: Sequence[RuleStatus]) -> Group:
     exempt = _results_table("Exemptions in force (NOT_APPLICABLE, from the central register)")
     for status in statuses:
         for result in status.results:
-            where = rule_and_resource(catalogue_name(status.config_rule_name), (short_type(result.resource_type), result.resource_id))
+            where = rule_and_resource(short_rule(status.config_rule_name), (short_type(result.resource_type), result.resource_id))
             row = (where, Text(result.annotation))  # Text: an annotation's brackets are not rich markup
             if result.compliance == "NON_COMPLIANT":
                 non_compliant.add_row(*row)
             elif result.annotation.startswith(EXEMPT_PREFIX):
                 exempt.add_row(*row)
     return Group(rules, non_compliant, exempt)
+
+
+def short_rule(config_rule_name: str) -> str:
+    """The smguard rule a Config rule is (any of its AWS names), or the Config name when none."""
+    return rule_of(config_rule_name, rule_names()) or config_rule_name
 
 
 def _results_table(title: str) -> Table:
