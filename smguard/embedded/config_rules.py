@@ -1,4 +1,5 @@
-"""Create smguard's Config rules in the embedded AWS, shaped as template.yaml deploys them.
+"""Create smguard's Config rules in the embedded AWS, shaped and named as template.yaml deploys them:
+account rules (``deploy_rule``) or organization rules (``deploy_organization_rule``).
 
 moto's PutConfigRule refuses a CUSTOM_LAMBDA rule whose function does not exist, so each rule gets
 a Lambda function too. The function's code is a placeholder: the embedded AWS never invokes it;
@@ -11,7 +12,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from smguard.catalogue import RuleEntry
@@ -98,3 +99,39 @@ def _placeholder_package() -> bytes:
     with zipfile.ZipFile(buffer, "w") as package:
         package.writestr("app.py", "def lambda_handler(event, context):\n    raise RuntimeError('placeholder')\n")
     return buffer.getvalue()
+
+
+def organization_rule_metadata(
+    entry: RuleEntry, function_arn: str, parameters: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """The PutOrganizationConfigRule ``OrganizationCustomRuleMetadata`` of ``entry``: the account rule's
+    triggers, scope, frequency and parameters, in the organization rule's shape."""
+    rule = config_rule_definition(entry, function_arn, parameters)
+    metadata: dict[str, Any] = {
+        "Description": rule["Description"],
+        "LambdaFunctionArn": function_arn,
+        "OrganizationConfigRuleTriggerTypes": [detail["MessageType"] for detail in rule["Source"]["SourceDetails"]],
+    }
+    if "Scope" in rule:
+        metadata["ResourceTypesScope"] = rule["Scope"]["ComplianceResourceTypes"]
+    for key in ("MaximumExecutionFrequency", "InputParameters"):
+        if key in rule:
+            metadata[key] = rule[key]
+    return metadata
+
+
+def deploy_organization_rule(
+    session: Any, entry: RuleEntry, parameters: Mapping[str, str] | None = None, excluded_accounts: Sequence[str] = ()
+) -> str:
+    """Create (or update) ``entry``'s function and organization Config rule from ``session``'s account
+    (the management account or a Config delegated administrator), as template.yaml's organization mode
+    does. Every account of the organization but ``excluded_accounts`` gets its
+    ``OrgConfigRule-<name>-<suffix>`` copy. Returns the organization rule's name."""
+    function_arn = ensure_function(session, resource_name(entry.name))
+    name = names(entry.name).organization_rule
+    session.client("config").put_organization_config_rule(
+        OrganizationConfigRuleName=name,
+        OrganizationCustomRuleMetadata=organization_rule_metadata(entry, function_arn, parameters),
+        **({"ExcludedAccounts": list(excluded_accounts)} if excluded_accounts else {}),
+    )
+    return name

@@ -158,13 +158,6 @@ def _export_account(
             f"{caller['account_id']}; use credentials of account {request.account_id} (e.g. --profile), or an aggregator"
         )
     rules = reader.smguard_rules(request)
-    if not rules:
-        raise RuleNotFoundError(
-            f"no smguard rule{_named(request)} is deployed in account {request.account_id}, region {reader.region} "
-            f"(neither as a Config rule {NAME_PREFIX}<rule> nor as an organization rule's copy "
-            f"{ORGANIZATION_MEMBER_PREFIX}{NAME_PREFIX}<rule>-<suffix>); deploy template.yaml there, or choose the "
-            "region with --region. No bundle was written."
-        )
     found = {_rule_of(request, rule["ConfigRuleName"]) for rule in rules}
     missing = [rule for rule in request.rules if rule not in found]
     if missing:
@@ -172,6 +165,12 @@ def _export_account(
             f"--rules {', '.join(missing)}: not deployed in account {request.account_id}, region {reader.region} "
             f"(no Config rule {', '.join(names(rule).config_rule for rule in missing)} nor an organization rule's copy "
             f"of it). No bundle was written."
+        )
+    if not rules:
+        raise RuleNotFoundError(
+            f"no smguard rule is deployed in account {request.account_id}, region {reader.region} (neither as a Config "
+            f"rule {NAME_PREFIX}<rule> nor as an organization rule's copy {ORGANIZATION_MEMBER_PREFIX}{NAME_PREFIX}<rule>-"
+            "<suffix>); deploy template.yaml there, or choose the region with --region. No bundle was written."
         )
     for rule in rules:
         name = rule["ConfigRuleName"]
@@ -245,10 +244,6 @@ def _smguard_rules(request: ExportRequest, config_rule_names: set[str]) -> dict[
     for name in sorted(config_rule_names):
         by_rule.setdefault(_rule_of(request, name), []).append(name)
     return dict(sorted(by_rule.items()))
-
-
-def _named(request: ExportRequest) -> str:
-    return f" of {', '.join(request.rules)}" if request.rules else ""
 
 
 def _write_page(

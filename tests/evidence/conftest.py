@@ -15,11 +15,15 @@ from datetime import datetime, timezone
 
 import boto3
 import pytest
+from moto import mock_aws
 
 from smguard.catalogue import load
+from smguard.deploy.naming import names
 from smguard.embedded import install, result_token
-from smguard.embedded.config_rules import config_rule_name, deploy_rule
+from smguard.embedded.config_rules import deploy_organization_rule, deploy_rule
+from smguard.embedded.organizations import AGGREGATOR_SERVICE_PRINCIPAL, ORGANIZATION_RULES_SERVICE_PRINCIPAL
 from smguard.engine.exemptions import SHARED_EXEMPTION_REGISTERS
+from smguard.engine.handler import SHARED_CLIENTS
 from tests.support.events import change_event, configuration_item
 
 ACCOUNT = "123456789012"
@@ -55,8 +59,19 @@ class World:
     created_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc).replace(microsecond=0))
     """Before any result was recorded (to the second: ResultRecordedTime keeps milliseconds)."""
 
-    def evaluate(self, rule: str, name: str, configuration: dict | None, *, account_id: str = ACCOUNT, status: str = "OK") -> None:
-        """Invoke ``rule``'s real handler as Config does for one notebook change."""
+    def evaluate(
+        self,
+        rule: str,
+        name: str,
+        configuration: dict | None,
+        *,
+        account_id: str = ACCOUNT,
+        status: str = "OK",
+        config_rule_name: str | None = None,
+    ) -> None:
+        """Invoke ``rule``'s real handler as Config does for one notebook change, as the Config rule
+        ``config_rule_name`` of ``account_id`` (default: the account rule template.yaml deploys)."""
+        config_rule_name = config_rule_name or names(rule).config_rule
         item = configuration_item(NOTEBOOK, name, {"NotebookInstanceName": name, **(configuration or {})}, status=status)
         item["awsAccountId"] = account_id
         parameters = {"ExemptionsParameterName": EXEMPTIONS_PARAMETER}
@@ -65,16 +80,16 @@ class World:
         event = change_event(
             item,
             parameters=parameters,
-            rule_name=config_rule_name(load(rule)),
-            result_token=result_token(config_rule_name(load(rule)), account_id=account_id, region=REGION, invoked_at=INVOKED_AT),
+            rule_name=config_rule_name,
+            result_token=result_token(config_rule_name, account_id=account_id, region=REGION, invoked_at=INVOKED_AT),
         )
         event["accountId"] = account_id
         load(rule).handler(event, None)
 
 
-def member_session(session: boto3.Session) -> boto3.Session:
+def member_session(session: boto3.Session, account_id: str = MEMBER) -> boto3.Session:
     credentials = session.client("sts").assume_role(
-        RoleArn=f"arn:aws:iam::{MEMBER}:role/smguard-member", RoleSessionName="smguard-test"
+        RoleArn=f"arn:aws:iam::{account_id}:role/smguard-member", RoleSessionName="smguard-test"
     )["Credentials"]
     return boto3.Session(
         aws_access_key_id=credentials["AccessKeyId"],
@@ -84,11 +99,8 @@ def member_session(session: boto3.Session) -> boto3.Session:
     )
 
 
-@pytest.fixture
-def world(aws) -> Iterator[World]:
+def build_world() -> World:
     """The account after one evaluation of every notebook by both rules, plus a deleted notebook."""
-    install()
-    SHARED_EXEMPTION_REGISTERS.clear()
     session = boto3.Session(region_name=REGION)
     session.client("ssm").put_parameter(Name=EXEMPTIONS_PARAMETER, Value=json.dumps(REGISTER), Type="String")
     for rule in RULES:
@@ -98,7 +110,14 @@ def world(aws) -> Iterator[World]:
         for name, configuration in NOTEBOOKS.items():
             world.evaluate(rule, name, configuration)
     world.evaluate("notebook_root_access", "nb-gone", None, status="ResourceDeleted")
-    yield world
+    return world
+
+
+@pytest.fixture
+def world(aws) -> Iterator[World]:
+    install()
+    SHARED_EXEMPTION_REGISTERS.clear()
+    yield build_world()
     SHARED_EXEMPTION_REGISTERS.clear()
 
 
@@ -116,3 +135,73 @@ def organization(world: World) -> World:
     world.evaluate("notebook_root_access", "nb-member-open", {"RootAccess": "Enabled"}, account_id=MEMBER)
     world.evaluate("notebook_root_access", "nb-member-locked", {"RootAccess": "Disabled"}, account_id=MEMBER)
     return world
+
+
+@dataclass
+class Organization:
+    """An organization deployed as template.yaml's organization mode does it."""
+
+    world: World
+    security: boto3.Session
+    security_id: str
+    members: dict[str, boto3.Session]
+    """Member account id -> a session in it, in id order."""
+    copies: dict[tuple[str, str], str]
+    """(account id, rule) -> the OrgConfigRule-smguard-<rule>-<suffix> rule AWS created there."""
+
+
+ORGANIZATION_AGGREGATOR = "smguard-organization"
+
+
+def build_organization(world: World) -> Organization:
+    """``world``'s account as management account of an organization whose security account (a Config
+    delegated administrator) deployed both rules as organization rules and an organization
+    aggregator; two member accounts evaluated by their copies of the rules."""
+    organizations = world.session.client("organizations")
+    organizations.create_organization(FeatureSet="ALL")
+
+    def join(name: str) -> str:
+        return organizations.create_account(AccountName=name, Email=f"{name}@example.com")["CreateAccountStatus"]["AccountId"]
+
+    security_id = join("security")
+    for principal in (ORGANIZATION_RULES_SERVICE_PRINCIPAL, AGGREGATOR_SERVICE_PRINCIPAL):
+        organizations.register_delegated_administrator(AccountId=security_id, ServicePrincipal=principal)
+    security = member_session(world.session, security_id)
+    members = {account_id: member_session(world.session, account_id) for account_id in sorted((join("data-science"), join("analytics")))}
+    parameters = {"ExemptionsParameterName": EXEMPTIONS_PARAMETER, "ExecutionRoleName": "smguard-member"}
+    copies = {}
+    for rule in RULES:
+        deployed = deploy_organization_rule(security, load(rule), parameters)
+        statuses = security.client("config").get_organization_config_rule_detailed_status(OrganizationConfigRuleName=deployed)
+        copies.update({(s["AccountId"], rule): s["ConfigRuleName"] for s in statuses["OrganizationConfigRuleDetailedStatus"]})
+    security.client("config").put_configuration_aggregator(
+        ConfigurationAggregatorName=ORGANIZATION_AGGREGATOR,
+        OrganizationAggregationSource={"RoleArn": f"arn:aws:iam::{security_id}:role/smguard-aggregator", "AwsRegions": [REGION]},
+    )
+    first, second = members
+    for account_id, name, configuration in (
+        (first, "nb-first-open", {"RootAccess": "Enabled", "DirectInternetAccess": "Disabled"}),
+        (first, "nb-first-locked", {"RootAccess": "Disabled", "DirectInternetAccess": "Disabled"}),
+        (second, "nb-second-open", {"RootAccess": "Enabled", "DirectInternetAccess": "Enabled"}),
+    ):
+        for rule in RULES:
+            world.evaluate(rule, name, configuration, account_id=account_id, config_rule_name=copies[(account_id, rule)])
+    return Organization(world, security, security_id, members, copies)
+
+
+@pytest.fixture
+def organization_rules(world: World) -> Organization:
+    """An organization of the test's own, for tests that change it."""
+    return build_organization(world)
+
+
+@pytest.fixture(scope="class")
+def shared_organization_rules() -> Iterator[Organization]:
+    """One organization for a class of tests that only read it (building one takes seconds)."""
+    install()
+    SHARED_CLIENTS.clear()
+    SHARED_EXEMPTION_REGISTERS.clear()
+    with mock_aws():
+        yield build_organization(build_world())
+    SHARED_CLIENTS.clear()
+    SHARED_EXEMPTION_REGISTERS.clear()

@@ -23,10 +23,12 @@ from smguard.cli.evidence import ExportProgress
 from smguard.cli.main import cli
 from smguard.deploy.naming import names
 from smguard.evidence import ExportRequest, export_bundle
-from smguard.evidence.errors import AccessDeniedError
+from smguard.catalogue import load
+from smguard.embedded.config_rules import deploy_organization_rule
+from smguard.evidence.errors import AccessDeniedError, RuleNotFoundError
 from smguard.evidence.request import AGGREGATOR_LIMIT
 from smguard.evidence.rows import COLUMNS
-from tests.evidence.conftest import ACCOUNT, INVOKED_AT, MEMBER, NOTEBOOK, REGION
+from tests.evidence.conftest import ACCOUNT, INVOKED_AT, MEMBER, NOTEBOOK, ORGANIZATION_AGGREGATOR, REGION
 
 EXPORTED_AT = datetime(2026, 11, 25, 6, 0, tzinfo=timezone.utc)
 INVOKED = "2026-11-20T10:16:00.000Z"
@@ -251,6 +253,99 @@ class TestAggregatorExport:
             "Error: the Config aggregator 'nowhere' does not exist in account 123456789012, region us-east-1; "
             "check its name and region (DescribeConfigurationAggregators lists them). No bundle was written."
         ) in result.output
+        assert leftovers(tmp_path) == []
+
+
+class TestOrganizationRules:
+    """Rules deployed as organization rules: each member account holds OrgConfigRule-smguard-<rule>-<suffix>."""
+
+    def member_rows(self, organization, rules=(INTERNET, ROOT)) -> list[list[str]]:
+        first, second = organization.members
+        copy = organization.copies
+        expected = [
+            (first, INTERNET, "nb-first-locked", "COMPLIANT", INTERNET_DISABLED),
+            (first, INTERNET, "nb-first-open", "COMPLIANT", INTERNET_DISABLED),
+            (first, ROOT, "nb-first-locked", "COMPLIANT", "RootAccess is Disabled."),
+            (first, ROOT, "nb-first-open", "NON_COMPLIANT", ROOT_ENABLED),
+            (second, INTERNET, "nb-second-open", "NON_COMPLIANT", INTERNET_ENABLED),
+            (second, ROOT, "nb-second-open", "NON_COMPLIANT", ROOT_ENABLED),
+        ]
+        return [
+            row(account, rule, resource, compliance, annotation, config_rule_name=copy[(account, rule)])
+            for account, rule, resource, compliance, annotation in expected
+            if rule in rules
+        ]
+
+    def test_every_member_account_is_exported_through_the_organization_aggregator(self, shared_organization_rules, tmp_path):
+        bundle = export_bundle(
+            shared_organization_rules.security, ExportRequest(aggregator=ORGANIZATION_AGGREGATOR), tmp_path / "bundle", clock=lambda: EXPORTED_AT
+        )
+        # The management account's account-mode rules come through too; its copies and the security
+        # account's have no results. Rows come by account, Config rule and resource.
+        management = [ACCOUNT_ROWS[i] for i in (0, 1, 2, 4, 5)]
+        expected = sorted(management + self.member_rows(shared_organization_rules), key=lambda r: (r[0], r[3], r[5]))
+        assert without_recorded_time(read_csv(bundle)[1]) == expected
+        manifest = json.loads((bundle / "manifest.json").read_text())
+        assert manifest["counts"]["per_rule"] == {
+            INTERNET: {"COMPLIANT": 4, "NON_COMPLIANT": 2, "NOT_APPLICABLE": 0},
+            ROOT: {"COMPLIANT": 2, "NON_COMPLIANT": 3, "NOT_APPLICABLE": 0},
+        }
+        rules = json.loads((bundle / "rules.json").read_text())
+        security = shared_organization_rules.security_id
+        assert rules["described_in"] == {"account_id": security, "region": REGION}
+        own_copies = [shared_organization_rules.copies[(security, rule)] for rule in (INTERNET, ROOT)]
+        assert [r["ConfigRuleName"] for r in rules["ConfigRules"]] == own_copies
+        assert rules["ConfigRules"][1]["CreatedBy"] == "config-multiaccountsetup.amazonaws.com"
+        assert rules["not_described"] == []
+        assert rules["smguard_rules"] == {
+            rule: sorted(
+                [names(rule).config_rule, shared_organization_rules.copies[(security, rule)]]
+                + [shared_organization_rules.copies[(member, rule)] for member in shared_organization_rules.members]
+            )
+            for rule in (INTERNET, ROOT)
+        }
+
+    @pytest.mark.parametrize("given", [ROOT, "smguard-notebook-root-access"])
+    def test_rules_selects_a_rule_by_any_name_through_the_aggregator(self, shared_organization_rules, tmp_path, given):
+        first = next(iter(shared_organization_rules.members))
+        bundle = export_bundle(
+            shared_organization_rules.security,
+            ExportRequest(aggregator=ORGANIZATION_AGGREGATOR, rules=(given,), accounts=(first,)),
+            tmp_path / "bundle",
+        )
+        assert without_recorded_time(read_csv(bundle)[1]) == [r for r in self.member_rows(shared_organization_rules, (ROOT,)) if r[0] == first]
+        assert json.loads((bundle / "manifest.json").read_text())["request"]["filters"]["rules"] == [ROOT]
+
+    def test_a_member_account_exports_its_copies_with_account(self, shared_organization_rules, tmp_path):
+        first, session = next(iter(shared_organization_rules.members.items()))
+        credentials = session.get_credentials()
+        env = {"AWS_ACCESS_KEY_ID": credentials.access_key, "AWS_SECRET_ACCESS_KEY": credentials.secret_key, "AWS_SESSION_TOKEN": credentials.token}
+        out = tmp_path / "member"
+        result = CliRunner(env=env).invoke(cli, ["export", "--account", first, "--region", REGION, "--out", str(out)], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        assert without_recorded_time(read_csv(out)[1]) == [r for r in self.member_rows(shared_organization_rules) if r[0] == first]
+        rules = json.loads((out / "rules.json").read_text())
+        assert rules["smguard_rules"] == {rule: [shared_organization_rules.copies[(first, rule)]] for rule in (INTERNET, ROOT)}
+        copy = shared_organization_rules.copies[(first, ROOT)]
+        by_copy_name = CliRunner(env=env).invoke(
+            cli, ["export", "--account", first, "--rules", copy, "--region", REGION, "--out", str(tmp_path / "by-name")], catch_exceptions=False
+        )
+        assert by_copy_name.exit_code == 0, by_copy_name.output
+        assert without_recorded_time(read_csv(tmp_path / "by-name")[1]) == [
+            r for r in self.member_rows(shared_organization_rules, (ROOT,)) if r[0] == first
+        ]
+
+
+class TestOrganizationRuleChanges:
+    def test_an_excluded_member_account_has_no_rule_to_export(self, organization_rules, tmp_path):
+        first, session = next(iter(organization_rules.members.items()))
+        deploy_organization_rule(organization_rules.security, load(ROOT), excluded_accounts=(first,))
+        with pytest.raises(RuleNotFoundError) as raised:
+            export_bundle(session, ExportRequest(account_id=first, rules=(ROOT,)), tmp_path / "bundle")
+        assert str(raised.value) == (
+            f"--rules {ROOT}: not deployed in account {first}, region {REGION} (no Config rule smguard-notebook-root-access "
+            "nor an organization rule's copy of it). No bundle was written."
+        )
         assert leftovers(tmp_path) == []
 
 
