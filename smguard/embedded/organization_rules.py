@@ -29,6 +29,11 @@ Guide, "Managing AWS Config rules across all accounts in your organization"):
 - Updating keeps each member rule's name and ConfigRuleId (so its results stay) and follows a change
   of ExcludedAccounts by creating or deleting member rules. Deleting the organization rule deletes
   every member rule, and with it its results.
+- Member accounts cannot change or delete those rules ("the underlying AWS Config rules are not
+  modifiable by your organization's member accounts", the guide above): PutConfigRule and
+  DeleteConfigRule on a rule that has a ``CreatedBy`` are refused with AccessDeniedException, "An
+  AWS service owns ServiceLinkedConfigRule. You do not have permissions to take action on this
+  rule." (AWS's message, as reported for service-linked rules).
 - Deployment is synchronous here: statuses are CREATE_SUCCESSFUL after the first put and
   UPDATE_SUCCESSFUL after later ones, for the organization rule and each member account.
 - Only custom Lambda rules (OrganizationCustomRuleMetadata) are implemented; managed and custom
@@ -102,6 +107,16 @@ class NoSuchOrganizationConfigRuleException(JsonRESTError):
             "NoSuchOrganizationConfigRuleException",
             f"The organization Config rule {name} does not exist in this account and region; "
             "organization rules are seen only from the account that created them.",
+        )
+
+
+class ServiceLinkedRuleAccessDeniedException(JsonRESTError):
+    code = 400
+
+    def __init__(self) -> None:
+        super().__init__(
+            "AccessDeniedException",
+            "An AWS service owns ServiceLinkedConfigRule. You do not have permissions to take action on this rule.",
         )
 
 
@@ -438,6 +453,26 @@ def delete_organization_config_rule(self: ConfigBackend, name: Any) -> dict[str,
 
 
 _moto_put_configuration_aggregator = ConfigBackend.put_configuration_aggregator
+_moto_put_config_rule = ConfigBackend.put_config_rule
+_moto_delete_config_rule = ConfigBackend.delete_config_rule
+
+
+def _refuse_if_service_linked(backend: ConfigBackend, rule_name: Any) -> None:
+    rule = backend.config_rules.get(rule_name) if isinstance(rule_name, str) else None
+    if rule is not None and rule.created_by:
+        raise ServiceLinkedRuleAccessDeniedException()
+
+
+def put_config_rule(self: ConfigBackend, config_rule: dict[str, Any], tags: list[dict[str, str]] | None = None) -> str:
+    """moto's PutConfigRule, refusing to change a rule an AWS service created (an organization rule's copy)."""
+    _refuse_if_service_linked(self, config_rule.get("ConfigRuleName"))
+    return _moto_put_config_rule(self, config_rule, tags)
+
+
+def delete_config_rule(self: ConfigBackend, rule_name: str) -> None:
+    """moto's DeleteConfigRule, refusing to delete a rule an AWS service created (an organization rule's copy)."""
+    _refuse_if_service_linked(self, rule_name)
+    _moto_delete_config_rule(self, rule_name)
 
 
 def put_configuration_aggregator(self: ConfigBackend, config_aggregator: dict[str, Any]) -> dict[str, Any]:
@@ -508,6 +543,8 @@ _BACKEND_METHODS: dict[str, Callable[..., Any]] = {
     "get_organization_config_rule_detailed_status": get_organization_config_rule_detailed_status,
     "delete_organization_config_rule": delete_organization_config_rule,
     "put_configuration_aggregator": put_configuration_aggregator,
+    "put_config_rule": put_config_rule,
+    "delete_config_rule": delete_config_rule,
 }
 _RESPONSE_METHODS: dict[str, Callable[[ConfigResponse], str]] = {
     "put_organization_config_rule": _put_organization_config_rule_response,

@@ -197,6 +197,16 @@ class TestPutOrganizationConfigRule:
         code, _ = error_of(organization.management.config.get_organization_config_rule_detailed_status, OrganizationConfigRuleName=RULE)
         assert code == "NoSuchOrganizationConfigRuleException"
 
+    def test_a_member_account_cannot_change_or_delete_its_copy(self, organization):
+        organization.put(organization.management)
+        member = organization.members[0]
+        (name, rule), = member_rules(member).items()
+        denied = ("AccessDeniedException", "An AWS service owns ServiceLinkedConfigRule. You do not have permissions to take action on this rule.")
+        assert error_of(member.config.delete_config_rule, ConfigRuleName=name) == denied
+        changed = {key: rule[key] for key in ("ConfigRuleName", "Source", "Scope")} | {"InputParameters": "{}"}
+        assert error_of(member.config.put_config_rule, ConfigRule=changed) == denied
+        assert member_rules(member)[name] == rule
+
     def test_listings_page(self, organization):
         for index in range(3):
             organization.put(organization.management, name=f"rule-{index}")
