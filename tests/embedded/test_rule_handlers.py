@@ -11,7 +11,7 @@ from smguard.rules.notebook_root_access.app import lambda_handler
 from smguard.catalogue import load
 from smguard.deploy.naming import names
 from smguard.embedded import install, result_token
-from smguard.embedded.config_rules import deploy_rule
+from smguard.embedded.config_rules import deploy_organization_rule, deploy_rule
 from smguard.embedded.server import embedded_server
 from smguard.engine.handler import SHARED_CLIENTS
 from tests.embedded.conftest import ACCOUNT, OTHER_ACCOUNT, REGION, assumed_session
@@ -28,19 +28,20 @@ def notebook(name: str, root_access: str, account_id: str = ACCOUNT) -> dict:
     return item
 
 
-def evaluate(item: dict, account_id: str = ACCOUNT, **parameters: str) -> None:
+def evaluate(item: dict, account_id: str = ACCOUNT, config_rule: str = RULE, **parameters: str) -> None:
+    """Invoke the rule's handler as Config does, as ``config_rule`` of ``account_id``."""
     event = change_event(
         item,
-        result_token=result_token(RULE, account_id=account_id, region=REGION),
-        rule_name=RULE,
+        result_token=result_token(config_rule, account_id=account_id, region=REGION),
+        rule_name=config_rule,
         parameters=parameters or None,
     )
     event["accountId"] = account_id
     lambda_handler(event, None)
 
 
-def stored(config) -> list[tuple[str, str, str]]:
-    pages = config.get_paginator("get_compliance_details_by_config_rule").paginate(ConfigRuleName=RULE)
+def stored(config, config_rule: str = RULE) -> list[tuple[str, str, str]]:
+    pages = config.get_paginator("get_compliance_details_by_config_rule").paginate(ConfigRuleName=config_rule)
     return [
         (r["EvaluationResultIdentifier"]["EvaluationResultQualifier"]["ResourceId"], r["ComplianceType"], r["Annotation"])
         for page in pages
@@ -93,4 +94,32 @@ def test_over_http_with_an_organization_aggregator(server):
     assert [(r["AccountId"], r["ConfigRuleName"], r["Compliance"]["ComplianceType"]) for r in rows["AggregateComplianceByConfigRules"]] == [
         (ACCOUNT, RULE, "NON_COMPLIANT"),
         (OTHER_ACCOUNT, RULE, "COMPLIANT"),
+    ]
+
+
+def test_over_http_with_organization_rules(server):
+    """template.yaml's organization mode: an organization rule, its copy in a member account, the
+    handler posting to that copy, an organization aggregator reporting it."""
+    management = boto3.Session(region_name=REGION)
+    organizations = management.client("organizations")
+    organizations.create_organization(FeatureSet="ALL")
+    member_id = organizations.create_account(AccountName="data-science", Email="ds@example.com")["CreateAccountStatus"]["AccountId"]
+    member = assumed_session(management, member_id, REGION)
+    organization_rule = deploy_organization_rule(management, load("notebook_root_access"), {"ExecutionRoleName": "smguard-member"})
+    config = management.client("config")
+    statuses = config.get_organization_config_rule_detailed_status(OrganizationConfigRuleName=organization_rule)
+    copies = {s["AccountId"]: s["ConfigRuleName"] for s in statuses["OrganizationConfigRuleDetailedStatus"]}
+    assert organization_rule == RULE and sorted(copies) == sorted([ACCOUNT, member_id])
+    assert copies[member_id].startswith(f"OrgConfigRule-{RULE}-")
+
+    evaluate(notebook("member-open", "Enabled", member_id), member_id, copies[member_id], ExecutionRoleName="smguard-member")
+
+    assert stored(member.client("config"), copies[member_id]) == [("member-open", "NON_COMPLIANT", ROOT_ENABLED)]
+    config.put_configuration_aggregator(
+        ConfigurationAggregatorName="smguard-organization",
+        OrganizationAggregationSource={"RoleArn": f"arn:aws:iam::{ACCOUNT}:role/smguard-aggregator", "AllAwsRegions": True},
+    )
+    rows = config.describe_aggregate_compliance_by_config_rules(ConfigurationAggregatorName="smguard-organization")
+    assert [(r["AccountId"], r["ConfigRuleName"], r["Compliance"]["ComplianceType"]) for r in rows["AggregateComplianceByConfigRules"]] == [
+        (member_id, copies[member_id], "NON_COMPLIANT")
     ]
