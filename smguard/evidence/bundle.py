@@ -80,13 +80,14 @@ def export_bundle(
             else:
                 rules_document = _export_aggregator(reader, request, caller, writer, summary, progress)
         _write_json(staging / "rules.json", rules_document)
+        limits = request.limits(rules_document["not_recognised"])
         description = {
             "created_at": created_at,
             "requested_by": caller,
             "tool": {"name": "smguard", "version": __version__},
             "region": reader.region,
             "request": request.to_manifest(),
-            "limits": request.limits(),
+            "limits": limits,
             "counts": summary.to_manifest(),
         }
         (staging / "summary.html").write_text(render_html(summary, description), encoding="utf-8")
@@ -157,7 +158,7 @@ def _export_account(
             f"--account {request.account_id} was asked, but the credentials ({caller['arn']}) are for account "
             f"{caller['account_id']}; use credentials of account {request.account_id} (e.g. --profile), or an aggregator"
         )
-    rules = reader.smguard_rules(request)
+    rules, unrecognised = reader.smguard_rules(request)
     found = {_rule_of(request, rule["ConfigRuleName"]) for rule in rules}
     missing = [rule for rule in request.rules if rule not in found]
     if missing:
@@ -167,10 +168,11 @@ def _export_account(
             f"of it). No bundle was written."
         )
     if not rules:
+        unknown = f"; the Config rules {', '.join(unrecognised)} are named like smguard's but are none of this smguard's" if unrecognised else ""
         raise RuleNotFoundError(
             f"no smguard rule is deployed in account {request.account_id}, region {reader.region} (neither as a Config "
             f"rule {NAME_PREFIX}<rule> nor as an organization rule's copy {ORGANIZATION_MEMBER_PREFIX}{NAME_PREFIX}<rule>-"
-            "<suffix>); deploy template.yaml there, or choose the region with --region. No bundle was written."
+            f"<suffix>){unknown}; deploy template.yaml there, or choose the region with --region. No bundle was written."
         )
     for rule in rules:
         name = rule["ConfigRuleName"]
@@ -185,6 +187,7 @@ def _export_account(
         "smguard_rules": _smguard_rules(request, {rule["ConfigRuleName"] for rule in rules}),
         "ConfigRules": rules,
         "not_described": [],
+        "not_recognised": unrecognised,
     }
 
 
@@ -196,7 +199,7 @@ def _export_aggregator(
     summary: Summary,
     progress: ProgressCallback | None,
 ) -> dict[str, Any]:
-    sources = reader.aggregate_sources(request)
+    sources, unrecognised = reader.aggregate_sources(request)
     # An aggregator lists only rules with results: a rule asked for by --rules that none has would
     # otherwise be silently absent from the bundle.
     missing = sorted(set(request.rules) - {_rule_of(request, source.rule_name) for source in sources})
@@ -226,6 +229,7 @@ def _export_aggregator(
         "smguard_rules": _smguard_rules(request, exported),
         "ConfigRules": described,
         "not_described": not_described,
+        "not_recognised": unrecognised,
     }
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from smguard.catalogue import rule_names
-from smguard.deploy.naming import UnknownRuleError, resolve, rule_of
+from smguard.deploy.naming import NAME_PREFIX, ORGANIZATION_MEMBER_PREFIX, UnknownRuleError, resolve, rule_of
 from smguard.evidence.errors import InvalidExportRequestError
 
 EXPORTABLE_COMPLIANCE_TYPES = ("COMPLIANT", "NON_COMPLIANT", "NOT_APPLICABLE")
@@ -88,17 +88,30 @@ class ExportRequest:
         the export covers it: one of ``rules``, or any rule of the catalogue when none is named."""
         return rule_of(config_rule_name, self._exported)
 
-    def wants(self, *, account_id: str, region: str, rule_name: str) -> bool:
-        """Whether a (account, region, Config rule) of an aggregator falls inside the filters."""
+    def unrecognised(self, config_rule_name: str) -> bool:
+        """Whether an unfiltered export leaves out a Config rule named like smguard's that this
+        smguard's catalogue does not know (e.g. a rule of another smguard version): the bundle says so."""
         return (
-            self.rule_of(rule_name) is not None
-            and (not self.accounts or account_id in self.accounts)
-            and (not self.regions or region in self.regions)
+            not self.rules
+            and config_rule_name.startswith((NAME_PREFIX, ORGANIZATION_MEMBER_PREFIX + NAME_PREFIX))
+            and self.rule_of(config_rule_name) is None
         )
 
-    def limits(self) -> list[str]:
-        """What the scope cannot contain, stated in the bundle so that it describes itself."""
-        return [AGGREGATOR_LIMIT] if self.aggregator is not None else []
+    def covers(self, *, account_id: str, region: str) -> bool:
+        """Whether an aggregator's source account and region fall inside the filters."""
+        return (not self.accounts or account_id in self.accounts) and (not self.regions or region in self.regions)
+
+    def limits(self, unrecognised: Iterable[str] = ()) -> list[str]:
+        """What the bundle does not contain, stated in it so that it describes itself: what the
+        scope cannot carry, and the ``unrecognised`` Config rules left out."""
+        limits = [AGGREGATOR_LIMIT] if self.aggregator is not None else []
+        left_out = sorted(set(unrecognised))
+        if left_out:
+            limits.append(
+                f"Config rules named like smguard's that this smguard's catalogue does not hold are not in this bundle "
+                f"({', '.join(left_out)}): they may come from another smguard version; export them with that version."
+            )
+        return limits
 
     def to_manifest(self) -> dict[str, Any]:
         scope = {"account_id": self.account_id} if self.account_id else {"aggregator": self.aggregator}

@@ -53,11 +53,14 @@ class ConfigReader:
         identity = self.sts.get_caller_identity()
         return {"account_id": identity["Account"], "arn": identity["Arn"], "user_id": identity["UserId"]}
 
-    def smguard_rules(self, request: ExportRequest) -> list[dict[str, Any]]:
-        """DescribeConfigRules entries of the caller's account for the rules the request covers."""
+    def smguard_rules(self, request: ExportRequest) -> tuple[list[dict[str, Any]], list[str]]:
+        """DescribeConfigRules entries of the caller's account for the rules the request covers, and
+        the names of the rules it leaves out that look like smguard's (``ExportRequest.unrecognised``)."""
         pages = self.config.get_paginator("describe_config_rules").paginate()
-        rules = [rule for page in pages for rule in page["ConfigRules"] if request.rule_of(rule["ConfigRuleName"])]
-        return sorted(rules, key=lambda rule: rule["ConfigRuleName"])
+        every = [rule for page in pages for rule in page["ConfigRules"]]
+        rules = [rule for rule in every if request.rule_of(rule["ConfigRuleName"])]
+        unrecognised = [rule["ConfigRuleName"] for rule in every if request.unrecognised(rule["ConfigRuleName"])]
+        return sorted(rules, key=lambda rule: rule["ConfigRuleName"]), sorted(unrecognised)
 
     def rule_results(self, rule_name: str, compliance_types: tuple[str, ...]) -> Iterator[list[dict[str, Any]]]:
         """Pages of GetComplianceDetailsByConfigRule for one rule of the caller's account."""
@@ -69,8 +72,10 @@ class ConfigReader:
         for page in pages:
             yield page["EvaluationResults"]
 
-    def aggregate_sources(self, request: ExportRequest) -> list[RuleSource]:
-        """The (account, region, rule) an aggregator has results for, within the request's filters.
+    def aggregate_sources(self, request: ExportRequest) -> tuple[list[RuleSource], list[str]]:
+        """The (account, region, rule) an aggregator has results for, within the request's filters,
+        and those left out that look like smguard's (``ExportRequest.unrecognised``), as
+        ``<rule> in <account> <region>``.
 
         AWS lists the rules with COMPLIANT or NON_COMPLIANT results, all an aggregator carries (see
         ``AGGREGATED_COMPLIANCE_TYPES``), so no exportable result is missed by listing only these.
@@ -84,13 +89,15 @@ class ConfigReader:
             Filters=filters,
             PaginationConfig={"PageSize": AGGREGATE_RULES_PAGE_SIZE},
         )
-        sources = {
+        listed = [
             RuleSource(entry["AccountId"], entry["AwsRegion"], entry["ConfigRuleName"])
             for page in pages
             for entry in page["AggregateComplianceByConfigRules"]
-            if request.wants(account_id=entry["AccountId"], region=entry["AwsRegion"], rule_name=entry["ConfigRuleName"])
-        }
-        return sorted(sources, key=lambda s: (s.account_id, s.region, s.rule_name))
+        ]
+        in_scope = [s for s in listed if request.covers(account_id=s.account_id, region=s.region)]
+        sources = {s for s in in_scope if request.rule_of(s.rule_name)}
+        unrecognised = sorted({f"{s.rule_name} in {s.account_id} {s.region}" for s in in_scope if request.unrecognised(s.rule_name)})
+        return sorted(sources, key=lambda s: (s.account_id, s.region, s.rule_name)), unrecognised
 
     def aggregate_results(self, request: ExportRequest, source: RuleSource) -> Iterator[list[dict[str, Any]]]:
         """Pages of GetAggregateComplianceDetailsByConfigRule, filtered to the requested compliance types.

@@ -336,6 +336,66 @@ class TestOrganizationRules:
         ]
 
 
+class TestRulesOfAnotherVersion:
+    """Config rules named like smguard's that this smguard's catalogue does not hold are left out, and the bundle says so."""
+
+    UNKNOWN = ("smguard-retired-check", "OrgConfigRule-smguard-retired-check-a1b2c3d4")
+
+    @pytest.fixture
+    def retired(self, world):
+        from smguard.embedded import result_token
+        from smguard.embedded.config_rules import ensure_function
+
+        config = world.session.client("config")
+        function_arn = ensure_function(world.session, "smguard-retired-check")
+        for name in self.UNKNOWN:
+            config.put_config_rule(
+                ConfigRule={
+                    "ConfigRuleName": name,
+                    "Scope": {"ComplianceResourceTypes": [NOTEBOOK]},
+                    "Source": {
+                        "Owner": "CUSTOM_LAMBDA",
+                        "SourceIdentifier": function_arn,
+                        "SourceDetails": [{"EventSource": "aws.config", "MessageType": "ConfigurationItemChangeNotification"}],
+                    },
+                }
+            )
+            config.put_evaluations(
+                ResultToken=result_token(name, account_id=ACCOUNT, region=REGION, invoked_at=INVOKED_AT),
+                Evaluations=[{"ComplianceResourceType": NOTEBOOK, "ComplianceResourceId": "nb-old", "ComplianceType": "NON_COMPLIANT", "Annotation": "old", "OrderingTimestamp": INVOKED_AT}],
+            )
+        return world
+
+    def sentence(self, names_shown: str) -> str:
+        return (
+            f"Config rules named like smguard's that this smguard's catalogue does not hold are not in this bundle ({names_shown}): "
+            "they may come from another smguard version; export them with that version."
+        )
+
+    def test_an_account_bundle_names_them(self, retired, tmp_path):
+        bundle = export(retired, tmp_path, account_id=ACCOUNT)
+        assert without_recorded_time(read_csv(bundle)[1]) == ACCOUNT_ROWS
+        assert json.loads((bundle / "rules.json").read_text())["not_recognised"] == sorted(self.UNKNOWN)
+        limits = json.loads((bundle / "manifest.json").read_text())["limits"]
+        assert limits == [self.sentence(", ".join(sorted(self.UNKNOWN)))]
+        assert 'id="limit-0"' in (bundle / "summary.html").read_text()
+
+    def test_an_aggregator_bundle_names_them_with_their_account(self, retired, tmp_path):
+        retired.session.client("config").put_configuration_aggregator(
+            ConfigurationAggregatorName="own", AccountAggregationSources=[{"AccountIds": [ACCOUNT], "AwsRegions": [REGION]}]
+        )
+        bundle = export(retired, tmp_path, aggregator="own")
+        assert without_recorded_time(read_csv(bundle)[1]) == [ACCOUNT_ROWS[i] for i in (0, 1, 2, 4, 5)]
+        shown = sorted(f"{name} in {ACCOUNT} {REGION}" for name in self.UNKNOWN)
+        assert json.loads((bundle / "rules.json").read_text())["not_recognised"] == shown
+        assert json.loads((bundle / "manifest.json").read_text())["limits"] == [AGGREGATOR_LIMIT, self.sentence(", ".join(shown))]
+
+    def test_a_rules_filter_leaves_them_out_without_a_word(self, retired, tmp_path):
+        bundle = export(retired, tmp_path, account_id=ACCOUNT, rules=(ROOT,))
+        assert json.loads((bundle / "rules.json").read_text())["not_recognised"] == []
+        assert json.loads((bundle / "manifest.json").read_text())["limits"] == []
+
+
 class TestOrganizationRuleChanges:
     def test_an_excluded_member_account_has_no_rule_to_export(self, organization_rules, tmp_path):
         first, session = next(iter(organization_rules.members.items()))
