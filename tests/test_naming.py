@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from smguard.deploy.naming import UnknownRuleError, names, resolve, rule_of
+from smguard.deploy.naming import UnknownRuleError, member_rule_name, names, resolve, rule_of
 
 RULES = ["notebook_root_access", "notebook_in_vpc", "vpc_flow_logs"]
 
@@ -17,6 +17,13 @@ def test_a_rule_has_one_config_rule_name_in_account_and_organization_mode() -> N
 
 def test_member_accounts_hold_the_organization_rule_under_orgconfigrule_with_a_suffix() -> None:
     assert names("notebook_root_access").member_rule("a1b2c3d4") == "OrgConfigRule-smguard-notebook-root-access-a1b2c3d4"
+
+
+def test_any_organization_rule_is_copied_under_the_same_pattern() -> None:
+    """The embedded AWS names the member copies of any organization rule, smguard's or not, so."""
+    assert member_rule_name("other-team-rule", "z9y8x7w6") == "OrgConfigRule-other-team-rule-z9y8x7w6"
+    with pytest.raises(ValueError, match="suffix"):
+        member_rule_name("other-team-rule", "Z9")
 
 
 @pytest.mark.parametrize("suffix", ["", "A1", "a-b", "a b"])
