@@ -26,6 +26,10 @@ Guide, "Managing AWS Config rules across all accounts in your organization"):
   organization and get one too, as the guide's "all accounts in your organization" says. The suffix
   is 8 random lowercase letters and digits. PutEvaluations and the compliance APIs of
   ``config_compliance`` work on those rules in each member account like on any other rule.
+- An account that joins the organization (CreateAccount) gets a copy of every organization rule
+  of it, and one that leaves (RemoveAccountFromOrganization) loses its copies ("If a new account
+  joins an organization, the rule is deployed to that account. When an account leaves an
+  organization, the rule is removed.").
 - Updating keeps each member rule's name and ConfigRuleId (so its results stay) and follows a change
   of ExcludedAccounts by creating or deleting member rules. Deleting the organization rule deletes
   every member rule, and with it its results.
@@ -62,6 +66,7 @@ from moto.config.exceptions import InvalidParameterValueException
 from moto.config.models import ConfigBackend, ConfigRule, config_backends
 from moto.config.responses import ConfigResponse
 from moto.core.exceptions import JsonRESTError
+from moto.organizations.models import OrganizationsBackend
 
 from smguard.deploy.naming import member_rule_name
 from smguard.embedded.config_compliance import (
@@ -81,6 +86,7 @@ from smguard.embedded.organizations import (
     account_ids,
     administered_organization,
     allow_config_delegated_administrators,
+    organization_of,
 )
 
 ORGANIZATION_RULE_NAME = re.compile(r"[A-Za-z0-9-_]+")
@@ -306,6 +312,41 @@ def _member_config_rule(
     return rule
 
 
+def _deploy_copies(deployer: ConfigBackend, rule: OrganizationRule, targets: list[str], now: datetime, *, update: bool) -> None:
+    """Make the member copies of ``rule`` exactly those of ``targets``: create the missing ones,
+    delete those of other accounts and, when ``update``, rewrite the others from the rule."""
+    definition = member_rule_definition(rule.metadata)
+    for account_id in list(rule.members):
+        if account_id not in targets:
+            _delete_member_rule(deployer.region_name, rule.members.pop(account_id))
+    for account_id in targets:
+        deployed = rule.members.get(account_id)
+        if deployed is not None and not update:
+            continue
+        member_backend = config_backends[account_id][deployer.region_name]
+        member_name = deployed.config_rule_name if deployed else member_rule_name(rule.name, _member_suffix())
+        previous = member_backend.config_rules.get(member_name)
+        member_backend.config_rules[member_name] = _member_config_rule(deployer, member_backend, member_name, definition, previous)
+        status = "UPDATE_SUCCESSFUL" if deployed else "CREATE_SUCCESSFUL"
+        rule.members[account_id] = MemberAccountRule(account_id, member_name, status, now)
+
+
+def follow_membership(organization: OrganizationsBackend) -> None:
+    """Deploy every organization rule of ``organization`` to an account that joined it and remove
+    it from one that left ("If a new account joins an organization, the rule is deployed to that
+    account. When an account leaves an organization, the rule is removed.", the guide above)."""
+    members = account_ids(organization)
+    for account_backends in list(config_backends.values()):
+        for backend in list(account_backends.values()):
+            store = backend.__dict__.get(_STORE_ATTRIBUTE)
+            if store is None or organization_of(backend.account_id, backend.partition) is not organization:
+                continue
+            with store.lock:
+                for rule in store.rules.values():
+                    targets = [account for account in members if account not in rule.excluded_accounts]
+                    _deploy_copies(backend, rule, targets, _now(), update=False)
+
+
 def _member_suffix() -> str:
     return "".join(secrets.choice(_SUFFIX_ALPHABET) for _ in range(MEMBER_SUFFIX_LENGTH))
 
@@ -337,9 +378,8 @@ def put_organization_config_rule(
     if custom_metadata is None:
         raise UnsupportedByEmbeddedAWSException("managed or custom policy organization rules (only OrganizationCustomRuleMetadata)")
     organization = administered_organization(self.account_id, self.partition, ORGANIZATION_RULES_SERVICE_PRINCIPAL)
-    definition = member_rule_definition(custom_metadata)
     # moto's checks of the rule (function exists, JSON parameters, frequencies) before any account changes.
-    _member_config_rule(self, self, name, definition, None)
+    _member_config_rule(self, self, name, member_rule_definition(custom_metadata), None)
     excluded = sorted(set(excluded_accounts or []))
     targets = [account for account in account_ids(organization) if account not in excluded]
     store = organization_rule_store(self)
@@ -358,17 +398,7 @@ def put_organization_config_rule(
         else:
             current.metadata, current.excluded_accounts = custom_metadata, excluded
             current.status, current.updated_at = "UPDATE_SUCCESSFUL", now
-        for account_id in list(current.members):
-            if account_id not in targets:
-                _delete_member_rule(self.region_name, current.members.pop(account_id))
-        for account_id in targets:
-            member_backend = config_backends[account_id][self.region_name]
-            deployed = current.members.get(account_id)
-            member_name = deployed.config_rule_name if deployed else member_rule_name(name, _member_suffix())
-            previous = member_backend.config_rules.get(member_name)
-            member_backend.config_rules[member_name] = _member_config_rule(self, member_backend, member_name, definition, previous)
-            status = "UPDATE_SUCCESSFUL" if deployed else "CREATE_SUCCESSFUL"
-            current.members[account_id] = MemberAccountRule(account_id, member_name, status, now)
+        _deploy_copies(self, current, targets, now, update=True)
         store.rules[name] = current
     return {"OrganizationConfigRuleArn": current.arn}
 
@@ -484,6 +514,23 @@ def put_configuration_aggregator(self: ConfigBackend, config_aggregator: dict[st
     return _moto_put_configuration_aggregator(self, config_aggregator)
 
 
+_moto_create_account = OrganizationsBackend.create_account
+_moto_remove_account_from_organization = OrganizationsBackend.remove_account_from_organization
+
+
+def create_account(self: OrganizationsBackend, **kwargs: Any) -> dict[str, Any]:
+    """moto's CreateAccount; the new account then gets the organization's rules."""
+    status = _moto_create_account(self, **kwargs)
+    follow_membership(self)
+    return status
+
+
+def remove_account_from_organization(self: OrganizationsBackend, **kwargs: str) -> None:
+    """moto's RemoveAccountFromOrganization; the account then loses the organization's rules."""
+    _moto_remove_account_from_organization(self, **kwargs)
+    follow_membership(self)
+
+
 # --- the HTTP side -------------------------------------------------------------------------------
 
 
@@ -560,6 +607,8 @@ _RESPONSE_METHODS: dict[str, Callable[[ConfigResponse], str]] = {
 def install() -> None:
     """Give moto's Config the organization-rule APIs. Idempotent; affects every moto backend in the process."""
     allow_config_delegated_administrators()
+    setattr(OrganizationsBackend, "create_account", create_account)
+    setattr(OrganizationsBackend, "remove_account_from_organization", remove_account_from_organization)
     for name, function in _BACKEND_METHODS.items():
         setattr(ConfigBackend, name, function)
     for name, function in _RESPONSE_METHODS.items():

@@ -197,6 +197,24 @@ class TestPutOrganizationConfigRule:
         code, _ = error_of(organization.management.config.get_organization_config_rule_detailed_status, OrganizationConfigRuleName=RULE)
         assert code == "NoSuchOrganizationConfigRuleException"
 
+    def test_an_account_that_joins_gets_the_rule_and_one_that_leaves_loses_it(self, organization):
+        organization.put(organization.security)
+        newcomer = join(organization.management, "newcomer")
+        (name,) = member_rules(newcomer)
+        assert MEMBER_SUFFIX.fullmatch(suffix_of(name))
+
+        def status_of(account_id: str) -> list[tuple[str, str]]:
+            statuses = organization.security.config.get_organization_config_rule_detailed_status(
+                OrganizationConfigRuleName=RULE, Filters={"AccountId": account_id}
+            )["OrganizationConfigRuleDetailedStatus"]
+            return [(s["ConfigRuleName"], s["MemberAccountRuleStatus"]) for s in statuses]
+
+        assert status_of(newcomer.account_id) == [(name, "CREATE_SUCCESSFUL")]
+        organization.management.session.client("organizations").remove_account_from_organization(AccountId=newcomer.account_id)
+        assert member_rules(newcomer) == {}
+        assert status_of(newcomer.account_id) == []
+        assert all(len(member_rules(account)) == 1 for account in organization.everyone)
+
     def test_a_member_account_cannot_change_or_delete_its_copy(self, organization):
         organization.put(organization.management)
         member = organization.members[0]
