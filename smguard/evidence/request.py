@@ -20,6 +20,8 @@ AGGREGATOR_LIMIT = (
     "results, exemptions included, are not in this bundle. Export an account with --account to include them."
 )
 
+UNRECOGNISED_NAMED = 5
+"""How many left-out Config rules a bundle's limits name (rules.json lists them all)."""
 ACCOUNT_ID = re.compile(r"\d{12}")
 REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d")
 RULE_NAME = re.compile(r"[A-Za-z0-9_-]{1,128}")
@@ -107,9 +109,12 @@ class ExportRequest:
         limits = [AGGREGATOR_LIMIT] if self.aggregator is not None else []
         left_out = sorted(set(unrecognised))
         if left_out:
+            shown = ", ".join(left_out[:UNRECOGNISED_NAMED])
+            more = f" and {len(left_out) - UNRECOGNISED_NAMED} more" if len(left_out) > UNRECOGNISED_NAMED else ""
             limits.append(
                 f"Config rules named like smguard's that this smguard's catalogue does not hold are not in this bundle "
-                f"({', '.join(left_out)}): they may come from another smguard version; export them with that version."
+                f"({shown}{more}; rules.json lists them under not_recognised): they may come from another smguard "
+                "version; export them with that version."
             )
         return limits
 

@@ -368,8 +368,8 @@ class TestRulesOfAnotherVersion:
 
     def sentence(self, names_shown: str) -> str:
         return (
-            f"Config rules named like smguard's that this smguard's catalogue does not hold are not in this bundle ({names_shown}): "
-            "they may come from another smguard version; export them with that version."
+            f"Config rules named like smguard's that this smguard's catalogue does not hold are not in this bundle ({names_shown}; "
+            "rules.json lists them under not_recognised): they may come from another smguard version; export them with that version."
         )
 
     def test_an_account_bundle_names_them(self, retired, tmp_path):
@@ -389,6 +389,11 @@ class TestRulesOfAnotherVersion:
         shown = sorted(f"{name} in {ACCOUNT} {REGION}" for name in self.UNKNOWN)
         assert json.loads((bundle / "rules.json").read_text())["not_recognised"] == shown
         assert json.loads((bundle / "manifest.json").read_text())["limits"] == [AGGREGATOR_LIMIT, self.sentence(", ".join(shown))]
+
+    def test_the_limit_names_five_and_counts_the_rest(self):
+        request = ExportRequest(account_id=ACCOUNT)
+        names_left_out = [f"smguard-old-{i}" for i in range(7)]
+        assert request.limits(names_left_out) == [self.sentence(", ".join(names_left_out[:5]) + " and 2 more")]
 
     def test_a_rules_filter_leaves_them_out_without_a_word(self, retired, tmp_path):
         bundle = export(retired, tmp_path, account_id=ACCOUNT, rules=(ROOT,))
