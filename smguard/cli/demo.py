@@ -18,6 +18,7 @@ from smguard.demo import environment
 from smguard.demo.dashboard import read_dashboard, render
 from smguard.demo.embedded_aws import embedded_aws
 from smguard.demo.runner import RuleRun, run_rules
+from smguard.embedded.stack import deploy_config_rules, stack_parameters
 from smguard.evidence import EvidenceError, ExportRequest, export_bundle, verify_bundle
 from smguard.evidence.bundle import check_destination
 from smguard.evidence.manifest import MANIFEST, sha256_of
@@ -75,16 +76,12 @@ def demo_command(out: Path, replace: bool) -> None:
         env = environment.build(session, now.date())
         console.print(describe_environment(env))
         entries = discover()
-        runs = run_rules(
-            session,
-            entries,
-            environment.rule_parameters(env, [entry.name for entry in entries]),
-            account_id=environment.ACCOUNT_ID,
-            now=now,
-        )
+        parameters = stack_parameters(environment.rule_parameters(env, [entry.name for entry in entries]), entries)
+        deployed = deploy_config_rules(session, {"DeploymentScope": "Account", **parameters}, account_id=environment.ACCOUNT_ID)
+        runs = run_rules(session, deployed, account_id=environment.ACCOUNT_ID, now=now)
         console.print(describe_runs(runs))
         statuses = read_dashboard(session.client("config"), [run.config_rule_name for run in runs])
-        console.print(render(statuses))
+        console.print(render(statuses, account_id=environment.ACCOUNT_ID, region=environment.REGION))
         try:
             bundle = export_bundle(session, ExportRequest(account_id=environment.ACCOUNT_ID), out)
         except EvidenceError as error:
@@ -151,6 +148,6 @@ def describe_runs(runs: Sequence[RuleRun]) -> str:
     changes = sum(run.change_notifications for run in runs)
     scheduled = sum(run.scheduled_notifications for run in runs)
     return (
-        f"Deployed {len(runs)} Config rules; invoked their Lambda handlers with {changes} configuration-change "
+        f"Deployed the {len(runs)} Config rules of template.yaml (DeploymentScope=Account); invoked their Lambda handlers with {changes} configuration-change "
         f"and {scheduled} scheduled notifications, each with its result token; PutEvaluations stored the results.\n"
     )

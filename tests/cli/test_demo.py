@@ -12,23 +12,24 @@ import pytest
 from click.testing import CliRunner
 from rich.console import Console
 
-from smguard.catalogue import discover
+from smguard.catalogue import discover, rule_names
 from smguard.cli.demo import EMBEDDED_CALLER, is_earlier_demo_bundle
 from smguard.cli.main import cli
 from smguard.demo.dashboard import Result, RuleStatus, render
+from smguard.deploy.naming import names, rule_of
 from smguard.evidence.manifest import write_manifest
 
 EXPECTED_COUNTS = {
-    # rule: (overall compliance, compliant, non-compliant, not applicable)
-    "smguard-notebook_direct_internet": ("NON_COMPLIANT", 2, 1, 0),
-    "smguard-notebook_in_vpc": ("NON_COMPLIANT", 2, 1, 0),
-    "smguard-notebook_root_access": ("NON_COMPLIANT", 1, 1, 1),
-    "smguard-sagemaker_kms": ("NON_COMPLIANT", 5, 2, 0),
-    "smguard-sagemaker_model_isolation": ("NON_COMPLIANT", 0, 1, 0),
-    "smguard-studio_domain_vpc_only": ("NON_COMPLIANT", 1, 1, 0),
-    "smguard-vpc_default_sg": ("NON_COMPLIANT", 1, 1, 2),
-    "smguard-vpc_endpoints": ("NON_COMPLIANT", 1, 1, 0),
-    "smguard-vpc_flow_logs": ("NON_COMPLIANT", 1, 1, 0),
+    # rule (short name): (overall compliance, compliant, non-compliant, not applicable)
+    "notebook_direct_internet": ("NON_COMPLIANT", 2, 1, 0),
+    "notebook_in_vpc": ("NON_COMPLIANT", 2, 1, 0),
+    "notebook_root_access": ("NON_COMPLIANT", 1, 1, 1),
+    "sagemaker_kms": ("NON_COMPLIANT", 5, 2, 0),
+    "sagemaker_model_isolation": ("NON_COMPLIANT", 0, 1, 0),
+    "studio_domain_vpc_only": ("NON_COMPLIANT", 1, 1, 0),
+    "vpc_default_sg": ("NON_COMPLIANT", 1, 1, 2),
+    "vpc_endpoints": ("NON_COMPLIANT", 1, 1, 0),
+    "vpc_flow_logs": ("NON_COMPLIANT", 1, 1, 0),
 }
 """The reference environment complies everywhere except the model (moto drops EnableNetworkIsolation);
 each violation is non-compliant for the rules it breaks; the exempt notebook and the two non-default
@@ -81,22 +82,30 @@ def stable_lines(text: str) -> list[str]:
 def test_the_dashboard_counts_each_rule_as_expected(demo):
     output, _ = demo
     shown = {
-        f"smguard-{match.group(1)}": (match.group(2), int(match.group(3)), int(match.group(4)), int(match.group(5)))
+        match.group(1): (match.group(2), int(match.group(3)), int(match.group(4)), int(match.group(5)))
         for match in map(DASHBOARD_ROW.match, output.splitlines())
         if match
     }
 
-    deployed = {f"smguard-{entry.name}" for entry in discover()}
+    deployed = {entry.name for entry in discover()}
     assert shown == {rule: counts for rule, counts in EXPECTED_COUNTS.items() if rule in deployed}
     assert deployed <= set(EXPECTED_COUNTS), "a new rule needs its expected demo counts here"
+    first = min(deployed)
+    assert f"Names in AWS (template.yaml): {names(first).config_rule}, ..." in stable_lines(output)
+
+
+def test_the_rules_are_deployed_as_template_yaml_names_them(demo):
+    _, bundle = demo
+    deployed = {row["rule_name"] for row in csv.DictReader((bundle / "evaluations.csv").open(encoding="utf-8"))}
+    assert deployed == {names(entry.name).config_rule for entry in discover()}
 
 
 def test_the_bundle_holds_every_result_and_verifies(demo):
     output, bundle = demo
 
     rows = list(csv.DictReader((bundle / "evaluations.csv").open(encoding="utf-8")))
-    counts = Counter((row["rule_name"], row["compliance_type"]) for row in rows)
-    for rule in {row["rule_name"] for row in rows}:
+    counts = Counter((rule_of(row["rule_name"], rule_names()), row["compliance_type"]) for row in rows)
+    for rule in {rule for rule, _ in counts}:
         _, compliant, non_compliant, not_applicable = EXPECTED_COUNTS[rule]
         assert (counts[(rule, "COMPLIANT")], counts[(rule, "NON_COMPLIANT")], counts[(rule, "NOT_APPLICABLE")]) == (
             compliant,
@@ -112,25 +121,25 @@ def test_the_bundle_holds_every_result_and_verifies(demo):
 def test_the_violations_are_reported_with_their_annotations(demo):
     _, bundle = demo
     rows = {
-        (row["rule_name"], row["resource_id"]): (row["compliance_type"], row["annotation"])
+        (rule_of(row["rule_name"], rule_names()), row["resource_id"]): (row["compliance_type"], row["annotation"])
         for row in csv.DictReader((bundle / "evaluations.csv").open(encoding="utf-8"))
     }
 
-    assert rows[("smguard-notebook_root_access", "ds-scratch")] == (
+    assert rows[("notebook_root_access", "ds-scratch")] == (
         "NON_COMPLIANT",
         "RootAccess is Enabled; set RootAccess to Disabled (stop the notebook, then UpdateNotebookInstance).",
     )
-    assert rows[("smguard-sagemaker_kms", "churn-v1")] == (
+    assert rows[("sagemaker_kms", "churn-v1")] == (
         "NON_COMPLIANT",
         "KmsKeyId is absent (volumes use an AWS managed key); create a new endpoint configuration with KmsKeyId and "
         "update the endpoint.",
     )
-    assert rows[("smguard-studio_domain_vpc_only", "d-marketing-studio")] == (
+    assert rows[("studio_domain_vpc_only", "d-marketing-studio")] == (
         "NON_COMPLIANT",
         "AppNetworkAccessType is PublicInternetOnly (direct internet access); set VpcOnly with UpdateDomain while no "
         "apps run.",
     )
-    exempt = rows[("smguard-notebook_root_access", "gpu-driver-build")]
+    exempt = rows[("notebook_root_access", "gpu-driver-build")]
     assert exempt[0] == "NOT_APPLICABLE"
     assert re.fullmatch(
         r"EXEMPT until \d{4}-\d{2}-\d{2} \(ticket SEC-1042, approved by cloud-security@example.com\): CUDA driver "
@@ -143,17 +152,17 @@ def test_the_open_default_group_and_the_vpc_without_flow_logs_are_the_legacy_vpc
     _, bundle = demo
     rows = list(csv.DictReader((bundle / "evaluations.csv").open(encoding="utf-8")))
     by_rule = {
-        rule: [row for row in rows if row["rule_name"] == rule and row["compliance_type"] == "NON_COMPLIANT"]
-        for rule in ("smguard-vpc_default_sg", "smguard-vpc_flow_logs")
+        rule: [row for row in rows if row["rule_name"] == names(rule).config_rule and row["compliance_type"] == "NON_COMPLIANT"]
+        for rule in ("vpc_default_sg", "vpc_flow_logs")
     }
 
-    [open_group] = by_rule["smguard-vpc_default_sg"]
+    [open_group] = by_rule["vpc_default_sg"]
     group = open_group["resource_id"]
     assert open_group["annotation"] == (
         f"The default security group {group} has 1 inbound and 1 outbound rule(s) (in: all traffic from {group}; "
         "out: all traffic to 0.0.0.0/0); remove them all and use dedicated security groups."
     )
-    [unlogged] = by_rule["smguard-vpc_flow_logs"]
+    [unlogged] = by_rule["vpc_flow_logs"]
     vpc = unlogged["resource_id"]
     assert unlogged["annotation"] == (
         f"VPC {vpc} has no VPC-level flow log. Call CreateFlowLogs (ResourceType VPC, TrafficType ALL, LogDestination "
@@ -220,7 +229,8 @@ def test_the_readme_sample_is_an_excerpt_of_the_output(demo):
 def test_the_dashboard_fits_80_columns_without_truncating(tmp_path):
     statuses = [
         RuleStatus(
-            "smguard-sagemaker_model_isolation",
+            "sagemaker_model_isolation",
+            "smguard-sagemaker-model-isolation",
             "NON_COMPLIANT",
             [
                 Result(
@@ -234,7 +244,7 @@ def test_the_dashboard_fits_80_columns_without_truncating(tmp_path):
         )
     ]
     console = Console(width=80, file=io.StringIO())
-    console.print(render(statuses))
+    console.print(render(statuses, account_id="123456789012", region="us-east-1"))
     lines = console.file.getvalue().splitlines()
 
     assert max(len(line) for line in lines) == 80
