@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import signal
+import threading
 from collections.abc import Sequence
 from datetime import datetime, timezone
 from pathlib import Path
@@ -16,7 +18,8 @@ from smguard.cli.evidence import command_error
 from smguard.cli.tables import stdout_console
 from smguard.demo import environment
 from smguard.demo.dashboard import read_dashboard, render
-from smguard.demo.embedded_aws import embedded_aws
+from smguard.demo.accounts import operator_credentials
+from smguard.demo.embedded_aws import embedded_aws, served_aws
 from smguard.demo.runner import RuleRun, run_rules
 from smguard.embedded.stack import deploy_config_rules, stack_parameters
 from smguard.evidence import EvidenceError, ExportRequest, export_bundle, verify_bundle
@@ -33,6 +36,7 @@ EMBEDDED_CALLER = {
 
 
 @click.command("demo")
+@click.pass_context
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
@@ -45,7 +49,25 @@ EMBEDDED_CALLER = {
     is_flag=True,
     help="Replace --out if it holds an unchanged bundle of an earlier demo; anything else there is refused, never deleted.",
 )
-def demo_command(out: Path, replace: bool) -> None:
+@click.option(
+    "--serve",
+    is_flag=True,
+    help=(
+        "Keep the embedded AWS running at a local endpoint until interrupted (Ctrl-C, SIGTERM), every rule evaluated, "
+        "for `smguard evaluate`, `export` and `verify`. The first line on stdout is one JSON object: endpoint_url, "
+        "region, account_id and the environment variables that act as that account. No bundle is written."
+    ),
+)
+@click.option(
+    "--organization",
+    is_flag=True,
+    help=(
+        "With --serve: an organization (management account, the deploying security account as Config delegated "
+        "administrator, member accounts), the organization rules of template.yaml and an organization aggregator; "
+        "the JSON adds aggregator and member_account_ids."
+    ),
+)
+def demo_command(ctx: click.Context, out: Path, replace: bool, serve: bool, organization: bool) -> None:
     """Run every rule against an embedded AWS account (moto): no AWS account, no network.
 
     Builds a private data-science VPC with its endpoints, flow logs, KMS key, notebook, endpoint
@@ -53,6 +75,16 @@ def demo_command(out: Path, replace: bool) -> None:
     deploys each rule as an AWS Config rule and invokes its real Lambda handler with the events
     Config would send; shows the result as the Config dashboard does; writes the evidence bundle.
     """
+    if organization and not serve:
+        raise click.BadParameter("an organization is only served: add --serve", param_hint="--organization")
+    if serve:
+        given = [f"--{name}" for name in ("out", "replace") if ctx.get_parameter_source(name) is not click.core.ParameterSource.DEFAULT]
+        if given:
+            raise click.BadParameter(
+                "--serve writes no bundle; export one from the served AWS with `smguard export`", param_hint=", ".join(given)
+            )
+        serve_demo(organization)
+        return
     if replace and out.exists():
         if not is_earlier_demo_bundle(out):
             raise click.BadParameter(
@@ -75,13 +107,9 @@ def demo_command(out: Path, replace: bool) -> None:
         )
         env = environment.build(session, now.date())
         console.print(describe_environment(env))
-        entries = discover()
-        parameters = stack_parameters(environment.rule_parameters(env, [entry.name for entry in entries]), entries)
-        deployed = deploy_config_rules(session, {"DeploymentScope": "Account", **parameters}, account_id=environment.ACCOUNT_ID)
-        runs = run_rules(session, deployed, account_id=environment.ACCOUNT_ID, now=now)
+        runs = deploy_and_run(session, env, now)
         console.print(describe_runs(runs))
-        statuses = read_dashboard(session.client("config"), [run.config_rule_name for run in runs])
-        console.print(render(statuses, account_id=environment.ACCOUNT_ID, region=environment.REGION))
+        console.print(dashboard(session, runs))
         try:
             bundle = export_bundle(session, ExportRequest(account_id=environment.ACCOUNT_ID), out)
         except EvidenceError as error:
@@ -99,6 +127,60 @@ def demo_command(out: Path, replace: bool) -> None:
         console.print(f"  - {note}")
     if not verification.intact:
         raise click.ClickException(f"the bundle {bundle} does not match its manifest: {'; '.join(verification.problems())}")
+
+
+def deploy_and_run(session: boto3.Session, env: environment.DemoEnvironment, now: datetime) -> list[RuleRun]:
+    """Deploy template.yaml's account rules in the demo account, with the parameters it needs, and run them."""
+    entries = discover()
+    parameters = stack_parameters(environment.rule_parameters(env, [entry.name for entry in entries]), entries)
+    deployed = deploy_config_rules(session, {"DeploymentScope": "Account", **parameters}, account_id=environment.ACCOUNT_ID)
+    return run_rules(session, deployed, account_id=environment.ACCOUNT_ID, now=now)
+
+
+def dashboard(session: boto3.Session, runs: Sequence[RuleRun]) -> object:
+    statuses = read_dashboard(session.client("config"), [run.config_rule_name for run in runs])
+    return render(statuses, account_id=session.client("sts").get_caller_identity()["Account"], region=session.region_name)
+
+
+def serve_demo(organization: bool) -> None:
+    """Build, deploy and evaluate, announce how to reach it on the first line, then serve until interrupted."""
+    console = demo_console()
+    now = datetime.now(timezone.utc)
+    with served_aws(environment.REGION) as endpoint:
+        session = boto3.Session(region_name=environment.REGION)
+        if organization:
+            raise NotImplementedError
+        env = environment.build(session, now.date())
+        runs = deploy_and_run(session, env, now)
+        credentials = operator_credentials(session, environment.ACCOUNT_ID)
+        announcement = {
+            "endpoint_url": endpoint,
+            "region": environment.REGION,
+            "account_id": environment.ACCOUNT_ID,
+            "environment": credentials.environment(endpoint, environment.REGION),
+        }
+        click.echo(json.dumps(announcement))  # the first line: scripts read it before anything else
+        console.print(describe_environment(env))
+        console.print(describe_runs(runs))
+        console.print(dashboard(session, runs))
+        console.print(
+            f"\n[bold]Serving[/] the embedded AWS at {endpoint} until interrupted (Ctrl-C or SIGTERM). Set the "
+            "variables of `environment` in the first line, then try `smguard evaluate`, "
+            f"`smguard export --account {environment.ACCOUNT_ID} --out evidence` and `smguard verify evidence`."
+        )
+        wait_until_interrupted()
+
+
+def wait_until_interrupted() -> None:
+    """Block until SIGINT or SIGTERM: either is the ordinary way to stop serving, so it exits cleanly (0)."""
+    stop = threading.Event()
+    previous = {number: signal.signal(number, lambda *_: stop.set()) for number in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        while not stop.wait(1):
+            pass
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 def is_earlier_demo_bundle(folder: Path) -> bool:

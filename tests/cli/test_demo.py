@@ -286,3 +286,23 @@ def test_replace_leaves_anything_else_alone(tmp_path):
     )
     assert [path.name for path in (tmp_path / "evidence").iterdir()] == ["keep.txt"]
     assert result.stdout == ""
+
+
+@pytest.mark.parametrize(
+    ("arguments", "error"),
+    [
+        (["--organization"], "Error: Invalid value for --organization: an organization is only served: add --serve"),
+        (
+            ["--serve", "--out", "evidence", "--replace"],
+            "Error: Invalid value for --out, --replace: --serve writes no bundle; export one from the served AWS with "
+            "`smguard export`",
+        ),
+    ],
+    ids=["organization-without-serve", "serve-with-bundle-options"],
+)
+def test_options_that_do_not_go_together_are_refused_before_anything_runs(arguments, error):
+    result = CliRunner().invoke(cli, ["demo", *arguments])
+
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == error
+    assert result.stdout == ""
