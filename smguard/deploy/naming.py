@@ -53,9 +53,7 @@ class RuleNames:
 
     def member_rule(self, suffix: str) -> str:
         """A member account's copy of the organization rule, with the suffix AWS chose."""
-        if not MEMBER_SUFFIX.fullmatch(suffix):
-            raise ValueError(f"member rule suffix {suffix!r} is not lowercase letters and digits")
-        return f"{ORGANIZATION_MEMBER_PREFIX}{self.organization_rule}-{suffix}"
+        return member_rule_name(self.organization_rule, suffix)
 
     def is_named(self, aws_name: str) -> bool:
         """Whether ``aws_name`` is one of this rule's names in AWS (account, organization or member)."""
@@ -63,6 +61,13 @@ class RuleNames:
             return True
         stem = f"{ORGANIZATION_MEMBER_PREFIX}{self.organization_rule}-"
         return aws_name.startswith(stem) and MEMBER_SUFFIX.fullmatch(aws_name[len(stem):]) is not None
+
+
+def member_rule_name(organization_rule: str, suffix: str) -> str:
+    """The name AWS gives a member account's copy of any organization rule (smguard's or not)."""
+    if not MEMBER_SUFFIX.fullmatch(suffix):
+        raise ValueError(f"member rule suffix {suffix!r} is not lowercase letters and digits")
+    return f"{ORGANIZATION_MEMBER_PREFIX}{organization_rule}-{suffix}"
 
 
 def names(rule: str) -> RuleNames:

@@ -37,7 +37,8 @@ How this follows AWS (the Config API reference; decisions where AWS does not say
   is refused with InvalidNextTokenException.
 - Aggregates: the aggregator belongs to the caller's account and region. It sees the accounts of its
   AccountAggregationSources (or every account of the caller's organization for an
-  OrganizationAggregationSource) in its listed regions (AllAwsRegions: every region where that
+  OrganizationAggregationSource, created by the management account or a delegated administrator,
+  see ``organization_rules``) in its listed regions (AllAwsRegions: every region where that
   account used Config). A source account other than the aggregator's own contributes only after it
   authorised the aggregator's account and region with PutAggregationAuthorization (organization
   sources need none). Accounts are moto's: ``MOTO_ACCOUNT_ID`` or credentials of a role assumed in
@@ -77,7 +78,8 @@ from moto.config.exceptions import (
 from moto.core.exceptions import JsonRESTError
 from moto.config.models import ConfigAggregator, ConfigBackend, ConfigRule, config_backends
 from moto.config.responses import ConfigResponse
-from moto.organizations.models import organizations_backends
+
+from smguard.embedded.organizations import account_ids, organization_of
 
 RESULT_TOKEN_PREFIX = "smguard-embedded-config:"
 COMPLIANCE_TYPES = ("COMPLIANT", "NON_COMPLIANT", "NOT_APPLICABLE", "INSUFFICIENT_DATA")
@@ -560,8 +562,8 @@ def _sources(owner: ConfigBackend, aggregator: ConfigAggregator) -> list[ConfigB
     """The Config backends (account, region) whose results ``aggregator`` sees."""
     sources: list[ConfigBackend] = []
     if aggregator.organization_aggregation_source is not None:
-        organization = organizations_backends[owner.account_id][owner.partition]
-        accounts = sorted({a.id for a in organization.accounts}) if organization.org else [owner.account_id]
+        organization = organization_of(owner.account_id, owner.partition)
+        accounts = account_ids(organization) if organization is not None else [owner.account_id]
         for account_id in accounts:
             sources += _regions_of(account_id, aggregator.organization_aggregation_source)
         return sources

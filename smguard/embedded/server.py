@@ -1,7 +1,8 @@
 """The embedded AWS as a real HTTP endpoint, for code that must talk to AWS over the network.
 
-A ``ThreadedMotoServer`` runs in this process (its backends are moto's, with the compliance APIs
-installed), bound to 127.0.0.1 on a free port. Point boto3 at it with ``AWS_ENDPOINT_URL``.
+A ``ThreadedMotoServer`` runs in this process (its backends are moto's, with the compliance and
+organization-rule APIs installed), bound to 127.0.0.1 on a free port. Point boto3 at it with
+``AWS_ENDPOINT_URL``.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from contextlib import contextmanager
 import requests
 from moto.server import ThreadedMotoServer
 
-from smguard.embedded.config_compliance import install
+from smguard.embedded import install
 
 RESET_TIMEOUT_SECONDS = 10
 

@@ -12,13 +12,18 @@ from typing import Any
 import botocore.session
 from botocore.model import Shape
 
-COMPLIANCE_OPERATIONS = frozenset(
+EMBEDDED_OPERATIONS = frozenset(
     {
         "PutEvaluations",
         "GetComplianceDetailsByConfigRule",
         "DescribeComplianceByConfigRule",
         "DescribeAggregateComplianceByConfigRules",
         "GetAggregateComplianceDetailsByConfigRule",
+        "PutOrganizationConfigRule",
+        "DescribeOrganizationConfigRules",
+        "DescribeOrganizationConfigRuleStatuses",
+        "GetOrganizationConfigRuleDetailedStatus",
+        "DeleteOrganizationConfigRule",
     }
 )
 CONFIG_MODEL = botocore.session.get_session().get_service_model("config")
@@ -84,10 +89,13 @@ class RawResponses:
         return [body for name, _, body in self.bodies if name == operation][-1]
 
     def conformance_errors(self) -> list[str]:
-        """Shape errors of every successful response of the embedded compliance APIs so far."""
+        """Shape errors of every successful response of the APIs the embedded AWS adds to moto so far."""
         errors = []
         for name, status, body in self.bodies:
-            if status == 200 and name in COMPLIANCE_OPERATIONS:
+            if status == 200 and name in EMBEDDED_OPERATIONS:
                 output = CONFIG_MODEL.operation_model(name).output_shape
-                errors += [f"{name} {error}" for error in shape_errors(body, output)]
+                if output is None:
+                    errors += [f"{name} $: the operation has no output, got {body!r}"] if body else []
+                else:
+                    errors += [f"{name} {error}" for error in shape_errors(body, output)]
         return errors
