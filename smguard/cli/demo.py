@@ -20,6 +20,7 @@ from smguard.demo import environment
 from smguard.demo.dashboard import read_dashboard, render
 from smguard.demo.accounts import operator_credentials
 from smguard.demo.embedded_aws import embedded_aws, served_aws
+from smguard.demo.organization import AGGREGATOR, build_organization
 from smguard.demo.runner import RuleRun, run_rules
 from smguard.embedded.stack import deploy_config_rules, stack_parameters
 from smguard.evidence import EvidenceError, ExportRequest, export_bundle, verify_bundle
@@ -149,7 +150,8 @@ def serve_demo(organization: bool) -> None:
     with served_aws(environment.REGION) as endpoint:
         session = boto3.Session(region_name=environment.REGION)
         if organization:
-            raise NotImplementedError
+            serve_organization(console, endpoint, session, now)
+            return
         env = environment.build(session, now.date())
         runs = deploy_and_run(session, env, now)
         credentials = operator_credentials(session, environment.ACCOUNT_ID)
@@ -159,7 +161,7 @@ def serve_demo(organization: bool) -> None:
             "account_id": environment.ACCOUNT_ID,
             "environment": credentials.environment(endpoint, environment.REGION),
         }
-        click.echo(json.dumps(announcement))  # the first line: scripts read it before anything else
+        announce(announcement)
         console.print(describe_environment(env))
         console.print(describe_runs(runs))
         console.print(dashboard(session, runs))
@@ -171,16 +173,65 @@ def serve_demo(organization: bool) -> None:
         wait_until_interrupted()
 
 
+def serve_organization(console: Console, endpoint: str, management: boto3.Session, now: datetime) -> None:
+    built = build_organization(management, now)
+    assert built.security is not None
+    members = sorted(built.workloads.values())
+    announcement = {
+        "endpoint_url": endpoint,
+        "region": environment.REGION,
+        "account_id": built.security.account_id,
+        "environment": built.security.environment(endpoint, environment.REGION),
+        "aggregator": AGGREGATOR,
+        "member_account_ids": members,
+        "management_account_id": built.management_account_id,
+        "organization_id": built.organization_id,
+    }
+    announce(announcement)
+    console.print(
+        f"[bold]Embedded AWS organization[/] {built.organization_id} at {endpoint}, {environment.REGION}:\n"
+        f"  - management account {built.management_account_id} (excluded from the organization rules)\n"
+        f"  - security account {built.security.account_id}: Config delegated administrator, deployed template.yaml "
+        f"with DeploymentScope=Organization, aggregator {AGGREGATOR}\n"
+        + "".join(f"  - member account {account_id} ({name}): the reference environment and its violations\n" for name, account_id in built.workloads.items())
+        + "  - no exemption register: organization mode reads it in the security account, and the demo's names "
+        "a notebook of the single-account demo\n"
+    )
+    console.print(describe_runs(built.runs, "Organization"))
+    for account_id in members:
+        session = built.sessions[account_id]
+        console.print(dashboard(session, [run for run in built.runs if run.account_id == account_id]))
+    console.print(
+        f"\n[bold]Serving[/] the embedded organization at {endpoint} until interrupted (Ctrl-C or SIGTERM). Set the "
+        "variables of `environment` in the first line (the security account), then try "
+        f"`smguard export --aggregator {AGGREGATOR} --out evidence` and `smguard verify evidence`."
+    )
+    wait_until_interrupted()
+
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+_stop = threading.Event()
+
+
+def announce(announcement: dict[str, object]) -> None:
+    """Print the first line, from which on SIGINT and SIGTERM are the ordinary way to stop serving.
+
+    From here they only ask to stop, so the output under way is finished and the exit is clean (0).
+    """
+    _stop.clear()
+    for number in STOP_SIGNALS:
+        signal.signal(number, lambda *_: _stop.set())
+    click.echo(json.dumps(announcement))  # the first line: scripts read it before anything else
+
+
 def wait_until_interrupted() -> None:
-    """Block until SIGINT or SIGTERM: either is the ordinary way to stop serving, so it exits cleanly (0)."""
-    stop = threading.Event()
-    previous = {number: signal.signal(number, lambda *_: stop.set()) for number in (signal.SIGINT, signal.SIGTERM)}
+    """Block until SIGINT or SIGTERM (after :func:`announce`), then give them back their usual meaning."""
     try:
-        while not stop.wait(1):
+        while not _stop.wait(1):
             pass
     finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler)
+        for number in STOP_SIGNALS:
+            signal.signal(number, signal.default_int_handler if number == signal.SIGINT else signal.SIG_DFL)
 
 
 def is_earlier_demo_bundle(folder: Path) -> bool:
@@ -226,10 +277,12 @@ def describe_environment(env: environment.DemoEnvironment) -> str:
     )
 
 
-def describe_runs(runs: Sequence[RuleRun]) -> str:
+def describe_runs(runs: Sequence[RuleRun], scope: str = "Account") -> str:
     changes = sum(run.change_notifications for run in runs)
     scheduled = sum(run.scheduled_notifications for run in runs)
+    accounts = len({run.account_id for run in runs})
+    rules = f"{len(runs)} Config rules" if accounts == 1 else f"{len(runs)} member-account Config rules in {accounts} accounts"
     return (
-        f"Deployed the {len(runs)} Config rules of template.yaml (DeploymentScope=Account); invoked their Lambda handlers with {changes} configuration-change "
-        f"and {scheduled} scheduled notifications, each with its result token; PutEvaluations stored the results.\n"
+        f"Deployed template.yaml with DeploymentScope={scope}: {rules}; invoked their Lambda handlers with "
+        f"{changes} configuration-change and {scheduled} scheduled notifications, each with its result token; PutEvaluations stored the results.\n"
     )

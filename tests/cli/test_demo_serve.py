@@ -14,10 +14,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import boto3
 import pytest
 
 from smguard.catalogue import rule_names
-from smguard.deploy.naming import rule_of
+from smguard.deploy.naming import names, rule_of
 from tests.cli.test_demo import EXPECTED_COUNTS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -129,3 +130,75 @@ def test_an_account_is_served_until_interrupted_and_export_evaluate_and_verify_w
     )
 
     assert served.stop(signal.SIGINT) == (0, "")
+
+
+ORGANIZATION_COUNTS = {
+    **{rule: (compliant, non_compliant) for rule, (_, compliant, non_compliant, _) in EXPECTED_COUNTS.items()},
+    "notebook_root_access": (1, 2),
+}
+"""What an aggregator carries per member account and rule (COMPLIANT and NON_COMPLIANT only): the
+single-account demo's results, except that the organization runs without an exemption register, so
+the notebook exempt there is non-compliant here."""
+
+
+def client(announcement: dict[str, Any], service: str) -> Any:
+    environment = announcement["environment"]
+    return boto3.client(
+        service,
+        endpoint_url=environment["AWS_ENDPOINT_URL"],
+        aws_access_key_id=environment["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=environment["AWS_SECRET_ACCESS_KEY"],
+        region_name=environment["AWS_REGION"],
+    )
+
+
+def test_an_organization_is_served_with_template_yamls_organization_rules_and_an_aggregator(serve, tmp_path):
+    served = serve("--organization")
+
+    announced = served.announcement
+    assert set(announced) == {
+        "endpoint_url", "region", "account_id", "environment", "aggregator", "member_account_ids",
+        "management_account_id", "organization_id",
+    }  # fmt: skip
+    assert set(announced["environment"]) == ENVIRONMENT_KEYS
+    security, members = announced["account_id"], announced["member_account_ids"]
+    assert len(members) == 2 and security not in members and announced["management_account_id"] not in [security, *members]
+    assert client(announced, "sts").get_caller_identity()["Account"] == security
+    organizations = client(announced, "organizations")
+    assert organizations.describe_organization()["Organization"]["Id"] == announced["organization_id"]
+
+    # Only the management account or a Config delegated administrator may list organization rules.
+    config = client(announced, "config")
+    assert sorted(rule["OrganizationConfigRuleName"] for rule in config.describe_organization_config_rules()["OrganizationConfigRules"]) == sorted(
+        names(rule).organization_rule for rule in rule_names()
+    )
+    aggregated: dict[tuple[str, str], Counter[str]] = {}
+    for page in config.get_paginator("describe_aggregate_compliance_by_config_rules").paginate(
+        ConfigurationAggregatorName=announced["aggregator"]
+    ):
+        for entry in page["AggregateComplianceByConfigRules"]:
+            rule = rule_of(entry["ConfigRuleName"], rule_names())
+            assert rule is not None and entry["ConfigRuleName"].startswith(f"OrgConfigRule-{names(rule).organization_rule}-")
+            details = config.get_aggregate_compliance_details_by_config_rule(
+                ConfigurationAggregatorName=announced["aggregator"],
+                ConfigRuleName=entry["ConfigRuleName"],
+                AccountId=entry["AccountId"],
+                AwsRegion=entry["AwsRegion"],
+            )["AggregateEvaluationResults"]
+            aggregated[(entry["AccountId"], rule)] = Counter(result["ComplianceType"] for result in details)
+            if rule == "notebook_root_access":
+                scratch = [r for r in details if r["EvaluationResultIdentifier"]["EvaluationResultQualifier"]["ResourceId"] == "ds-scratch"]
+                assert [(r["ComplianceType"], r["Annotation"]) for r in scratch] == [
+                    (
+                        "NON_COMPLIANT",
+                        "RootAccess is Enabled; set RootAccess to Disabled (stop the notebook, then UpdateNotebookInstance).",
+                    )
+                ]
+    assert {key: counts for key, counts in aggregated.items() if key[0] in members} == {
+        (account, rule): Counter({"COMPLIANT": compliant, "NON_COMPLIANT": non_compliant}) - Counter()
+        for account in members
+        for rule, (compliant, non_compliant) in ORGANIZATION_COUNTS.items()
+        if rule in rule_names()
+    }
+
+    assert served.stop(signal.SIGTERM) == (0, "")
