@@ -6,7 +6,7 @@ import json
 import shutil
 import signal
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -175,7 +175,6 @@ def serve_demo(organization: bool) -> None:
 
 def serve_organization(console: Console, endpoint: str, management: boto3.Session, now: datetime) -> None:
     built = build_organization(management, now)
-    assert built.security is not None
     members = sorted(built.workloads.values())
     announcement = {
         "endpoint_url": endpoint,
@@ -213,7 +212,7 @@ STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 _stop = threading.Event()
 
 
-def announce(announcement: dict[str, object]) -> None:
+def announce(announcement: Mapping[str, object]) -> None:
     """Print the first line, from which on SIGINT and SIGTERM are the ordinary way to stop serving.
 
     From here they only ask to stop, so the output under way is finished and the exit is clean (0).

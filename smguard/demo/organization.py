@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 import boto3
@@ -44,19 +44,19 @@ EXEMPTIONS_PARAMETER = "ExemptionsParameterName"
 EXECUTION_ROLE_PARAMETER = "ExecutionRoleName"
 
 
-@dataclass
+@dataclass(frozen=True)
 class DemoOrganization:
     """What was built, for the announcement and the narrative."""
 
-    organization_id: str = ""
-    management_account_id: str = ""
-    security: AccountCredentials | None = None
-    workloads: dict[str, str] = field(default_factory=dict)
-    """Account name -> id of the accounts with SageMaker and VPC resources."""
-    environments: dict[str, environment.DemoEnvironment] = field(default_factory=dict)
-    runs: list[RuleRun] = field(default_factory=list)
-    sessions: dict[str, boto3.Session] = field(default_factory=dict)
-    """Account id -> a session acting in it, for reading each account's dashboard."""
+    organization_id: str
+    management_account_id: str
+    security: AccountCredentials
+    """The deploying account, and an access key of it."""
+    workloads: dict[str, str]
+    """Account name -> id of the member accounts with SageMaker and VPC resources."""
+    sessions: dict[str, boto3.Session]
+    """Account id -> a session acting in it, for every account holding the member rules."""
+    runs: list[RuleRun]
 
 
 def build_organization(management: boto3.Session, now: datetime) -> DemoOrganization:
@@ -67,39 +67,32 @@ def build_organization(management: boto3.Session, now: datetime) -> DemoOrganiza
     environment credentials are the security account's, as the rule functions run there.
     """
     region = management.region_name
-    built = DemoOrganization()
-    built.management_account_id = management.client("sts").get_caller_identity()["Account"]
+    management_account_id = management.client("sts").get_caller_identity()["Account"]
     organizations = management.client("organizations")
-    built.organization_id = organizations.create_organization(FeatureSet="ALL")["Organization"]["Id"]
+    organization_id = organizations.create_organization(FeatureSet="ALL")["Organization"]["Id"]
     root_id = organizations.list_roots()["Roots"][0]["Id"]
     security_id = _create_account(organizations, SECURITY_ACCOUNT_NAME)
-    built.workloads = {name: _create_account(organizations, name) for name in WORKLOAD_ACCOUNT_NAMES}
+    workloads = {name: _create_account(organizations, name) for name in WORKLOAD_ACCOUNT_NAMES}
     for principal in (ORGANIZATION_RULES_SERVICE_PRINCIPAL, AGGREGATOR_SERVICE_PRINCIPAL):
         organizations.enable_aws_service_access(ServicePrincipal=principal)
         organizations.register_delegated_administrator(AccountId=security_id, ServicePrincipal=principal)
 
-    for account_id in built.workloads.values():
-        session = assumed_credentials(management, account_id).session(region)
-        built.sessions[account_id] = session
-        built.environments[account_id] = environment.build(session, now.date())
-
-    security_session = assumed_credentials(management, security_id).session(region)
-    built.security = operator_credentials(security_session, security_id)
-    security = built.security.session(region)
-    built.sessions[security_id] = security
-    parameters = _organization_parameters(built, root_id)
-    for session in built.sessions.values():
+    sessions = {account_id: assumed_credentials(management, account_id).session(region) for account_id in workloads.values()}
+    environments = [environment.build(session, now.date()) for session in sessions.values()]
+    security_credentials = operator_credentials(assumed_credentials(management, security_id).session(region), security_id)
+    security = sessions[security_id] = security_credentials.session(region)
+    parameters = _organization_parameters(environments[0], organization_id, root_id, management_account_id)
+    for session in sessions.values():
         _create_execution_role(session, parameters[EXECUTION_ROLE_PARAMETER], security_id)
 
-    _act_as(built.security)
+    _act_as(security_credentials)
     deployed = deploy_config_rules(security, parameters, account_id=security_id)
     security.client("config").put_configuration_aggregator(
         ConfigurationAggregatorName=AGGREGATOR,
         OrganizationAggregationSource={"RoleArn": _aggregator_role(security), "AllAwsRegions": True},
     )
-    for account_id, session in sorted(built.sessions.items()):
-        built.runs += run_rules(session, deployed, account_id=account_id, now=now)
-    return built
+    runs = [run for account_id, session in sorted(sessions.items()) for run in run_rules(session, deployed, account_id=account_id, now=now)]
+    return DemoOrganization(organization_id, management_account_id, security_credentials, workloads, sessions, runs)
 
 
 def _create_account(organizations: object, name: str) -> str:
@@ -109,24 +102,25 @@ def _create_account(organizations: object, name: str) -> str:
     return str(status["AccountId"])
 
 
-def _organization_parameters(built: DemoOrganization, root_id: str) -> dict[str, str]:
+def _organization_parameters(
+    env: environment.DemoEnvironment, organization_id: str, root_id: str, management_account_id: str
+) -> dict[str, str]:
     """The stack parameters of the organization deployment: the demo's rule parameters without the
     exemption register (see the module docstring), the organization, its root as StackSet target,
     and the management account excluded, as the template's ExcludedAccounts advises when the stack
     runs in a delegated administrator."""
     entries = discover()
-    first = next(iter(built.environments.values()))
     wanted = {
         rule: {name: value for name, value in values.items() if name != EXEMPTIONS_PARAMETER}
-        for rule, values in environment.rule_parameters(first, [entry.name for entry in entries]).items()
+        for rule, values in environment.rule_parameters(env, [entry.name for entry in entries]).items()
     }
     declared = smguard_template().document["Parameters"]
     return {
         **stack_parameters(wanted, entries),
         "DeploymentScope": "Organization",
-        "OrganizationId": built.organization_id,
+        "OrganizationId": organization_id,
         "StackSetTargetOuIds": root_id,
-        "ExcludedAccounts": built.management_account_id,
+        "ExcludedAccounts": management_account_id,
         EXECUTION_ROLE_PARAMETER: str(declared[EXECUTION_ROLE_PARAMETER]["Default"]),
     }
 
@@ -149,7 +143,7 @@ def _create_execution_role(session: boto3.Session, role_name: str, trusted_accou
 def _aggregator_role(session: boto3.Session) -> str:
     """The role an organization aggregator reads the organization with (AWS Config Developer Guide,
     "Setting up an aggregator": trusted by config.amazonaws.com)."""
-    return session.client("iam").create_role(
+    return str(session.client("iam").create_role(
         RoleName=AGGREGATOR_ROLE,
         AssumeRolePolicyDocument=json.dumps(
             {
@@ -157,7 +151,7 @@ def _aggregator_role(session: boto3.Session) -> str:
                 "Statement": [{"Effect": "Allow", "Principal": {"Service": "config.amazonaws.com"}, "Action": "sts:AssumeRole"}],
             }
         ),
-    )["Role"]["Arn"]
+    )["Role"]["Arn"])
 
 
 def _act_as(credentials: AccountCredentials) -> None:

@@ -157,15 +157,14 @@ class _Deployment:
 
     def properties(self, logical_id: str) -> dict[str, Any]:
         """The resource's Properties with every intrinsic resolved and resource attributes filled in."""
-        resolved = self.resolver.resolve(self.resources[logical_id].get("Properties", {}), logical_id)
-        return self._known(resolved, logical_id)
+        return self._mapping(self.resources[logical_id].get("Properties", {}), logical_id)
 
     def _known(self, value: Any, where: str) -> Any:
         if isinstance(value, ResourceReference) and value.attribute is not None:
             return self.attribute(value.logical_id, value.attribute, where)
         if isinstance(value, (Unresolved, Opaque)):
             raise StackDeploymentError(f"{where}: {value.reason}")
-        if isinstance(value, Mapping):
+        if isinstance(value, dict):  # scan's Configuration refuses items() while it holds an Opaque value
             return {key: self._known(item, f"{where}.{key}") for key, item in dict.items(value)}
         if isinstance(value, list):
             return [self._known(item, f"{where}[{index}]") for index, item in enumerate(value)]
@@ -173,8 +172,13 @@ class _Deployment:
 
     def _subset(self, logical_id: str, keys: tuple[str, ...]) -> dict[str, Any]:
         declared = self.resources[logical_id].get("Properties", {})
-        wanted = {key: declared[key] for key in keys if key in declared}
-        return self._known(self.resolver.resolve(wanted, logical_id), logical_id)
+        return self._mapping({key: declared[key] for key in keys if key in declared}, logical_id)
+
+    def _mapping(self, properties: Mapping[str, Any], logical_id: str) -> dict[str, Any]:
+        resolved = self._known(self.resolver.resolve(properties, logical_id), logical_id)
+        if not isinstance(resolved, dict):
+            raise StackDeploymentError(f"{logical_id}: its Properties are not a mapping")
+        return resolved
 
     def attribute(self, logical_id: str, attribute: str, where: str) -> str:
         """``Fn::GetAtt``: the attributes of the functions and roles the rules need, created on first use."""
@@ -192,11 +196,13 @@ class _Deployment:
         # Its inline policies are left out: moto does not enforce IAM, and they name resources
         # (queues, keys) the demo does not create.
         properties = self._subset(logical_id, ("RoleName", "Description", "AssumeRolePolicyDocument"))
-        return self.session.client("iam").create_role(
-            RoleName=properties["RoleName"],
-            Description=properties.get("Description", ""),
-            AssumeRolePolicyDocument=json.dumps(properties["AssumeRolePolicyDocument"]),
-        )["Role"]["Arn"]
+        return str(
+            self.session.client("iam").create_role(
+                RoleName=properties["RoleName"],
+                Description=properties.get("Description", ""),
+                AssumeRolePolicyDocument=json.dumps(properties["AssumeRolePolicyDocument"]),
+            )["Role"]["Arn"]
+        )
 
     def create_function(self, logical_id: str) -> str:
         if not self.selected(logical_id):
@@ -205,9 +211,10 @@ class _Deployment:
         # The rest (layers, VPC, log group, event invoke configuration) refers to resources the demo
         # does not create and changes nothing about how a rule is invoked.
         properties = self._subset(logical_id, ("FunctionName", "Runtime", "Handler", "Role", "Description"))
-        return self.session.client("lambda").create_function(
+        created = self.session.client("lambda").create_function(
             **properties, Code={"ZipFile": _placeholder_package(properties["Handler"])}
-        )["FunctionArn"]
+        )
+        return str(created["FunctionArn"])
 
     def deploy_rule(self, logical_id: str) -> DeployedRule:
         kind = self.resources[logical_id]["Type"]
