@@ -14,13 +14,12 @@ from functools import cache
 from pathlib import Path
 
 import smguard.rules
+from smguard.deploy.naming import resolve
 from smguard.engine.handler import RuleHandler
 from smguard.engine.rule import SmguardRule
 from smguard.rule_metadata import RuleMetadata, load_metadata
 
 RULES_DIR = Path(next(iter(smguard.rules.__path__))).resolve()
-CONFIG_RULE_PREFIX = "smguard-"
-"""A deployed rule is the Config rule ``smguard-<folder name>``."""
 
 
 @dataclass(frozen=True)
@@ -37,12 +36,6 @@ class RuleEntry:
         return self.handler.rule
 
 
-def catalogue_name(name: str) -> str:
-    """The rule a user means: ``notebook_root_access`` and ``smguard-notebook_root_access`` (its Config
-    rule's name) both name ``notebook_root_access``."""
-    return name.removeprefix(CONFIG_RULE_PREFIX)
-
-
 def rule_names() -> list[str]:
     return sorted(path.parent.name for path in RULES_DIR.glob("*/app.py"))
 
@@ -57,6 +50,14 @@ def load(name: str) -> RuleEntry:
         raise TypeError(f"rules/{name}/app.py's lambda_handler runs the rule of folder {handler.rule.name}, not its own")
     folder = RULES_DIR / name
     return RuleEntry(name=name, folder=folder, handler=handler, metadata=load_metadata(folder / "metadata.json"))
+
+
+def lookup(given: str) -> RuleEntry:
+    """The rule a user means by ``given``: its folder name or any name it has in AWS
+    (``smguard-notebook-root-access``, ``OrgConfigRule-smguard-notebook-root-access-a1b2c3d4``).
+
+    Raises :class:`smguard.deploy.naming.UnknownRuleError` naming the rules there are."""
+    return load(resolve(given, rule_names()))
 
 
 def discover() -> list[RuleEntry]:

@@ -18,9 +18,10 @@ from botocore.exceptions import BotoCoreError, ClientError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from smguard.catalogue import RuleEntry, catalogue_name, discover
+from smguard.catalogue import RuleEntry, discover, lookup
 from smguard.cli.options import aws_session, region_option, rule_options
 from smguard.cli.tables import ResultRow, results_table, short_type, stdout_console
+from smguard.deploy.naming import UnknownRuleError, resolve
 from smguard.engine.errors import InvalidRuleParameterError, SmguardError
 from smguard.sweep.clients import DEFAULT_MAX_WORKERS, MAX_WORKERS_LIMIT, ClientSetupError, SweepClients
 from smguard.sweep.collected import SilentProgress
@@ -118,17 +119,16 @@ def evaluate_command(
 
 
 def select_rules(rule_names: str | None) -> list[RuleEntry]:
-    entries = discover()
+    """The rules ``--rules`` names, each by its short name or any of its AWS names, once each."""
     if rule_names is None:
-        return entries
-    known = {entry.name: entry for entry in entries}
+        return discover()
     wanted = [name.strip() for name in rule_names.split(",") if name.strip()]
-    unknown = [name for name in wanted if catalogue_name(name) not in known]
-    if unknown or not wanted:
-        raise click.BadParameter(
-            f"unknown rule {', '.join(unknown) or '(none given)'}; rules: {', '.join(sorted(known))}", param_hint="--rules"
-        )
-    return [known[name] for name in dict.fromkeys(catalogue_name(name) for name in wanted)]
+    if not wanted:
+        raise click.BadParameter("no rule given; name one or more rules, or leave --rules out to run them all", param_hint="--rules")
+    try:
+        return list({entry.name: entry for entry in map(lookup, wanted)}.values())
+    except UnknownRuleError as error:
+        raise click.BadParameter(str(error), param_hint="--rules") from None
 
 
 def load_parameters(params: Sequence[str], params_file: Path | None) -> dict[str, dict[str, object]]:
@@ -157,17 +157,20 @@ def rule_settings(
     entries: Sequence[RuleEntry], raw: Mapping[str, Mapping[str, object]], role_refusal: str = EVALUATE_ROLE_REFUSAL
 ) -> dict[str, RuleSettings]:
     """Parse every rule's parameters with the rule's own parsing; parameters for unknown rules are an
-    error, and so is ExecutionRoleName, for ``role_refusal``."""
+    error, and so is ExecutionRoleName, for ``role_refusal``.
+
+    A rule's parameters may be keyed by its short name or any of its AWS names, as ``--rules`` accepts."""
     known = {entry.name: entry for entry in discover()}
-    unknown = sorted(set(raw) - set(known))
-    if unknown:
-        raise click.BadParameter(
-            f"parameters given for unknown rule {unknown[0]!r}; rules: {', '.join(sorted(known))}", param_hint="--param"
-        )
+    by_rule: dict[str, dict[str, object]] = {}
+    for given, values in raw.items():
+        try:
+            by_rule.setdefault(resolve(given, known), {}).update(values)
+        except UnknownRuleError as error:
+            raise click.BadParameter(f"parameters given for an unknown rule: {error}", param_hint="--param") from None
     settings = {}
     for name, entry in known.items():
         try:
-            settings[name] = parse_settings(entry, raw.get(name, {}), role_refusal)
+            settings[name] = parse_settings(entry, by_rule.get(name, {}), role_refusal)
         except InvalidRuleParameterError as error:
             raise click.BadParameter(f"rule {name}, {error}", param_hint="--param") from None
     return {entry.name: settings[entry.name] for entry in entries}

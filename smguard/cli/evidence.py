@@ -50,7 +50,13 @@ def _csv(value: str | None) -> tuple[str, ...]:
 @click.command("export")
 @click.option("--account", "account_id", metavar="ACCOUNT_ID", help="Export this account (the credentials must be of it).")
 @click.option("--aggregator", metavar="NAME", help="Export an organization through this Config aggregator.")
-@click.option("--rules", help="Comma-separated rules (e.g. notebook_root_access); default: every smguard rule.")
+@click.option(
+    "--rules",
+    help=(
+        "Comma-separated rules, each by its name or any name its Config rule has (notebook_root_access, "
+        "smguard-notebook-root-access, OrgConfigRule-smguard-notebook-root-access-<suffix>); default: every smguard rule."
+    ),
+)
 @click.option(
     "--compliance-types",
     help=(

@@ -38,7 +38,10 @@ def rule_options(command: F) -> F:
             click.option(
                 "--rules",
                 "rule_names",
-                help="Comma-separated rules to run, e.g. notebook_root_access or smguard-notebook_root_access (default: every rule).",
+                help=(
+                    "Comma-separated rules to run, each by its name or any name its Config rule has, e.g. "
+                    "notebook_root_access or smguard-notebook-root-access (default: every rule)."
+                ),
             ),
             click.option(
                 "--param",

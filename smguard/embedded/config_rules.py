@@ -14,7 +14,8 @@ import zipfile
 from collections.abc import Mapping
 from typing import Any
 
-from smguard.catalogue import CONFIG_RULE_PREFIX, RuleEntry
+from smguard.catalogue import RuleEntry
+from smguard.deploy.naming import names, resource_name
 from smguard.engine.rule import CHANGE_TRIGGER, PERIODIC_TRIGGER
 
 FUNCTION_ROLE_NAME = "smguard-rule-function"
@@ -28,8 +29,8 @@ _CHANGE_MESSAGES = ("ConfigurationItemChangeNotification", "OversizedConfigurati
 
 
 def config_rule_name(entry: RuleEntry) -> str:
-    """The deployed Config rule's name (``smguard-<folder name>``)."""
-    return CONFIG_RULE_PREFIX + entry.name
+    """The account-mode Config rule's name, as template.yaml names it (``smguard-notebook-root-access``)."""
+    return names(entry.name).config_rule
 
 
 def config_rule_definition(
@@ -63,7 +64,7 @@ def deploy_rule(session: Any, entry: RuleEntry, parameters: Mapping[str, str] | 
 
     Returns the Config rule's name.
     """
-    function_arn = ensure_function(session, f"{CONFIG_RULE_PREFIX}{entry.name}".replace("_", "-"))
+    function_arn = ensure_function(session, resource_name(entry.name))
     session.client("config").put_config_rule(ConfigRule=config_rule_definition(entry, function_arn, parameters))
     return config_rule_name(entry)
 

@@ -19,6 +19,7 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from smguard import __version__
+from smguard.deploy.naming import NAME_PREFIX, ORGANIZATION_MEMBER_PREFIX, names
 from smguard.evidence.errors import (
     AccessDeniedError,
     AggregatorNotFoundError,
@@ -156,21 +157,33 @@ def _export_account(
             f"--account {request.account_id} was asked, but the credentials ({caller['arn']}) are for account "
             f"{caller['account_id']}; use credentials of account {request.account_id} (e.g. --profile), or an aggregator"
         )
-    rules = reader.smguard_rules(request.rules)
+    rules = reader.smguard_rules(request)
     if not rules:
         raise RuleNotFoundError(
-            f"no smguard rule (Config rule named smguard-*) is deployed in account {request.account_id}, region "
-            f"{reader.region}; deploy template.yaml there, or choose the region with --region"
+            f"no smguard rule{_named(request)} is deployed in account {request.account_id}, region {reader.region} "
+            f"(neither as a Config rule {NAME_PREFIX}<rule> nor as an organization rule's copy "
+            f"{ORGANIZATION_MEMBER_PREFIX}{NAME_PREFIX}<rule>-<suffix>); deploy template.yaml there, or choose the "
+            "region with --region. No bundle was written."
+        )
+    found = {_rule_of(request, rule["ConfigRuleName"]) for rule in rules}
+    missing = [rule for rule in request.rules if rule not in found]
+    if missing:
+        raise RuleNotFoundError(
+            f"--rules {', '.join(missing)}: not deployed in account {request.account_id}, region {reader.region} "
+            f"(no Config rule {', '.join(names(rule).config_rule for rule in missing)} nor an organization rule's copy "
+            f"of it). No bundle was written."
         )
     for rule in rules:
         name = rule["ConfigRuleName"]
-        summary.expect_rule(name, rule.get("Description"))
+        smguard_rule = _rule_of(request, name)
+        summary.expect_rule(smguard_rule, rule.get("Description"))
         for page in reader.rule_results(name, request.compliance_types):
-            _write_page(page, request.account_id, reader.region, writer, summary)
+            _write_page(page, smguard_rule, request.account_id, reader.region, writer, summary)
             if progress:
                 progress(name, len(page))
     return {
         "described_in": {"account_id": request.account_id, "region": reader.region},
+        "smguard_rules": _smguard_rules(request, {rule["ConfigRuleName"] for rule in rules}),
         "ConfigRules": rules,
         "not_described": [],
     }
@@ -185,38 +198,64 @@ def _export_aggregator(
     progress: ProgressCallback | None,
 ) -> dict[str, Any]:
     sources = reader.aggregate_sources(request)
-    # An aggregator answers an unknown rule with no results rather than NoSuchConfigRule: a misspelt
-    # --rules name would otherwise give a bundle that silently lacks it.
-    missing = sorted(set(request.rules) - {source.rule_name for source in sources})
+    # An aggregator lists only rules with results: a rule asked for by --rules that none has would
+    # otherwise be silently absent from the bundle.
+    missing = sorted(set(request.rules) - {_rule_of(request, source.rule_name) for source in sources})
     if missing:
         within = "".join(
             f" within --{option} {','.join(values)}" for option, values in (("accounts", request.accounts), ("regions", request.regions)) if values
         )
         raise RuleNotFoundError(
-            f"no source of the aggregator {request.aggregator!r}{within} has results for {', '.join(missing)}: the name "
-            "may be misspelt, or the rule is not deployed there, or all its results are NOT_APPLICABLE (which an "
-            "aggregator does not carry; export such an account with --account). No bundle was written."
+            f"no source of the aggregator {request.aggregator!r}{within} has results for {', '.join(missing)}: the rule "
+            "is not deployed there, or all its results are NOT_APPLICABLE (which an aggregator does not carry; export "
+            "such an account with --account). No bundle was written."
         )
     for source in sources:
-        summary.expect_rule(source.rule_name)
+        smguard_rule = _rule_of(request, source.rule_name)
+        summary.expect_rule(smguard_rule)
         label = f"{source.rule_name} in {source.account_id} {source.region}"
         for page in reader.aggregate_results(request, source):
-            _write_page(page, source.account_id, source.region, writer, summary)
+            _write_page(page, smguard_rule, source.account_id, source.region, writer, summary)
             if progress:
                 progress(label, len(page))
-    described, not_described = reader.described_rules(set(summary.per_rule))
+    described, not_described = reader.described_rules(request, set(summary.per_rule))
     for rule in described:
-        summary.expect_rule(rule["ConfigRuleName"], rule.get("Description"))
+        summary.expect_rule(_rule_of(request, rule["ConfigRuleName"]), rule.get("Description"))
+    exported = {source.rule_name for source in sources} | {rule["ConfigRuleName"] for rule in described}
     return {
         "described_in": {"account_id": caller["account_id"], "region": reader.region},
+        "smguard_rules": _smguard_rules(request, exported),
         "ConfigRules": described,
         "not_described": not_described,
     }
 
 
-def _write_page(page: list[dict[str, Any]], account_id: str, region: str, writer: RowWriter, summary: Summary) -> None:
+def _rule_of(request: ExportRequest, config_rule_name: str) -> str:
+    """The smguard rule of a Config rule the reader selected with the same request."""
+    rule = request.rule_of(config_rule_name)
+    if rule is None:
+        raise AssertionError(f"{config_rule_name} was read as a smguard rule but names none")
+    return rule
+
+
+def _smguard_rules(request: ExportRequest, config_rule_names: set[str]) -> dict[str, list[str]]:
+    """Each exported smguard rule and the Config rule names it has in the bundle (one per account
+    for an organization rule's copies), so rows and definitions can be tied to the rule."""
+    by_rule: dict[str, list[str]] = {}
+    for name in sorted(config_rule_names):
+        by_rule.setdefault(_rule_of(request, name), []).append(name)
+    return dict(sorted(by_rule.items()))
+
+
+def _named(request: ExportRequest) -> str:
+    return f" of {', '.join(request.rules)}" if request.rules else ""
+
+
+def _write_page(
+    page: list[dict[str, Any]], rule: str, account_id: str, region: str, writer: RowWriter, summary: Summary
+) -> None:
     for result in page:
-        row = EvaluationRow.from_result(result, account_id, region)
+        row = EvaluationRow.from_result(result, rule, account_id, region)
         writer.write(row)
         summary.add(row)
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from smguard.catalogue import CONFIG_RULE_PREFIX, catalogue_name
+from smguard.catalogue import rule_names
+from smguard.deploy.naming import UnknownRuleError, resolve, rule_of
 from smguard.evidence.errors import InvalidExportRequestError
 
 EXPORTABLE_COMPLIANCE_TYPES = ("COMPLIANT", "NON_COMPLIANT", "NOT_APPLICABLE")
@@ -24,18 +25,15 @@ REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d")
 RULE_NAME = re.compile(r"[A-Za-z0-9_-]{1,128}")
 
 
-def config_rule_name(name: str) -> str:
-    """The deployed Config rule of ``name`` given either way (see ``catalogue_name``)."""
-    return CONFIG_RULE_PREFIX + catalogue_name(name)
-
-
 @dataclass(frozen=True)
 class ExportRequest:
     """Exactly one of ``account_id`` (one account, its own Config) or ``aggregator`` (an organization).
 
     ``compliance_types`` empty means every type the scope carries: all three for an account,
     COMPLIANT and NON_COMPLIANT for an aggregator (as empty ``rules``, ``accounts`` or ``regions``
-    filter nothing out).
+    filter nothing out). ``rules`` may name a rule by its folder name or any of its AWS names; the
+    request holds the folder names (``smguard.deploy.naming.resolve``), because one rule has another
+    Config rule name in each member account of an organization.
     """
 
     account_id: str | None = None
@@ -44,6 +42,8 @@ class ExportRequest:
     compliance_types: tuple[str, ...] = ()
     accounts: tuple[str, ...] = ()
     regions: tuple[str, ...] = ()
+    _exported: tuple[str, ...] = field(default=(), init=False, repr=False, compare=False)
+    """The rule folders the export covers: ``rules``, or the whole catalogue."""
 
     def __post_init__(self) -> None:
         if (self.account_id is None) == (self.aggregator is None):
@@ -60,6 +60,11 @@ class ExportRequest:
         _check_all(self.accounts, ACCOUNT_ID, "--accounts", "a 12-digit AWS account id")
         _check_all(self.regions, REGION, "--regions", "an AWS region such as eu-west-1")
         _check_all(self.rules, RULE_NAME, "--rules", "a rule name (letters, digits, _ and -)")
+        catalogue = tuple(rule_names())
+        try:
+            rules = tuple(sorted({resolve(rule, catalogue) for rule in self.rules}))
+        except UnknownRuleError as error:
+            raise InvalidExportRequestError(f"--rules: {error}") from None
         carried = AGGREGATED_COMPLIANCE_TYPES if self.aggregator is not None else EXPORTABLE_COMPLIANCE_TYPES
         compliance_types = self.compliance_types or carried
         unknown = [t for t in compliance_types if t not in EXPORTABLE_COMPLIANCE_TYPES]
@@ -72,16 +77,21 @@ class ExportRequest:
                 "--compliance-types NOT_APPLICABLE cannot be exported through an aggregator: AWS Config aggregates "
                 "only COMPLIANT and NON_COMPLIANT results; export each account with --account to include them"
             )
-        object.__setattr__(self, "rules", tuple(sorted({config_rule_name(r) for r in self.rules})))
+        object.__setattr__(self, "rules", rules)
+        object.__setattr__(self, "_exported", rules or catalogue)
         object.__setattr__(self, "compliance_types", tuple(t for t in EXPORTABLE_COMPLIANCE_TYPES if t in compliance_types))
         object.__setattr__(self, "accounts", tuple(sorted(set(self.accounts))))
         object.__setattr__(self, "regions", tuple(sorted(set(self.regions))))
 
+    def rule_of(self, config_rule_name: str) -> str | None:
+        """The smguard rule a Config rule (account, organization or member-account copy) is, when
+        the export covers it: one of ``rules``, or any rule of the catalogue when none is named."""
+        return rule_of(config_rule_name, self._exported)
+
     def wants(self, *, account_id: str, region: str, rule_name: str) -> bool:
-        """Whether a (account, region, rule) of an aggregator falls inside the filters."""
+        """Whether a (account, region, Config rule) of an aggregator falls inside the filters."""
         return (
-            rule_name.startswith(CONFIG_RULE_PREFIX)
-            and (not self.rules or rule_name in self.rules)
+            self.rule_of(rule_name) is not None
             and (not self.accounts or account_id in self.accounts)
             and (not self.regions or region in self.regions)
         )

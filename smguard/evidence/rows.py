@@ -23,7 +23,11 @@ from the audited accounts, so the CSV neutralises them (JSON Lines keeps the exa
 class EvaluationRow:
     account_id: str
     region: str
-    rule_name: str
+    rule: str
+    """The smguard rule (its folder name), the same in every account and deployment mode."""
+    config_rule_name: str
+    """The Config rule as the AWS Config console of ``account_id`` shows it (``smguard-...`` or
+    ``OrgConfigRule-smguard-...-<suffix>``)."""
     resource_type: str
     resource_id: str
     compliance_type: str
@@ -35,15 +39,16 @@ class EvaluationRow:
     rule_invoked_time: str | None
 
     @classmethod
-    def from_result(cls, result: dict[str, Any], account_id: str, region: str) -> EvaluationRow:
-        """From an EvaluationResult (or AggregateEvaluationResult) as boto3 parses it."""
+    def from_result(cls, result: dict[str, Any], rule: str, account_id: str, region: str) -> EvaluationRow:
+        """From an EvaluationResult (or AggregateEvaluationResult) of smguard's ``rule`` as boto3 parses it."""
         qualifier = result["EvaluationResultIdentifier"]["EvaluationResultQualifier"]
         annotation = result.get("Annotation")
         exemption = parse_exempt_annotation(annotation)
         return cls(
             account_id=result.get("AccountId", account_id),
             region=result.get("AwsRegion", region),
-            rule_name=qualifier["ConfigRuleName"],
+            rule=rule,
+            config_rule_name=qualifier["ConfigRuleName"],
             resource_type=qualifier["ResourceType"],
             resource_id=qualifier["ResourceId"],
             compliance_type=result["ComplianceType"],

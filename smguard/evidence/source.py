@@ -1,5 +1,10 @@
 """Reading AWS Config: the smguard rules and their results, page by page, for one account or an aggregator.
 
+A Config rule is smguard's when ``smguard.deploy.naming.rule_of`` knows its name: the account rule
+``smguard-notebook-root-access``, the organization rule of the same name, or an organization rule's
+copy in a member account, ``OrgConfigRule-smguard-notebook-root-access-<suffix>``. The suffix differs
+in every account, so rules are never asked for by name: each listing is read whole and filtered.
+
 Every list API is read through its boto3 paginator at its largest page size, with adaptive retries
 (client-side rate limiting that backs off on ThrottlingException), so a large organization is read
 with as few calls as AWS allows and a throttled export slows down instead of failing.
@@ -14,7 +19,6 @@ from typing import Any
 from botocore.config import Config
 
 from smguard import __version__
-from smguard.catalogue import CONFIG_RULE_PREFIX
 from smguard.evidence.request import ExportRequest
 
 BOTO_CONFIG = Config(
@@ -23,7 +27,6 @@ BOTO_CONFIG = Config(
     read_timeout=60,
     user_agent_extra=f"smguard/{__version__} smguard-export",
 )
-DESCRIBE_RULES_MAX_NAMES = 25
 DETAILS_PAGE_SIZE = 100
 AGGREGATE_RULES_PAGE_SIZE = 1000
 AGGREGATE_DETAILS_PAGE_SIZE = 100
@@ -50,15 +53,10 @@ class ConfigReader:
         identity = self.sts.get_caller_identity()
         return {"account_id": identity["Account"], "arn": identity["Arn"], "user_id": identity["UserId"]}
 
-    def smguard_rules(self, names: tuple[str, ...]) -> list[dict[str, Any]]:
-        """DescribeConfigRules entries of the named rules (NoSuchConfigRule if one is missing), or of every smguard rule."""
-        paginator = self.config.get_paginator("describe_config_rules")
-        if names:
-            batches = [names[i : i + DESCRIBE_RULES_MAX_NAMES] for i in range(0, len(names), DESCRIBE_RULES_MAX_NAMES)]
-            pages = (page for batch in batches for page in paginator.paginate(ConfigRuleNames=list(batch)))
-        else:
-            pages = paginator.paginate()
-        rules = [rule for page in pages for rule in page["ConfigRules"] if rule["ConfigRuleName"].startswith(CONFIG_RULE_PREFIX)]
+    def smguard_rules(self, request: ExportRequest) -> list[dict[str, Any]]:
+        """DescribeConfigRules entries of the caller's account for the rules the request covers."""
+        pages = self.config.get_paginator("describe_config_rules").paginate()
+        rules = [rule for page in pages for rule in page["ConfigRules"] if request.rule_of(rule["ConfigRuleName"])]
         return sorted(rules, key=lambda rule: rule["ConfigRuleName"])
 
     def rule_results(self, rule_name: str, compliance_types: tuple[str, ...]) -> Iterator[list[dict[str, Any]]]:
@@ -78,7 +76,7 @@ class ConfigReader:
         ``AGGREGATED_COMPLIANCE_TYPES``), so no exportable result is missed by listing only these.
         """
         filters = {}
-        for key, values in (("AccountId", request.accounts), ("AwsRegion", request.regions), ("ConfigRuleName", request.rules)):
+        for key, values in (("AccountId", request.accounts), ("AwsRegion", request.regions)):
             if len(values) == 1:
                 filters[key] = values[0]
         pages = self.config.get_paginator("describe_aggregate_compliance_by_config_rules").paginate(
@@ -113,15 +111,17 @@ class ConfigReader:
         for page in pages:
             yield page["AggregateEvaluationResults"]
 
-    def described_rules(self, names: set[str]) -> tuple[list[dict[str, Any]], list[str]]:
-        """DescribeConfigRules of the caller's account for ``names``, and the names it does not have.
+    def described_rules(self, request: ExportRequest, rules: set[str]) -> tuple[list[dict[str, Any]], list[str]]:
+        """DescribeConfigRules of the caller's account for the smguard ``rules`` (folder names), and
+        the rules it has no Config rule of.
 
-        With an aggregator the rules live in the member accounts; the aggregator's own account
-        describes those deployed there too (e.g. the organization's central copy).
+        With an aggregator the results come from the source accounts; the aggregator's own account
+        describes the rules deployed there too (its account rule, or its own copy of an organization
+        rule, which has the same definition as every member account's copy).
         """
         pages = self.config.get_paginator("describe_config_rules").paginate()
         described = sorted(
-            (rule for page in pages for rule in page["ConfigRules"] if rule["ConfigRuleName"] in names),
+            (rule for page in pages for rule in page["ConfigRules"] if request.rule_of(rule["ConfigRuleName"]) in rules),
             key=lambda rule: rule["ConfigRuleName"],
         )
-        return described, sorted(names - {rule["ConfigRuleName"] for rule in described})
+        return described, sorted(rules - {request.rule_of(rule["ConfigRuleName"]) for rule in described})

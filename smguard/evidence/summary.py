@@ -23,7 +23,8 @@ NON_COMPLIANT_LISTED = 50
 
 @dataclass
 class Summary:
-    """Counts per rule, per account and region, and in total."""
+    """Counts per smguard rule (all its Config rules together: an organization rule has one copy per
+    account), per account and region, and in total."""
 
     rule_titles: dict[str, str] = field(default_factory=dict)
     per_rule: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
@@ -31,17 +32,17 @@ class Summary:
     exempt_per_rule: Counter[str] = field(default_factory=Counter)
     first_non_compliant: list[EvaluationRow] = field(default_factory=list)
 
-    def expect_rule(self, rule_name: str, title: str | None = None) -> None:
-        """List a rule even if it has no result, so "nothing found" is visible rather than absent."""
-        self.per_rule.setdefault(rule_name, Counter())
+    def expect_rule(self, rule: str, title: str | None = None) -> None:
+        """List a smguard rule even if it has no result, so "nothing found" is visible rather than absent."""
+        self.per_rule.setdefault(rule, Counter())
         if title:
-            self.rule_titles[rule_name] = title
+            self.rule_titles[rule] = title
 
     def add(self, row: EvaluationRow) -> None:
-        self.per_rule[row.rule_name][row.compliance_type] += 1
+        self.per_rule[row.rule][row.compliance_type] += 1
         self.per_account[(row.account_id, row.region)][row.compliance_type] += 1
         if row.exempt:
-            self.exempt_per_rule[row.rule_name] += 1
+            self.exempt_per_rule[row.rule] += 1
         if row.compliance_type == "NON_COMPLIANT" and len(self.first_non_compliant) < NON_COMPLIANT_LISTED:
             self.first_non_compliant.append(row)
 
@@ -209,7 +210,7 @@ def _non_compliant(summary: Summary, count: int) -> str:
     shown = len(summary.first_non_compliant)
     note = f"The first {shown} of {count}; evaluations.csv lists them all." if shown < count else f"All {count}."
     rows = "".join(
-        f"<tr><td>{escape(r.account_id)}</td><td>{escape(r.region)}</td><td><code>{escape(r.rule_name)}</code></td>"
+        f"<tr><td>{escape(r.account_id)}</td><td>{escape(r.region)}</td><td>{escape(r.rule)}<br><code>{escape(r.config_rule_name)}</code></td>"
         f"<td>{escape(r.resource_type)}<br><code>{escape(r.resource_id)}</code></td><td>{escape(r.annotation or '')}</td></tr>"
         for r in summary.first_non_compliant
     )

@@ -12,11 +12,11 @@ import pytest
 from click.testing import CliRunner
 from rich.console import Console
 
-from smguard.catalogue import discover, rule_names
+from smguard.catalogue import discover
 from smguard.cli.demo import EMBEDDED_CALLER, is_earlier_demo_bundle
 from smguard.cli.main import cli
 from smguard.demo.dashboard import Result, RuleStatus, render
-from smguard.deploy.naming import names, rule_of
+from smguard.deploy.naming import names
 from smguard.evidence.manifest import write_manifest
 
 EXPECTED_COUNTS = {
@@ -96,7 +96,7 @@ def test_the_dashboard_counts_each_rule_as_expected(demo):
 
 def test_the_rules_are_deployed_as_template_yaml_names_them(demo):
     _, bundle = demo
-    deployed = {row["rule_name"] for row in csv.DictReader((bundle / "evaluations.csv").open(encoding="utf-8"))}
+    deployed = {row["config_rule_name"] for row in csv.DictReader((bundle / "evaluations.csv").open(encoding="utf-8"))}
     assert deployed == {names(entry.name).config_rule for entry in discover()}
 
 
@@ -104,8 +104,8 @@ def test_the_bundle_holds_every_result_and_verifies(demo):
     output, bundle = demo
 
     rows = list(csv.DictReader((bundle / "evaluations.csv").open(encoding="utf-8")))
-    counts = Counter((rule_of(row["rule_name"], rule_names()), row["compliance_type"]) for row in rows)
-    for rule in {rule for rule, _ in counts}:
+    counts = Counter((row["rule"], row["compliance_type"]) for row in rows)
+    for rule in {row["rule"] for row in rows}:
         _, compliant, non_compliant, not_applicable = EXPECTED_COUNTS[rule]
         assert (counts[(rule, "COMPLIANT")], counts[(rule, "NON_COMPLIANT")], counts[(rule, "NOT_APPLICABLE")]) == (
             compliant,
@@ -121,7 +121,7 @@ def test_the_bundle_holds_every_result_and_verifies(demo):
 def test_the_violations_are_reported_with_their_annotations(demo):
     _, bundle = demo
     rows = {
-        (rule_of(row["rule_name"], rule_names()), row["resource_id"]): (row["compliance_type"], row["annotation"])
+        (row["rule"], row["resource_id"]): (row["compliance_type"], row["annotation"])
         for row in csv.DictReader((bundle / "evaluations.csv").open(encoding="utf-8"))
     }
 
@@ -152,7 +152,7 @@ def test_the_open_default_group_and_the_vpc_without_flow_logs_are_the_legacy_vpc
     _, bundle = demo
     rows = list(csv.DictReader((bundle / "evaluations.csv").open(encoding="utf-8")))
     by_rule = {
-        rule: [row for row in rows if row["rule_name"] == names(rule).config_rule and row["compliance_type"] == "NON_COMPLIANT"]
+        rule: [row for row in rows if row["rule"] == rule and row["compliance_type"] == "NON_COMPLIANT"]
         for rule in ("vpc_default_sg", "vpc_flow_logs")
     }
 
@@ -230,7 +230,7 @@ def test_the_dashboard_fits_80_columns_without_truncating(tmp_path):
     statuses = [
         RuleStatus(
             "sagemaker_model_isolation",
-            "smguard-sagemaker-model-isolation",
+            names("sagemaker_model_isolation").config_rule,
             "NON_COMPLIANT",
             [
                 Result(

@@ -12,7 +12,9 @@ import pytest
 from botocore.exceptions import ClientError
 from click.testing import CliRunner
 
+from smguard.catalogue import rule_names
 from smguard.cli.main import cli
+from smguard.deploy.naming import UnknownRuleError, names, resolve
 from smguard.sweep import clients as sweep_clients
 from tests.support.tables import table_rows
 
@@ -252,8 +254,8 @@ def test_parameters_from_a_file_and_the_command_line_wins(client, moto_server, t
             "parameter; this rule accepts: AllowedLifecycleConfigs",
         ),
         (["--param", "sagemaker_kms"], "Invalid value for --param: 'sagemaker_kms' is not RULE.NAME=VALUE"),
-        (["--param", "no_such_rule.X=1"], "Invalid value for --param: parameters given for unknown rule 'no_such_rule'"),
-        (["--rules", "notebook_root_acess"], "Invalid value for --rules: unknown rule notebook_root_acess; rules: "),
+        (["--param", "no_such_rule.X=1"], "Invalid value for --param: parameters given for an unknown rule: 'no_such_rule' names no smguard rule"),
+        (["--rules", "notebook_root_acess"], "Invalid value for --rules: 'notebook_root_acess' names no smguard rule; give a rule's name ("),
         (
             ["--param", "vpc_default_sg.ExecutionRoleName=auditor"],
             "Invalid value for --param: rule vpc_default_sg, rule parameter 'ExecutionRoleName': applies to deployed "
@@ -486,12 +488,18 @@ def test_rules_are_named_by_folder_or_by_config_rule_name(client, moto_server):
         NotebookInstanceName="locked", InstanceType="ml.t3.medium", RoleArn=ROLE, RootAccess="Disabled"
     )
 
-    result = run("--rules", "smguard-notebook_root_access,notebook_root_access", "--format", "json")
+    member_copy = names("notebook_root_access").member_rule("a1b2c3d4")
+    result = run("--rules", f"smguard-notebook-root-access,notebook_root_access,{member_copy}", "--format", "json")
 
     assert result.exit_code == 0, result.output
     assert as_tuples(json.loads(result.stdout)) == [  # one rule, run once
         ("notebook_root_access", "AWS::SageMaker::NotebookInstance", "locked", "COMPLIANT", "RootAccess is Disabled.")
     ]
-    unknown = run("--rules", "smguard-notebook_root_acess")
-    assert unknown.exit_code == 2
-    assert "Invalid value for --rules: unknown rule smguard-notebook_root_acess; rules: " in " ".join(unknown.stderr.split())
+    for unknown_name in ("smguard-notebook_root_access", "notebook_root_acess"):
+        unknown = run("--rules", unknown_name)
+        assert unknown.exit_code == 2
+        with pytest.raises(UnknownRuleError) as expected:
+            resolve(unknown_name, rule_names())
+        assert f"Invalid value for --rules: {expected.value}" in " ".join(unknown.stderr.split())
+        assert f"{unknown_name!r} names no smguard rule; give a rule's name (" in " ".join(unknown.stderr.split())
+    assert "Invalid value for --rules: no rule given" in " ".join(run("--rules", " , ").stderr.split())

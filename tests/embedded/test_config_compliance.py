@@ -14,10 +14,11 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError, ParamValidationError
 
+from smguard.deploy.naming import names
 from smguard.embedded import ResultTokenClaims
 from tests.embedded.conftest import ACCOUNT, ONE_SECOND, OTHER_ACCOUNT, REGION, T0, Account, assumed_session, evaluation
 
-RULE = "smguard-notebook_root_access"
+RULE = names("notebook_root_access").config_rule
 MADE_UP_TOKEN = base64.urlsafe_b64encode(json.dumps(["AWS::SageMaker::NotebookInstance", "nb-1"]).encode()).decode()
 """Decodes as the embedded AWS's tokens once did, but was never issued."""
 

@@ -9,6 +9,7 @@ import pytest
 
 from smguard.rules.notebook_root_access.app import lambda_handler
 from smguard.catalogue import load
+from smguard.deploy.naming import names
 from smguard.embedded import install, result_token
 from smguard.embedded.config_rules import deploy_rule
 from smguard.embedded.server import embedded_server
@@ -17,7 +18,7 @@ from tests.embedded.conftest import ACCOUNT, OTHER_ACCOUNT, REGION, assumed_sess
 from tests.support.events import change_event, configuration_item
 
 NOTEBOOK = "AWS::SageMaker::NotebookInstance"
-RULE = "smguard-notebook_root_access"
+RULE = names("notebook_root_access").config_rule
 ROOT_ENABLED = "RootAccess is Enabled; set RootAccess to Disabled (stop the notebook, then UpdateNotebookInstance)."
 
 

@@ -21,6 +21,7 @@ from rich.progress import Progress, TextColumn
 from smguard import __version__
 from smguard.cli.evidence import ExportProgress
 from smguard.cli.main import cli
+from smguard.deploy.naming import names
 from smguard.evidence import ExportRequest, export_bundle
 from smguard.evidence.errors import AccessDeniedError
 from smguard.evidence.request import AGGREGATOR_LIMIT
@@ -29,8 +30,8 @@ from tests.evidence.conftest import ACCOUNT, INVOKED_AT, MEMBER, NOTEBOOK, REGIO
 
 EXPORTED_AT = datetime(2026, 11, 25, 6, 0, tzinfo=timezone.utc)
 INVOKED = "2026-11-20T10:16:00.000Z"
-ROOT = "smguard-notebook_root_access"
-INTERNET = "smguard-notebook_direct_internet"
+ROOT = "notebook_root_access"
+INTERNET = "notebook_direct_internet"
 ROOT_ENABLED = "RootAccess is Enabled; set RootAccess to Disabled (stop the notebook, then UpdateNotebookInstance)."
 INTERNET_DISABLED = "DirectInternetAccess is Disabled: the notebook has no SageMaker-provided internet route."
 INTERNET_ENABLED = (
@@ -44,9 +45,12 @@ EXEMPT = (
 CALLER_ARN = "arn:aws:sts::123456789012:user/moto"
 
 
-def row(account, rule, resource, compliance, annotation, ticket="", expires="", approver=""):
-    """A CSV row without result_recorded_time (the embedded Config's clock), which is checked apart."""
-    return [account, REGION, rule, NOTEBOOK, resource, compliance, annotation, ticket, expires, approver, INVOKED]
+def row(account, rule, resource, compliance, annotation, ticket="", expires="", approver="", config_rule_name=None):
+    """A CSV row without result_recorded_time (the embedded Config's clock), which is checked apart.
+
+    ``config_rule_name`` defaults to the rule's account-mode Config rule, as template.yaml names it."""
+    config_rule_name = config_rule_name or names(rule).config_rule
+    return [account, REGION, rule, config_rule_name, NOTEBOOK, resource, compliance, annotation, ticket, expires, approver, INVOKED]
 
 
 ACCOUNT_ROWS = [
@@ -104,7 +108,8 @@ class TestAccountExport:
         rules = json.loads((bundle / "rules.json").read_text())
         assert rules["described_in"] == {"account_id": ACCOUNT, "region": REGION}
         assert rules["not_described"] == []
-        assert [r["ConfigRuleName"] for r in rules["ConfigRules"]] == [INTERNET, ROOT]
+        assert [r["ConfigRuleName"] for r in rules["ConfigRules"]] == [names(INTERNET).config_rule, names(ROOT).config_rule]
+        assert rules["smguard_rules"] == {INTERNET: [names(INTERNET).config_rule], ROOT: [names(ROOT).config_rule]}
         root = rules["ConfigRules"][1]
         assert root["Description"] == "SageMaker notebook instances do not give users root access"
         assert root["Scope"] == {"ComplianceResourceTypes": [NOTEBOOK]}
@@ -189,7 +194,7 @@ class TestAggregatorExport:
             ROOT: {"COMPLIANT": 2, "NON_COMPLIANT": 2, "NOT_APPLICABLE": 0},
         }
         rules = json.loads((bundle / "rules.json").read_text())
-        assert [r["ConfigRuleName"] for r in rules["ConfigRules"]] == [INTERNET, ROOT]
+        assert [r["ConfigRuleName"] for r in rules["ConfigRules"]] == [names(INTERNET).config_rule, names(ROOT).config_rule]
         assert (
             '<p class="limit" id="limit-0"><strong>Not in this bundle:</strong> Through a Config aggregator, AWS Config '
             "returns only COMPLIANT and NON_COMPLIANT results: NOT_APPLICABLE results, exemptions included, are not in "
@@ -211,19 +216,19 @@ class TestAggregatorExport:
     @pytest.mark.parametrize(
         ("args", "named"),
         [
-            (["--rules", "notebook_root_access,notebook_root_acess"], "smguard-notebook_root_acess"),
-            (["--rules", "notebook_direct_internet", "--accounts", MEMBER], "smguard-notebook_direct_internet"),
+            (["--rules", "notebook_root_access,sagemaker_kms"], "sagemaker_kms"),
+            (["--rules", "smguard-notebook-direct-internet", "--accounts", MEMBER], INTERNET),
         ],
-        ids=["misspelt", "no-results-in-the-filtered-accounts"],
+        ids=["not-deployed", "no-results-in-the-filtered-accounts"],
     )
     def test_a_rule_no_source_has_results_for_is_named(self, organization, tmp_path, args, named):
         result = run("export", "--aggregator", "organization", *args, "--region", REGION, "--out", str(tmp_path / "bundle"))
         assert result.exit_code == 3
         within = f" within --accounts {MEMBER}" if "--accounts" in args else ""
         assert result.stderr.splitlines() == [
-            f"Error: no source of the aggregator 'organization'{within} has results for {named}: the name may be "
-            "misspelt, or the rule is not deployed there, or all its results are NOT_APPLICABLE (which an aggregator "
-            "does not carry; export such an account with --account). No bundle was written."
+            f"Error: no source of the aggregator 'organization'{within} has results for {named}: the rule is not "
+            "deployed there, or all its results are NOT_APPLICABLE (which an aggregator does not carry; export such "
+            "an account with --account). No bundle was written."
         ]
         assert leftovers(tmp_path) == []
 
@@ -279,20 +284,22 @@ class TestFailures:
 
         def deny_second_rule(params, **_):
             calls.append(params["ConfigRuleName"])
-            if params["ConfigRuleName"] == ROOT:
+            if params["ConfigRuleName"] == names(ROOT).config_rule:
                 raise ClientError({"Error": {"Code": "AccessDenied", "Message": "denied"}}, "GetComplianceDetailsByConfigRule")
 
         world.session.events.register("provide-client-params.config.GetComplianceDetailsByConfigRule", deny_second_rule)
         with pytest.raises(AccessDeniedError):
             export(world, tmp_path, account_id=ACCOUNT)
-        assert calls == [INTERNET, ROOT]
+        assert calls == [names(INTERNET).config_rule, names(ROOT).config_rule]
         assert leftovers(tmp_path) == []
 
     @pytest.mark.parametrize(
         ("args", "code", "message"),
         [
             (["--account", "999999999999"], 3, "--account 999999999999 was asked, but the credentials (arn:aws:sts::123456789012:user/moto) are for account 123456789012"),
-            (["--account", ACCOUNT, "--rules", "notebook_root_access,no_such_rule"], 3, "a rule asked for with --rules (smguard-no_such_rule, smguard-notebook_root_access) is not deployed in account 123456789012, region us-east-1"),
+            (["--account", ACCOUNT, "--rules", "notebook_root_access,sagemaker_kms"], 3, "--rules sagemaker_kms: not deployed in account 123456789012, region us-east-1 (no Config rule smguard-sagemaker-kms nor an organization rule's copy of it)"),
+            (["--account", ACCOUNT, "--rules", "notebook_root_access,notebook_root_acess"], 2, "--rules: 'notebook_root_acess' names no smguard rule; give a rule's name ("),
+            (["--aggregator", "organization", "--rules", "smguard-notebook_root_access"], 2, "--rules: 'smguard-notebook_root_access' names no smguard rule"),
             (["--account", ACCOUNT, "--compliance-types", "INSUFFICIENT_DATA"], 2, "--compliance-types INSUFFICIENT_DATA is not a resource result"),
             (["--account", ACCOUNT, "--aggregator", "organization"], 2, "give exactly one of --account ACCOUNT_ID or --aggregator NAME"),
             (["--account", ACCOUNT, "--accounts", MEMBER], 2, "--accounts and --regions filter an aggregator export"),
@@ -311,7 +318,10 @@ class TestFailures:
         install()
         result = run("export", "--account", ACCOUNT, "--region", REGION, "--out", str(tmp_path / "bundle"))
         assert result.exit_code == 3
-        assert "no smguard rule (Config rule named smguard-*) is deployed in account 123456789012, region us-east-1" in result.output
+        assert (
+            "no smguard rule is deployed in account 123456789012, region us-east-1 (neither as a Config rule smguard-<rule> "
+            "nor as an organization rule's copy OrgConfigRule-smguard-<rule>-<suffix>)"
+        ) in " ".join(result.output.split())
 
     def test_a_malformed_endpoint_url_is_named_and_writes_nothing(self, tmp_path, monkeypatch):
         monkeypatch.setenv("AWS_ENDPOINT_URL", "not a url")
@@ -378,7 +388,7 @@ class TestStreaming:
         """1,000 results come in pages of 100, and each page is on disk before the next one is read."""
         config = world.session.client("config")
         token = __import__("smguard.embedded", fromlist=["result_token"]).result_token(
-            ROOT, account_id=ACCOUNT, region=REGION, invoked_at=INVOKED_AT
+            names(ROOT).config_rule, account_id=ACCOUNT, region=REGION, invoked_at=INVOKED_AT
         )
         for batch in range(10):
             config.put_evaluations(
@@ -422,7 +432,7 @@ class TestProgress:
         monkeypatch.setenv("TTY_COMPATIBLE", "1")  # rich's switch: stderr is a terminal
         result = run("export", "--account", ACCOUNT, "--region", REGION, "--out", str(tmp_path / "bundle"))
         assert result.exit_code == 0, result.output
-        assert f"Exporting {ROOT} 7 rows written" in result.stderr  # its last frame, before it is erased
+        assert f"Exporting {names(ROOT).config_rule} 7 rows written" in result.stderr  # its last frame, before it is erased
         assert "Evidence bundle written to" in result.stdout
 
     def test_a_redirected_stderr_carries_none(self, world, tmp_path):
@@ -436,7 +446,7 @@ class TestCsvSafety:
         from smguard.embedded import result_token
 
         world.session.client("config").put_evaluations(
-            ResultToken=result_token(ROOT, account_id=ACCOUNT, region=REGION, invoked_at=INVOKED_AT),
+            ResultToken=result_token(names(ROOT).config_rule, account_id=ACCOUNT, region=REGION, invoked_at=INVOKED_AT),
             Evaluations=[
                 {
                     "ComplianceResourceType": NOTEBOOK,
@@ -449,7 +459,8 @@ class TestCsvSafety:
         )
         bundle = export(world, tmp_path, account_id=ACCOUNT, rules=("notebook_root_access",), compliance_types=("NON_COMPLIANT",))
         rows = read_csv(bundle)[1]
-        assert [(r[4], r[6]) for r in rows] == [("'=HYPERLINK(\"http://x.invalid\")", "'@SUM(1,2)"), ("nb-open", ROOT_ENABLED)]
+        resource, annotation = COLUMNS.index("resource_id"), COLUMNS.index("annotation")
+        assert [(r[resource], r[annotation]) for r in rows] == [("'=HYPERLINK(\"http://x.invalid\")", "'@SUM(1,2)"), ("nb-open", ROOT_ENABLED)]
         first = json.loads((bundle / "evaluations.jsonl").read_text().splitlines()[0])
         assert (first["resource_id"], first["annotation"]) == ("=HYPERLINK(\"http://x.invalid\")", "@SUM(1,2)")
 

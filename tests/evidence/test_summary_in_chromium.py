@@ -29,8 +29,8 @@ CHROMIUM_FLAGS = (
     "--disable-component-update",
     "--disable-sync",
 )
-ROOT = "smguard-notebook_root_access"
-INTERNET = "smguard-notebook_direct_internet"
+ROOT = "notebook_root_access"
+INTERNET = "notebook_direct_internet"
 
 
 

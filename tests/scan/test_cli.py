@@ -108,7 +108,7 @@ def test_exit_codes(flags: tuple[str, ...], template: str, code: int) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("--rules", "nope", NOTEBOOKS), "Invalid value for --rules: unknown rule nope;"),
+        (("--rules", "nope", NOTEBOOKS), "Invalid value for --rules: 'nope' names no smguard rule;"),
         (("--param", "sagemaker_kms.KmsKeyArns=not-an-arn", NOTEBOOKS), "Invalid value for --param: rule sagemaker_kms, rule parameter 'KmsKeyArns'"),
         (("--param", "sagemaker_kms.ExemptionsParameterName=/smguard/exemptions", NOTEBOOKS), "Invalid value for --param: rule sagemaker_kms: ExemptionsParameterName applies to deployed rules; a template scan does not read the exemption register"),
         (("--param", "notebook_root_access.ExecutionRoleName=auditor", NOTEBOOKS), "Invalid value for --param: rule notebook_root_access, rule parameter 'ExecutionRoleName': applies to deployed rules only; a template scan reads no account, so there is no role to assume"),
