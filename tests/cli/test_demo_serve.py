@@ -93,9 +93,8 @@ def counts_by_rule(bundle: Path) -> dict[tuple[str, str], Counter[str]]:
     """(account, rule short name) -> compliance type -> results."""
     counts: dict[tuple[str, str], Counter[str]] = {}
     for row in csv.DictReader((bundle / "evaluations.csv").open(encoding="utf-8")):
-        rule = rule_of(row["rule_name"], rule_names())
-        assert rule is not None, row["rule_name"]
-        counts.setdefault((row["account_id"], rule), Counter())[row["compliance_type"]] += 1
+        assert rule_of(row["config_rule_name"], rule_names()) == row["rule"], row
+        counts.setdefault((row["account_id"], row["rule"]), Counter())[row["compliance_type"]] += 1
     return counts
 
 
@@ -200,5 +199,13 @@ def test_an_organization_is_served_with_template_yamls_organization_rules_and_an
         for rule, (compliant, non_compliant) in ORGANIZATION_COUNTS.items()
         if rule in rule_names()
     }
+
+    exported = served.smguard("export", "--aggregator", announced["aggregator"], "--out", str(tmp_path / "evidence"))
+    assert exported.returncode == 0, exported.stderr
+    assert {key: counts for key, counts in counts_by_rule(tmp_path / "evidence").items() if key[0] in members} == {
+        key: counts for key, counts in aggregated.items() if key[0] in members
+    }
+    verified = served.smguard("verify", str(tmp_path / "evidence"))
+    assert verified.returncode == 0, verified.stderr
 
     assert served.stop(signal.SIGTERM) == (0, "")
