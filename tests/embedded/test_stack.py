@@ -9,9 +9,9 @@ from pathlib import Path
 import boto3
 import pytest
 
-from smguard.catalogue import discover, load
+from smguard.catalogue import discover, load, rule_names
 from smguard.demo.embedded_aws import embedded_aws
-from smguard.deploy.naming import camel, names
+from smguard.deploy.naming import names, rule_of
 from smguard.embedded import stack
 from smguard.embedded.stack import StackDeploymentError, deploy_config_rules, smguard_template, stack_parameters
 from smguard.scan.errors import TemplateError
@@ -76,14 +76,61 @@ def test_a_periodic_rule_gets_its_frequency_in_the_scheduled_trigger(session):
     assert {"EventSource": "aws.config", "MessageType": "ScheduledNotification", "MaximumExecutionFrequency": "TwentyFour_Hours"} in details
 
 
-def test_organization_scope_creates_no_account_rule(session, monkeypatch):
-    """Organization mode selects the OrganizationConfigRule resources; the ConfigRule ones are left out."""
-    calls = []
-    monkeypatch.setattr(stack._Deployment, "deploy_rule", lambda self, logical_id: calls.append(logical_id))
-    deploy_config_rules(session, {"DeploymentScope": "Organization"}, account_id=ACCOUNT)
+def test_organization_scope_creates_the_organization_rules_of_the_template_and_no_account_rule(session):
+    organizations = session.client("organizations")
+    organization_id = organizations.create_organization(FeatureSet="ALL")["Organization"]["Id"]
+    member = organizations.create_account(Email="member@example.com", AccountName="member")["CreateAccountStatus"]["AccountId"]
+    root_id = organizations.list_roots()["Roots"][0]["Id"]
 
-    assert calls == [f"{camel(entry.name)}OrganizationConfigRule" for entry in discover()]
-    assert session.client("config").describe_config_rules()["ConfigRules"] == []
+    deployed = deploy_config_rules(
+        session,
+        {
+            "DeploymentScope": "Organization",
+            "OrganizationId": organization_id,
+            "StackSetTargetOuIds": root_id,
+            "ExcludedAccounts": ACCOUNT,
+            "ExemptionsParameterName": "/smguard/exemptions",
+        },
+        account_id=ACCOUNT,
+    )
+
+    assert [rule.name for rule in deployed] == [names(entry.name).organization_rule for entry in discover()]
+    assert all(rule.organization for rule in deployed)
+    config = session.client("config")
+    assert config.describe_config_rules()["ConfigRules"] == []  # the management account is excluded
+    [root] = config.describe_organization_config_rules(OrganizationConfigRuleNames=["smguard-notebook-root-access"])[
+        "OrganizationConfigRules"
+    ]
+    assert root["ExcludedAccounts"] == [ACCOUNT]
+    assert root["OrganizationCustomRuleMetadata"] == {
+        "Description": "SageMaker notebook instances do not give users root access",
+        "LambdaFunctionArn": f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:smguard-notebook-root-access",
+        "OrganizationConfigRuleTriggerTypes": [
+            "ConfigurationItemChangeNotification",
+            "OversizedConfigurationItemChangeNotification",
+        ],
+        "ResourceTypesScope": ["AWS::SageMaker::NotebookInstance"],
+        "InputParameters": json.dumps(
+            {"AllowedLifecycleConfigs": "", "ExemptionsParameterName": "/smguard/exemptions", "ExecutionRoleName": "smguard-rule-execution"},
+            separators=(",", ":"),
+        ),
+    }
+    in_member = sorted(rule["ConfigRuleName"] for rule in _config_in(session, member).describe_config_rules()["ConfigRules"])
+    assert [rule_of(name, rule_names()) for name in in_member] == sorted(entry.name for entry in discover())
+    assert all(name.startswith("OrgConfigRule-smguard-") for name in in_member)
+
+
+def _config_in(session: boto3.Session, account_id: str):
+    issued = session.client("sts").assume_role(RoleArn=f"arn:aws:iam::{account_id}:role/OrganizationAccountAccessRole", RoleSessionName="test")[
+        "Credentials"
+    ]
+    return boto3.client(
+        "config",
+        region_name=REGION,
+        aws_access_key_id=issued["AccessKeyId"],
+        aws_secret_access_key=issued["SecretAccessKey"],
+        aws_session_token=issued["SessionToken"],
+    )
 
 
 def test_a_parameter_the_template_does_not_declare_is_refused(session):
