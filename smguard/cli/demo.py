@@ -193,8 +193,8 @@ def serve_organization(console: Console, endpoint: str, management: boto3.Sessio
         f"  - security account {built.security.account_id}: Config delegated administrator, deployed template.yaml "
         f"with DeploymentScope=Organization, aggregator {AGGREGATOR}\n"
         + "".join(f"  - member account {account_id} ({name}): the reference environment and its violations\n" for name, account_id in built.workloads.items())
-        + "  - no exemption register: organization mode reads it in the security account, and the demo's names "
-        "a notebook of the single-account demo\n"
+        + f"  - the exemption register (SSM {environment.EXEMPTIONS_PARAMETER}) in the security account, where the "
+        "rule functions read it: each member account's notebook gpu-driver-build\n"
     )
     console.print(describe_runs(built.runs, "Organization"))
     for account_id in members:

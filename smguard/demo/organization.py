@@ -12,16 +12,16 @@ template creates the execution role in each account; the demo creates that role 
 embedded AWS has no StackSets), with the template's default name and trusting the security account.
 
 Each workload account gets the demo's reference environment and violations
-(:func:`smguard.demo.environment.build`). Organization mode reads the exemption register in the
-security account, and the register the environment writes names the single-account demo's notebook,
-so the organization runs without one (``ExemptionsParameterName`` empty): the exempt notebook shows
-as the violation it would be without its exemption.
+(:func:`smguard.demo.environment.build`). Organization mode reads the exemption register with the
+functions' own role, in the security account, so the security team's register there holds the
+exemptions of every workload account (:func:`_organization_register`).
 """
 
 from __future__ import annotations
 
 import json
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -40,7 +40,6 @@ SECURITY_ACCOUNT_NAME = "security"
 WORKLOAD_ACCOUNT_NAMES = ("data-science-prod", "data-science-dev")
 AGGREGATOR = "smguard-organization"
 AGGREGATOR_ROLE = "smguard-config-aggregator"
-EXEMPTIONS_PARAMETER = "ExemptionsParameterName"
 EXECUTION_ROLE_PARAMETER = "ExecutionRoleName"
 
 
@@ -81,6 +80,7 @@ def build_organization(management: boto3.Session, now: datetime) -> DemoOrganiza
     environments = [environment.build(session, now.date()) for session in sessions.values()]
     security_credentials = operator_credentials(assumed_credentials(management, security_id).session(region), security_id)
     security = sessions[security_id] = security_credentials.session(region)
+    _organization_register(security, {account_id: sessions[account_id] for account_id in workloads.values()})
     parameters = _organization_parameters(environments[0], organization_id, root_id, management_account_id)
     for session in sessions.values():
         _create_execution_role(session, parameters[EXECUTION_ROLE_PARAMETER], security_id)
@@ -102,18 +102,37 @@ def _create_account(organizations: object, name: str) -> str:
     return str(status["AccountId"])
 
 
+def _organization_register(security: boto3.Session, workloads: Mapping[str, boto3.Session]) -> None:
+    """The central register in the security account: each workload account's exemptions, for its resources.
+
+    :func:`environment.build` writes its register into the account it builds, naming the resources
+    in ``environment.ACCOUNT_ID``, the single-account demo's account; in the organization they
+    are the workload account's (an ARN's fifth field is its account).
+    """
+    exemptions = []
+    for account_id, session in sorted(workloads.items()):
+        written = session.client("ssm").get_parameter(Name=environment.EXEMPTIONS_PARAMETER)["Parameter"]["Value"]
+        register = json.loads(written)
+        for exemption in register["exemptions"]:
+            fields = exemption["resource"].split(":", 5)
+            if fields[4] != environment.ACCOUNT_ID:
+                raise RuntimeError(f"the demo environment's exemption {exemption['resource']} is not in {environment.ACCOUNT_ID}")
+            exemptions.append({**exemption, "resource": ":".join([*fields[:4], account_id, fields[5]])})
+    security.client("ssm").put_parameter(
+        Name=environment.EXEMPTIONS_PARAMETER,
+        Type="String",
+        Value=json.dumps({**register, "exemptions": exemptions}, indent=2),
+    )
+
+
 def _organization_parameters(
     env: environment.DemoEnvironment, organization_id: str, root_id: str, management_account_id: str
 ) -> dict[str, str]:
-    """The stack parameters of the organization deployment: the demo's rule parameters without the
-    exemption register (see the module docstring), the organization, its root as StackSet target,
-    and the management account excluded, as the template's ExcludedAccounts advises when the stack
-    runs in a delegated administrator."""
+    """The stack parameters of the organization deployment: the demo's rule parameters, the
+    organization, its root as StackSet target, and the management account excluded, as the
+    template's ExcludedAccounts advises when the stack runs in a delegated administrator."""
     entries = discover()
-    wanted = {
-        rule: {name: value for name, value in values.items() if name != EXEMPTIONS_PARAMETER}
-        for rule, values in environment.rule_parameters(env, [entry.name for entry in entries]).items()
-    }
+    wanted = environment.rule_parameters(env, [entry.name for entry in entries])
     declared = smguard_template().document["Parameters"]
     return {
         **stack_parameters(wanted, entries),
