@@ -34,6 +34,8 @@ EMBEDDED_CALLER = {
     "user_id": "AKIAIOSFODNN7EXAMPLE",
 }
 """Who the embedded AWS says the demo is (moto's fixed identity, AWS's documented example key): no real caller."""
+EXIT_INTERRUPTED = 130
+"""Interrupted before serving (128 + SIGINT), as shells report it."""
 
 
 @click.command("demo")
@@ -147,30 +149,41 @@ def serve_demo(organization: bool) -> None:
     """Build, deploy and evaluate, announce how to reach it on the first line, then serve until interrupted."""
     console = demo_console()
     now = datetime.now(timezone.utc)
-    with served_aws(environment.REGION) as endpoint:
-        session = boto3.Session(region_name=environment.REGION)
-        if organization:
-            serve_organization(console, endpoint, session, now)
-            return
-        env = environment.build(session, now.date())
-        runs = deploy_and_run(session, env, now)
-        credentials = operator_credentials(session, environment.ACCOUNT_ID)
-        announcement = {
-            "endpoint_url": endpoint,
-            "region": environment.REGION,
-            "account_id": environment.ACCOUNT_ID,
-            "environment": credentials.environment(endpoint, environment.REGION),
-        }
-        announce(announcement)
-        console.print(describe_environment(env))
-        console.print(describe_runs(runs))
-        console.print(dashboard(session, runs))
-        console.print(
-            f"\n[bold]Serving[/] the embedded AWS at {endpoint} until interrupted (Ctrl-C or SIGTERM). Set the "
-            "variables of `environment` in the first line, then try `smguard evaluate`, "
-            f"`smguard export --account {environment.ACCOUNT_ID} --out evidence` and `smguard verify evidence`."
-        )
-        wait_until_interrupted()
+    try:
+        with served_aws(environment.REGION) as endpoint:
+            session = boto3.Session(region_name=environment.REGION)
+            if organization:
+                serve_organization(console, endpoint, session, now)
+            else:
+                serve_account(console, endpoint, session, now)
+    except KeyboardInterrupt:  # Ctrl-C while building, before anything was served
+        raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
+
+
+def serve_account(console: Console, endpoint: str, session: boto3.Session, now: datetime) -> None:
+    env = environment.build(session, now.date())
+    runs = deploy_and_run(session, env, now)
+    credentials = operator_credentials(session, environment.ACCOUNT_ID)
+    announcement = {
+        "endpoint_url": endpoint,
+        "region": environment.REGION,
+        "account_id": environment.ACCOUNT_ID,
+        "environment": credentials.environment(endpoint, environment.REGION),
+    }
+    announce(announcement)
+    console.print(describe_environment(env))
+    console.print(describe_runs(runs))
+    console.print(dashboard(session, runs))
+    if env.notes:
+        console.print("[bold]Where the embedded AWS differs from AWS[/]:")
+    for note in env.notes:
+        console.print(f"  - {note}")
+    console.print(
+        f"\n[bold]Serving[/] the embedded AWS at {endpoint} until interrupted (Ctrl-C or SIGTERM). Set the "
+        "variables of `environment` in the first line, then try `smguard evaluate`, "
+        f"`smguard export --account {environment.ACCOUNT_ID} --out evidence` and `smguard verify evidence`."
+    )
+    wait_until_interrupted()
 
 
 def serve_organization(console: Console, endpoint: str, management: boto3.Session, now: datetime) -> None:

@@ -306,3 +306,13 @@ def test_options_that_do_not_go_together_are_refused_before_anything_runs(argume
     assert result.exit_code == 2
     assert result.stderr.splitlines()[-1] == error
     assert result.stdout == ""
+
+
+def test_ctrl_c_while_the_served_aws_is_built_exits_130_without_serving(monkeypatch):
+    def interrupted(*_):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("smguard.cli.demo.environment.build", interrupted)
+    result = CliRunner().invoke(cli, ["demo", "--serve"])
+
+    assert (result.exit_code, result.stdout, result.stderr) == (130, "", "")
