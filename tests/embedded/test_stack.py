@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import datetime, timezone
 from pathlib import Path
 
 import boto3
@@ -11,9 +12,11 @@ import pytest
 
 from smguard.catalogue import discover, load, rule_names
 from smguard.demo.embedded_aws import embedded_aws
+from smguard.demo.runner import RuleRun, run_rules
 from smguard.deploy.naming import names, rule_of
 from smguard.embedded import stack
 from smguard.embedded.stack import StackDeploymentError, deploy_config_rules, smguard_template, stack_parameters
+from smguard.engine.handler import RuleHandler
 from smguard.scan.errors import TemplateError
 
 ACCOUNT = "123456789012"
@@ -183,3 +186,35 @@ def test_stack_parameters_refuse_what_one_stack_cannot_express(given, error):
     with pytest.raises(StackDeploymentError) as raised:
         stack_parameters(given, discover())
     assert str(raised.value).startswith(error)
+
+
+def test_the_runner_invokes_a_rule_as_deployed_and_its_results_are_stored_under_its_aws_name(session, monkeypatch):
+    events = []
+    original = RuleHandler.__call__
+
+    def spy(self, event, context):
+        events.append(event)
+        return original(self, event, context)
+
+    monkeypatch.setattr(RuleHandler, "__call__", spy)
+    role = session.client("iam").create_role(RoleName="notebooks", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+    session.client("sagemaker").create_notebook_instance(
+        NotebookInstanceName="scratch", InstanceType="ml.t3.medium", RoleArn=role, RootAccess="Enabled"
+    )
+    deployed = [rule for rule in deploy_config_rules(session, {}, account_id=ACCOUNT) if rule.name == "smguard-notebook-root-access"]
+
+    runs = run_rules(session, deployed, account_id=ACCOUNT, now=datetime(2026, 12, 1, tzinfo=timezone.utc))
+
+    assert runs == [RuleRun("notebook_root_access", "smguard-notebook-root-access", ACCOUNT, 1, 0)]
+    config = session.client("config")
+    [rule] = config.describe_config_rules(ConfigRuleNames=["smguard-notebook-root-access"])["ConfigRules"]
+    [event] = events
+    assert (event["configRuleName"], event["configRuleArn"], event["configRuleId"], event["ruleParameters"], event["accountId"]) == (
+        rule["ConfigRuleName"], rule["ConfigRuleArn"], rule["ConfigRuleId"], rule["InputParameters"], ACCOUNT
+    )  # fmt: skip
+    assert json.loads(event["invokingEvent"])["configurationItem"]["resourceId"] == "scratch"
+    [result] = config.get_compliance_details_by_config_rule(ConfigRuleName="smguard-notebook-root-access")["EvaluationResults"]
+    assert (result["ComplianceType"], result["Annotation"]) == (
+        "NON_COMPLIANT",
+        "RootAccess is Enabled; set RootAccess to Disabled (stop the notebook, then UpdateNotebookInstance).",
+    )
