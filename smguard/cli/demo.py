@@ -4,25 +4,19 @@ from __future__ import annotations
 
 import json
 import shutil
-import signal
-import threading
-from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 
 import boto3
 import click
 
-from smguard.catalogue import discover
 from smguard.cli.evidence import command_error
 from smguard.cli.tables import stdout_console
 from smguard.demo import environment
-from smguard.demo.dashboard import read_dashboard, render
-from smguard.demo.accounts import operator_credentials
 from smguard.demo.embedded_aws import embedded_aws, served_aws
-from smguard.demo.organization import AGGREGATOR, build_organization
-from smguard.demo.runner import RuleRun, run_rules
-from smguard.embedded.stack import deploy_config_rules, stack_parameters
+from smguard.demo.narrative import dashboard, describe_environment, describe_runs
+from smguard.demo.runner import deploy_and_run
+from smguard.demo.serving import serve_account, serve_organization
 from smguard.evidence import EvidenceError, ExportRequest, export_bundle, verify_bundle
 from smguard.evidence.bundle import check_destination
 from smguard.evidence.manifest import MANIFEST, sha256_of
@@ -132,22 +126,9 @@ def demo_command(ctx: click.Context, out: Path, replace: bool, serve: bool, orga
         raise click.ClickException(f"the bundle {bundle} does not match its manifest: {'; '.join(verification.problems())}")
 
 
-def deploy_and_run(session: boto3.Session, env: environment.DemoEnvironment, now: datetime) -> list[RuleRun]:
-    """Deploy template.yaml's account rules in the demo account, with the parameters it needs, and run them."""
-    entries = discover()
-    parameters = stack_parameters(environment.rule_parameters(env, [entry.name for entry in entries]), entries)
-    deployed = deploy_config_rules(session, {"DeploymentScope": "Account", **parameters}, account_id=environment.ACCOUNT_ID)
-    return run_rules(session, deployed, account_id=environment.ACCOUNT_ID, now=now)
-
-
-def dashboard(session: boto3.Session, runs: Sequence[RuleRun]) -> object:
-    statuses = read_dashboard(session.client("config"), [run.config_rule_name for run in runs])
-    return render(statuses, account_id=session.client("sts").get_caller_identity()["Account"], region=session.region_name)
-
-
 def serve_demo(organization: bool) -> None:
     """Build, deploy and evaluate, announce how to reach it on the first line, then serve until interrupted."""
-    console = demo_console()
+    console = stdout_console()
     now = datetime.now(timezone.utc)
     try:
         with served_aws(environment.REGION) as endpoint:
@@ -158,92 +139,6 @@ def serve_demo(organization: bool) -> None:
                 serve_account(console, endpoint, session, now)
     except KeyboardInterrupt:  # Ctrl-C while building, before anything was served
         raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
-
-
-def serve_account(console: Console, endpoint: str, session: boto3.Session, now: datetime) -> None:
-    env = environment.build(session, now.date())
-    runs = deploy_and_run(session, env, now)
-    credentials = operator_credentials(session, environment.ACCOUNT_ID)
-    announcement = {
-        "endpoint_url": endpoint,
-        "region": environment.REGION,
-        "account_id": environment.ACCOUNT_ID,
-        "environment": credentials.environment(endpoint, environment.REGION),
-    }
-    announce(announcement)
-    console.print(describe_environment(env))
-    console.print(describe_runs(runs))
-    console.print(dashboard(session, runs))
-    if env.notes:
-        console.print("[bold]Where the embedded AWS differs from AWS[/]:")
-    for note in env.notes:
-        console.print(f"  - {note}")
-    console.print(
-        f"\n[bold]Serving[/] the embedded AWS at {endpoint} until interrupted (Ctrl-C or SIGTERM). Set the "
-        "variables of `environment` in the first line, then try `smguard evaluate`, "
-        f"`smguard export --account {environment.ACCOUNT_ID} --out evidence` and `smguard verify evidence`."
-    )
-    wait_until_interrupted()
-
-
-def serve_organization(console: Console, endpoint: str, management: boto3.Session, now: datetime) -> None:
-    built = build_organization(management, now)
-    members = sorted(built.workloads.values())
-    announcement = {
-        "endpoint_url": endpoint,
-        "region": environment.REGION,
-        "account_id": built.security.account_id,
-        "environment": built.security.environment(endpoint, environment.REGION),
-        "aggregator": AGGREGATOR,
-        "member_account_ids": members,
-        "management_account_id": built.management_account_id,
-        "organization_id": built.organization_id,
-    }
-    announce(announcement)
-    console.print(
-        f"[bold]Embedded AWS organization[/] {built.organization_id} at {endpoint}, {environment.REGION}:\n"
-        f"  - management account {built.management_account_id} (excluded from the organization rules)\n"
-        f"  - security account {built.security.account_id}: Config delegated administrator, deployed template.yaml "
-        f"with DeploymentScope=Organization, aggregator {AGGREGATOR}\n"
-        + "".join(f"  - member account {account_id} ({name}): the reference environment and its violations\n" for name, account_id in built.workloads.items())
-        + f"  - the exemption register (SSM {environment.EXEMPTIONS_PARAMETER}) in the security account, where the "
-        "rule functions read it: each member account's notebook gpu-driver-build\n"
-    )
-    console.print(describe_runs(built.runs, "Organization"))
-    for account_id in members:
-        session = built.sessions[account_id]
-        console.print(dashboard(session, [run for run in built.runs if run.account_id == account_id]))
-    console.print(
-        f"\n[bold]Serving[/] the embedded organization at {endpoint} until interrupted (Ctrl-C or SIGTERM). Set the "
-        "variables of `environment` in the first line (the security account), then try "
-        f"`smguard export --aggregator {AGGREGATOR} --out evidence` and `smguard verify evidence`."
-    )
-    wait_until_interrupted()
-
-
-STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
-_stop = threading.Event()
-
-
-def announce(announcement: Mapping[str, object]) -> None:
-    """Print the first line, from which on SIGINT and SIGTERM are the ordinary way to stop serving.
-
-    From here they only ask to stop, so the output under way is finished and the exit is clean (0).
-    """
-    _stop.clear()
-    for number in STOP_SIGNALS:
-        signal.signal(number, lambda *_: _stop.set())
-    click.echo(json.dumps(announcement))  # the first line: scripts read it before anything else
-
-
-def wait_until_interrupted() -> None:
-    """Block until SIGINT or SIGTERM (after :func:`announce`), then give them back their usual meaning."""
-    try:
-        while not _stop.wait(1):
-            pass
-    finally:
-        for number in STOP_SIGNALS:
-            signal.signal(number, signal.default_int_handler if number == signal.SIGINT else signal.SIG_DFL)
 
 
 def is_earlier_demo_bundle(folder: Path) -> bool:
@@ -266,35 +161,3 @@ def is_earlier_demo_bundle(folder: Path) -> bool:
     )
 
 
-def describe_environment(env: environment.DemoEnvironment) -> str:
-    return "\n".join(
-        [
-            "[bold]Reference environment[/] (a regulated data-science account):",
-            f"  - VPC {env.private_vpc} (ds-private), private subnets {', '.join(env.private_subnets)}",
-            "  - endpoints: SageMaker API and runtime, STS, CloudWatch Logs (interface), S3 (gateway)",
-            f"  - flow logs (ALL) to s3://{environment.CENTRAL_LOG_BUCKET}; default security group closed",
-            f"  - KMS key {env.key_arn} (alias/data-science)",
-            "  - notebook ds-research: KMS key, root disabled, no direct internet, in the VPC",
-            "  - endpoint configuration fraud-scoring-v3 with the key; model fraud-scoring",
-            f"  - Studio domain ds-studio ({env.compliant_domain}): VpcOnly, KMS key",
-            "[bold]Violations[/] (as found in real accounts):",
-            "  - notebook ds-scratch: root access, direct internet, no KMS key, not in a VPC",
-            "  - endpoint configuration churn-v1 without a KMS key",
-            f"  - VPC {env.legacy_vpc} (legacy-analytics): open default security group, no flow logs, no endpoints",
-            f"  - Studio domain marketing-studio ({env.public_domain}): PublicInternetOnly",
-            f"[bold]Exemption[/] (central register, SSM {environment.EXEMPTIONS_PARAMETER}):",
-            f"  - notebook gpu-driver-build keeps root access: ticket {environment.EXEMPTION_TICKET}, "
-            f"until {env.exemption_expires.isoformat()}\n",
-        ]
-    )
-
-
-def describe_runs(runs: Sequence[RuleRun], scope: str = "Account") -> str:
-    changes = sum(run.change_notifications for run in runs)
-    scheduled = sum(run.scheduled_notifications for run in runs)
-    accounts = len({run.account_id for run in runs})
-    rules = f"{len(runs)} Config rules" if accounts == 1 else f"{len(runs)} member-account Config rules in {accounts} accounts"
-    return (
-        f"Deployed template.yaml with DeploymentScope={scope}: {rules}; invoked their Lambda handlers with "
-        f"{changes} configuration-change and {scheduled} scheduled notifications, each with its result token; PutEvaluations stored the results.\n"
-    )

@@ -23,7 +23,8 @@ from typing import Any
 
 import boto3
 
-from smguard.catalogue import rule_names
+from smguard.catalogue import discover, rule_names
+from smguard.demo import environment
 from smguard.deploy.naming import rule_of
 from smguard.demo.notifications import (
     change_notification,
@@ -32,7 +33,7 @@ from smguard.demo.notifications import (
     scheduled_notification,
 )
 from smguard.embedded import result_token
-from smguard.embedded.stack import DeployedRule
+from smguard.embedded.stack import DeployedRule, deploy_config_rules, stack_parameters
 from smguard.engine.handler import RuleHandler
 from smguard.sweep.clients import SweepClients
 from smguard.sweep.collected import CollectedResource, SilentProgress
@@ -143,3 +144,11 @@ def quiet(rule_handler: RuleHandler) -> Iterator[None]:
     finally:
         if previous is not None:
             handler.setStream(previous)
+
+
+def deploy_and_run(session: boto3.Session, env: environment.DemoEnvironment, now: datetime) -> list[RuleRun]:
+    """Deploy template.yaml's account rules in the demo account, with the parameters it needs, and run them."""
+    entries = discover()
+    parameters = stack_parameters(environment.rule_parameters(env, [entry.name for entry in entries]), entries)
+    deployed = deploy_config_rules(session, {"DeploymentScope": "Account", **parameters}, account_id=environment.ACCOUNT_ID)
+    return run_rules(session, deployed, account_id=environment.ACCOUNT_ID, now=now)

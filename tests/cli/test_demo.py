@@ -16,6 +16,7 @@ from smguard.catalogue import discover
 from smguard.cli.demo import EMBEDDED_CALLER, is_earlier_demo_bundle
 from smguard.cli.main import cli
 from smguard.demo.dashboard import Result, RuleStatus, render
+from smguard.demo.narrative import PIPED_WIDTH, demo_console
 from smguard.deploy.naming import names
 from smguard.evidence.manifest import write_manifest
 
@@ -312,7 +313,7 @@ def test_ctrl_c_while_the_served_aws_is_built_exits_130_without_serving(monkeypa
     def interrupted(*_):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("smguard.cli.demo.environment.build", interrupted)
+    monkeypatch.setattr("smguard.demo.environment.build", interrupted)
     result = CliRunner().invoke(cli, ["demo", "--serve"])
 
     assert (result.exit_code, result.stdout, result.stderr) == (130, "", "")
