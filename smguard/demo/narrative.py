@@ -41,8 +41,11 @@ def describe_runs(runs: Sequence[RuleRun], scope: str = "Account") -> str:
     rules = f"{len(runs)} Config rules" if accounts == 1 else f"{len(runs)} member-account Config rules in {accounts} accounts"
     return (
         f"Deployed template.yaml with DeploymentScope={scope}: {rules}; invoked their Lambda handlers with "
-        f"{changes} configuration-change and {scheduled} scheduled notifications, each with its result token; PutEvaluations stored the results.\n"
+        f"{changes} configuration-change and {scheduled} scheduled notifications, each with its result token; "
+        "PutEvaluations stored the results.\n"
     )
+
+
 def dashboard(session: boto3.Session, runs: Sequence[RuleRun]) -> RenderableType:
     """The Config dashboard of ``session``'s account for the rules of ``runs``."""
     statuses = read_dashboard(session.client("config"), [run.config_rule_name for run in runs])

@@ -22,7 +22,9 @@ from smguard.demo.narrative import dashboard, describe_environment, describe_run
 from smguard.demo.organization import AGGREGATOR, build_organization
 from smguard.demo.runner import deploy_and_run
 
+
 def serve_account(console: Console, endpoint: str, session: boto3.Session, now: datetime) -> None:
+    """The demo account, as ``smguard demo`` builds it, served until interrupted."""
     env = environment.build(session, now.date())
     runs = deploy_and_run(session, env, now)
     credentials = operator_credentials(session, environment.ACCOUNT_ID)
@@ -49,6 +51,8 @@ def serve_account(console: Console, endpoint: str, session: boto3.Session, now: 
 
 
 def serve_organization(console: Console, endpoint: str, management: boto3.Session, now: datetime) -> None:
+    """The demo organization (:mod:`smguard.demo.organization`) served until interrupted; ``management``
+    acts in the account that becomes its management account."""
     built = build_organization(management, now)
     members = sorted(built.workloads.values())
     announcement = {
@@ -67,7 +71,10 @@ def serve_organization(console: Console, endpoint: str, management: boto3.Sessio
         f"  - management account {built.management_account_id} (excluded from the organization rules)\n"
         f"  - security account {built.security.account_id}: Config delegated administrator, deployed template.yaml "
         f"with DeploymentScope=Organization, aggregator {AGGREGATOR}\n"
-        + "".join(f"  - member account {account_id} ({name}): the reference environment and its violations\n" for name, account_id in built.workloads.items())
+        + "".join(
+            f"  - member account {account_id} ({name}): the reference environment and its violations\n"
+            for name, account_id in built.workloads.items()
+        )
         + f"  - the exemption register (SSM {environment.EXEMPTIONS_PARAMETER}) in the security account, where the "
         "rule functions read it: each member account's notebook gpu-driver-build\n"
     )
@@ -85,8 +92,6 @@ def serve_organization(console: Console, endpoint: str, management: boto3.Sessio
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 _stop = threading.Event()
-
-
 
 
 def announce(announcement: Mapping[str, object]) -> None:
