@@ -10,13 +10,13 @@ by the same resolver ``smguard scan`` uses, with the account and region of the e
 
 The template is the repository's template.yaml when smguard runs from a checkout, and otherwise
 (an installed package, which ships no template) the same document generated from the catalogue by
-:mod:`smguard.deploy.template`.
+:mod:`smguard.deploy.template`, but for the Organizations policies, which deploy no Config rule.
 
 Each rule's function (the ``AWS::Serverless::Function`` its source names by ``Fn::GetAtt``) is
 created with the template's name, runtime and handler, and its role with the template's name and
 trust policy; the role's inline policies are not (moto does not enforce IAM). The function's code is
 a placeholder: the embedded AWS never runs it. Whoever drives the embedded AWS imports the handler
-the template names (:attr:`DeployedRule.handler`) and invokes it in-process with a result token from
+the template names (:meth:`DeployedRule.lambda_handler`) and invokes it in-process with a result token from
 :func:`smguard.embedded.result_token`, as Config would invoke the function.
 """
 
@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 import smguard
+import smguard.rules
 from smguard.catalogue import RuleEntry
 from smguard.deploy.rule_stack import rule_parameter_names
 from smguard.engine.handler import EngineParameters, RuleHandler
@@ -41,6 +42,8 @@ from smguard.scan.values import Opaque, ResourceReference, Unresolved
 
 REPOSITORY_TEMPLATE = Path(smguard.__file__).resolve().parent.parent / "template.yaml"
 STACK_NAME = "smguard"
+ARTIFACT_RULES_PACKAGE = "rules"
+"""The top-level package of a rule function's artifact, where its Handler lives (``rules.<rule>.app``)."""
 ACCOUNT_RULE = "AWS::Config::ConfigRule"
 ORGANIZATION_RULE = "AWS::Config::OrganizationConfigRule"
 FUNCTION = "AWS::Serverless::Function"
@@ -65,9 +68,14 @@ class DeployedRule:
     """The function's Handler, ``rules.<rule>.app.lambda_handler``: what Lambda would run."""
 
     def lambda_handler(self) -> RuleHandler:
-        """The handler the template deploys for this rule, imported as Lambda would import it."""
+        """The handler the template deploys for this rule, imported as Lambda would import it from the
+        function's artifact, whose top-level ``rules`` package is the catalogue's :mod:`smguard.rules`
+        here (the repository's rules/ folder in a clone, the installed copy otherwise)."""
         module_name, _, attribute = self.handler.rpartition(".")
-        handler = getattr(importlib.import_module(module_name), attribute, None)
+        package, _, module_in_package = module_name.partition(".")
+        if package != ARTIFACT_RULES_PACKAGE or not module_in_package:
+            raise StackDeploymentError(f"{self.logical_id}: the function's Handler {self.handler} is not in the artifact's {ARTIFACT_RULES_PACKAGE} package")
+        handler = getattr(importlib.import_module(f"{smguard.rules.__name__}.{module_in_package}"), attribute, None)
         if not isinstance(handler, RuleHandler):
             raise StackDeploymentError(f"{self.logical_id}: the function's Handler {self.handler} is no smguard rule handler")
         return handler
@@ -79,7 +87,10 @@ def smguard_template() -> LoadedTemplate:
         return load_template(REPOSITORY_TEMPLATE)
     from smguard.deploy.template import build_template  # the generator: only for an installed package
 
-    return LoadedTemplate(Path("template.yaml (generated from the catalogue)"), _located(build_template()))
+    # Without the Organizations policies: an installed package holds no policies/ files, and they
+    # deploy no Config rule, so the rules' resources are those of the repository's template.yaml.
+    generated = build_template(preventive_controls=False)
+    return LoadedTemplate(Path("template.yaml (generated from the catalogue)"), _located(generated))
 
 
 def _located(value: Any) -> Any:
