@@ -16,7 +16,6 @@ from smguard.catalogue import discover
 from smguard.cli.demo import EMBEDDED_CALLER, is_earlier_demo_bundle
 from smguard.cli.main import cli
 from smguard.demo.dashboard import Result, RuleStatus, render
-from smguard.demo.narrative import PIPED_WIDTH, demo_console
 from smguard.deploy.naming import names
 from smguard.evidence.manifest import write_manifest
 
