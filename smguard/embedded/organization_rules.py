@@ -2,9 +2,9 @@
 
 ``install()`` adds PutOrganizationConfigRule, DescribeOrganizationConfigRules,
 DescribeOrganizationConfigRuleStatuses, GetOrganizationConfigRuleDetailedStatus and
-DeleteOrganizationConfigRule to moto's Config backend and responses (the way
-``config_compliance.install()`` adds the compliance APIs), and makes PutConfigurationAggregator
-check who may aggregate an organization.
+DeleteOrganizationConfigRule to moto's Config responses (the way ``config_compliance.install()``
+adds the compliance APIs), makes PutConfigurationAggregator check who may aggregate an
+organization, and keeps member accounts from changing the rules it creates there.
 
 How this follows AWS (AWS Config API Reference, the pages of those actions and of
 OrganizationConfigRule, OrganizationCustomRuleMetadata, MemberAccountStatus; AWS Config Developer
@@ -459,7 +459,8 @@ def _request(response: ConfigResponse) -> dict[str, Any]:
 def _put_organization_config_rule_response(self: ConfigResponse) -> str:
     request = _request(self)
     return json.dumps(
-        self.config_backend.put_organization_config_rule(
+        put_organization_config_rule(
+            self.config_backend,
             request.get("OrganizationConfigRuleName"),
             request.get("OrganizationCustomRuleMetadata"),
             request.get("OrganizationManagedRuleMetadata"),
@@ -472,8 +473,8 @@ def _put_organization_config_rule_response(self: ConfigResponse) -> str:
 def _describe_organization_config_rules_response(self: ConfigResponse) -> str:
     request = _request(self)
     return json.dumps(
-        self.config_backend.describe_organization_config_rules(
-            request.get("OrganizationConfigRuleNames"), request.get("Limit"), request.get("NextToken")
+        describe_organization_config_rules(
+            self.config_backend, request.get("OrganizationConfigRuleNames"), request.get("Limit"), request.get("NextToken")
         )
     )
 
@@ -481,8 +482,8 @@ def _describe_organization_config_rules_response(self: ConfigResponse) -> str:
 def _describe_organization_config_rule_statuses_response(self: ConfigResponse) -> str:
     request = _request(self)
     return json.dumps(
-        self.config_backend.describe_organization_config_rule_statuses(
-            request.get("OrganizationConfigRuleNames"), request.get("Limit"), request.get("NextToken")
+        describe_organization_config_rule_statuses(
+            self.config_backend, request.get("OrganizationConfigRuleNames"), request.get("Limit"), request.get("NextToken")
         )
     )
 
@@ -490,23 +491,24 @@ def _describe_organization_config_rule_statuses_response(self: ConfigResponse) -
 def _get_organization_config_rule_detailed_status_response(self: ConfigResponse) -> str:
     request = _request(self)
     return json.dumps(
-        self.config_backend.get_organization_config_rule_detailed_status(
-            request.get("OrganizationConfigRuleName"), request.get("Filters"), request.get("Limit"), request.get("NextToken")
+        get_organization_config_rule_detailed_status(
+            self.config_backend,
+            request.get("OrganizationConfigRuleName"),
+            request.get("Filters"),
+            request.get("Limit"),
+            request.get("NextToken"),
         )
     )
 
 
 def _delete_organization_config_rule_response(self: ConfigResponse) -> str:
     request = _request(self)
-    return json.dumps(self.config_backend.delete_organization_config_rule(request.get("OrganizationConfigRuleName")))
+    return json.dumps(delete_organization_config_rule(self.config_backend, request.get("OrganizationConfigRuleName")))
 
 
 _BACKEND_METHODS: dict[str, Callable[..., Any]] = {
-    "put_organization_config_rule": put_organization_config_rule,
-    "describe_organization_config_rules": describe_organization_config_rules,
-    "describe_organization_config_rule_statuses": describe_organization_config_rule_statuses,
-    "get_organization_config_rule_detailed_status": get_organization_config_rule_detailed_status,
-    "delete_organization_config_rule": delete_organization_config_rule,
+    # moto's own responses call these on the backend; the organization-rule responses above call
+    # this module's functions directly.
     "put_configuration_aggregator": put_configuration_aggregator,
 }
 _RESPONSE_METHODS: dict[str, Callable[[ConfigResponse], str]] = {
