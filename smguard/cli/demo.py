@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 
 import boto3
 import click
 
-from smguard.catalogue import discover
 from smguard.cli.evidence import command_error
 from smguard.cli.tables import stdout_console
 from smguard.demo import environment
-from smguard.demo.dashboard import read_dashboard, render
-from smguard.demo.embedded_aws import embedded_aws
-from smguard.demo.runner import RuleRun, run_rules
+from smguard.demo.embedded_aws import embedded_aws, served_aws
+from smguard.demo.narrative import dashboard, describe_environment, describe_runs
+from smguard.demo.runner import deploy_and_run
+from smguard.demo.serving import serve_account, serve_organization
 from smguard.evidence import EvidenceError, ExportRequest, export_bundle, verify_bundle
 from smguard.evidence.bundle import check_destination
 from smguard.evidence.manifest import MANIFEST, sha256_of
@@ -29,9 +28,12 @@ EMBEDDED_CALLER = {
     "user_id": "AKIAIOSFODNN7EXAMPLE",
 }
 """Who the embedded AWS says the demo is (moto's fixed identity, AWS's documented example key): no real caller."""
+EXIT_INTERRUPTED = 130
+"""Interrupted before serving (128 + SIGINT), as shells report it."""
 
 
 @click.command("demo")
+@click.pass_context
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
@@ -44,7 +46,25 @@ EMBEDDED_CALLER = {
     is_flag=True,
     help="Replace --out if it holds an unchanged bundle of an earlier demo; anything else there is refused, never deleted.",
 )
-def demo_command(out: Path, replace: bool) -> None:
+@click.option(
+    "--serve",
+    is_flag=True,
+    help=(
+        "Keep the embedded AWS running at a local endpoint until interrupted (Ctrl-C, SIGTERM), every rule evaluated, "
+        "for `smguard evaluate`, `export` and `verify`. The first line on stdout is one JSON object: endpoint_url, "
+        "region, account_id and the environment variables that act as that account. No bundle is written."
+    ),
+)
+@click.option(
+    "--organization",
+    is_flag=True,
+    help=(
+        "With --serve: an organization (management account, the deploying security account as Config delegated "
+        "administrator, member accounts), the organization rules of template.yaml and an organization aggregator; "
+        "the JSON adds aggregator and member_account_ids."
+    ),
+)
+def demo_command(ctx: click.Context, out: Path, replace: bool, serve: bool, organization: bool) -> None:
     """Run every rule against an embedded AWS account (moto): no AWS account, no network.
 
     Builds a private data-science VPC with its endpoints, flow logs, KMS key, notebook, endpoint
@@ -52,6 +72,16 @@ def demo_command(out: Path, replace: bool) -> None:
     deploys each rule as an AWS Config rule and invokes its real Lambda handler with the events
     Config would send; shows the result as the Config dashboard does; writes the evidence bundle.
     """
+    if organization and not serve:
+        raise click.BadParameter("an organization is only served: add --serve", param_hint="--organization")
+    if serve:
+        given = [f"--{name}" for name in ("out", "replace") if ctx.get_parameter_source(name) is not click.core.ParameterSource.DEFAULT]
+        if given:
+            raise click.BadParameter(
+                "--serve writes no bundle; export one from the served AWS with `smguard export`", param_hint=", ".join(given)
+            )
+        serve_demo(organization)
+        return
     if replace and out.exists():
         if not is_earlier_demo_bundle(out):
             raise click.BadParameter(
@@ -74,17 +104,9 @@ def demo_command(out: Path, replace: bool) -> None:
         )
         env = environment.build(session, now.date())
         console.print(describe_environment(env))
-        entries = discover()
-        runs = run_rules(
-            session,
-            entries,
-            environment.rule_parameters(env, [entry.name for entry in entries]),
-            account_id=environment.ACCOUNT_ID,
-            now=now,
-        )
+        runs = deploy_and_run(session, env, now)
         console.print(describe_runs(runs))
-        statuses = read_dashboard(session.client("config"), [run.config_rule_name for run in runs])
-        console.print(render(statuses))
+        console.print(dashboard(session, runs))
         try:
             bundle = export_bundle(session, ExportRequest(account_id=environment.ACCOUNT_ID), out)
         except EvidenceError as error:
@@ -102,6 +124,21 @@ def demo_command(out: Path, replace: bool) -> None:
         console.print(f"  - {note}")
     if not verification.intact:
         raise click.ClickException(f"the bundle {bundle} does not match its manifest: {'; '.join(verification.problems())}")
+
+
+def serve_demo(organization: bool) -> None:
+    """Build, deploy and evaluate, announce how to reach it on the first line, then serve until interrupted."""
+    console = stdout_console()
+    now = datetime.now(timezone.utc)
+    try:
+        with served_aws(environment.REGION) as endpoint:
+            session = boto3.Session(region_name=environment.REGION)
+            if organization:
+                serve_organization(console, endpoint, session, now)
+            else:
+                serve_account(console, endpoint, session, now)
+    except KeyboardInterrupt:  # Ctrl-C while building, before anything was served
+        raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
 
 
 def is_earlier_demo_bundle(folder: Path) -> bool:
@@ -124,33 +161,3 @@ def is_earlier_demo_bundle(folder: Path) -> bool:
     )
 
 
-def describe_environment(env: environment.DemoEnvironment) -> str:
-    return "\n".join(
-        [
-            "[bold]Reference environment[/] (a regulated data-science account):",
-            f"  - VPC {env.private_vpc} (ds-private), private subnets {', '.join(env.private_subnets)}",
-            "  - endpoints: SageMaker API and runtime, STS, CloudWatch Logs (interface), S3 (gateway)",
-            f"  - flow logs (ALL) to s3://{environment.CENTRAL_LOG_BUCKET}; default security group closed",
-            f"  - KMS key {env.key_arn} (alias/data-science)",
-            "  - notebook ds-research: KMS key, root disabled, no direct internet, in the VPC",
-            "  - endpoint configuration fraud-scoring-v3 with the key; model fraud-scoring",
-            f"  - Studio domain ds-studio ({env.compliant_domain}): VpcOnly, KMS key",
-            "[bold]Violations[/] (as found in real accounts):",
-            "  - notebook ds-scratch: root access, direct internet, no KMS key, not in a VPC",
-            "  - endpoint configuration churn-v1 without a KMS key",
-            f"  - VPC {env.legacy_vpc} (legacy-analytics): open default security group, no flow logs, no endpoints",
-            f"  - Studio domain marketing-studio ({env.public_domain}): PublicInternetOnly",
-            f"[bold]Exemption[/] (central register, SSM {environment.EXEMPTIONS_PARAMETER}):",
-            f"  - notebook gpu-driver-build keeps root access: ticket {environment.EXEMPTION_TICKET}, "
-            f"until {env.exemption_expires.isoformat()}\n",
-        ]
-    )
-
-
-def describe_runs(runs: Sequence[RuleRun]) -> str:
-    changes = sum(run.change_notifications for run in runs)
-    scheduled = sum(run.scheduled_notifications for run in runs)
-    return (
-        f"Deployed {len(runs)} Config rules; invoked their Lambda handlers with {changes} configuration-change "
-        f"and {scheduled} scheduled notifications, each with its result token; PutEvaluations stored the results.\n"
-    )

@@ -34,7 +34,10 @@ class Result:
 class RuleStatus:
     """One rule as the Config console lists it."""
 
+    rule: str
+    """The rule's short name, as every smguard command takes it."""
     config_rule_name: str
+    """Its name in AWS, as the console lists it."""
     compliance: str
     results: list[Result] = field(default_factory=list)
 
@@ -44,6 +47,8 @@ class RuleStatus:
 
 
 def read_dashboard(config: Any, config_rule_names: Sequence[str]) -> list[RuleStatus]:
+    """The rules of ``config``'s account, by their AWS names; each must be a rule of the catalogue."""
+    known = rule_names()
     overall = {}
     for page in config.get_paginator("describe_compliance_by_config_rule").paginate(ConfigRuleNames=list(config_rule_names)):
         for entry in page["ComplianceByConfigRules"]:
@@ -63,19 +68,24 @@ def read_dashboard(config: Any, config_rule_names: Sequence[str]) -> list[RuleSt
                     Result(qualifier["ResourceType"], qualifier["ResourceId"], result["ComplianceType"], result.get("Annotation", ""))
                 )
         results.sort(key=lambda r: (r.resource_type, r.resource_id))
-        statuses.append(RuleStatus(name, overall.get(name, "INSUFFICIENT_DATA"), results))
+        rule = rule_of(name, known)
+        if rule is None:
+            raise LookupError(f"the Config rule {name} is none of the catalogue's rules ({', '.join(known)})")
+        statuses.append(RuleStatus(rule, name, overall.get(name, "INSUFFICIENT_DATA"), results))
     return statuses
 
 
-def render(statuses: Sequence[RuleStatus]) -> Group:
+def render(statuses: Sequence[RuleStatus], *, account_id: str, region: str) -> Group:
     """Rules with their counts, then every non-compliant resource, then the exemptions in force.
 
-    Readable from 80 columns up: each Config rule is shown by its smguard rule's short name (the
-    title says so), and a result's rule and resource share one column so that the annotation, the
-    longest text, gets the rest of the width.
+    Readable from 80 columns up: rules are shown by their short names, the names every smguard
+    command takes (the caption says how AWS names them), and a result's rule and resource share one
+    column so that the annotation, the longest text, gets the rest of the width.
     """
     rules = Table(
-        title="AWS Config rules, by smguard rule (embedded account 123456789012, us-east-1)",
+        title=f"AWS Config rules (embedded account {account_id}, {region})",
+        caption=_aws_names(statuses),
+        caption_justify="left",
         title_justify="left",
         show_edge=False,
     )
@@ -87,7 +97,7 @@ def render(statuses: Sequence[RuleStatus]) -> Group:
     for status in statuses:
         counts = status.counts
         rules.add_row(
-            short_rule(status.config_rule_name),
+            status.rule,
             styled_result(status.compliance),
             str(counts["COMPLIANT"]),
             str(counts["NON_COMPLIANT"]),
@@ -97,7 +107,7 @@ def render(statuses: Sequence[RuleStatus]) -> Group:
     exempt = _results_table("Exemptions in force (NOT_APPLICABLE, from the central register)")
     for status in statuses:
         for result in status.results:
-            where = rule_and_resource(short_rule(status.config_rule_name), (short_type(result.resource_type), result.resource_id))
+            where = rule_and_resource(status.rule, (short_type(result.resource_type), result.resource_id))
             row = (where, Text(result.annotation))  # Text: an annotation's brackets are not rich markup
             if result.compliance == "NON_COMPLIANT":
                 non_compliant.add_row(*row)
@@ -106,9 +116,11 @@ def render(statuses: Sequence[RuleStatus]) -> Group:
     return Group(rules, non_compliant, exempt)
 
 
-def short_rule(config_rule_name: str) -> str:
-    """The smguard rule a Config rule is (any of its AWS names), or the Config name when none."""
-    return rule_of(config_rule_name, rule_names()) or config_rule_name
+def _aws_names(statuses: Sequence[RuleStatus]) -> str | None:
+    """How AWS names the rules shown by their short names, by the first one's example."""
+    if not statuses:
+        return None
+    return f"Names in AWS (template.yaml): {statuses[0].config_rule_name}, ..."
 
 
 def _results_table(title: str) -> Table:

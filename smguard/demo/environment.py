@@ -81,7 +81,10 @@ def build(session: boto3.Session, today: date) -> DemoEnvironment:
         ),
     )["Role"]["Arn"]
     env.key_arn = KMS_KEYS.example(session, "alias/data-science")
-    s3.create_bucket(Bucket=CENTRAL_LOG_BUCKET)
+    try:
+        s3.create_bucket(Bucket=CENTRAL_LOG_BUCKET)
+    except s3.exceptions.BucketAlreadyExists:  # in an organization, the first account built created the central one
+        pass
     base = DemoBase(ACCOUNT_ID, REGION, role_arn, env.key_arn, CENTRAL_LOG_BUCKET)
 
     # Reference: a private VPC, closed default group, endpoints for everything SageMaker needs, flow logs.

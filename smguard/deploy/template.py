@@ -56,7 +56,9 @@ def preventive_controls_fragment() -> dict[str, Any]:
 # --- assembly -----------------------------------------------------------------------------------
 
 
-def build_template(entries: Sequence[RuleEntry] | None = None) -> dict[str, Any]:
+def build_template(entries: Sequence[RuleEntry] | None = None, *, preventive_controls: bool = True) -> dict[str, Any]:
+    """template.yaml; without ``preventive_controls`` it leaves out the Organizations policies, which
+    deploy no Config rule and whose policies/ files an installed package does not hold."""
     entries = list(discover() if entries is None else entries)
     engine_parameters = engine_parameter_names()
     parameters = global_parameters(engine_parameters)
@@ -71,7 +73,7 @@ def build_template(entries: Sequence[RuleEntry] | None = None) -> dict[str, Any]
     if EXEMPTIONS_PARAMETER in engine_parameters:
         resources.update(reevaluation_resources(entries))
     template_conditions = conditions(engine_parameters)
-    fragment = preventive_controls_fragment()
+    fragment = preventive_controls_fragment() if preventive_controls else {}
     for section, target in (("Parameters", parameters), ("Conditions", template_conditions), ("Resources", resources)):
         clashes = sorted(set(fragment.get(section, {})) & set(target))
         if clashes:

@@ -20,7 +20,7 @@ from smguard.deploy.naming import names
 from smguard.evidence.manifest import write_manifest
 
 EXPECTED_COUNTS = {
-    # rule: (overall compliance, compliant, non-compliant, not applicable)
+    # rule (short name): (overall compliance, compliant, non-compliant, not applicable)
     "notebook_direct_internet": ("NON_COMPLIANT", 2, 1, 0),
     "notebook_in_vpc": ("NON_COMPLIANT", 2, 1, 0),
     "notebook_root_access": ("NON_COMPLIANT", 1, 1, 1),
@@ -90,6 +90,14 @@ def test_the_dashboard_counts_each_rule_as_expected(demo):
     deployed = {entry.name for entry in discover()}
     assert shown == {rule: counts for rule, counts in EXPECTED_COUNTS.items() if rule in deployed}
     assert deployed <= set(EXPECTED_COUNTS), "a new rule needs its expected demo counts here"
+    first = min(deployed)
+    assert f"Names in AWS (template.yaml): {names(first).config_rule}, ..." in stable_lines(output)
+
+
+def test_the_rules_are_deployed_as_template_yaml_names_them(demo):
+    _, bundle = demo
+    deployed = {row["config_rule_name"] for row in csv.DictReader((bundle / "evaluations.csv").open(encoding="utf-8"))}
+    assert deployed == {names(entry.name).config_rule for entry in discover()}
 
 
 def test_the_bundle_holds_every_result_and_verifies(demo):
@@ -221,6 +229,7 @@ def test_the_readme_sample_is_an_excerpt_of_the_output(demo):
 def test_the_dashboard_fits_80_columns_without_truncating(tmp_path):
     statuses = [
         RuleStatus(
+            "sagemaker_model_isolation",
             names("sagemaker_model_isolation").config_rule,
             "NON_COMPLIANT",
             [
@@ -235,7 +244,7 @@ def test_the_dashboard_fits_80_columns_without_truncating(tmp_path):
         )
     ]
     console = Console(width=80, file=io.StringIO())
-    console.print(render(statuses))
+    console.print(render(statuses, account_id="123456789012", region="us-east-1"))
     lines = console.file.getvalue().splitlines()
 
     assert max(len(line) for line in lines) == 80
@@ -277,3 +286,33 @@ def test_replace_leaves_anything_else_alone(tmp_path):
     )
     assert [path.name for path in (tmp_path / "evidence").iterdir()] == ["keep.txt"]
     assert result.stdout == ""
+
+
+@pytest.mark.parametrize(
+    ("arguments", "error"),
+    [
+        (["--organization"], "Error: Invalid value for --organization: an organization is only served: add --serve"),
+        (
+            ["--serve", "--out", "evidence", "--replace"],
+            "Error: Invalid value for --out, --replace: --serve writes no bundle; export one from the served AWS with "
+            "`smguard export`",
+        ),
+    ],
+    ids=["organization-without-serve", "serve-with-bundle-options"],
+)
+def test_options_that_do_not_go_together_are_refused_before_anything_runs(arguments, error):
+    result = CliRunner().invoke(cli, ["demo", *arguments])
+
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == error
+    assert result.stdout == ""
+
+
+def test_ctrl_c_while_the_served_aws_is_built_exits_130_without_serving(monkeypatch):
+    def interrupted(*_):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("smguard.demo.environment.build", interrupted)
+    result = CliRunner().invoke(cli, ["demo", "--serve"])
+
+    assert (result.exit_code, result.stdout, result.stderr) == (130, "", "")

@@ -1,0 +1,52 @@
+"""What the demo tells: the environment it built, what it sent the rules, the dashboards."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import boto3
+from rich.console import RenderableType
+
+from smguard.demo import environment
+from smguard.demo.dashboard import read_dashboard, render
+from smguard.demo.runner import RuleRun
+
+def describe_environment(env: environment.DemoEnvironment) -> str:
+    return "\n".join(
+        [
+            "[bold]Reference environment[/] (a regulated data-science account):",
+            f"  - VPC {env.private_vpc} (ds-private), private subnets {', '.join(env.private_subnets)}",
+            "  - endpoints: SageMaker API and runtime, STS, CloudWatch Logs (interface), S3 (gateway)",
+            f"  - flow logs (ALL) to s3://{environment.CENTRAL_LOG_BUCKET}; default security group closed",
+            f"  - KMS key {env.key_arn} (alias/data-science)",
+            "  - notebook ds-research: KMS key, root disabled, no direct internet, in the VPC",
+            "  - endpoint configuration fraud-scoring-v3 with the key; model fraud-scoring",
+            f"  - Studio domain ds-studio ({env.compliant_domain}): VpcOnly, KMS key",
+            "[bold]Violations[/] (as found in real accounts):",
+            "  - notebook ds-scratch: root access, direct internet, no KMS key, not in a VPC",
+            "  - endpoint configuration churn-v1 without a KMS key",
+            f"  - VPC {env.legacy_vpc} (legacy-analytics): open default security group, no flow logs, no endpoints",
+            f"  - Studio domain marketing-studio ({env.public_domain}): PublicInternetOnly",
+            f"[bold]Exemption[/] (central register, SSM {environment.EXEMPTIONS_PARAMETER}):",
+            f"  - notebook gpu-driver-build keeps root access: ticket {environment.EXEMPTION_TICKET}, "
+            f"until {env.exemption_expires.isoformat()}\n",
+        ]
+    )
+
+
+def describe_runs(runs: Sequence[RuleRun], scope: str = "Account") -> str:
+    changes = sum(run.change_notifications for run in runs)
+    scheduled = sum(run.scheduled_notifications for run in runs)
+    accounts = len({run.account_id for run in runs})
+    rules = f"{len(runs)} Config rules" if accounts == 1 else f"{len(runs)} member-account Config rules in {accounts} accounts"
+    return (
+        f"Deployed template.yaml with DeploymentScope={scope}: {rules}; invoked their Lambda handlers with "
+        f"{changes} configuration-change and {scheduled} scheduled notifications, each with its result token; "
+        "PutEvaluations stored the results.\n"
+    )
+
+
+def dashboard(session: boto3.Session, runs: Sequence[RuleRun]) -> RenderableType:
+    """The Config dashboard of ``session``'s account for the rules of ``runs``."""
+    statuses = read_dashboard(session.client("config"), [run.config_rule_name for run in runs])
+    return render(statuses, account_id=session.client("sts").get_caller_identity()["Account"], region=session.region_name)

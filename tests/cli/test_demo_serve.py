@@ -1,0 +1,207 @@
+"""`smguard demo --serve`: the embedded AWS served until interrupted, used by other smguard processes."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import select
+import signal
+import subprocess
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+from smguard.catalogue import rule_names
+from smguard.deploy.naming import names, rule_of
+from tests.cli.test_demo import EXPECTED_COUNTS
+
+ROOT = Path(__file__).resolve().parents[2]
+STARTUP_SECONDS = 120
+"""Building, deploying and evaluating takes about 15 s here; the margin is for a loaded machine."""
+ENVIRONMENT_KEYS = {"AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION", "AWS_REGION"}
+
+
+class Served:
+    """A running `smguard demo --serve` and what its first line announced."""
+
+    def __init__(self, *options: str) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "smguard.cli", "demo", "--serve", *options],
+            cwd=ROOT,
+            env={**clean_environment(), "PYTHONPATH": str(ROOT)},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        ready, _, _ = select.select([self.process.stdout], [], [], STARTUP_SECONDS)
+        assert ready, f"no first line within {STARTUP_SECONDS} s"
+        self.first_line = self.process.stdout.readline()  # type: ignore[union-attr]
+        assert self.first_line, f"exited {self.process.wait()} before announcing: {self.process.stderr.read()}"  # type: ignore[union-attr]
+        self.announcement: dict[str, Any] = json.loads(self.first_line)
+
+    def smguard(self, *arguments: str) -> subprocess.CompletedProcess[str]:
+        """A smguard command in a new process, with nothing but the announced environment to find the AWS."""
+        return subprocess.run(
+            [sys.executable, "-m", "smguard.cli", *arguments],
+            cwd=ROOT,
+            env={**clean_environment(), "PYTHONPATH": str(ROOT), "COLUMNS": "200", **self.announcement["environment"]},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    def stop(self, number: signal.Signals) -> tuple[int, str]:
+        self.process.send_signal(number)
+        rest, errors = self.process.communicate(timeout=60)
+        return self.process.returncode, errors
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.communicate()
+
+
+def clean_environment() -> dict[str, str]:
+    """This environment without AWS settings or credentials: a shell that only sets what the demo prints."""
+    return {
+        **{name: value for name, value in os.environ.items() if not name.startswith(("AWS_", "MOTO_"))},
+        "AWS_CONFIG_FILE": os.devnull,
+        "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+    }
+
+
+@pytest.fixture
+def serve() -> Iterator[Any]:
+    started: list[Served] = []
+
+    def start(*options: str) -> Served:
+        started.append(Served(*options))
+        return started[-1]
+
+    yield start
+    for served in started:
+        served.kill()
+
+
+def counts_by_rule(bundle: Path) -> dict[tuple[str, str], Counter[str]]:
+    """(account, rule short name) -> compliance type -> results."""
+    counts: dict[tuple[str, str], Counter[str]] = {}
+    for row in csv.DictReader((bundle / "evaluations.csv").open(encoding="utf-8")):
+        assert rule_of(row["config_rule_name"], rule_names()) == row["rule"], row
+        counts.setdefault((row["account_id"], row["rule"]), Counter())[row["compliance_type"]] += 1
+    return counts
+
+
+def test_an_account_is_served_until_interrupted_and_export_evaluate_and_verify_work_against_it(serve, tmp_path):
+    served = serve()
+
+    announced = served.announcement
+    assert set(announced) == {"endpoint_url", "region", "account_id", "environment"}
+    assert announced["endpoint_url"].startswith("http://127.0.0.1:")
+    assert (announced["region"], announced["account_id"]) == ("us-east-1", "123456789012")
+    assert set(announced["environment"]) == ENVIRONMENT_KEYS
+    assert announced["environment"]["AWS_ENDPOINT_URL"] == announced["endpoint_url"]
+    assert announced["environment"]["AWS_REGION"] == announced["environment"]["AWS_DEFAULT_REGION"] == "us-east-1"
+
+    exported = served.smguard("export", "--account", "123456789012", "--out", str(tmp_path / "evidence"))
+    assert exported.returncode == 0, exported.stderr
+    counts = counts_by_rule(tmp_path / "evidence")
+    assert counts == {
+        ("123456789012", rule): Counter({"COMPLIANT": c, "NON_COMPLIANT": n, "NOT_APPLICABLE": na}) - Counter()
+        for rule, (_, c, n, na) in EXPECTED_COUNTS.items()
+        if rule in rule_names()
+    }
+    verified = served.smguard("verify", str(tmp_path / "evidence"))
+    assert verified.returncode == 0, verified.stderr
+    assert verified.stdout.startswith(f"{tmp_path / 'evidence'}: intact (4 files match manifest.json")
+    evaluated = served.smguard("evaluate", "--rules", "notebook_root_access", "--format", "csv")
+    assert evaluated.returncode == 0, evaluated.stderr
+    found = {row["resource_id"]: row for row in csv.DictReader(evaluated.stdout.splitlines())}
+    assert (found["ds-scratch"]["compliance"], found["ds-scratch"]["annotation"]) == (
+        "NON_COMPLIANT",
+        "RootAccess is Enabled; set RootAccess to Disabled (stop the notebook, then UpdateNotebookInstance).",
+    )
+
+    assert served.stop(signal.SIGINT) == (0, "")
+
+
+ORGANIZATION_COUNTS = {rule: (compliant, non_compliant) for rule, (_, compliant, non_compliant, _) in EXPECTED_COUNTS.items()}
+"""What an aggregator carries per member account and rule: the single-account demo's results but the
+NOT_APPLICABLE ones (AggregateEvaluationResult is COMPLIANT or NON_COMPLIANT only)."""
+
+
+def client(announcement: dict[str, Any], service: str) -> Any:
+    environment = announcement["environment"]
+    return boto3.client(
+        service,
+        endpoint_url=environment["AWS_ENDPOINT_URL"],
+        aws_access_key_id=environment["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=environment["AWS_SECRET_ACCESS_KEY"],
+        region_name=environment["AWS_REGION"],
+    )
+
+
+def test_an_organization_is_served_with_template_yamls_organization_rules_and_an_aggregator(serve, tmp_path):
+    served = serve("--organization")
+
+    announced = served.announcement
+    assert set(announced) == {
+        "endpoint_url", "region", "account_id", "environment", "aggregator", "member_account_ids",
+        "management_account_id", "organization_id",
+    }  # fmt: skip
+    assert set(announced["environment"]) == ENVIRONMENT_KEYS
+    security, members = announced["account_id"], announced["member_account_ids"]
+    assert len(members) == 2 and security not in members and announced["management_account_id"] not in [security, *members]
+    assert client(announced, "sts").get_caller_identity()["Account"] == security
+    organizations = client(announced, "organizations")
+    assert organizations.describe_organization()["Organization"]["Id"] == announced["organization_id"]
+
+    # Only the management account or a Config delegated administrator may list organization rules.
+    config = client(announced, "config")
+    assert sorted(rule["OrganizationConfigRuleName"] for rule in config.describe_organization_config_rules()["OrganizationConfigRules"]) == sorted(
+        names(rule).organization_rule for rule in rule_names()
+    )
+    aggregated: dict[tuple[str, str], Counter[str]] = {}
+    for page in config.get_paginator("describe_aggregate_compliance_by_config_rules").paginate(
+        ConfigurationAggregatorName=announced["aggregator"]
+    ):
+        for entry in page["AggregateComplianceByConfigRules"]:
+            rule = rule_of(entry["ConfigRuleName"], rule_names())
+            assert rule is not None and entry["ConfigRuleName"].startswith(f"OrgConfigRule-{names(rule).organization_rule}-")
+            details = config.get_aggregate_compliance_details_by_config_rule(
+                ConfigurationAggregatorName=announced["aggregator"],
+                ConfigRuleName=entry["ConfigRuleName"],
+                AccountId=entry["AccountId"],
+                AwsRegion=entry["AwsRegion"],
+            )["AggregateEvaluationResults"]
+            aggregated[(entry["AccountId"], rule)] = Counter(result["ComplianceType"] for result in details)
+            if rule == "notebook_root_access":
+                scratch = [r for r in details if r["EvaluationResultIdentifier"]["EvaluationResultQualifier"]["ResourceId"] == "ds-scratch"]
+                assert [(r["ComplianceType"], r["Annotation"]) for r in scratch] == [
+                    (
+                        "NON_COMPLIANT",
+                        "RootAccess is Enabled; set RootAccess to Disabled (stop the notebook, then UpdateNotebookInstance).",
+                    )
+                ]
+    assert {key: counts for key, counts in aggregated.items() if key[0] in members} == {
+        (account, rule): Counter({"COMPLIANT": compliant, "NON_COMPLIANT": non_compliant}) - Counter()
+        for account in members
+        for rule, (compliant, non_compliant) in ORGANIZATION_COUNTS.items()
+        if rule in rule_names()
+    }
+
+    exported = served.smguard("export", "--aggregator", announced["aggregator"], "--out", str(tmp_path / "evidence"))
+    assert exported.returncode == 0, exported.stderr
+    assert {key: counts for key, counts in counts_by_rule(tmp_path / "evidence").items() if key[0] in members} == {
+        key: counts for key, counts in aggregated.items() if key[0] in members
+    }
+    verified = served.smguard("verify", str(tmp_path / "evidence"))
+    assert verified.returncode == 0, verified.stderr
+
+    assert served.stop(signal.SIGTERM) == (0, "")

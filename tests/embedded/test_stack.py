@@ -1,0 +1,224 @@
+"""The embedded AWS deploys template.yaml's Config rules as a stack of it would create them."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+
+import boto3
+import pytest
+
+from smguard.catalogue import discover, load, rule_names
+from smguard.demo.embedded_aws import embedded_aws
+from smguard.demo.runner import RuleRun, run_rules
+from smguard.deploy.naming import names, rule_of
+from smguard.embedded import stack
+from smguard.embedded.stack import StackDeploymentError, deploy_config_rules, smguard_template, stack_parameters
+from smguard.engine.handler import RuleHandler
+from smguard.scan.errors import TemplateError
+
+ACCOUNT = "123456789012"
+REGION = "us-east-1"
+CHANGE_DETAILS = [
+    {"EventSource": "aws.config", "MessageType": "ConfigurationItemChangeNotification"},
+    {"EventSource": "aws.config", "MessageType": "OversizedConfigurationItemChangeNotification"},
+]
+
+
+@pytest.fixture
+def session() -> Iterator[boto3.Session]:
+    with embedded_aws(REGION):
+        yield boto3.Session(region_name=REGION)
+
+
+def described(session: boto3.Session, name: str) -> dict:
+    rule = session.client("config").describe_config_rules(ConfigRuleNames=[name])["ConfigRules"][0]
+    return {key: rule[key] for key in ("ConfigRuleName", "Scope", "Source", "InputParameters") if key in rule}
+
+
+def function_of(session: boto3.Session, arn: str) -> dict:
+    return session.client("lambda").get_function(FunctionName=arn)["Configuration"]
+
+
+def test_account_scope_creates_every_config_rule_of_the_template_with_its_names_scope_triggers_and_parameters(session):
+    deployed = deploy_config_rules(
+        session,
+        {"DeploymentScope": "Account", "ExemptionsParameterName": "/smguard/exemptions", "VpcFlowLogsTrafficType": "ALL"},
+        account_id=ACCOUNT,
+    )
+
+    assert [rule.name for rule in deployed] == [names(entry.name).config_rule for entry in discover()]
+    assert not any(rule.organization for rule in deployed)
+    root = next(rule for rule in deployed if rule.name == "smguard-notebook-root-access")
+    assert described(session, root.name) == {
+        "ConfigRuleName": "smguard-notebook-root-access",
+        "Scope": {"ComplianceResourceTypes": ["AWS::SageMaker::NotebookInstance"]},
+        "Source": {
+            "Owner": "CUSTOM_LAMBDA",
+            "SourceIdentifier": f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:smguard-notebook-root-access",
+            "SourceDetails": CHANGE_DETAILS,
+        },
+        "InputParameters": json.dumps({"AllowedLifecycleConfigs": "", "ExemptionsParameterName": "/smguard/exemptions"}),
+    }
+    function = function_of(session, root.function_arn)
+    assert (function["FunctionName"], function["Handler"], function["Role"]) == (
+        "smguard-notebook-root-access",
+        "rules.notebook_root_access.app.lambda_handler",
+        f"arn:aws:iam::{ACCOUNT}:role/smguard-notebook-root-access-{REGION}",
+    )
+    assert root.lambda_handler() is load("notebook_root_access").handler
+
+
+def test_a_periodic_rule_gets_its_frequency_in_the_scheduled_trigger(session):
+    deployed = deploy_config_rules(session, {}, account_id=ACCOUNT)
+
+    endpoints = next(rule for rule in deployed if rule.name == "smguard-vpc-endpoints")
+    details = described(session, endpoints.name)["Source"]["SourceDetails"]
+    assert {"EventSource": "aws.config", "MessageType": "ScheduledNotification", "MaximumExecutionFrequency": "TwentyFour_Hours"} in details
+
+
+def test_organization_scope_creates_the_organization_rules_of_the_template_and_no_account_rule(session):
+    organizations = session.client("organizations")
+    organization_id = organizations.create_organization(FeatureSet="ALL")["Organization"]["Id"]
+    member = organizations.create_account(Email="member@example.com", AccountName="member")["CreateAccountStatus"]["AccountId"]
+    root_id = organizations.list_roots()["Roots"][0]["Id"]
+
+    deployed = deploy_config_rules(
+        session,
+        {
+            "DeploymentScope": "Organization",
+            "OrganizationId": organization_id,
+            "StackSetTargetOuIds": root_id,
+            "ExcludedAccounts": ACCOUNT,
+            "ExemptionsParameterName": "/smguard/exemptions",
+        },
+        account_id=ACCOUNT,
+    )
+
+    assert [rule.name for rule in deployed] == [names(entry.name).organization_rule for entry in discover()]
+    assert all(rule.organization for rule in deployed)
+    config = session.client("config")
+    assert config.describe_config_rules()["ConfigRules"] == []  # the management account is excluded
+    [root] = config.describe_organization_config_rules(OrganizationConfigRuleNames=["smguard-notebook-root-access"])[
+        "OrganizationConfigRules"
+    ]
+    assert root["ExcludedAccounts"] == [ACCOUNT]
+    assert root["OrganizationCustomRuleMetadata"] == {
+        "Description": "SageMaker notebook instances do not give users root access",
+        "LambdaFunctionArn": f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:smguard-notebook-root-access",
+        "OrganizationConfigRuleTriggerTypes": [
+            "ConfigurationItemChangeNotification",
+            "OversizedConfigurationItemChangeNotification",
+        ],
+        "ResourceTypesScope": ["AWS::SageMaker::NotebookInstance"],
+        "InputParameters": json.dumps(
+            {"AllowedLifecycleConfigs": "", "ExemptionsParameterName": "/smguard/exemptions", "ExecutionRoleName": "smguard-rule-execution"},
+            separators=(",", ":"),
+        ),
+    }
+    in_member = sorted(rule["ConfigRuleName"] for rule in _config_in(session, member).describe_config_rules()["ConfigRules"])
+    assert [rule_of(name, rule_names()) for name in in_member] == sorted(entry.name for entry in discover())
+    assert all(name.startswith("OrgConfigRule-smguard-") for name in in_member)
+
+
+def _config_in(session: boto3.Session, account_id: str):
+    issued = session.client("sts").assume_role(RoleArn=f"arn:aws:iam::{account_id}:role/OrganizationAccountAccessRole", RoleSessionName="test")[
+        "Credentials"
+    ]
+    return boto3.client(
+        "config",
+        region_name=REGION,
+        aws_access_key_id=issued["AccessKeyId"],
+        aws_secret_access_key=issued["SecretAccessKey"],
+        aws_session_token=issued["SessionToken"],
+    )
+
+
+def test_a_parameter_the_template_does_not_declare_is_refused(session):
+    with pytest.raises(StackDeploymentError, match=r"declares no parameter NotebookRootAccesTypo$"):
+        deploy_config_rules(session, {"NotebookRootAccesTypo": "x"}, account_id=ACCOUNT)
+    assert session.client("config").describe_config_rules()["ConfigRules"] == []
+
+
+def test_a_value_the_template_constraints_refuse_is_refused(session):
+    with pytest.raises(TemplateError, match=r"parameter DeploymentScope: .* 'Everything' is not in AllowedValues \(Account, Organization\)"):
+        deploy_config_rules(session, {"DeploymentScope": "Everything"}, account_id=ACCOUNT)
+
+
+def test_without_the_repository_template_the_generated_one_deploys_the_same_rules(session, monkeypatch):
+    from_file = smguard_template()
+    monkeypatch.setattr(stack, "REPOSITORY_TEMPLATE", Path("/nonexistent/template.yaml"))
+    generated = smguard_template()
+
+    assert str(generated.path) == "template.yaml (generated from the catalogue)"
+    rule_types = ("AWS::Config::ConfigRule", "AWS::Config::OrganizationConfigRule", "AWS::Serverless::Function", "AWS::IAM::Role")
+    assert {
+        logical_id: resource for logical_id, resource in generated.document["Resources"].items() if resource["Type"] in rule_types
+    } == {logical_id: resource for logical_id, resource in from_file.document["Resources"].items() if resource["Type"] in rule_types}
+    assert generated.document["Parameters"].items() <= from_file.document["Parameters"].items()
+    assert [rule.name for rule in deploy_config_rules(session, {}, account_id=ACCOUNT, template=generated)] == [
+        names(entry.name).config_rule for entry in discover()
+    ]
+
+
+def test_stack_parameters_map_each_rules_config_parameters_to_the_template_parameters():
+    entries = discover()
+    assert stack_parameters(
+        {
+            "vpc_flow_logs": {"LogDestinations": "arn:aws:s3:::logs", "ExemptionsParameterName": "/x"},
+            "sagemaker_kms": {"RequireCustomerManagedKey": "true", "ExemptionsParameterName": "/x"},
+        },
+        entries,
+    ) == {"VpcFlowLogsLogDestinations": "arn:aws:s3:::logs", "SagemakerKmsRequireCustomerManagedKey": "true", "ExemptionsParameterName": "/x"}
+
+
+@pytest.mark.parametrize(
+    ("given", "error"),
+    [
+        (
+            {"vpc_flow_logs": {"ExemptionsParameterName": "/a"}, "sagemaker_kms": {"ExemptionsParameterName": "/b"}},
+            "ExemptionsParameterName is one stack parameter for every rule; sagemaker_kms is given '/b', another rule '/a'",
+        ),
+        ({"vpc_flow_logs": {"Destinations": "x"}}, "vpc_flow_logs has no parameter 'Destinations' (its parameters: "),
+        ({"no_such_rule": {}}, "parameters for 'no_such_rule', which is no rule of the catalogue"),
+    ],
+    ids=["engine-parameter-differs", "unknown-parameter", "unknown-rule"],
+)
+def test_stack_parameters_refuse_what_one_stack_cannot_express(given, error):
+    with pytest.raises(StackDeploymentError) as raised:
+        stack_parameters(given, discover())
+    assert str(raised.value).startswith(error)
+
+
+def test_the_runner_invokes_a_rule_as_deployed_and_its_results_are_stored_under_its_aws_name(session, monkeypatch):
+    events = []
+    original = RuleHandler.__call__
+
+    def spy(self, event, context):
+        events.append(event)
+        return original(self, event, context)
+
+    monkeypatch.setattr(RuleHandler, "__call__", spy)
+    role = session.client("iam").create_role(RoleName="notebooks", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+    session.client("sagemaker").create_notebook_instance(
+        NotebookInstanceName="scratch", InstanceType="ml.t3.medium", RoleArn=role, RootAccess="Enabled"
+    )
+    deployed = [rule for rule in deploy_config_rules(session, {}, account_id=ACCOUNT) if rule.name == "smguard-notebook-root-access"]
+
+    runs = run_rules(session, deployed, account_id=ACCOUNT, now=datetime(2026, 12, 1, tzinfo=timezone.utc))
+
+    assert runs == [RuleRun("notebook_root_access", "smguard-notebook-root-access", ACCOUNT, 1, 0)]
+    config = session.client("config")
+    [rule] = config.describe_config_rules(ConfigRuleNames=["smguard-notebook-root-access"])["ConfigRules"]
+    [event] = events
+    assert (event["configRuleName"], event["configRuleArn"], event["configRuleId"], event["ruleParameters"], event["accountId"]) == (
+        rule["ConfigRuleName"], rule["ConfigRuleArn"], rule["ConfigRuleId"], rule["InputParameters"], ACCOUNT
+    )  # fmt: skip
+    assert json.loads(event["invokingEvent"])["configurationItem"]["resourceId"] == "scratch"
+    [result] = config.get_compliance_details_by_config_rule(ConfigRuleName="smguard-notebook-root-access")["EvaluationResults"]
+    assert (result["ComplianceType"], result["Annotation"]) == (
+        "NON_COMPLIANT",
+        "RootAccess is Enabled; set RootAccess to Disabled (stop the notebook, then UpdateNotebookInstance).",
+    )
