@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 import pytest
 
 from smguard.catalogue import discover
-from smguard.deploy import iam, rule_stack, stack_parameters, template as generator
+from smguard.deploy import iam, stack_parameters, template as generator
 from smguard.deploy.naming import camel
 from smguard.deploy.parameters import constraint, render_default, template_parameter_name
 from smguard.engine.handler import EngineParameters
