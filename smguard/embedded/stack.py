@@ -26,14 +26,15 @@ import importlib
 import io
 import json
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import smguard
 import smguard.rules
-from smguard.catalogue import RuleEntry
+from smguard.catalogue import RuleEntry, rule_names
+from smguard.deploy.naming import rule_of
 from smguard.deploy.rule_stack import rule_parameter_names
 from smguard.engine.handler import EngineParameters, RuleHandler
 from smguard.scan.intrinsics import Resolver
@@ -48,6 +49,7 @@ ACCOUNT_RULE = "AWS::Config::ConfigRule"
 ORGANIZATION_RULE = "AWS::Config::OrganizationConfigRule"
 FUNCTION = "AWS::Serverless::Function"
 ROLE = "AWS::IAM::Role"
+RULE_NAME_PROPERTY = {ACCOUNT_RULE: "ConfigRuleName", ORGANIZATION_RULE: "OrganizationConfigRuleName"}
 
 
 class StackDeploymentError(ValueError):
@@ -60,6 +62,9 @@ class DeployedRule:
     """One Config rule resource of the template, as created in the embedded AWS."""
 
     logical_id: str
+    rule: str
+    """The catalogue rule (its folder's name) whose Config rule this is, found from ``name`` by
+    :func:`smguard.deploy.naming.rule_of`."""
     name: str
     """ConfigRuleName, or OrganizationConfigRuleName in organization mode: the name AWS shows."""
     organization: bool
@@ -227,7 +232,17 @@ class _Deployment:
         )
         return str(created["FunctionArn"])
 
-    def deploy_rule(self, logical_id: str) -> DeployedRule:
+    def rule_of(self, logical_id: str, known: list[str]) -> str:
+        """The catalogue rule a Config rule resource deploys, by the name the template gives it
+        (resolved alone: it creates nothing)."""
+        key = RULE_NAME_PROPERTY[self.resources[logical_id]["Type"]]
+        name = self._subset(logical_id, (key,)).get(key)
+        rule = rule_of(name, known) if isinstance(name, str) else None
+        if rule is None:
+            raise StackDeploymentError(f"{logical_id}: its {key} {name!r} is the name of no catalogue rule ({', '.join(known)})")
+        return rule
+
+    def deploy_rule(self, logical_id: str, rule: str) -> DeployedRule:
         kind = self.resources[logical_id]["Type"]
         properties = self.properties(logical_id)
         if kind == ACCOUNT_RULE:
@@ -242,21 +257,41 @@ class _Deployment:
             function_arn = properties["OrganizationCustomRuleMetadata"]["LambdaFunctionArn"]
         function = next(key for key, value in self.attributes.items() if value == function_arn)[0]
         handler = self.resolver.resolve(self.resources[function]["Properties"]["Handler"], function)
-        return DeployedRule(logical_id, name, kind == ORGANIZATION_RULE, function_arn, handler)
+        return DeployedRule(logical_id, rule, name, kind == ORGANIZATION_RULE, function_arn, handler)
 
 
 def deploy_config_rules(
-    session: Any, parameters: Mapping[str, str], *, account_id: str, template: LoadedTemplate | None = None
+    session: Any,
+    parameters: Mapping[str, str],
+    *,
+    account_id: str,
+    template: LoadedTemplate | None = None,
+    rules: Collection[str] | None = None,
 ) -> list[DeployedRule]:
     """Create, in ``session``'s account (``account_id``) and region, the Config rules ``template`` (by
     default :func:`smguard_template`) declares for ``parameters`` (template parameter -> value; the
-    rest take their defaults), with the functions they invoke. In template order."""
-    deployment = _Deployment(session, template or smguard_template(), parameters, account_id)
-    return [
-        deployment.deploy_rule(logical_id)
+    rest take their defaults), with the functions they invoke. In template order.
+
+    ``rules`` (rule folder names) keeps only those rules' Config rules and functions: what a test
+    needs of the stack, at a fraction of the cost of every rule. A rule the template does not deploy
+    with these parameter values is refused, as is a Config rule whose name is no catalogue rule's.
+    """
+    loaded = template or smguard_template()
+    deployment = _Deployment(session, loaded, parameters, account_id)
+    known = rule_names()
+    deployed_rules = {
+        logical_id: deployment.rule_of(logical_id, known)
         for logical_id, resource in deployment.resources.items()
-        if resource.get("Type") in (ACCOUNT_RULE, ORGANIZATION_RULE) and deployment.selected(logical_id)
-    ]
+        if resource.get("Type") in RULE_NAME_PROPERTY and deployment.selected(logical_id)
+    }
+    if rules is not None:
+        if isinstance(rules, str):
+            raise TypeError(f"rules must be a collection of rule names, not the string {rules!r}")
+        missing = sorted(set(rules) - set(deployed_rules.values()))
+        if missing:
+            raise StackDeploymentError(f"{loaded.path} deploys no Config rule of {', '.join(missing)} with these parameter values")
+        deployed_rules = {logical_id: rule for logical_id, rule in deployed_rules.items() if rule in rules}
+    return [deployment.deploy_rule(logical_id, rule) for logical_id, rule in deployed_rules.items()]
 
 
 def _placeholder_package(handler: str) -> bytes:

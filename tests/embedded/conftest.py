@@ -11,8 +11,8 @@ import boto3
 import pytest
 
 from smguard.embedded import install, result_token
-from smguard.embedded.config_rules import ensure_function
 from tests.embedded.shapes import RawResponses
+from tests.support.functions import placeholder_function
 
 ACCOUNT = "123456789012"
 OTHER_ACCOUNT = "222222222222"
@@ -33,7 +33,7 @@ class Account:
         self.raw = RawResponses(self.config)
 
     def create_rule(self, name: str, resource_types: tuple[str, ...] = ("AWS::SageMaker::NotebookInstance",)) -> None:
-        function_arn = ensure_function(self.session, "embedded-test-rule")
+        function_arn = placeholder_function(self.session, "embedded-test-rule")
         self.config.put_config_rule(
             ConfigRule={
                 "ConfigRuleName": name,

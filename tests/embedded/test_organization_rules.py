@@ -16,14 +16,14 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from smguard.deploy.naming import MEMBER_SUFFIX, ORGANIZATION_MEMBER_PREFIX
+from smguard.deploy.naming import MEMBER_SUFFIX, ORGANIZATION_MEMBER_PREFIX, names, resource_name
 from smguard.embedded import install
-from smguard.embedded.config_rules import ensure_function
 from smguard.embedded.organizations import AGGREGATOR_SERVICE_PRINCIPAL, ORGANIZATION_RULES_SERVICE_PRINCIPAL
 from tests.embedded.conftest import ACCOUNT, REGION, Account, assumed_session
 from tests.embedded.test_config_compliance import error_of, results
+from tests.support.functions import placeholder_function
 
-RULE = "smguard-notebook-root-access"
+RULE = names("notebook_root_access").organization_rule
 NOTEBOOK = "AWS::SageMaker::NotebookInstance"
 OUTSIDER = "999999999999"
 BILLING_ONLY = "888888888888"
@@ -41,7 +41,7 @@ class Organization:
         return [self.management, self.security, *self.members]
 
     def function_arn(self, deployer: Account) -> str:
-        return ensure_function(deployer.session, "smguard-notebook-root-access")
+        return placeholder_function(deployer.session, resource_name("notebook_root_access"))
 
     def custom_metadata(self, deployer: Account, **overrides) -> dict:
         return {

@@ -8,17 +8,17 @@ import boto3
 import pytest
 
 from smguard.rules.notebook_root_access.app import lambda_handler
-from smguard.catalogue import load
 from smguard.deploy.naming import names
 from smguard.embedded import install, result_token
-from smguard.embedded.config_rules import deploy_organization_rule, deploy_rule
 from smguard.embedded.server import embedded_server
+from smguard.embedded.stack import DeployedRule, deploy_config_rules
 from smguard.engine.handler import SHARED_CLIENTS
 from tests.embedded.conftest import ACCOUNT, OTHER_ACCOUNT, REGION, assumed_session
 from tests.support.events import change_event, configuration_item
 
 NOTEBOOK = "AWS::SageMaker::NotebookInstance"
-RULE = names("notebook_root_access").config_rule
+ROOT = "notebook_root_access"
+RULE = names(ROOT).config_rule
 ROOT_ENABLED = "RootAccess is Enabled; set RootAccess to Disabled (stop the notebook, then UpdateNotebookInstance)."
 
 
@@ -26,6 +26,12 @@ def notebook(name: str, root_access: str, account_id: str = ACCOUNT) -> dict:
     item = configuration_item(NOTEBOOK, name, {"NotebookInstanceName": name, "RootAccess": root_access})
     item["awsAccountId"] = account_id
     return item
+
+
+def deploy(session: boto3.Session, account_id: str, **parameters: str) -> DeployedRule:
+    """The rule's Config rule (or organization rule), as template.yaml deploys it with ``parameters``."""
+    [deployed] = deploy_config_rules(session, parameters, account_id=account_id, rules=(ROOT,))
+    return deployed
 
 
 def evaluate(item: dict, account_id: str = ACCOUNT, config_rule: str = RULE, **parameters: str) -> None:
@@ -52,7 +58,7 @@ def stored(config, config_rule: str = RULE) -> list[tuple[str, str, str]]:
 def test_in_process(aws):
     install()
     session = boto3.Session(region_name=REGION)
-    deploy_rule(session, load("notebook_root_access"))
+    deploy(session, ACCOUNT)
     evaluate(notebook("open", "Enabled"))
     evaluate(notebook("locked", "Disabled"))
     assert stored(session.client("config")) == [
@@ -74,9 +80,8 @@ def server(monkeypatch) -> Iterator[str]:
 def test_over_http_with_an_organization_aggregator(server):
     main = boto3.Session(region_name=REGION)
     member = assumed_session(main, OTHER_ACCOUNT, REGION)
-    rule = load("notebook_root_access")
-    deploy_rule(main, rule)
-    deploy_rule(member, rule)
+    deploy(main, ACCOUNT)
+    deploy(member, OTHER_ACCOUNT)
     member.client("config").put_aggregation_authorization(AuthorizedAccountId=ACCOUNT, AuthorizedAwsRegion=REGION)
     main.client("config").put_configuration_aggregator(
         ConfigurationAggregatorName="organization",
@@ -102,15 +107,22 @@ def test_over_http_with_organization_rules(server):
     handler posting to that copy, an organization aggregator reporting it."""
     management = boto3.Session(region_name=REGION)
     organizations = management.client("organizations")
-    organizations.create_organization(FeatureSet="ALL")
+    organization_id = organizations.create_organization(FeatureSet="ALL")["Organization"]["Id"]
     member_id = organizations.create_account(AccountName="data-science", Email="ds@example.com")["CreateAccountStatus"]["AccountId"]
     member = assumed_session(management, member_id, REGION)
-    organization_rule = deploy_organization_rule(management, load("notebook_root_access"), {"ExecutionRoleName": "smguard-member"})
+    organization_rule = deploy(
+        management,
+        ACCOUNT,
+        DeploymentScope="Organization",
+        OrganizationId=organization_id,
+        StackSetTargetOuIds=organizations.list_roots()["Roots"][0]["Id"],
+        ExecutionRoleName="smguard-member",
+    ).name
     config = management.client("config")
     statuses = config.get_organization_config_rule_detailed_status(OrganizationConfigRuleName=organization_rule)
     copies = {s["AccountId"]: s["ConfigRuleName"] for s in statuses["OrganizationConfigRuleDetailedStatus"]}
     assert organization_rule == RULE and sorted(copies) == sorted([ACCOUNT, member_id])
-    assert copies[member_id].startswith(f"OrgConfigRule-{RULE}-")
+    assert copies[member_id] == names(ROOT).member_rule(copies[member_id].rpartition("-")[2])
 
     evaluate(notebook("member-open", "Enabled", member_id), member_id, copies[member_id], ExecutionRoleName="smguard-member")
 
