@@ -1,6 +1,6 @@
 """A small regulated account in the embedded AWS, evaluated by the real rule handlers.
 
-Two smguard rules are deployed as template.yaml would (moto's PutConfigRule); four notebooks are
+Two smguard rules are deployed from template.yaml (:func:`deploy_config_rules`); four notebooks are
 evaluated by each rule's real ``lambda_handler`` with result tokens Config would issue, one with
 an approved exemption from the central register. The results land in the embedded Config, from
 where the export reads them back through the real boto3 calls.
@@ -20,8 +20,8 @@ from moto import mock_aws
 from smguard.catalogue import load
 from smguard.deploy.naming import names
 from smguard.embedded import install, result_token
-from smguard.embedded.config_rules import deploy_organization_rule, deploy_rule
 from smguard.embedded.organizations import AGGREGATOR_SERVICE_PRINCIPAL, ORGANIZATION_RULES_SERVICE_PRINCIPAL
+from smguard.embedded.stack import DeployedRule, deploy_config_rules
 from smguard.engine.exemptions import SHARED_EXEMPTION_REGISTERS
 from smguard.engine.handler import SHARED_CLIENTS
 from tests.support.events import change_event, configuration_item
@@ -87,6 +87,14 @@ class World:
         load(rule).handler(event, None)
 
 
+def deploy(session: boto3.Session, account_id: str = ACCOUNT, **parameters: str) -> list[DeployedRule]:
+    """Both rules' Config rules (organization rules with ``DeploymentScope="Organization"``) in
+    ``session``'s account, as template.yaml deploys them with ``parameters`` and the register's name."""
+    return deploy_config_rules(
+        session, {"ExemptionsParameterName": EXEMPTIONS_PARAMETER, **parameters}, account_id=account_id, rules=RULES
+    )
+
+
 def member_session(session: boto3.Session, account_id: str = MEMBER) -> boto3.Session:
     credentials = session.client("sts").assume_role(
         RoleArn=f"arn:aws:iam::{account_id}:role/smguard-member", RoleSessionName="smguard-test"
@@ -103,8 +111,7 @@ def build_world() -> World:
     """The account after one evaluation of every notebook by both rules, plus a deleted notebook."""
     session = boto3.Session(region_name=REGION)
     session.client("ssm").put_parameter(Name=EXEMPTIONS_PARAMETER, Value=json.dumps(REGISTER), Type="String")
-    for rule in RULES:
-        deploy_rule(session, load(rule))
+    deploy(session)
     world = World(session)
     for rule in RULES:
         for name, configuration in NOTEBOOKS.items():
@@ -125,8 +132,7 @@ def world(aws) -> Iterator[World]:
 def organization(world: World) -> World:
     """``world`` plus a member account evaluated in organization mode and an aggregator over both."""
     member = member_session(world.session)
-    for rule in RULES:
-        deploy_rule(member, load(rule))
+    deploy(member, MEMBER)
     member.client("config").put_aggregation_authorization(AuthorizedAccountId=ACCOUNT, AuthorizedAwsRegion=REGION)
     world.session.client("config").put_configuration_aggregator(
         ConfigurationAggregatorName="organization",
@@ -158,7 +164,7 @@ def build_organization(world: World) -> Organization:
     delegated administrator) deployed both rules as organization rules and an organization
     aggregator; two member accounts evaluated by their copies of the rules."""
     organizations = world.session.client("organizations")
-    organizations.create_organization(FeatureSet="ALL")
+    organization_id = organizations.create_organization(FeatureSet="ALL")["Organization"]["Id"]
 
     def join(name: str) -> str:
         return organizations.create_account(AccountName=name, Email=f"{name}@example.com")["CreateAccountStatus"]["AccountId"]
@@ -168,12 +174,17 @@ def build_organization(world: World) -> Organization:
         organizations.register_delegated_administrator(AccountId=security_id, ServicePrincipal=principal)
     security = member_session(world.session, security_id)
     members = {account_id: member_session(world.session, account_id) for account_id in sorted((join("data-science"), join("analytics")))}
-    parameters = {"ExemptionsParameterName": EXEMPTIONS_PARAMETER, "ExecutionRoleName": "smguard-member"}
     copies = {}
-    for rule in RULES:
-        deployed = deploy_organization_rule(security, load(rule), parameters)
-        statuses = security.client("config").get_organization_config_rule_detailed_status(OrganizationConfigRuleName=deployed)
-        copies.update({(s["AccountId"], rule): s["ConfigRuleName"] for s in statuses["OrganizationConfigRuleDetailedStatus"]})
+    for deployed in deploy(
+        security,
+        security_id,
+        DeploymentScope="Organization",
+        OrganizationId=organization_id,
+        StackSetTargetOuIds=organizations.list_roots()["Roots"][0]["Id"],
+        ExecutionRoleName="smguard-member",
+    ):
+        statuses = security.client("config").get_organization_config_rule_detailed_status(OrganizationConfigRuleName=deployed.name)
+        copies.update({(s["AccountId"], deployed.rule): s["ConfigRuleName"] for s in statuses["OrganizationConfigRuleDetailedStatus"]})
     security.client("config").put_configuration_aggregator(
         ConfigurationAggregatorName=ORGANIZATION_AGGREGATOR,
         OrganizationAggregationSource={"RoleArn": f"arn:aws:iam::{security_id}:role/smguard-aggregator", "AwsRegions": [REGION]},

@@ -23,8 +23,6 @@ from smguard.cli.evidence import ExportProgress
 from smguard.cli.main import cli
 from smguard.deploy.naming import names
 from smguard.evidence import ExportRequest, export_bundle
-from smguard.catalogue import load
-from smguard.embedded.config_rules import deploy_organization_rule
 from smguard.evidence.errors import AccessDeniedError, RuleNotFoundError
 from smguard.evidence.request import AGGREGATOR_LIMIT
 from smguard.evidence.rows import COLUMNS
@@ -344,10 +342,10 @@ class TestRulesOfAnotherVersion:
     @pytest.fixture
     def retired(self, world):
         from smguard.embedded import result_token
-        from smguard.embedded.config_rules import ensure_function
+        from tests.support.functions import placeholder_function
 
         config = world.session.client("config")
-        function_arn = ensure_function(world.session, "smguard-retired-check")
+        function_arn = placeholder_function(world.session, "smguard-retired-check")
         for name in self.UNKNOWN:
             config.put_config_rule(
                 ConfigRule={
@@ -404,7 +402,13 @@ class TestRulesOfAnotherVersion:
 class TestOrganizationRuleChanges:
     def test_an_excluded_member_account_has_no_rule_to_export(self, organization_rules, tmp_path):
         first, session = next(iter(organization_rules.members.items()))
-        deploy_organization_rule(organization_rules.security, load(ROOT), excluded_accounts=(first,))
+        config = organization_rules.security.client("config")  # the security team excludes the account
+        [deployed] = config.describe_organization_config_rules(OrganizationConfigRuleNames=[names(ROOT).organization_rule])["OrganizationConfigRules"]
+        config.put_organization_config_rule(
+            OrganizationConfigRuleName=deployed["OrganizationConfigRuleName"],
+            OrganizationCustomRuleMetadata=deployed["OrganizationCustomRuleMetadata"],
+            ExcludedAccounts=[first],
+        )
         with pytest.raises(RuleNotFoundError) as raised:
             export_bundle(session, ExportRequest(account_id=first, rules=(ROOT,)), tmp_path / "bundle")
         assert str(raised.value) == (
@@ -661,12 +665,10 @@ class _RawBody:
 
 def test_the_command_reads_an_embedded_aws_over_http(monkeypatch, tmp_path):
     """`smguard export` against a ThreadedMotoServer: boto3 finds it through AWS_ENDPOINT_URL."""
-    from smguard.catalogue import load
-    from smguard.embedded.config_rules import deploy_rule
     from smguard.embedded.server import embedded_server
     from smguard.engine.handler import SHARED_CLIENTS
     from smguard.engine.exemptions import SHARED_EXEMPTION_REGISTERS
-    from tests.evidence.conftest import EXEMPTIONS_PARAMETER, NOTEBOOKS, REGISTER, RULES, World
+    from tests.evidence.conftest import EXEMPTIONS_PARAMETER, NOTEBOOKS, REGISTER, World, deploy
 
     with embedded_server() as endpoint:
         monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
@@ -675,8 +677,7 @@ def test_the_command_reads_an_embedded_aws_over_http(monkeypatch, tmp_path):
         try:
             session = boto3.Session(region_name=REGION)
             session.client("ssm").put_parameter(Name=EXEMPTIONS_PARAMETER, Value=json.dumps(REGISTER), Type="String")
-            for rule in RULES:
-                deploy_rule(session, load(rule))
+            deploy(session)
             world = World(session)
             for name, configuration in NOTEBOOKS.items():
                 world.evaluate("notebook_root_access", name, configuration)
