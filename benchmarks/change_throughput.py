@@ -27,7 +27,7 @@ import boto3  # noqa: E402
 from benchmarks.support import ACCOUNT, REGION, child_environment, last_json_line, machine, now, run_child, write_section  # noqa: E402
 from smguard.catalogue import discover  # noqa: E402
 from smguard.embedded import install, result_token  # noqa: E402
-from smguard.embedded.config_rules import deploy_rule  # noqa: E402
+from smguard.embedded.stack import deploy_config_rules  # noqa: E402
 from smguard.engine.rule import CHANGE_TRIGGER  # noqa: E402
 from tests.support.moto_server import CountingMotoServer  # noqa: E402
 
@@ -87,7 +87,8 @@ def main() -> None:
     os.environ.update(env)
     session = boto3.Session(region_name=REGION)
     entries = [entry for entry in discover() if CHANGE_TRIGGER in entry.rule.triggers]
-    config_rules = {entry.name: deploy_rule(session, entry) for entry in entries}
+    deployed = deploy_config_rules(session, {}, account_id=ACCOUNT, rules=[entry.name for entry in entries])
+    config_rules = {rule.rule: rule.name for rule in deployed}
     plan = {
         "rules": [entry.name for entry in entries],
         "types": {entry.name: list(entry.rule.resource_types) for entry in entries},

@@ -59,7 +59,7 @@ from benchmarks.support import (  # noqa: E402
 from smguard.catalogue import discover  # noqa: E402
 from smguard.deploy.package import RUNTIME_PYTHON_VARIABLE, compile_bytecode  # noqa: E402
 from smguard.embedded import install, result_token  # noqa: E402
-from smguard.embedded.config_rules import deploy_rule  # noqa: E402
+from smguard.embedded.stack import deploy_config_rules  # noqa: E402
 from smguard.engine.rule import CHANGE_TRIGGER  # noqa: E402
 from tests.support.events import change_event, configuration_item, scheduled_event  # noqa: E402
 from tests.support.moto_server import CountingMotoServer  # noqa: E402
@@ -208,7 +208,8 @@ def main() -> None:
     os.environ.update(repository_env)  # this process deploys the Config rules into the same embedded AWS
     session = boto3.Session(region_name=REGION)
     entries = discover()
-    events = {entry.name: event_for(entry, deploy_rule(session, entry)) for entry in entries}
+    config_rules = {rule.rule: rule.name for rule in deploy_config_rules(session, {}, account_id=ACCOUNT)}
+    events = {entry.name: event_for(entry, config_rules[entry.name]) for entry in entries}
     processes = {"baseline": (BASELINE, ""), "floor": (FLOOR, json.dumps(events[FLOOR_RULE]))}
     processes.update({entry.name: (HANDLE_ONE_EVENT.format(name=entry.name), json.dumps(events[entry.name])) for entry in entries})
 

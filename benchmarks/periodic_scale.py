@@ -37,9 +37,8 @@ sys.path.insert(0, str(ROOT))
 import boto3  # noqa: E402
 
 from benchmarks.support import ACCOUNT, REGION, child_environment, last_json_line, machine, now, run_child, write_section  # noqa: E402
-from smguard.catalogue import load  # noqa: E402
 from smguard.embedded import install, result_token  # noqa: E402
-from smguard.embedded.config_rules import deploy_rule  # noqa: E402
+from smguard.embedded.stack import deploy_config_rules  # noqa: E402
 from tests.support.events import scheduled_event  # noqa: E402
 from tests.support.moto_server import CountingMotoServer  # noqa: E402
 
@@ -105,7 +104,7 @@ def main() -> None:
     os.environ.update(env)
     session = boto3.Session(region_name=REGION)
     ec2, config = session.client("ec2"), session.client("config")
-    rule_names = {name: deploy_rule(session, load(name)) for name in RULES}
+    rule_names = {rule.rule: rule.name for rule in deploy_config_rules(session, {}, account_id=ACCOUNT, rules=RULES)}
     session.client("s3").create_bucket(Bucket=FLOW_LOG_BUCKET)
 
     rows, failures = [], []
