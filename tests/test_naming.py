@@ -15,6 +15,10 @@ def test_a_rule_has_one_config_rule_name_in_account_and_organization_mode() -> N
     assert rule.organization_rule == "smguard-notebook-root-access"
 
 
+def test_the_rule_functions_role_names_its_region_because_iam_names_are_global() -> None:
+    assert names("notebook_root_access").role("eu-west-1") == "smguard-notebook-root-access-eu-west-1"
+
+
 def test_member_accounts_hold_the_organization_rule_under_orgconfigrule_with_a_suffix() -> None:
     assert names("notebook_root_access").member_rule("a1b2c3d4") == "OrgConfigRule-smguard-notebook-root-access-a1b2c3d4"
 

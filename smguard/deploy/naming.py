@@ -51,6 +51,12 @@ class RuleNames:
         """The organization Config rule, in the deploying account (same as the account rule)."""
         return resource_name(self.rule)
 
+    def role(self, region: str) -> str:
+        """The rule function's IAM role in ``region`` (``smguard-notebook-root-access-eu-west-1``): IAM
+        names are global, so the region in the name lets one stack run in several regions. The
+        template passes ``${AWS::Region}`` for ``Fn::Sub`` to fill in."""
+        return f"{resource_name(self.rule)}-{region}"
+
     def member_rule(self, suffix: str) -> str:
         """A member account's copy of the organization rule, with the suffix AWS chose."""
         return member_rule_name(self.organization_rule, suffix)

@@ -8,7 +8,7 @@ from typing import Any
 
 from smguard.catalogue import RuleEntry
 from smguard.deploy.iam import failure_queue_statements, policy_document, read_statements, required_actions
-from smguard.deploy.naming import camel, function_logical_id, resource_name
+from smguard.deploy.naming import camel, function_logical_id, names, resource_name
 from smguard.deploy.observability import errors_alarm
 from smguard.deploy.parameters import template_parameter_name
 from smguard.deploy.runtime import (
@@ -145,8 +145,7 @@ def function_role(entry: RuleEntry, engine_parameters: Sequence[str]) -> dict[st
     return {
         "Type": "AWS::IAM::Role",
         "Properties": {
-            # The region in the name lets the same stack run in several regions (IAM names are global).
-            "RoleName": {"Fn::Sub": f"{name}-${{AWS::Region}}"},
+            "RoleName": {"Fn::Sub": names(entry.name).role("${AWS::Region}")},
             "Description": f"Role of the {name} rule function.",
             "AssumeRolePolicyDocument": policy_document(
                 [

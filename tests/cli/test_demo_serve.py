@@ -173,7 +173,7 @@ def test_an_organization_is_served_with_template_yamls_organization_rules_and_an
     ):
         for entry in page["AggregateComplianceByConfigRules"]:
             rule = rule_of(entry["ConfigRuleName"], rule_names())
-            assert rule is not None and entry["ConfigRuleName"].startswith(f"OrgConfigRule-{names(rule).organization_rule}-")
+            assert rule is not None and entry["ConfigRuleName"] == names(rule).member_rule(entry["ConfigRuleName"].rpartition("-")[2])
             details = config.get_aggregate_compliance_details_by_config_rule(
                 ConfigurationAggregatorName=announced["aggregator"],
                 ConfigRuleName=entry["ConfigRuleName"],

@@ -119,8 +119,9 @@ def test_organization_scope_creates_the_organization_rules_of_the_template_and_n
         ),
     }
     in_member = sorted(rule["ConfigRuleName"] for rule in _config_in(session, member).describe_config_rules()["ConfigRules"])
-    assert [rule_of(name, rule_names()) for name in in_member] == sorted(entry.name for entry in discover())
-    assert all(name.startswith("OrgConfigRule-smguard-") for name in in_member)
+    rules = [rule_of(name, rule_names()) for name in in_member]
+    assert rules == sorted(entry.name for entry in discover())
+    assert in_member == [names(rule).member_rule(name.rpartition("-")[2]) for rule, name in zip(rules, in_member)]
 
 
 def _config_in(session: boto3.Session, account_id: str):

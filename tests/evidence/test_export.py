@@ -21,7 +21,7 @@ from rich.progress import Progress, TextColumn
 from smguard import __version__
 from smguard.cli.evidence import ExportProgress
 from smguard.cli.main import cli
-from smguard.deploy.naming import names
+from smguard.deploy.naming import names, resource_name
 from smguard.evidence import ExportRequest, export_bundle
 from smguard.evidence.errors import AccessDeniedError, RuleNotFoundError
 from smguard.evidence.request import AGGREGATOR_LIMIT
@@ -337,7 +337,8 @@ class TestOrganizationRules:
 class TestRulesOfAnotherVersion:
     """Config rules named like smguard's that this smguard's catalogue does not hold are left out, and the bundle says so."""
 
-    UNKNOWN = ("smguard-retired-check", "OrgConfigRule-smguard-retired-check-a1b2c3d4")
+    RETIRED = names("retired_check")
+    UNKNOWN = (RETIRED.config_rule, RETIRED.member_rule("a1b2c3d4"))
 
     @pytest.fixture
     def retired(self, world):
@@ -345,7 +346,7 @@ class TestRulesOfAnotherVersion:
         from tests.support.functions import placeholder_function
 
         config = world.session.client("config")
-        function_arn = placeholder_function(world.session, "smguard-retired-check")
+        function_arn = placeholder_function(world.session, resource_name("retired_check"))
         for name in self.UNKNOWN:
             config.put_config_rule(
                 ConfigRule={
@@ -390,7 +391,7 @@ class TestRulesOfAnotherVersion:
 
     def test_the_limit_names_five_and_counts_the_rest(self):
         request = ExportRequest(account_id=ACCOUNT)
-        names_left_out = [f"smguard-old-{i}" for i in range(7)]
+        names_left_out = [names(f"old_{i}").config_rule for i in range(7)]
         assert request.limits(names_left_out) == [self.sentence(", ".join(names_left_out[:5]) + " and 2 more")]
 
     def test_a_rules_filter_leaves_them_out_without_a_word(self, retired, tmp_path):

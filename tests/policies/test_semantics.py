@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from smguard.deploy.naming import names, resource_name
 from smguard.policies import PARAMETERS
 
 from .evaluator import Decision, denying_sids, scp_decision, statement_matches
@@ -309,13 +310,13 @@ def test_actions_outside_the_policy_are_allowed_with_no_condition_keys(policy, a
 
 # Guardrail protection: who may touch AWS Config and the rule functions and roles.
 
-RULE_FUNCTION = f"arn:aws:lambda:eu-west-1:{ACCOUNT}:function:smguard-sagemaker_kms"
-RULE_ROLE = f"arn:aws:iam::{ACCOUNT}:role/smguard-sagemaker_kms"
+RULE_FUNCTION = f"arn:aws:lambda:eu-west-1:{ACCOUNT}:function:{resource_name('sagemaker_kms')}"
+RULE_ROLE = f"arn:aws:iam::{ACCOUNT}:role/{names('sagemaker_kms').role('eu-west-1')}"
 CONFIG_RULE = f"arn:aws:config:eu-west-1:{ACCOUNT}:config-rule/config-rule-a1b2c3"
 RECORDER = f"arn:aws:config:eu-west-1:{ACCOUNT}:configuration-recorder/default/abc123"
 # An organization rule's ARN ends in its ID, which the Service Authorization Reference does not tie
 # to the rule's name, so the guardrail protects every organization rule, another team's as well.
-ORG_CONFIG_RULE = f"arn:aws:config:eu-west-1:{ACCOUNT}:organization-config-rule/smguard-notebook-in-vpc-a1b2c3d4"
+ORG_CONFIG_RULE = f"arn:aws:config:eu-west-1:{ACCOUNT}:organization-config-rule/{names('notebook_in_vpc').organization_rule}-a1b2c3d4"
 OTHER_ORG_CONFIG_RULE = f"arn:aws:config:eu-west-1:{ACCOUNT}:organization-config-rule/team-rule-e5f6g7h8"
 # The role organization mode's service-managed StackSet acts through in a member account. AWS
 # creates it through a service-linked role, which SCPs do not affect.
