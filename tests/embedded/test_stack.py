@@ -49,7 +49,7 @@ def test_account_scope_creates_every_config_rule_of_the_template_with_its_names_
         account_id=ACCOUNT,
     )
 
-    assert [rule.name for rule in deployed] == [names(entry.name).config_rule for entry in discover()]
+    assert [(rule.rule, rule.name) for rule in deployed] == [(entry.name, names(entry.name).config_rule) for entry in discover()]
     assert not any(rule.organization for rule in deployed)
     root = next(rule for rule in deployed if rule.name == "smguard-notebook-root-access")
     assert described(session, root.name) == {
@@ -135,6 +135,47 @@ def _config_in(session: boto3.Session, account_id: str):
         aws_secret_access_key=issued["SecretAccessKey"],
         aws_session_token=issued["SessionToken"],
     )
+
+
+def test_a_rules_filter_deploys_only_those_rules_and_their_functions(session):
+    deployed = deploy_config_rules(session, {}, account_id=ACCOUNT, rules=("vpc_endpoints", "notebook_root_access"))
+
+    assert [(rule.rule, rule.name) for rule in deployed] == [
+        ("notebook_root_access", "smguard-notebook-root-access"),
+        ("vpc_endpoints", "smguard-vpc-endpoints"),
+    ]
+    assert sorted(rule["ConfigRuleName"] for rule in session.client("config").describe_config_rules()["ConfigRules"]) == [
+        "smguard-notebook-root-access",
+        "smguard-vpc-endpoints",
+    ]
+    assert sorted(function["FunctionName"] for function in session.client("lambda").list_functions()["Functions"]) == [
+        "smguard-notebook-root-access",
+        "smguard-vpc-endpoints",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("parameters", "rules", "error"),
+    [
+        ({}, ("notebook_root_access", "no_such_rule"), r"template\.yaml deploys no Config rule of no_such_rule with these parameter values$"),
+        ({}, "notebook_root_access", r"^rules must be a collection of rule names, not the string 'notebook_root_access'$"),
+    ],
+    ids=["unknown-rule", "a-string"],
+)
+def test_a_rules_filter_the_template_cannot_satisfy_is_refused_before_anything_is_created(session, parameters, rules, error):
+    with pytest.raises((StackDeploymentError, TypeError), match=error):
+        deploy_config_rules(session, parameters, account_id=ACCOUNT, rules=rules)
+    assert session.client("config").describe_config_rules()["ConfigRules"] == []
+    assert session.client("lambda").list_functions()["Functions"] == []
+
+
+def test_a_config_rule_the_catalogue_has_no_rule_for_is_refused(session):
+    template = smguard_template()
+    template.document["Resources"]["NotebookRootAccessConfigRule"]["Properties"]["ConfigRuleName"] = "team-rule"
+
+    with pytest.raises(StackDeploymentError, match=r"^NotebookRootAccessConfigRule: its ConfigRuleName 'team-rule' is the name of no catalogue rule \(notebook_direct_internet, "):
+        deploy_config_rules(session, {}, account_id=ACCOUNT, template=template)
+    assert session.client("config").describe_config_rules()["ConfigRules"] == []
 
 
 def test_a_parameter_the_template_does_not_declare_is_refused(session):
