@@ -22,6 +22,7 @@ the template names (:meth:`DeployedRule.lambda_handler`) and invokes it in-proce
 
 from __future__ import annotations
 
+import functools
 import importlib
 import io
 import json
@@ -87,15 +88,23 @@ class DeployedRule:
 
 
 def smguard_template() -> LoadedTemplate:
-    """template.yaml of the checkout smguard runs from, else the one the catalogue generates."""
+    """template.yaml of the checkout smguard runs from, else the one the catalogue generates.
+
+    The file is parsed once per process (parsing takes longer than deploying the rules a test needs),
+    so the document is shared: read it, do not change it."""
     if REPOSITORY_TEMPLATE.is_file():
-        return load_template(REPOSITORY_TEMPLATE)
+        return _parsed(REPOSITORY_TEMPLATE)
     from smguard.deploy.template import build_template  # the generator: only for an installed package
 
     # Without the Organizations policies: an installed package holds no policies/ files, and they
     # deploy no Config rule, so the rules' resources are those of the repository's template.yaml.
     generated = build_template(preventive_controls=False)
     return LoadedTemplate(Path("template.yaml (generated from the catalogue)"), _located(generated))
+
+
+@functools.cache
+def _parsed(path: Path) -> LoadedTemplate:
+    return load_template(path)
 
 
 def _located(value: Any) -> Any:

@@ -18,6 +18,7 @@ from smguard.embedded import stack
 from smguard.embedded.stack import StackDeploymentError, deploy_config_rules, smguard_template, stack_parameters
 from smguard.engine.handler import RuleHandler
 from smguard.scan.errors import TemplateError
+from smguard.scan.loader import load_template
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
@@ -170,7 +171,7 @@ def test_a_rules_filter_the_template_cannot_satisfy_is_refused_before_anything_i
 
 
 def test_a_config_rule_the_catalogue_has_no_rule_for_is_refused(session):
-    template = smguard_template()
+    template = load_template(stack.REPOSITORY_TEMPLATE)  # a copy of its own, to change
     template.document["Resources"]["NotebookRootAccessConfigRule"]["Properties"]["ConfigRuleName"] = "team-rule"
 
     with pytest.raises(StackDeploymentError, match=r"^NotebookRootAccessConfigRule: its ConfigRuleName 'team-rule' is the name of no catalogue rule \(notebook_direct_internet, "):
