@@ -154,3 +154,12 @@ bench-change: $(STAMP)
 	$(BIN)/python benchmarks/change_throughput.py
 
 bench: bench-cold-start bench-periodic bench-change bench-evaluate
+
+# --- the mutation score of the rules' checks ---------------------------------------------------
+.PHONY: mutation
+
+## mutation: mutate rules/*/check.py (mutmut, one worker, from scratch) and print the score per rule and in total
+mutation: $(STAMP)
+	rm -rf mutants
+	start=$$(date +%s) && $(BIN)/mutmut run --max-children 1 && \
+	$(BIN)/python tools/mutation_report.py --wall-seconds $$(( $$(date +%s) - start ))
