@@ -264,6 +264,42 @@ def test_a_log_group_name_without_the_region_is_a_missing_fact_not_a_guess() -> 
         check(vpc(), params(LogDestinations=CENTRAL_GROUP), [cloudwatch_flow_log()], None)
 
 
+@pytest.mark.parametrize(
+    ("region", "owner", "needs"),
+    [
+        (None, OWNER, f"region (unknown) and ownerId ({OWNER})"),
+        ("us-east-1", None, "region (us-east-1) and ownerId (unknown)"),
+        ("us-east-1", "", "region (us-east-1) and ownerId (unknown)"),
+        ("us-east-1", int(OWNER), f"region (us-east-1) and ownerId ({OWNER})"),
+    ],
+    ids=["no-region", "no-owner", "empty-owner", "owner-not-a-string"],
+)
+def test_the_missing_fact_of_a_log_group_name_says_which_flow_log_and_what_is_unknown(
+    region: str | None, owner: Any, needs: str
+) -> None:
+    recorded = {key: value for key, value in vpc(ownerId=owner).configuration.items() if value is not None}
+    resource = Resource("AWS::EC2::VPC", VPC_ID, recorded)  # owner None: the item records no ownerId at all
+    with pytest.raises(MissingFactError) as raised:
+        check(resource, params(LogDestinations=CENTRAL_GROUP), [cloudwatch_flow_log()], region)
+    assert str(raised.value) == (
+        f"flow log fl-0123456789abcdef0 names only log group central-vpc-flow; its ARN needs the VPC's {needs}"
+    )
+
+
+def test_a_log_destination_that_is_not_a_string_gives_way_to_the_log_group_name() -> None:
+    entry = flow_log(LogDestinationType="cloud-watch-logs", LogDestination=12345, LogGroupName="central-vpc-flow")
+    assert check(vpc(), params(LogDestinations=CENTRAL_GROUP), [entry], "us-east-1") == counted(
+        destination="log group central-vpc-flow"
+    )
+
+
+def test_a_log_group_name_that_is_not_a_string_names_no_destination() -> None:
+    entry = flow_log(LogDestination=None, LogDestinationType="cloud-watch-logs", LogGroupName=12345)
+    assert check(vpc(), params(), [entry], "us-east-1") == Verdict(
+        Compliance.NON_COMPLIANT, f"Flow log fl-0123456789abcdef0 names no destination. {FIX}"
+    )
+
+
 def test_without_log_destinations_a_log_group_name_needs_no_resolving() -> None:
     assert check(vpc(), params(), [cloudwatch_flow_log()], None) == counted(destination="log group central-vpc-flow")
 
