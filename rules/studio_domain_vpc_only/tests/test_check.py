@@ -127,6 +127,14 @@ def test_compliant_annotation_without_a_recorded_vpc_id():
     )
 
 
+@pytest.mark.parametrize("vpc", [None, "", 123], ids=["null", "empty", "number"])
+def test_compliant_annotation_with_a_vpc_id_that_is_not_a_name(vpc: object) -> None:
+    assert evaluate(domain(VpcId=vpc)) == (
+        Compliance.COMPLIANT,
+        f"AppNetworkAccessType is VpcOnly: Studio traffic goes through the domain VPC; {ENCRYPTED}.",
+    )
+
+
 # SubnetIds and SecurityGroupIds parameters
 
 
@@ -225,6 +233,31 @@ def test_domain_without_any_recorded_security_group_is_non_compliant_with_the_pa
 )
 def test_null_or_mistyped_security_groups_are_never_compliant(configuration: dict, finding: str) -> None:
     assert evaluate(configuration, SecurityGroupIds=ALL_APPROVED["SecurityGroupIds"]) == (Compliance.NON_COMPLIANT, finding)
+
+
+# The user settings come first: whatever state they are in, the later properties are still checked.
+@pytest.mark.parametrize(
+    ("configuration", "first"),
+    [
+        (without(domain(), "DefaultUserSettings"), ""),
+        (domain(DefaultUserSettings="IAM"), 'DefaultUserSettings is "IAM", not an object; fix with UpdateDomain. '),
+        (with_user_settings(SecurityGroups=[]), ""),
+        (
+            with_user_settings(SecurityGroups=None),
+            "DefaultUserSettings.SecurityGroups is null, not a list of security group ids; set approved ones with "
+            "UpdateDomain. ",
+        ),
+    ],
+    ids=["user-settings-absent", "user-settings-not-an-object", "user-groups-empty", "user-groups-unreadable"],
+)
+def test_a_later_unapproved_security_group_is_found_whatever_the_first_property_holds(
+    configuration: dict, first: str
+) -> None:
+    assert evaluate(configuration, SecurityGroupIds=f"{USER_GROUP},{APP_GROUP}") == (
+        Compliance.NON_COMPLIANT,
+        f"{first}DefaultSpaceSettings.SecurityGroups has {SPACE_GROUP} outside the approved list; replace it with "
+        "UpdateDomain.",
+    )
 
 
 def test_malformed_user_settings_are_reported_once():
