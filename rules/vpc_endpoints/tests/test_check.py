@@ -121,6 +121,14 @@ def test_an_endpoint_that_is_not_available_does_not_count(state: str) -> None:
     assert verdict.annotation == f"VPC {VPC_ID} lacks usable endpoints: logs (vpce-logs is {state}). {FIX}"
 
 
+@pytest.mark.parametrize("state", [None, 1, {"value": "available"}], ids=["absent", "number", "object"])
+def test_an_endpoint_without_a_state_name_does_not_count(state: Any) -> None:
+    endpoints = [*without("logs"), endpoint("logs", State=state)]
+    verdict = check(vpc(), params(), endpoints, REGION)
+    assert verdict.compliance is Compliance.NON_COMPLIANT
+    assert verdict.annotation == f"VPC {VPC_ID} lacks usable endpoints: logs (vpce-logs is in no state). {FIX}"
+
+
 def test_the_state_is_compared_without_regard_to_case() -> None:
     endpoints = [*without("logs"), endpoint("logs", State="Available")]
     assert check(vpc(), params(), endpoints, REGION) == served()
