@@ -114,6 +114,38 @@ def test_local_nvme_variants_cannot_take_a_key_and_are_not_applicable():
     )
 
 
+def test_every_local_nvme_variant_is_named():
+    assert check(endpoint_config("ml.g5.xlarge", "ml.m5.large", "ml.p4d.24xlarge"), ANY_KEY, {}) == Verdict(
+        Compliance.NOT_APPLICABLE,
+        "ProductionVariants use instance types with local NVMe storage (ml.g5.xlarge, ml.p4d.24xlarge), encrypted by "
+        "the instance hardware; SageMaker refuses a KmsKeyId for them.",
+    )
+
+
+def test_a_production_variant_that_is_not_an_object_exempts_nothing():
+    malformed = resource(ENDPOINT_CONFIG, EndpointConfigName="ec", ProductionVariants=["ml.g5.xlarge"])
+    assert check(malformed, ANY_KEY, {}) == Verdict(
+        Compliance.NON_COMPLIANT,
+        "KmsKeyId is absent (volumes use an AWS managed key); create a new endpoint configuration with KmsKeyId and "
+        "update the endpoint.",
+    )
+
+
+# Only an endpoint configuration has production variants: the same key on another type exempts nothing.
+@pytest.mark.parametrize(
+    ("resource_type", "fix"),
+    [
+        (NOTEBOOK, "KmsKeyId cannot be changed: create a new notebook instance with KmsKeyId and move the work to it."),
+        (DOMAIN, "KmsKeyId cannot be changed: create a new domain with KmsKeyId and migrate the user profiles."),
+    ],
+)
+def test_local_nvme_variants_exempt_only_endpoint_configurations(resource_type, fix):
+    stray = resource(resource_type, ProductionVariants=[{"VariantName": "v", "InstanceType": "ml.g5.xlarge"}])
+    assert check(stray, ANY_KEY, {}) == Verdict(
+        Compliance.NON_COMPLIANT, f"KmsKeyId is absent (volumes use an AWS managed key); {fix}"
+    )
+
+
 def test_local_nvme_variants_still_need_a_data_capture_key():
     verdict = check(
         endpoint_config("ml.p4d.24xlarge", DataCaptureConfig={"DestinationS3Uri": "s3://capture/"}), ANY_KEY, {}
