@@ -163,6 +163,15 @@ def test_security_group_outside_the_list_is_non_compliant():
     )
 
 
+def test_unreadable_subnets_do_not_hide_unapproved_security_groups():
+    configuration = model(VpcConfig={"Subnets": SUBNET_A, "SecurityGroupIds": [GROUP]})
+    assert evaluate(configuration, SecurityGroupIds=OTHER_GROUP) == (
+        Compliance.NON_COMPLIANT,
+        f'VpcConfig.Subnets is "{SUBNET_A}", not a list of subnet ids; VpcConfig.SecurityGroupIds has {GROUP} not '
+        "approved. Models are immutable: recreate it (CreateModel, UpdateEndpoint).",  # the full fix does not fit in 256
+    )
+
+
 def test_every_finding_is_reported_with_a_shorter_fix_when_the_specific_one_does_not_fit():
     configuration = model(
         EnableNetworkIsolation=False,
