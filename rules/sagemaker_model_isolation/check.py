@@ -96,6 +96,11 @@ def _vpc_config(vpc_config: Any, parameters: SagemakerModelIsolationParameters) 
             needs.append(f"approved {what}s")
     if findings:
         return findings, needs, ""
-    restricted = parameters.subnet_ids is not None or parameters.security_group_ids is not None
-    approved_note = " (approved)" if restricted else ""
+    # Say approved only of what was checked: one parameter alone approves nothing about the other list.
+    checked = [
+        name
+        for name, ids in (("subnets", parameters.subnet_ids), ("security groups", parameters.security_group_ids))
+        if ids is not None
+    ]
+    approved_note = " (approved)" if len(checked) == 2 else f" ({checked[0]} approved)" if checked else ""
     return [], [], f"subnets {describe_ids(subnets, SHOWN_IDS)} with security groups {describe_ids(groups, SHOWN_IDS)}{approved_note}"

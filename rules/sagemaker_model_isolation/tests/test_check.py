@@ -149,6 +149,15 @@ def test_approved_subnets_and_groups_are_compliant():
     )
 
 
+@pytest.mark.parametrize(
+    ("parameters", "note"),
+    [({"SubnetIds": f"{SUBNET_A},{SUBNET_B}"}, "subnets approved"), ({"SecurityGroupIds": GROUP}, "security groups approved")],
+    ids=["subnets-only", "security-groups-only"],
+)
+def test_a_compliant_annotation_says_approved_only_of_the_list_that_was_checked(parameters: dict, note: str) -> None:
+    assert evaluate(model(), **parameters) == (Compliance.COMPLIANT, f"{COMPLIANT} ({note}).")
+
+
 def test_subnet_outside_the_list_is_non_compliant():
     assert evaluate(model(), SubnetIds=SUBNET_A) == (
         Compliance.NON_COMPLIANT,
