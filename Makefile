@@ -60,7 +60,7 @@ endif
 .PHONY: generate regenerate regenerate-from-rules
 GENERATOR_PYTHON ?= $(BIN)/python
 
-## generate: regenerate template.yaml, docs/rules.md, docs/demo-output.txt and docs/faults.md
+## generate: regenerate template.yaml, docs/rules.md, docs/demo-output.txt (and README.md's excerpt of it) and docs/faults.md
 generate: $(STAMP)
 	$(MAKE) --no-print-directory regenerate
 
@@ -71,7 +71,7 @@ regenerate: regenerate-from-rules
 # regenerate-from-rules: what a rule folder changes (tests/test_adding_a_rule.py runs it in a copy of
 # the repository). In this order: the demo deploys what the template holds. The demo's sample is
 # what `make demo > file` prints (stdout no terminal, COLUMNS unset) without rich's trailing blanks;
-# its bundle goes where `make demo` writes it.
+# its bundle goes where `make demo` writes it; README.md's excerpt is cut from it.
 regenerate-from-rules:
 	$(GENERATOR_PYTHON) -m smguard.deploy.template > template.yaml.tmp
 	mv template.yaml.tmp template.yaml
@@ -80,6 +80,7 @@ regenerate-from-rules:
 	env -u COLUMNS $(GENERATOR_PYTHON) -m smguard.cli demo --out $(DEMO_BUNDLE) --replace > docs/demo-output.txt.tmp
 	sed 's/[[:space:]]*$$//' docs/demo-output.txt.tmp > docs/demo-output.txt
 	rm docs/demo-output.txt.tmp
+	$(GENERATOR_PYTHON) -m smguard.demo.excerpt docs/demo-output.txt README.md
 
 # --- deployment (template.yaml, sam build) and the tools that check it -------------------------
 TOOLS := .tools

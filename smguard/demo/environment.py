@@ -29,6 +29,9 @@ EXEMPTIONS_PARAMETER = "/smguard/exemptions"
 EXEMPTION_TICKET = "SEC-1042"
 EXEMPTION_DAYS = 90
 ROLE_NAME = "ds-sagemaker-execution"
+EXEMPT_RULE = "notebook_root_access"
+EXEMPT_NOTEBOOK = "gpu-driver-build"
+"""The central register's one exemption: this rule does not judge this notebook (NOT_APPLICABLE)."""
 
 
 @dataclass(frozen=True)
@@ -127,7 +130,7 @@ def build(session: boto3.Session, today: date) -> DemoEnvironment:
 
     # An exempted resource: a GPU notebook that needs root until a golden image ships, approved centrally.
     notebook_instance.TYPE.example(
-        session, base, "gpu-driver-build", compliant=True, InstanceType="ml.p3.2xlarge", SubnetId=base.subnets[1], RootAccess="Enabled"
+        session, base, EXEMPT_NOTEBOOK, compliant=True, InstanceType="ml.p3.2xlarge", SubnetId=base.subnets[1], RootAccess="Enabled"
     )
     env.exemption_expires = today + timedelta(days=EXEMPTION_DAYS)
     ssm.put_parameter(
@@ -138,8 +141,8 @@ def build(session: boto3.Session, today: date) -> DemoEnvironment:
                 "version": 1,
                 "exemptions": [
                     {
-                        "rule": "notebook_root_access",
-                        "resource": f"arn:aws:sagemaker:{REGION}:{ACCOUNT_ID}:notebook-instance/gpu-driver-build",
+                        "rule": EXEMPT_RULE,
+                        "resource": f"arn:aws:sagemaker:{REGION}:{ACCOUNT_ID}:notebook-instance/{EXEMPT_NOTEBOOK}",
                         "reason": "CUDA driver build needs root until the golden GPU image ships.",
                         "ticket": EXEMPTION_TICKET,
                         "approver": "cloud-security@example.com",

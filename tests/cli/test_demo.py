@@ -14,26 +14,30 @@ from rich.console import Console
 
 from smguard.catalogue import discover
 from smguard.cli.demo import EMBEDDED_CALLER, is_earlier_demo_bundle
+from smguard.demo.environment import EXEMPT_NOTEBOOK, EXEMPT_RULE
+from smguard.demo.excerpt import BEGIN, SKIPPED, ExcerptError, excerpt, with_excerpt
 from smguard.cli.main import cli
 from smguard.demo.dashboard import Result, RuleStatus, render
 from smguard.deploy.naming import names
 from smguard.evidence.manifest import write_manifest
+from tests.support.declared import declaration
 
-EXPECTED_COUNTS = {
-    # rule (short name): (overall compliance, compliant, non-compliant, not applicable)
-    "notebook_direct_internet": ("NON_COMPLIANT", 2, 1, 0),
-    "notebook_in_vpc": ("NON_COMPLIANT", 2, 1, 0),
-    "notebook_root_access": ("NON_COMPLIANT", 1, 1, 1),
-    "sagemaker_kms": ("NON_COMPLIANT", 5, 2, 0),
-    "sagemaker_model_isolation": ("NON_COMPLIANT", 0, 1, 0),
-    "studio_domain_vpc_only": ("NON_COMPLIANT", 1, 1, 0),
-    "vpc_default_sg": ("NON_COMPLIANT", 1, 1, 2),
-    "vpc_endpoints": ("NON_COMPLIANT", 1, 1, 0),
-    "vpc_flow_logs": ("NON_COMPLIANT", 1, 1, 0),
-}
-"""The reference environment complies everywhere except the model (moto drops EnableNetworkIsolation);
-each violation is non-compliant for the rules it breaks; the exempt notebook and the two non-default
-security groups are NOT_APPLICABLE."""
+
+
+def expected_counts(rule: str) -> tuple[str, int, int, int]:
+    """(overall compliance, compliant, non-compliant, not applicable) of ``rule`` on the dashboard.
+
+    Each rule declares what it reports on the demo's account in its folder
+    (``rules/<rule>/tests/declared.py``: ``DEMO``, before exemptions); the register's exemption moves
+    its notebook from non-compliant to not applicable for the exempted rule. Overall, as AWS Config
+    says: non-compliant when any resource is, compliant when some are and none is not.
+    """
+    compliant, non_compliant, not_applicable = declaration(rule).DEMO
+    if rule == EXEMPT_RULE:
+        non_compliant, not_applicable = non_compliant - 1, not_applicable + 1
+    overall = "NON_COMPLIANT" if non_compliant else "COMPLIANT" if compliant else "INSUFFICIENT_DATA"
+    return overall, compliant, non_compliant, not_applicable
+
 
 DASHBOARD_ROW = re.compile(r"^ (\S+) +│ (\S+) +│ +(\d+) │ +(\d+) │ +(\d+) $")
 BUNDLE = "demo-evidence"
@@ -88,8 +92,7 @@ def test_the_dashboard_counts_each_rule_as_expected(demo):
     }
 
     deployed = {entry.name for entry in discover()}
-    assert shown == {rule: counts for rule, counts in EXPECTED_COUNTS.items() if rule in deployed}
-    assert deployed <= set(EXPECTED_COUNTS), "a new rule needs its expected demo counts here"
+    assert shown == {rule: expected_counts(rule) for rule in deployed}
     first = min(deployed)
     assert f"Names in AWS (template.yaml): {names(first).config_rule}, ..." in stable_lines(output)
 
@@ -106,7 +109,7 @@ def test_the_bundle_holds_every_result_and_verifies(demo):
     rows = list(csv.DictReader((bundle / "evaluations.csv").open(encoding="utf-8")))
     counts = Counter((row["rule"], row["compliance_type"]) for row in rows)
     for rule in {row["rule"] for row in rows}:
-        _, compliant, non_compliant, not_applicable = EXPECTED_COUNTS[rule]
+        _, compliant, non_compliant, not_applicable = expected_counts(rule)
         assert (counts[(rule, "COMPLIANT")], counts[(rule, "NON_COMPLIANT")], counts[(rule, "NOT_APPLICABLE")]) == (
             compliant,
             non_compliant,
@@ -139,7 +142,7 @@ def test_the_violations_are_reported_with_their_annotations(demo):
         "AppNetworkAccessType is PublicInternetOnly (direct internet access); set VpcOnly with UpdateDomain while no "
         "apps run.",
     )
-    exempt = rows[("notebook_root_access", "gpu-driver-build")]
+    exempt = rows[(EXEMPT_RULE, EXEMPT_NOTEBOOK)]
     assert exempt[0] == "NOT_APPLICABLE"
     assert re.fullmatch(
         r"EXEMPT until \d{4}-\d{2}-\d{2} \(ticket SEC-1042, approved by cloud-security@example.com\): CUDA driver "
@@ -220,10 +223,24 @@ def test_piped_output_is_120_columns_wide_and_matches_the_sample(demo):
 def test_the_readme_sample_is_an_excerpt_of_the_output(demo):
     output, _ = demo
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    excerpt = readme.split("(full sample:\n[docs/demo-output.txt](docs/demo-output.txt)):\n\n```\n", 1)[1].split("```", 1)[0]
+    excerpt = readme.split(f"{BEGIN}\n```\n", 1)[1].split("```", 1)[0]
     printed = iter(stable_lines(output))
-    missing = [line for line in stable_lines(excerpt) if line != "  ..." and line not in printed]
+    missing = [line for line in stable_lines(excerpt) if line != SKIPPED and line not in printed]
     assert missing == [], "README's demo sample must be lines of docs/demo-output.txt, in order ('  ...' skips lines)"
+
+
+def test_the_readme_sample_is_generated_from_docs_demo_output():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    sample = (ROOT / "docs" / "demo-output.txt").read_text(encoding="utf-8")
+    assert with_excerpt(readme, sample) == readme, "README.md's demo excerpt is stale: run `make generate`"
+
+
+def test_a_readme_without_the_markers_is_refused():
+    sample = (ROOT / "docs" / "demo-output.txt").read_text(encoding="utf-8")
+    with pytest.raises(ExcerptError, match="README.md must hold the lines"):
+        with_excerpt("# smguard\n", sample)
+    with pytest.raises(ExcerptError, match="lines starting 'Non-compliant resources', not one"):
+        excerpt(sample.replace("Non-compliant resources", "Findings").splitlines())
 
 
 def test_the_dashboard_fits_80_columns_without_truncating(tmp_path):

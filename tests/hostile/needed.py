@@ -1,9 +1,10 @@
-"""Which recorded properties each rule's check needs, and the value that satisfies it.
+"""How a rule declares which recorded properties its check needs, and the value that satisfies each.
 
-Derived by reading each rule's ``check.py``. A resource whose needed property is absent, null, of
-the wrong type, in the wrong casing or otherwise not the satisfying value must never be reported
-COMPLIANT. Every rule the catalogue discovers must have an entry here (test_coverage.py fails
-otherwise), so a new rule cannot slip past the hostile suite.
+Each rule declares its own in its folder (``rules/<rule>/tests/declared.py``, derived by reading
+its ``check.py``), in these terms; tests/hostile/declared.py gathers them. A resource whose needed
+property is absent, null, of the wrong type, in the wrong casing or otherwise not the satisfying
+value must never be reported COMPLIANT. Every rule the catalogue discovers must declare them
+(test_coverage.py fails otherwise), so a new rule cannot slip past the hostile suite.
 """
 
 from __future__ import annotations
@@ -21,13 +22,8 @@ from smguard.resources.base import (
     SAMPLE_SUBNET_ID,
     SAMPLE_VPC_ID,
 )
-from smguard.resources.types import domain, endpoint_config, model, notebook_instance, security_group, vpc
+from smguard.resources.types import vpc
 
-NOTEBOOK = notebook_instance.TYPE.name
-ENDPOINT_CONFIG = endpoint_config.TYPE.name
-DOMAIN = domain.TYPE.name
-MODEL = model.TYPE.name
-SECURITY_GROUP = security_group.TYPE.name
 VPC = vpc.TYPE.name
 
 ACCOUNT = SAMPLE_ACCOUNT
@@ -99,82 +95,3 @@ def lookup(configuration: Any, path: str) -> tuple[bool, Any]:
             return False, None
         value = value[part]
     return True, value
-
-
-def _sharing_on(configuration: Mapping[str, Any]) -> bool:
-    """Studio notebook sharing is on when SharingSettings is recorded and not null (even as an empty object)."""
-    found, sharing = lookup(configuration, "DefaultUserSettings.SharingSettings")
-    return found and sharing is not None
-
-
-def _capture_enabled(configuration: Mapping[str, Any]) -> bool:
-    capture = configuration.get("DataCaptureConfig")
-    if capture is None or capture == {}:
-        return False  # an empty object records no capture: a real one has DestinationS3Uri and CaptureOptions
-    return not (isinstance(capture, Mapping) and capture.get("EnableCapture") is False)
-
-
-NEEDED: dict[str, dict[str, tuple[Needed, ...]]] = {
-    "notebook_root_access": {NOTEBOOK: (Needed("RootAccess", "Disabled"),)},
-    "notebook_direct_internet": {NOTEBOOK: (Needed("DirectInternetAccess", "Disabled"),)},
-    "notebook_in_vpc": {NOTEBOOK: (Needed("SubnetId", SUBNET_ID, REFERENCE),)},
-    "studio_domain_vpc_only": {
-        DOMAIN: (
-            Needed("AppNetworkAccessType", "VpcOnly"),
-            Needed("DefaultUserSettings.SharingSettings.S3KmsKeyId", KEY_ARN, REFERENCE, applies=_sharing_on),
-        ),
-    },
-    "sagemaker_kms": {
-        NOTEBOOK: (Needed("KmsKeyId", KEY_ARN, REFERENCE),),
-        DOMAIN: (Needed("KmsKeyId", KEY_ARN, REFERENCE),),
-        ENDPOINT_CONFIG: (
-            Needed("KmsKeyId", KEY_ARN, REFERENCE),
-            Needed("DataCaptureConfig.KmsKeyId", KEY_ARN, REFERENCE, applies=_capture_enabled),
-        ),
-    },
-    "sagemaker_model_isolation": {
-        MODEL: (
-            Needed("EnableNetworkIsolation", True),
-            Needed("VpcConfig.Subnets", [SUBNET_ID], ID_LIST),
-            Needed("VpcConfig.SecurityGroupIds", [GROUP_ID], ID_LIST),
-        ),
-    },
-    "vpc_default_sg": {
-        SECURITY_GROUP: (
-            Needed("groupName", "default"),
-            Needed("ipPermissions", []),
-            Needed("ipPermissionsEgress", []),
-        ),
-    },
-}
-
-
-FACTS_ONLY = {
-    "vpc_flow_logs": "compliance comes from DescribeFlowLogs entries (FACT_NEEDED), the VPC item only says whether it is pending or deleting",
-    "vpc_endpoints": "periodic only: compliance comes from DescribeVpcEndpoints entries (FACT_NEEDED)",
-}
-"""Rules whose recorded item holds no property the check needs; their needs are in FACT_NEEDED."""
-NEEDED.update({"vpc_flow_logs": {VPC: ()}, "vpc_endpoints": {VPC: ()}})
-
-
-def _interface(entry: Mapping[str, Any]) -> bool:
-    return entry.get("VpcEndpointType") == "Interface"
-
-
-FACT_NEEDED: dict[str, tuple[Needed, ...]] = {
-    "vpc_flow_logs": (
-        Needed("ResourceId", VPC_WITH_FLOW_LOG),
-        Needed("TrafficType", "ALL"),
-        Needed("FlowLogStatus", "ACTIVE"),
-        Needed("DeliverLogsStatus", "SUCCESS", UNLESS_ABSENT),
-    ),
-    "vpc_endpoints": (
-        Needed("VpcEndpointType", ("Interface", "Gateway"), ONE_OF),
-        Needed("State", "available", CASELESS),
-        Needed("PrivateDnsEnabled", True, applies=_interface),
-    ),
-}
-"""Per API entry (a DescribeFlowLogs or DescribeVpcEndpoints result), what must hold for it to count.
-FlowLogStatus must be ACTIVE (absent or null never counts). DeliverLogsStatus may be absent or null
-(a template-built fact has none: the rule then says delivery was not checked); any other value than
-SUCCESS must not count. The default MaxAggregationInterval (absent means 600) is left out on purpose."""

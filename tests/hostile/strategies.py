@@ -16,7 +16,8 @@ from typing import Any
 from hypothesis import strategies as st
 
 from smguard.engine.parameters import Boolean, Choice, CsvList, Integer, Pattern, RuleParameters
-from tests.hostile.needed import KEY_ARN, NEEDED, Needed
+from tests.hostile.declared import NEEDED
+from tests.hostile.needed import KEY_ARN, Needed
 from tests.hostile.samples import RESOURCE_IDS, sample
 from tests.support.events import change_event, configuration_item, oversized_event
 

@@ -32,7 +32,8 @@ from smguard.engine.rule import Resource
 from smguard.engine.verdict import ANNOTATION_MAX_LENGTH, Compliance
 from tests.hostile.conftest import HOSTILE
 from tests.hostile.harness import counting_checks, invoke_checked
-from tests.hostile.needed import FACT_NEEDED, REGION, VPC, VPC_WITH_FLOW_LOG
+from tests.hostile.declared import FACT_NEEDED
+from tests.hostile.needed import REGION, VPC, VPC_WITH_FLOW_LOG
 from tests.hostile.samples import sample
 from tests.hostile.strategies import EVALUABLE_STATUSES, _apply, event_for, mutation, valid_item, valid_parameters
 from tests.hostile.world import FakeResponse, World

@@ -23,7 +23,7 @@ from smguard.engine.rule import Resource
 from smguard.engine.verdict import Compliance
 from tests.hostile.conftest import HOSTILE
 from tests.hostile.harness import DOCUMENTED_ERRORS, invoke_checked
-from tests.hostile.needed import NEEDED
+from tests.hostile.declared import NEEDED
 from tests.hostile.strategies import (
     GONE_STATUSES,
     event_for,

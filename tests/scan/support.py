@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from smguard.catalogue import discover
@@ -24,3 +24,10 @@ def scan(
     paths = [name if isinstance(name, Path) else TEMPLATES / name for name in names]
     findings = scan_templates(paths, entries, parameters, overrides or {}, region)
     return [(f.line, f.logical_id, f.rule, f.result, f.annotation) for f in findings]
+
+
+def rules_in(expected: Sequence[tuple[int, str, str, str, str]]) -> tuple[str, ...]:
+    """The rules an expected scan result names, to scan with only them."""
+    named = tuple(dict.fromkeys(rule for _, _, rule, _, _ in expected))
+    assert named, "an expected scan result names no rule"
+    return named

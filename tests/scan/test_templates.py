@@ -1,4 +1,8 @@
-"""Each fixture template scanned with the real rules: every result, annotation and line asserted."""
+"""Each fixture template scanned with the real rules: every result, annotation and line asserted.
+
+A fixture's expected results are those of the rules it was written for (``rules_in``); a rule added
+later is held to its own cases in its folder, so adding one edits nothing here.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +11,12 @@ from pathlib import Path
 import pytest
 
 from smguard.scan.errors import TemplateError
-from tests.scan.support import scan
+from tests.scan.support import rules_in, scan
 
 
 def test_private_vpc_without_region() -> None:
     """Endpoints named with ${AWS::Region} serve the stack's own region; a REJECT-only flow log and an SSH rule on the default group are findings."""
-    assert scan('private_vpc.yaml') == [
+    expected = [
         (10, 'DataVpc.DefaultSecurityGroup', 'vpc_default_sg', 'NOT_APPLICABLE', 'The default security group of DataVpc is created by AWS with the VPC and the template adds no rule to it; the deployed rule evaluates it (AWS creates it with an all-traffic self rule and all egress: revoke them after deployment).'),
         (10, 'DataVpc', 'vpc_endpoints', 'COMPLIANT', 'VPC DataVpc has an available endpoint (Interface with private DNS, or Gateway) for sagemaker.api, sagemaker.runtime, sts, logs, s3.'),
         (10, 'DataVpc', 'vpc_flow_logs', 'COMPLIANT', 'Flow log DataVpcFlowLog of DataVpc captures ALL traffic to arn:aws:s3:::central-flow-logs-111122223333, aggregated over at most 60s; it is ACTIVE; delivery is not checked (no DeliverLogsStatus).'),
@@ -21,11 +25,12 @@ def test_private_vpc_without_region() -> None:
         (90, 'LegacyVpc', 'vpc_flow_logs', 'NON_COMPLIANT', 'Flow log LegacyRejectFlowLog captures REJECT traffic (TrafficType ALL required). Fix one or call CreateFlowLogs (ResourceType VPC, TrafficType ALL).'),
         (104, 'LegacyVpc.DefaultSecurityGroup', 'vpc_default_sg', 'NON_COMPLIANT', 'The default security group !GetAtt LegacyVpc.DefaultSecurityGroup has 1 inbound and 0 outbound rule(s) (in: tcp 22 from 0.0.0.0/0); remove them all and use dedicated security groups.'),
     ]
+    assert scan('private_vpc.yaml', rules=rules_in(expected)) == expected
 
 
 def test_private_vpc_in_a_region_with_a_central_log_bucket() -> None:
     """With --region the service names resolve; LogDestinations holds flow logs to the central bucket."""
-    assert scan('private_vpc.yaml', region='us-east-1', params={'vpc_flow_logs': {'LogDestinations': 'arn:aws:s3:::central-flow-logs-111122223333'}}) == [
+    expected = [
         (10, 'DataVpc.DefaultSecurityGroup', 'vpc_default_sg', 'NOT_APPLICABLE', 'The default security group of DataVpc is created by AWS with the VPC and the template adds no rule to it; the deployed rule evaluates it (AWS creates it with an all-traffic self rule and all egress: revoke them after deployment).'),
         (10, 'DataVpc', 'vpc_endpoints', 'COMPLIANT', 'VPC DataVpc has an available endpoint (Interface with private DNS, or Gateway) for sagemaker.api, sagemaker.runtime, sts, logs, s3.'),
         (10, 'DataVpc', 'vpc_flow_logs', 'COMPLIANT', 'Flow log DataVpcFlowLog of DataVpc captures ALL traffic to arn:aws:s3:::central-flow-logs-111122223333, aggregated over at most 60s; it is ACTIVE; delivery is not checked (no DeliverLogsStatus).'),
@@ -34,11 +39,12 @@ def test_private_vpc_in_a_region_with_a_central_log_bucket() -> None:
         (90, 'LegacyVpc', 'vpc_flow_logs', 'NON_COMPLIANT', 'Flow log LegacyRejectFlowLog captures REJECT traffic (TrafficType ALL required), delivers to arn:aws:s3:::legacy-team-bucket (not in LogDestinations). Fix one or call CreateFlowLogs (ResourceType VPC, TrafficType ALL, an allowed LogDestination).'),
         (104, 'LegacyVpc.DefaultSecurityGroup', 'vpc_default_sg', 'NON_COMPLIANT', 'The default security group !GetAtt LegacyVpc.DefaultSecurityGroup has 1 inbound and 0 outbound rule(s) (in: tcp 22 from 0.0.0.0/0); remove them all and use dedicated security groups.'),
     ]
+    assert scan('private_vpc.yaml', region='us-east-1', params={'vpc_flow_logs': {'LogDestinations': 'arn:aws:s3:::central-flow-logs-111122223333'}}, rules=rules_in(expected)) == expected
 
 
 def test_notebook_with_and_without_guardrails() -> None:
     """Parameters with defaults resolve; a notebook left to SageMaker's defaults fails every notebook rule."""
-    assert scan('notebooks.yaml') == [
+    expected = [
         (13, 'ResearchNotebook', 'notebook_direct_internet', 'COMPLIANT', "DirectInternetAccess is Disabled: the notebook has no SageMaker-provided internet route and reaches networks only through subnet subnet-0a1b2c3d4e5f60718 of the organization's VPC."),
         (13, 'ResearchNotebook', 'notebook_in_vpc', 'COMPLIANT', "The notebook runs in the organization's VPC: SubnetId is subnet-0a1b2c3d4e5f60718."),
         (13, 'ResearchNotebook', 'notebook_root_access', 'COMPLIANT', 'RootAccess is Disabled.'),
@@ -48,30 +54,33 @@ def test_notebook_with_and_without_guardrails() -> None:
         (24, 'ScratchNotebook', 'notebook_root_access', 'NON_COMPLIANT', 'RootAccess is absent (defaults to Enabled); set RootAccess to Disabled (stop the notebook, then UpdateNotebookInstance).'),
         (24, 'ScratchNotebook', 'sagemaker_kms', 'NON_COMPLIANT', 'KmsKeyId is absent (volumes use an AWS managed key); KmsKeyId cannot be changed: create a new notebook instance with KmsKeyId and move the work to it.'),
     ]
+    assert scan('notebooks.yaml', rules=rules_in(expected)) == expected
 
 
 def test_studio_domain_vpc_only_and_public() -> None:
     """A VpcOnly domain with encrypted sharing passes; a public one with unencrypted sharing fails."""
-    assert scan('studio.yaml') == [
+    expected = [
         (5, 'PrivateStudio', 'sagemaker_kms', 'COMPLIANT', 'KmsKeyId is arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab.'),
         (5, 'PrivateStudio', 'studio_domain_vpc_only', 'COMPLIANT', 'AppNetworkAccessType is VpcOnly: Studio traffic goes through vpc-0a1b2c3d4e5f60718; shared notebooks are encrypted with arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab.'),
         (22, 'PublicStudio', 'sagemaker_kms', 'NON_COMPLIANT', 'KmsKeyId is absent (volumes use an AWS managed key); KmsKeyId cannot be changed: create a new domain with KmsKeyId and migrate the user profiles.'),
         (22, 'PublicStudio', 'studio_domain_vpc_only', 'NON_COMPLIANT', 'AppNetworkAccessType is absent (defaults to PublicInternetOnly); set VpcOnly with UpdateDomain while no apps run. SharingSettings.S3KmsKeyId is absent while notebook sharing is on; set S3KmsKeyId or remove SharingSettings with UpdateDomain.'),
     ]
+    assert scan('studio.yaml', rules=rules_in(expected)) == expected
 
 
 def test_model_and_endpoint_configuration_from_json() -> None:
     """JSON templates with lines; "true" and "1" are converted as CloudFormation converts them."""
-    assert scan('inference.json') == [
+    expected = [
         (5, 'FraudModel', 'sagemaker_model_isolation', 'COMPLIANT', 'EnableNetworkIsolation is true and VpcConfig places the container in subnets subnet-0a1b2c3d4e5f60718 with security groups sg-0a1b2c3d4e5f60718.'),
         (17, 'ChurnModel', 'sagemaker_model_isolation', 'NON_COMPLIANT', 'EnableNetworkIsolation is absent (defaults to false); VpcConfig is absent. Models are immutable: create a new one with EnableNetworkIsolation=true and a VpcConfig (CreateModel), then redeploy it (CreateEndpointConfig, UpdateEndpoint).'),
         (24, 'FraudEndpointConfig', 'sagemaker_kms', 'NON_COMPLIANT', 'DataCaptureConfig.KmsKeyId is absent with data capture enabled; set it in a new endpoint configuration.'),
     ]
+    assert scan('inference.json', rules=rules_in(expected)) == expected
 
 
 def test_intrinsic_functions() -> None:
     """FindInMap and If on conditions decided by defaults, a key of the template, parameters without default (UNKNOWN), a resource whose condition is false (not created, not reported)."""
-    assert scan('intrinsics.yaml') == [
+    expected = [
         (42, 'ProdNotebook', 'notebook_direct_internet', 'COMPLIANT', "DirectInternetAccess is Disabled: the notebook has no SageMaker-provided internet route and reaches networks only through subnet !Ref NotebookSubnet of the organization's VPC."),
         (42, 'ProdNotebook', 'notebook_in_vpc', 'COMPLIANT', "The notebook runs in the organization's VPC: SubnetId is !Ref NotebookSubnet."),
         (42, 'ProdNotebook', 'notebook_root_access', 'COMPLIANT', 'RootAccess is Disabled.'),
@@ -82,6 +91,7 @@ def test_intrinsic_functions() -> None:
         (52, 'OpenNotebook', 'sagemaker_kms', 'UNKNOWN', 'KmsKeyId is !Ref KeyArn, a parameter without default; pass --parameter-overrides KeyArn=VALUE to evaluate it.'),
         (62, 'AliasKeyEndpointConfig', 'sagemaker_kms', 'COMPLIANT', 'KmsKeyId is alias/data-science.'),
     ]
+    assert scan('intrinsics.yaml', rules=rules_in(expected)) == expected
 
 
 def test_customer_managed_keys_known_from_the_template() -> None:
@@ -106,7 +116,7 @@ def test_parameter_overrides_decide_what_defaults_do_not() -> None:
 
 def test_sam_template_with_an_open_condition() -> None:
     """SAM: serverless resources are ignored; a flow log that exists only under an open condition makes the VPC UNKNOWN."""
-    assert scan('sam_pipeline.yaml') == [
+    expected = [
         (25, 'ScoringVpc.DefaultSecurityGroup', 'vpc_default_sg', 'NOT_APPLICABLE', 'The default security group of ScoringVpc is created by AWS with the VPC and the template adds no rule to it; the deployed rule evaluates it (AWS creates it with an all-traffic self rule and all egress: revoke them after deployment).'),
         (25, 'ScoringVpc', 'vpc_endpoints', 'NON_COMPLIANT', 'VPC ScoringVpc lacks usable endpoints: sagemaker.api (none), sagemaker.runtime (none), sts (none), logs (none), s3 (none). Use CreateVpcEndpoint (Interface with PrivateDnsEnabled true; S3 may be a Gateway) or ModifyVpcEndpoint.'),
         (25, 'ScoringVpc', 'vpc_flow_logs', 'UNKNOWN', 'Depends on resources that may not be created or may not count (ScoringFlowLog is created only if condition WantFlowLogs holds, which is open (EnableFlowLogs is a parameter without default)): NON_COMPLIANT without them, COMPLIANT with them.'),
@@ -115,6 +125,7 @@ def test_sam_template_with_an_open_condition() -> None:
         (41, 'BatchNotebook', 'notebook_root_access', 'COMPLIANT', 'RootAccess is Disabled.'),
         (41, 'BatchNotebook', 'sagemaker_kms', 'NON_COMPLIANT', 'KmsKeyId is absent (volumes use an AWS managed key); KmsKeyId cannot be changed: create a new notebook instance with KmsKeyId and move the work to it.'),
     ]
+    assert scan('sam_pipeline.yaml', rules=rules_in(expected)) == expected
 
 
 def test_sam_template_condition_decided_by_an_override() -> None:

@@ -1,0 +1,24 @@
+"""What the suite's tests across all rules need to know about vpc_default_sg, declared in its folder.
+
+``NEEDED`` is read by the hostile suite (tests/hostile/declared.py),
+``DEMO`` by the demo's test (tests/cli/test_demo.py); a copy of this folder carries them.
+"""
+
+from __future__ import annotations
+
+
+from smguard.resources.types import security_group
+from tests.hostile.needed import Needed
+
+NEEDED = {
+    security_group.TYPE.name: (
+        Needed("groupName", "default"),
+        Needed("ipPermissions", []),
+        Needed("ipPermissionsEgress", []),
+    ),
+}
+"""The recorded properties the check cannot decide COMPLIANT without, and the value that satisfies each."""
+
+DEMO = (1, 1, 2)
+"""What the rule reports in `smguard demo`'s account (smguard/demo/environment.py), before the central
+register's exemptions: (compliant, non-compliant, not applicable)."""
