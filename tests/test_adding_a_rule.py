@@ -86,6 +86,8 @@ def test_the_docs_and_the_demo_show_the_new_rule(repository):
     assert f"\n## {NEW}\n" in rules_md
     demo = (repository / "docs" / "demo-output.txt").read_text()
     assert any(line.split("│")[0].strip() == NEW for line in demo.splitlines()), "the demo's dashboard has no row for the new rule"
+    readme = (repository / "README.md").read_text()
+    assert any(line.split("│")[0].strip() == NEW for line in readme.splitlines()), "the README's demo excerpt has no row for the new rule"
 
 
 def test_the_suite_that_holds_generated_files_to_the_folders_passes_there(repository):

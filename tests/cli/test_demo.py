@@ -14,14 +14,13 @@ from rich.console import Console
 
 from smguard.catalogue import discover
 from smguard.cli.demo import EMBEDDED_CALLER, is_earlier_demo_bundle
-from smguard.demo.environment import EXEMPT_NOTEBOOK, EXEMPT_RULE
-from smguard.demo.excerpt import BEGIN, SKIPPED, ExcerptError, excerpt, with_excerpt
 from smguard.cli.main import cli
 from smguard.demo.dashboard import Result, RuleStatus, render
+from smguard.demo.environment import EXEMPT_NOTEBOOK, EXEMPT_RULE
+from smguard.demo.excerpt import BEGIN, SKIPPED, ExcerptError, excerpt, with_excerpt
 from smguard.deploy.naming import names
 from smguard.evidence.manifest import write_manifest
 from tests.support.declared import declaration
-
 
 
 def expected_counts(rule: str) -> tuple[str, int, int, int]:
@@ -30,7 +29,10 @@ def expected_counts(rule: str) -> tuple[str, int, int, int]:
     Each rule declares what it reports on the demo's account in its folder
     (``rules/<rule>/tests/declared.py``: ``DEMO``, before exemptions); the register's exemption moves
     its notebook from non-compliant to not applicable for the exempted rule. Overall, as AWS Config
-    says: non-compliant when any resource is, compliant when some are and none is not.
+    says: non-compliant when any resource is, compliant when some are and none is not. (Today the
+    reference environment complies everywhere except the model, as moto drops EnableNetworkIsolation;
+    each violation is non-compliant for the rules it breaks; the exempt notebook and the two
+    non-default security groups are NOT_APPLICABLE.)
     """
     compliant, non_compliant, not_applicable = declaration(rule).DEMO
     if rule == EXEMPT_RULE:
@@ -223,9 +225,9 @@ def test_piped_output_is_120_columns_wide_and_matches_the_sample(demo):
 def test_the_readme_sample_is_an_excerpt_of_the_output(demo):
     output, _ = demo
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    excerpt = readme.split(f"{BEGIN}\n```\n", 1)[1].split("```", 1)[0]
+    shown = readme.split(f"{BEGIN}\n```\n", 1)[1].split("```", 1)[0]
     printed = iter(stable_lines(output))
-    missing = [line for line in stable_lines(excerpt) if line != SKIPPED and line not in printed]
+    missing = [line for line in stable_lines(shown) if line != SKIPPED and line not in printed]
     assert missing == [], "README's demo sample must be lines of docs/demo-output.txt, in order ('  ...' skips lines)"
 
 
