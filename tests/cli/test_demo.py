@@ -102,7 +102,8 @@ def test_the_dashboard_counts_each_rule_as_expected(demo):
 def test_the_rules_are_deployed_as_template_yaml_names_them(demo):
     _, bundle = demo
     deployed = {row["config_rule_name"] for row in csv.DictReader((bundle / "evaluations.csv").open(encoding="utf-8"))}
-    assert deployed == {names(entry.name).config_rule for entry in discover()}
+    # Every rule the demo's account gives a resource to judge (a rule on a type the demo does not create has no row).
+    assert deployed == {names(entry.name).config_rule for entry in discover() if sum(expected_counts(entry.name)[1:])}
 
 
 def test_the_bundle_holds_every_result_and_verifies(demo):

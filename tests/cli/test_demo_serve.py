@@ -116,6 +116,7 @@ def test_an_account_is_served_until_interrupted_and_export_evaluate_and_verify_w
         ("123456789012", rule): Counter({"COMPLIANT": c, "NON_COMPLIANT": n, "NOT_APPLICABLE": na}) - Counter()
         for rule in rule_names()
         for _, c, n, na in [expected_counts(rule)]
+        if c + n + na  # a rule on a type the demo does not create has no row
     }
     verified = served.smguard("verify", str(tmp_path / "evidence"))
     assert verified.returncode == 0, verified.stderr
@@ -196,6 +197,7 @@ def test_an_organization_is_served_with_template_yamls_organization_rules_and_an
         for account in members
         for rule in rule_names()
         for compliant, non_compliant in [organization_counts(rule)]
+        if compliant + non_compliant  # an aggregator lists no rule without a COMPLIANT or NON_COMPLIANT result
     }
 
     exported = served.smguard("export", "--aggregator", announced["aggregator"], "--out", str(tmp_path / "evidence"))
