@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Executor
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from botocore.exceptions import ClientError
 
 from smguard.engine.rule import Resource
-from smguard.resources.base import Described
+from smguard.resources.base import CloudFormationShaped, Described
 
 if TYPE_CHECKING:
     from smguard.sweep.collected import ProgressTracker
@@ -49,28 +49,37 @@ def recorded_configuration(response: Mapping[str, Any], properties: Mapping[str,
     return configuration
 
 
-def described(
-    resource_type: str, response: Mapping[str, Any], properties: Mapping[str, str], id_field: str, arn_field: str
-) -> Described:
-    """A Describe response as the recorded item of ``resource_type``, with its ARN."""
-    configuration = recorded_configuration(response, properties)
-    return Resource(resource_type, response[id_field], configuration), response.get(arn_field)
+class SageMakerType(CloudFormationShaped):
+    """A SageMaker type read for ``evaluate`` by one List sweep and one Describe per resource.
 
+    The four types differ only in names (the List operation and its result key, the identifier
+    that both the List entries and the Describe request carry, the Describe operation, the ARN
+    field, how Describe names each property), so each declares those and nothing else."""
 
-def describe_all(
-    clients: Any,
-    pool: Executor,
-    progress: ProgressTracker,
-    listing: tuple[str, str, str],
-    describe: Callable[[Any, str], Mapping[str, Any]],
-    to_resource: Callable[[Mapping[str, Any]], Described],
-) -> list[Described]:
-    """List (operation, result key, identifier field), then one Describe per listed identifier."""
-    sagemaker = clients.build_client("sagemaker")
-    operation, key, identifier = listing
-    pages = sagemaker.get_paginator(operation).paginate(PaginationConfig={"PageSize": LIST_PAGE_SIZE})
-    identifiers = [entry[identifier] for page in pages for entry in page.get(key, [])]
-    return _describe_each(identifiers, lambda name: describe(sagemaker, name), to_resource, pool, progress)
+    describe_properties: ClassVar[Mapping[str, str]]
+    """Describe response field -> recorded (CloudFormation) property."""
+    identifier: ClassVar[str]
+    """The field naming the resource in List entries, in the Describe request and response (its Config id)."""
+    arn_field: ClassVar[str]
+    listing: ClassVar[tuple[str, str]]
+    """The List operation (boto3 name) and the key of its entries."""
+    describe_operation: ClassVar[str]
+
+    def recorded(self, response: Mapping[str, Any]) -> Described:
+        """A Describe response as the recorded item, with its ARN."""
+        configuration = recorded_configuration(response, self.describe_properties)
+        return Resource(self.name, response[self.identifier], configuration), response.get(self.arn_field)
+
+    def describe(self, clients: Any, pool: Executor, progress: ProgressTracker) -> list[Described]:
+        """Every resource of the account and region: the List sweep, then one Describe each."""
+        sagemaker = clients.build_client("sagemaker")
+        operation, key = self.listing
+        pages = sagemaker.get_paginator(operation).paginate(PaginationConfig={"PageSize": LIST_PAGE_SIZE})
+        identifiers = [entry[self.identifier] for page in pages for entry in page.get(key, [])]
+        describe = getattr(sagemaker, self.describe_operation)
+        return _describe_each(
+            identifiers, lambda identifier: describe(**{self.identifier: identifier}), self.recorded, pool, progress
+        )
 
 
 def _describe_each(

@@ -3,16 +3,13 @@ the domain id (``d-...``), not its name."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from concurrent.futures import Executor
 from typing import TYPE_CHECKING, Any
 
 from smguard.resources import sagemaker
-from smguard.resources.base import CloudFormationShaped, Described, SAMPLE_GROUP_ID, SAMPLE_KEY_ARN, SAMPLE_ROLE_ARN, SAMPLE_SUBNET_ID, SAMPLE_VPC_ID, SUBNET_ID
+from smguard.resources.base import SAMPLE_GROUP_ID, SAMPLE_KEY_ARN, SAMPLE_ROLE_ARN, SAMPLE_SUBNET_ID, SAMPLE_VPC_ID, SUBNET_ID
 
 if TYPE_CHECKING:
     from smguard.demo.environment import DemoBase
-    from smguard.sweep.collected import ProgressTracker
 
 PROPERTIES = sagemaker.same_names(
     "DomainId",
@@ -35,7 +32,7 @@ PROPERTIES = sagemaker.same_names(
 """DescribeDomain and AWS::SageMaker::Domain use the same names (attributes included)."""
 
 
-class Domain(CloudFormationShaped):
+class Domain(sagemaker.SageMakerType):
     name = "AWS::SageMaker::Domain"
     sample_id = "d-abcdefghijkl"
     sample = {
@@ -56,21 +53,12 @@ class Domain(CloudFormationShaped):
             },
         },
     }
+    describe_properties = PROPERTIES
+    identifier = "DomainId"
+    arn_field = "DomainArn"
+    listing = ("list_domains", "Domains")
+    describe_operation = "describe_domain"
     template_typed_properties = ((("SubnetIds", "*"), SUBNET_ID),)
-
-    def recorded(self, response: Mapping[str, Any]) -> Described:
-        """A DescribeDomain response as the recorded item."""
-        return sagemaker.described(self.name, response, PROPERTIES, "DomainId", "DomainArn")
-
-    def describe(self, clients: Any, pool: Executor, progress: ProgressTracker) -> list[Described]:
-        return sagemaker.describe_all(
-            clients,
-            pool,
-            progress,
-            ("list_domains", "Domains", "DomainId"),
-            lambda api, domain_id: api.describe_domain(DomainId=domain_id),
-            self.recorded,
-        )
 
     def example(self, session: Any, base: DemoBase, name: str, *, compliant: bool, **changes: Any) -> str:
         """IAM authentication, storage encrypted with the base's key; compliant: VPC only, in the

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from concurrent.futures import Executor
 from typing import TYPE_CHECKING, Any
 
 from smguard.resources import sagemaker
-from smguard.resources.base import BOOLEAN, CloudFormationShaped, Described, INTEGER, SAMPLE_KEY_ARN
+from smguard.resources.base import BOOLEAN, INTEGER, SAMPLE_KEY_ARN
 
 if TYPE_CHECKING:
     from smguard.demo.environment import DemoBase
-    from smguard.sweep.collected import ProgressTracker
 
 PROPERTIES = sagemaker.same_names(
     "EndpointConfigName",
@@ -28,7 +25,7 @@ PROPERTIES = sagemaker.same_names(
 """DescribeEndpointConfig and AWS::SageMaker::EndpointConfig use the same names."""
 
 
-class EndpointConfig(CloudFormationShaped):
+class EndpointConfig(sagemaker.SageMakerType):
     name = "AWS::SageMaker::EndpointConfig"
     sample_id = "scoring-config-v3"
     sample = {
@@ -45,26 +42,17 @@ class EndpointConfig(CloudFormationShaped):
             "CaptureOptions": [{"CaptureMode": "Input"}, {"CaptureMode": "Output"}],
         },
     }
+    describe_properties = PROPERTIES
+    identifier = "EndpointConfigName"
+    arn_field = "EndpointConfigArn"
+    listing = ("list_endpoint_configs", "EndpointConfigs")
+    describe_operation = "describe_endpoint_config"
     template_typed_properties = (
         (("ProductionVariants", "*", "InitialInstanceCount"), INTEGER),
         (("DataCaptureConfig", "EnableCapture"), BOOLEAN),
         (("DataCaptureConfig", "InitialSamplingPercentage"), INTEGER),
         (("EnableNetworkIsolation",), BOOLEAN),
     )
-
-    def recorded(self, response: Mapping[str, Any]) -> Described:
-        """A DescribeEndpointConfig response as the recorded item."""
-        return sagemaker.described(self.name, response, PROPERTIES, "EndpointConfigName", "EndpointConfigArn")
-
-    def describe(self, clients: Any, pool: Executor, progress: ProgressTracker) -> list[Described]:
-        return sagemaker.describe_all(
-            clients,
-            pool,
-            progress,
-            ("list_endpoint_configs", "EndpointConfigs", "EndpointConfigName"),
-            lambda api, name: api.describe_endpoint_config(EndpointConfigName=name),
-            self.recorded,
-        )
 
     def example(self, session: Any, base: DemoBase, name: str, *, compliant: bool, **changes: Any) -> str:
         """One variant serving the model ``changes["ModelName"]``; compliant: storage encrypted

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from concurrent.futures import Executor
 from typing import TYPE_CHECKING, Any
 
 from smguard.resources import sagemaker
-from smguard.resources.base import BOOLEAN, CloudFormationShaped, Described, SAMPLE_ACCOUNT, SAMPLE_GROUP_ID, SAMPLE_REGION, SAMPLE_ROLE_ARN, SAMPLE_SUBNET_ID, SUBNET_ID
+from smguard.resources.base import BOOLEAN, SAMPLE_ACCOUNT, SAMPLE_GROUP_ID, SAMPLE_REGION, SAMPLE_ROLE_ARN, SAMPLE_SUBNET_ID, SUBNET_ID
 
 if TYPE_CHECKING:
     from smguard.demo.environment import DemoBase
-    from smguard.sweep.collected import ProgressTracker
 
 PROPERTIES = sagemaker.same_names(
     "ModelName",
@@ -24,7 +21,7 @@ PROPERTIES = sagemaker.same_names(
 )
 """DescribeModel and AWS::SageMaker::Model use the same names."""
 
-class Model(CloudFormationShaped):
+class Model(sagemaker.SageMakerType):
     name = "AWS::SageMaker::Model"
     sample_id = "scoring"
     sample = {
@@ -34,21 +31,12 @@ class Model(CloudFormationShaped):
         "VpcConfig": {"Subnets": [SAMPLE_SUBNET_ID], "SecurityGroupIds": [SAMPLE_GROUP_ID]},
         "PrimaryContainer": {"Image": f"{SAMPLE_ACCOUNT}.dkr.ecr.{SAMPLE_REGION}.amazonaws.com/scoring:1", "Mode": "SingleModel"},
     }
+    describe_properties = PROPERTIES
+    identifier = "ModelName"
+    arn_field = "ModelArn"
+    listing = ("list_models", "Models")
+    describe_operation = "describe_model"
     template_typed_properties = ((("EnableNetworkIsolation",), BOOLEAN), (("VpcConfig", "Subnets", "*"), SUBNET_ID))
-
-    def recorded(self, response: Mapping[str, Any]) -> Described:
-        """A DescribeModel response as the recorded item."""
-        return sagemaker.described(self.name, response, PROPERTIES, "ModelName", "ModelArn")
-
-    def describe(self, clients: Any, pool: Executor, progress: ProgressTracker) -> list[Described]:
-        return sagemaker.describe_all(
-            clients,
-            pool,
-            progress,
-            ("list_models", "Models", "ModelName"),
-            lambda api, name: api.describe_model(ModelName=name),
-            self.recorded,
-        )
 
     def example(self, session: Any, base: DemoBase, name: str, *, compliant: bool, **changes: Any) -> str:
         """The image ``<name>:3`` of the account's registry; compliant: in the base's private

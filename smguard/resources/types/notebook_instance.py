@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from concurrent.futures import Executor
 from typing import TYPE_CHECKING, Any
 
 from smguard.resources import sagemaker
-from smguard.resources.base import CloudFormationShaped, Described, INTEGER, SAMPLE_GROUP_ID, SAMPLE_KEY_ARN, SAMPLE_ROLE_ARN, SAMPLE_SUBNET_ID, SUBNET_ID
+from smguard.resources.base import INTEGER, SAMPLE_GROUP_ID, SAMPLE_KEY_ARN, SAMPLE_ROLE_ARN, SAMPLE_SUBNET_ID, SUBNET_ID
 
 if TYPE_CHECKING:
     from smguard.demo.environment import DemoBase
-    from smguard.sweep.collected import ProgressTracker
 
 PROPERTIES = {
     "NotebookInstanceName": "NotebookInstanceName",
@@ -32,7 +29,7 @@ PROPERTIES = {
 }
 """DescribeNotebookInstance field -> AWS::SageMaker::NotebookInstance property."""
 
-class NotebookInstance(CloudFormationShaped):
+class NotebookInstance(sagemaker.SageMakerType):
     name = "AWS::SageMaker::NotebookInstance"
     sample_id = "risk-model-dev"
     sample = {
@@ -48,21 +45,12 @@ class NotebookInstance(CloudFormationShaped):
         "VolumeSizeInGB": 20,
         "PlatformIdentifier": "notebook-al2-v2",
     }
+    describe_properties = PROPERTIES
+    identifier = "NotebookInstanceName"
+    arn_field = "NotebookInstanceArn"
+    listing = ("list_notebook_instances", "NotebookInstances")
+    describe_operation = "describe_notebook_instance"
     template_typed_properties = ((("VolumeSizeInGB",), INTEGER), (("SubnetId",), SUBNET_ID))
-
-    def recorded(self, response: Mapping[str, Any]) -> Described:
-        """A DescribeNotebookInstance response as the recorded item."""
-        return sagemaker.described(self.name, response, PROPERTIES, "NotebookInstanceName", "NotebookInstanceArn")
-
-    def describe(self, clients: Any, pool: Executor, progress: ProgressTracker) -> list[Described]:
-        return sagemaker.describe_all(
-            clients,
-            pool,
-            progress,
-            ("list_notebook_instances", "NotebookInstances", "NotebookInstanceName"),
-            lambda api, name: api.describe_notebook_instance(NotebookInstanceName=name),
-            self.recorded,
-        )
 
     def example(self, session: Any, base: DemoBase, name: str, *, compliant: bool, **changes: Any) -> str:
         """Compliant: in the base's private subnet and group, its key, no internet, no root.
