@@ -77,6 +77,7 @@ from smguard.embedded.config_compliance import (
     _list_length_errors,
     _now,
     _page,
+    _request,
     _validation_error,
     _with_token,
 )
@@ -532,10 +533,6 @@ def remove_account_from_organization(self: OrganizationsBackend, **kwargs: str) 
 
 
 # --- the HTTP side -------------------------------------------------------------------------------
-
-
-def _request(response: ConfigResponse) -> dict[str, Any]:
-    return json.loads(response.body or "{}")
 
 
 def _put_organization_config_rule_response(self: ConfigResponse) -> str:
