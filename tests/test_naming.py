@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from smguard.deploy.naming import UnknownRuleError, member_rule_name, names, resolve, rule_of
+from smguard.deploy.naming import (
+    UnknownRuleError,
+    conformance_pack_rule_name,
+    member_pack_name,
+    member_rule_name,
+    names,
+    resolve,
+    rule_of,
+)
 
 RULES = ["notebook_root_access", "notebook_in_vpc", "vpc_flow_logs"]
 
@@ -30,6 +38,19 @@ def test_any_organization_rule_is_copied_under_the_same_pattern() -> None:
         member_rule_name("other-team-rule", "Z9")
 
 
+def test_a_conformance_pack_creates_the_rule_it_declares_under_its_name_with_a_suffix() -> None:
+    assert names("notebook_root_access").pack_rule("x7k2m9qa") == "smguard-notebook-root-access-conformance-pack-x7k2m9qa"
+    assert conformance_pack_rule_name("other-team-rule", "z9") == "other-team-rule-conformance-pack-z9"
+    with pytest.raises(ValueError, match="conformance pack rule suffix"):
+        names("notebook_root_access").pack_rule("Z9")
+
+
+def test_member_accounts_hold_an_organization_conformance_pack_under_orgconformspack() -> None:
+    assert member_pack_name("smguard", "q1w2e3r4") == "OrgConformsPack-smguard-q1w2e3r4"
+    with pytest.raises(ValueError, match="member conformance pack suffix"):
+        member_pack_name("smguard", "q1-w2")
+
+
 @pytest.mark.parametrize("suffix", ["", "A1", "a-b", "a b"])
 def test_a_member_suffix_is_lowercase_letters_and_digits(suffix: str) -> None:
     with pytest.raises(ValueError, match="suffix"):
@@ -46,7 +67,12 @@ def test_a_member_suffix_is_lowercase_letters_and_digits(suffix: str) -> None:
         ("OrgConfigRule-smguard-notebook-root-access", None),  # no suffix
         ("OrgConfigRule-smguard-notebook-root-access-ABC", None),
         ("OrgConfigRule-smguard-notebook-root-access-extra-x7k2", None),  # another rule's name, not this one's
-        ("smguard-notebook-root-access-conformance-pack-x7k2", None),
+        ("smguard-notebook-root-access-conformance-pack-x7k2m9qa", "notebook_root_access"),
+        ("smguard-notebook-in-vpc-conformance-pack-abc", "notebook_in_vpc"),
+        ("smguard-notebook-root-access-conformance-pack-", None),  # no suffix
+        ("smguard-notebook-root-access-conformance-pack-X7K2", None),
+        ("smguard-notebook-root-access-extra-conformance-pack-x7k2", None),  # another rule's name
+        ("OrgConfigRule-smguard-notebook-root-access-conformance-pack-x7k2", None),
         ("notebook_root_access", None),
     ],
 )
@@ -58,6 +84,7 @@ def test_a_command_accepts_the_short_name_or_any_aws_name() -> None:
     assert resolve("vpc_flow_logs", RULES) == "vpc_flow_logs"
     assert resolve("smguard-vpc-flow-logs", RULES) == "vpc_flow_logs"
     assert resolve("OrgConfigRule-smguard-vpc-flow-logs-q1w2e3r4", RULES) == "vpc_flow_logs"
+    assert resolve("smguard-vpc-flow-logs-conformance-pack-q1w2e3r4", RULES) == "vpc_flow_logs"
 
 
 def test_an_unknown_name_is_refused_naming_the_rules_there_are() -> None:

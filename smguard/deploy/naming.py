@@ -14,7 +14,15 @@ rule is ``OrgConfigRule-<organization rule name>-<suffix>``):
 
 - account mode: the Config rule is ``smguard-notebook-root-access``;
 - organization mode: the organization rule is ``smguard-notebook-root-access`` in the deploying
-  account, and each member account holds ``OrgConfigRule-smguard-notebook-root-access-<suffix>``.
+  account, and each member account holds ``OrgConfigRule-smguard-notebook-root-access-<suffix>``;
+- inside a conformance pack (account or organization conformance pack), the rule the pack declares
+  as ``smguard-notebook-root-access`` is created as
+  ``smguard-notebook-root-access-conformance-pack-<suffix>`` (AWS Config Developer Guide,
+  "Conformance Packs": Config appends ``-conformance-pack-`` and a generated suffix to the names of
+  the rules a pack creates, in every account an organization conformance pack reaches).
+
+The conformance pack itself is named ``smguard``; an organization conformance pack's copy in a
+member account is ``OrgConformsPack-smguard-<suffix>``.
 """
 
 from __future__ import annotations
@@ -25,6 +33,13 @@ from dataclasses import dataclass
 
 NAME_PREFIX = "smguard-"
 ORGANIZATION_MEMBER_PREFIX = "OrgConfigRule-"
+CONFORMANCE_PACK_INFIX = "-conformance-pack-"
+"""What AWS Config puts between a conformance pack rule's declared name and its suffix."""
+CONFORMANCE_PACK_NAME = "smguard"
+"""The conformance pack (account mode) and organization conformance pack (organization mode)."""
+ORGANIZATION_PACK_MEMBER_PREFIX = "OrgConformsPack-"
+"""How AWS names a member account's copy of an organization conformance pack:
+``OrgConformsPack-<organization conformance pack name>-<suffix>``."""
 MEMBER_SUFFIX = re.compile(r"[a-z0-9]+")
 """The suffix AWS appends to a member account's copy of an organization rule (lowercase letters
 and digits, no hyphen: the last hyphen of a member rule's name starts it)."""
@@ -61,12 +76,23 @@ class RuleNames:
         """A member account's copy of the organization rule, with the suffix AWS chose."""
         return member_rule_name(self.organization_rule, suffix)
 
+    def pack_rule(self, suffix: str) -> str:
+        """The rule a conformance pack creates from this rule's declaration, with the suffix AWS chose
+        (account mode, and in every account an organization conformance pack reaches)."""
+        return conformance_pack_rule_name(self.config_rule, suffix)
+
     def is_named(self, aws_name: str) -> bool:
-        """Whether ``aws_name`` is one of this rule's names in AWS (account, organization or member)."""
+        """Whether ``aws_name`` is one of this rule's names in AWS (account, organization, member,
+        conformance pack)."""
         if aws_name in (self.config_rule, self.organization_rule):
             return True
-        stem = f"{ORGANIZATION_MEMBER_PREFIX}{self.organization_rule}-"
-        return aws_name.startswith(stem) and MEMBER_SUFFIX.fullmatch(aws_name[len(stem):]) is not None
+        return any(
+            aws_name.startswith(stem) and MEMBER_SUFFIX.fullmatch(aws_name[len(stem):]) is not None
+            for stem in (
+                f"{ORGANIZATION_MEMBER_PREFIX}{self.organization_rule}-",
+                f"{self.config_rule}{CONFORMANCE_PACK_INFIX}",
+            )
+        )
 
 
 def member_rule_name(organization_rule: str, suffix: str) -> str:
@@ -74,6 +100,20 @@ def member_rule_name(organization_rule: str, suffix: str) -> str:
     if not MEMBER_SUFFIX.fullmatch(suffix):
         raise ValueError(f"member rule suffix {suffix!r} is not lowercase letters and digits")
     return f"{ORGANIZATION_MEMBER_PREFIX}{organization_rule}-{suffix}"
+
+
+def conformance_pack_rule_name(declared: str, suffix: str) -> str:
+    """The name AWS gives the rule a conformance pack declares as ``declared`` (smguard's or not)."""
+    if not MEMBER_SUFFIX.fullmatch(suffix):
+        raise ValueError(f"conformance pack rule suffix {suffix!r} is not lowercase letters and digits")
+    return f"{declared}{CONFORMANCE_PACK_INFIX}{suffix}"
+
+
+def member_pack_name(organization_pack: str, suffix: str) -> str:
+    """The name AWS gives a member account's copy of an organization conformance pack."""
+    if not MEMBER_SUFFIX.fullmatch(suffix):
+        raise ValueError(f"member conformance pack suffix {suffix!r} is not lowercase letters and digits")
+    return f"{ORGANIZATION_PACK_MEMBER_PREFIX}{organization_pack}-{suffix}"
 
 
 def names(rule: str) -> RuleNames:
