@@ -49,7 +49,14 @@ def load(name: str) -> RuleEntry:
     if handler.rule.name != name:
         raise TypeError(f"rules/{name}/app.py's lambda_handler runs the rule of folder {handler.rule.name}, not its own")
     folder = RULES_DIR / name
-    return RuleEntry(name=name, folder=folder, handler=handler, metadata=load_metadata(folder / "metadata.json"))
+    metadata = load_metadata(folder / "metadata.json")
+    # Every rule either fixes what it finds or says why it cannot: none is left without a fix unnoticed.
+    if (handler.rule.remediation is None) == (metadata.no_remediation is None):
+        raise TypeError(
+            f"rules/{name}: declare a remediation in app.py or say in metadata.json's no_remediation why there is none, not "
+            + ("both" if metadata.no_remediation else "neither")
+        )
+    return RuleEntry(name=name, folder=folder, handler=handler, metadata=metadata)
 
 
 def lookup(given: str) -> RuleEntry:

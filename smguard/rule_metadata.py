@@ -51,8 +51,11 @@ class RuleMetadata:
     mappings: Mappings
     beyond_managed_rule: str
     """What the rule checks beyond its AWS anchor."""
+    no_remediation: str | None = None
+    """Why the rule has no automated fix; present exactly when its app.py declares no remediation."""
 
 
+OPTIONAL_FIELDS = ("no_remediation",)
 TEXT_FIELDS = tuple(f.name for f in fields(RuleMetadata) if f.name != "mappings")
 FIELDS = tuple(f.name for f in fields(RuleMetadata))
 
@@ -71,7 +74,7 @@ def load_metadata(path: Path) -> RuleMetadata:
 def parse_metadata(path: Path, document: object) -> RuleMetadata:
     if not isinstance(document, dict):
         raise InvalidRuleMetadataError(path, "must hold a JSON object")
-    missing = [name for name in FIELDS if name not in document]
+    missing = [name for name in FIELDS if name not in document and name not in OPTIONAL_FIELDS]
     if missing:
         raise InvalidRuleMetadataError(path, f"field {missing[0]!r} is missing")
     unknown = sorted(set(document) - set(FIELDS))
@@ -80,12 +83,16 @@ def parse_metadata(path: Path, document: object) -> RuleMetadata:
             path, f"field {unknown[0]!r} is unknown (scope, triggers and parameters are declared in app.py; the name is the folder's)"
         )
     for name in TEXT_FIELDS:
+        if name in OPTIONAL_FIELDS and name not in document:
+            continue
         value = document[name]
         if not (isinstance(value, str) and value.strip()):
             raise InvalidRuleMetadataError(path, f"field {name!r} must be a non-empty string, not {value!r}")
     if document["severity"] not in SEVERITIES:
         raise InvalidRuleMetadataError(path, f"field 'severity' {document['severity']!r} is not one of {', '.join(SEVERITIES)}")
-    return RuleMetadata(**{name: document[name] for name in TEXT_FIELDS}, mappings=_mappings(path, document["mappings"]))
+    return RuleMetadata(
+        **{name: document[name] for name in TEXT_FIELDS if name in document}, mappings=_mappings(path, document["mappings"])
+    )
 
 
 def _mappings(path: Path, mappings: object) -> Mappings:

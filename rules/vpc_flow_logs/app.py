@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .check import FlowLogsByVpc, VpcFlowLogsParameters, check
-from smguard.engine import CHANGE_TRIGGER, PERIODIC_TRIGGER, Resource, RuleHandler, SmguardRule
+from smguard.engine import CHANGE_TRIGGER, PERIODIC_TRIGGER, Remediation, Resource, RuleHandler, SmguardRule
 from smguard.resources.facts.vpc_flow_logs import VPC_FLOW_LOGS
 from smguard.resources.types.vpc import NAME as VPC
 from smguard.resources.types.vpc import TYPE as VPC_TYPE
@@ -31,6 +31,20 @@ class VpcFlowLogs(SmguardRule):
     maximum_execution_frequency = "TwentyFour_Hours"
     parameters = VpcFlowLogsParameters
     aws_actions = ("ec2:DescribeVpcs", "ec2:DescribeFlowLogs")
+    # No AWS runbook creates a flow log with narrow permissions (AWSSupport-EnableVPCFlowLogs needs
+    # iam:CreateRole, the AWSConfigRemediation-EnableVPCFlowLogsTo* ones replace an existing flow
+    # log): smguard's own document (smguard.deploy.remediation) creates one to the stack's S3
+    # destination with the traffic type and aggregation interval this rule requires.
+    remediation = Remediation(
+        runbook="smguard-EnableVpcFlowLog",
+        resource_id_parameter="VpcId",
+        # Creating a flow log that publishes to S3 also needs the log-delivery actions (Amazon VPC
+        # User Guide, "Flow logs: IAM permissions for publishing to Amazon S3").
+        actions=("ec2:DescribeFlowLogs", "ec2:CreateFlowLogs", "logs:CreateLogDelivery", "logs:DeleteLogDelivery"),
+        reference="docs/remediation.md",
+        rule_parameters={"TrafficType": "TrafficType", "MaxAggregationInterval": "MaxAggregationInterval"},
+        stack_parameters={"LogDestination": "FlowLogRemediationDestinationArn"},
+    )
 
     facts = VPC_FLOW_LOGS
     list_resources = staticmethod(VPC_TYPE.list_all)

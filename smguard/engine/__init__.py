@@ -13,6 +13,7 @@ from smguard.engine.errors import (
 )
 from smguard.engine.handler import RuleHandler
 from smguard.engine.parameters import Boolean, Choice, CsvList, Integer, NoParameters, Pattern, RuleParameters, parameter
+from smguard.engine.remediation import Remediation
 from smguard.engine.rule import CHANGE_TRIGGER, PERIODIC_TRIGGER, Resource, SmguardRule, to_evaluation
 from smguard.engine.verdict import Compliance, Finding, Verdict, describe_ids, describe_typed_value, describe_value
 
@@ -35,6 +36,7 @@ __all__ = [
     "PERIODIC_TRIGGER",
     "Pattern",
     "Resource",
+    "Remediation",
     "RuleDefinitionError",
     "RuleHandler",
     "RuleParameters",

@@ -19,6 +19,7 @@ import rdklib
 
 from smguard.engine.errors import RuleDefinitionError
 from smguard.engine.parameters import NoParameters, RuleParameters
+from smguard.engine.remediation import Remediation
 from smguard.engine.verdict import Verdict
 
 if TYPE_CHECKING:
@@ -84,6 +85,10 @@ class SmguardRule(rdklib.ConfigRule):
     beyond what the engine itself calls; the template grants exactly these, and a test holds the
     calls a rule makes to this list."""
 
+    remediation: ClassVar[Remediation | None] = None
+    """The runbook that fixes a NON_COMPLIANT resource (smguard.engine.remediation); a rule without
+    one says why in its metadata.json (``no_remediation``)."""
+
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         where = f"{cls.__module__}.{cls.__qualname__}"
@@ -106,6 +111,13 @@ class SmguardRule(rdklib.ConfigRule):
             )
         if not (isinstance(cls.parameters, type) and issubclass(cls.parameters, RuleParameters)):
             raise RuleDefinitionError(f"{where}: parameters must be a RuleParameters subclass, not {cls.parameters!r}")
+        if cls.remediation is not None:
+            if not isinstance(cls.remediation, Remediation):
+                raise RuleDefinitionError(f"{where}: remediation must be a Remediation, not {cls.remediation!r}")
+            declared = {spec.name for spec in cls.parameters.specs()}
+            unknown = sorted(set(cls.remediation.rule_parameters.values()) - declared)
+            if unknown:
+                raise RuleDefinitionError(f"{where}: remediation takes {', '.join(unknown)}, which is no parameter of the rule")
 
     def evaluate_parameters(self, rule_parameters: dict[str, Any], also_accepted: Collection[str] = ()) -> RuleParameters:
         return self.parameters.parse(rule_parameters, also_accepted)
