@@ -37,6 +37,24 @@ ACTION_RESOURCES: dict[str, str] = {
     ),
     "sagemaker:DescribeDomain": "arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:domain/*",
     "sagemaker:DescribeModel": "arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:model/*",
+    # What the remediation runbooks call (smguard.deploy.remediation), with the resources the Service
+    # Authorization Reference lets a policy name.
+    "ec2:RevokeSecurityGroupIngress": "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:security-group/*",
+    "ec2:RevokeSecurityGroupEgress": "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:security-group/*",
+    "ec2:CreateFlowLogs": "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:*",
+    "logs:CreateLogDelivery": ANY,
+    "logs:DeleteLogDelivery": ANY,
+    "sagemaker:StartNotebookInstance": (
+        "arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:notebook-instance/*"
+    ),
+    "sagemaker:StopNotebookInstance": (
+        "arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:notebook-instance/*"
+    ),
+    "sagemaker:UpdateNotebookInstance": (
+        "arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:notebook-instance/*"
+    ),
+    "ssm:StartAutomationExecution": "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:automation-definition/*",
+    "ssm:GetAutomationExecution": "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:automation-execution/*",
     # AWS Config: PutEvaluations and GetResourceConfigHistory support no resource-level permissions;
     # GetComplianceDetailsByConfigRule names the rule by its ID (config-rule/config-rule-abc123), which
     # organization rules in member accounts only get at creation, hence the wildcard on the ID.

@@ -72,6 +72,11 @@ class RuleNames:
         template passes ``${AWS::Region}`` for ``Fn::Sub`` to fill in."""
         return f"{resource_name(self.rule)}-{region}"
 
+    def remediation_role(self, region: str) -> str:
+        """The role the rule's remediation runbook runs as in ``region``
+        (``smguard-notebook-root-access-remediation-eu-west-1``)."""
+        return f"{resource_name(self.rule)}-remediation-{region}"
+
     def member_rule(self, suffix: str) -> str:
         """A member account's copy of the organization rule, with the suffix AWS chose."""
         return member_rule_name(self.organization_rule, suffix)

@@ -23,6 +23,7 @@ from smguard.deploy.naming import camel
 from smguard.deploy.observability import dashboard
 from smguard.deploy.organization import stack_set_resource
 from smguard.deploy.reevaluation import reevaluation_resources
+from smguard.deploy import remediation
 from smguard.deploy.rule_stack import rule_resources
 from smguard.deploy.shared import shared_resources
 from smguard.deploy.stack_parameters import (
@@ -66,13 +67,15 @@ def build_template(entries: Sequence[RuleEntry] | None = None, *, preventive_con
     for entry in entries:
         parameters.update(rule_parameters(entry, engine_parameters))
         resources.update(rule_resources(entry, engine_parameters))
+    parameters.update(remediation.parameters())
+    resources.update(remediation.remediation_resources(entries))
     resources["ExecutionRoleStackSet"] = stack_set_resource(
         [entry.rule for entry in entries], [f"{camel(entry.name)}Role" for entry in entries]
     )
     resources["Dashboard"] = dashboard([entry.name for entry in entries])
     if EXEMPTIONS_PARAMETER in engine_parameters:
         resources.update(reevaluation_resources(entries))
-    template_conditions = conditions(engine_parameters)
+    template_conditions = {**conditions(engine_parameters), **remediation.conditions()}
     fragment = preventive_controls_fragment() if preventive_controls else {}
     for section, target in (("Parameters", parameters), ("Conditions", template_conditions), ("Resources", resources)):
         clashes = sorted(set(fragment.get(section, {})) & set(target))

@@ -1,0 +1,272 @@
+"""Remediation in template.yaml: what each rule's declared runbook needs to run from the Config console.
+
+For each rule that declares a :class:`smguard.engine.remediation.Remediation` the template gets:
+
+- ``<Rule>RemediationRole``: the role the runbook runs as (its ``AutomationAssumeRole``), trusted by
+  Systems Manager for this account only, allowed exactly the runbook's actions;
+- ``<Rule>Remediation``: an ``AWS::Config::RemediationConfiguration`` on the rule's Config rule, manual
+  or automatic as ``RemediationMode`` says (with the retry limits), passing the non-compliant
+  resource's ID, the runbook's fixed values and the rule's own parameter values;
+- for smguard's own runbooks, the ``AWS::SSM::Document`` itself (:data:`SMGUARD_RUNBOOKS`).
+
+A fix that interrupts a user (``Remediation.interrupts``: stopping a notebook) is automatic only when
+``RemediationMode`` is Automatic and ``AutomaticRemediationThatInterruptsUsers`` is true as well.
+
+Account mode only: AWS Config refuses PutRemediationConfigurations on organization Config rules
+(AWS Config API Reference, PutRemediationConfigurations), so organization mode has no remediation
+until the rules are deployed in an organization conformance pack (docs/remediation.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from smguard.catalogue import RuleEntry
+from smguard.deploy.iam import policy_document, read_statements
+from smguard.deploy.naming import camel, names
+from smguard.deploy.parameters import template_parameter_name
+from smguard.engine.remediation import Remediation
+
+MODE_PARAMETER = "RemediationMode"
+MODES = ("None", "Manual", "Automatic")
+INTERRUPTING_PARAMETER = "AutomaticRemediationThatInterruptsUsers"
+ATTEMPTS_PARAMETER = "RemediationMaximumAutomaticAttempts"
+RETRY_SECONDS_PARAMETER = "RemediationRetryAttemptSeconds"
+FLOW_LOG_DESTINATION_PARAMETER = "FlowLogRemediationDestinationArn"
+
+REMEDIATE = "Remediate"
+AUTOMATIC = "AutomaticRemediation"
+AUTOMATIC_INTERRUPTING = "AutomateInterruptingRemediation"
+FLOW_LOG_DESTINATION_SET = "HasFlowLogRemediationDestination"
+
+
+class UnknownRunbookError(ValueError):
+    """A rule declares an smguard runbook (``smguard-...``) that this module does not create."""
+
+
+class UnknownStackParameterError(ValueError):
+    """A rule's remediation takes a template parameter that the template does not declare."""
+
+
+def parameters() -> dict[str, Any]:
+    return {
+        MODE_PARAMETER: {
+            "Type": "String",
+            "AllowedValues": list(MODES),
+            "Default": "Manual",
+            "Description": (
+                "Account mode: how AWS Config fixes what the rules with a safe fix find (docs/remediation.md). "
+                "None: no remediation. Manual: a Remediate action in the Config console. Automatic: Config runs "
+                f"the fix on every NON_COMPLIANT result (a fix that stops a notebook needs {INTERRUPTING_PARAMETER} too)."
+            ),
+        },
+        INTERRUPTING_PARAMETER: {
+            "Type": "String",
+            "AllowedValues": ["false", "true"],
+            "Default": "false",
+            "Description": (
+                "With RemediationMode=Automatic: true also makes automatic the fixes that interrupt users "
+                "(disabling a notebook's root access stops and restarts the notebook, ending its sessions)."
+            ),
+        },
+        ATTEMPTS_PARAMETER: {
+            "Type": "Number",
+            "Default": 3,
+            "MinValue": 1,
+            "MaxValue": 25,
+            "Description": "Automatic remediation: attempts per resource within RemediationRetryAttemptSeconds (AWS Config allows 1-25).",
+        },
+        RETRY_SECONDS_PARAMETER: {
+            "Type": "Number",
+            "Default": 300,
+            "MinValue": 1,
+            "MaxValue": 2678000,
+            "Description": "Automatic remediation: the window, in seconds, in which the attempts are counted.",
+        },
+        FLOW_LOG_DESTINATION_PARAMETER: {
+            "Type": "String",
+            "Default": "",
+            "AllowedPattern": r"^(|arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/[^,\s\"\\]*)?)$",
+            "ConstraintDescription": "must be empty or an S3 bucket ARN, optionally with a folder",
+            "Description": (
+                "The S3 bucket (ARN, optionally with a folder) the flow-log remediation delivers to; it must match "
+                "the vpc_flow_logs rule's LogDestinations. Empty: no flow-log remediation."
+            ),
+        },
+    }
+
+
+def conditions() -> dict[str, Any]:
+    return {
+        REMEDIATE: {
+            "Fn::And": [{"Condition": "AccountScope"}, {"Fn::Not": [{"Fn::Equals": [{"Ref": MODE_PARAMETER}, "None"]}]}]
+        },
+        AUTOMATIC: {"Fn::Equals": [{"Ref": MODE_PARAMETER}, "Automatic"]},
+        AUTOMATIC_INTERRUPTING: {
+            "Fn::And": [{"Condition": AUTOMATIC}, {"Fn::Equals": [{"Ref": INTERRUPTING_PARAMETER}, "true"]}]
+        },
+        FLOW_LOG_DESTINATION_SET: {
+            "Fn::And": [
+                {"Condition": REMEDIATE},
+                {"Fn::Not": [{"Fn::Equals": [{"Ref": FLOW_LOG_DESTINATION_PARAMETER}, ""]}]},
+            ]
+        },
+    }
+
+
+def flow_log_document() -> dict[str, Any]:
+    """smguard-EnableVpcFlowLog: one VPC-level flow log to S3, with the traffic type and aggregation
+    interval the vpc_flow_logs rule requires (Systems Manager User Guide, "aws:executeAwsApi"; EC2 API
+    Reference, CreateFlowLogs). It fails, leaving nothing half-made, when EC2 reports the VPC unsuccessful."""
+    return {
+        "schemaVersion": "0.3",
+        "description": "Creates a VPC flow log to S3 as smguard's vpc_flow_logs rule requires (smguard, docs/remediation.md).",
+        "assumeRole": "{{ AutomationAssumeRole }}",
+        "parameters": {
+            "AutomationAssumeRole": {"type": "String", "description": "The role this runbook runs as."},
+            "VpcId": {"type": "String", "allowedPattern": "^vpc-[0-9a-f]{8,17}$", "description": "The VPC without a flow log."},
+            "TrafficType": {"type": "String", "allowedValues": ["ALL", "ACCEPT", "REJECT"], "default": "ALL"},
+            "MaxAggregationInterval": {"type": "Integer", "allowedValues": [60, 600], "default": 600},
+            "LogDestination": {"type": "String", "allowedPattern": "^arn:aws[a-z-]*:s3:::.+$", "description": "S3 bucket ARN."},
+        },
+        "mainSteps": [
+            {
+                "name": "CreateFlowLog",
+                "action": "aws:executeAwsApi",
+                "isEnd": True,
+                "inputs": {
+                    "Service": "ec2",
+                    "Api": "CreateFlowLogs",
+                    "ResourceIds": ["{{ VpcId }}"],
+                    "ResourceType": "VPC",
+                    "TrafficType": "{{ TrafficType }}",
+                    "LogDestinationType": "s3",
+                    "LogDestination": "{{ LogDestination }}",
+                    "MaxAggregationInterval": "{{ MaxAggregationInterval }}",
+                },
+                "outputs": [
+                    {"Name": "FlowLogIds", "Selector": "$.FlowLogIds", "Type": "StringList"},
+                    {"Name": "Unsuccessful", "Selector": "$.Unsuccessful", "Type": "MapList"},
+                ],
+            }
+        ],
+    }
+
+
+SMGUARD_RUNBOOKS: dict[str, tuple[Callable[[], dict[str, Any]], str]] = {
+    "smguard-EnableVpcFlowLog": (flow_log_document, FLOW_LOG_DESTINATION_SET),
+}
+"""smguard's own runbooks: document builder, and the condition under which the template creates it."""
+
+STACK_PARAMETERS = (FLOW_LOG_DESTINATION_PARAMETER,)
+
+
+def runbook_logical_id(runbook: str) -> str:
+    return camel(runbook.removeprefix("smguard-")) + "Runbook"
+
+
+def _condition(remediation: Remediation) -> str:
+    if remediation.is_smguard_runbook:
+        if remediation.runbook not in SMGUARD_RUNBOOKS:
+            raise UnknownRunbookError(
+                f"{remediation.runbook} is declared as smguard's own runbook, but smguard/deploy/remediation.py creates "
+                f"only {', '.join(SMGUARD_RUNBOOKS)}"
+            )
+        return SMGUARD_RUNBOOKS[remediation.runbook][1]
+    return REMEDIATE
+
+
+def _automatic(remediation: Remediation) -> dict[str, Any]:
+    condition = AUTOMATIC_INTERRUPTING if remediation.interrupts else AUTOMATIC
+    return {"Fn::If": [condition, True, False]}
+
+
+def role(entry: RuleEntry, remediation: Remediation) -> dict[str, Any]:
+    return {
+        "Type": "AWS::IAM::Role",
+        "Condition": _condition(remediation),
+        "Properties": {
+            "RoleName": {"Fn::Sub": names(entry.name).remediation_role("${AWS::Region}")},
+            "Description": f"Runs {remediation.runbook} for the {names(entry.name).config_rule} rule.",
+            "AssumeRolePolicyDocument": policy_document(
+                [
+                    {
+                        "Effect": "Allow",
+                        "Principal": {"Service": "ssm.amazonaws.com"},
+                        "Action": "sts:AssumeRole",
+                        # Only Automation runs of this account (confused deputy).
+                        "Condition": {
+                            "StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}},
+                            "ArnLike": {
+                                "aws:SourceArn": {
+                                    "Fn::Sub": "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:automation-execution/*"
+                                }
+                            },
+                        },
+                    }
+                ]
+            ),
+            "Policies": [
+                {"PolicyName": "remediation", "PolicyDocument": policy_document(read_statements(remediation.actions, "Remediate"))}
+            ],
+        },
+    }
+
+
+def remediation_configuration(entry: RuleEntry, remediation: Remediation) -> dict[str, Any]:
+    stem = camel(entry.name)
+    values: dict[str, Any] = {
+        "AutomationAssumeRole": {"StaticValue": {"Values": [{"Fn::GetAtt": [f"{stem}RemediationRole", "Arn"]}]}},
+        remediation.resource_id_parameter: {"ResourceValue": {"Value": "RESOURCE_ID"}},
+    }
+    for name, value in remediation.static_parameters.items():
+        values[name] = {"StaticValue": {"Values": [value]}}
+    for name, rule_parameter in remediation.rule_parameters.items():
+        values[name] = {"StaticValue": {"Values": [{"Ref": template_parameter_name(entry.name, rule_parameter)}]}}
+    for name, stack_parameter in remediation.stack_parameters.items():
+        if stack_parameter not in STACK_PARAMETERS:
+            raise UnknownStackParameterError(
+                f"{entry.name}'s remediation takes the template parameter {stack_parameter}, which smguard/deploy/remediation.py "
+                f"does not declare ({', '.join(STACK_PARAMETERS)})"
+            )
+        values[name] = {"StaticValue": {"Values": [{"Ref": stack_parameter}]}}
+    target: Any = {"Ref": runbook_logical_id(remediation.runbook)} if remediation.is_smguard_runbook else remediation.runbook
+    properties: dict[str, Any] = {
+        "ConfigRuleName": {"Ref": f"{stem}ConfigRule"},
+        "TargetType": "SSM_DOCUMENT",
+        "TargetId": target,
+        "Parameters": values,
+        "Automatic": _automatic(remediation),
+        "MaximumAutomaticAttempts": {"Ref": ATTEMPTS_PARAMETER},
+        "RetryAttemptSeconds": {"Ref": RETRY_SECONDS_PARAMETER},
+    }
+    if len(entry.rule.resource_types) == 1:
+        # Needed for a periodic rule's results, which name the resource type themselves.
+        properties["ResourceType"] = entry.rule.resource_types[0]
+    return {"Type": "AWS::Config::RemediationConfiguration", "Condition": _condition(remediation), "Properties": properties}
+
+
+def remediation_resources(entries: list[RuleEntry]) -> dict[str, Any]:
+    """The roles, remediation configurations and smguard runbooks of every rule that declares a fix."""
+    resources: dict[str, Any] = {}
+    for entry in entries:
+        remediation = entry.rule.remediation
+        if remediation is None:
+            continue
+        stem = camel(entry.name)
+        resources[f"{stem}RemediationRole"] = role(entry, remediation)
+        resources[f"{stem}Remediation"] = remediation_configuration(entry, remediation)
+        if remediation.is_smguard_runbook:
+            build, condition = SMGUARD_RUNBOOKS[remediation.runbook]
+            resources[runbook_logical_id(remediation.runbook)] = {
+                "Type": "AWS::SSM::Document",
+                "Condition": condition,
+                "Properties": {
+                    "Name": remediation.runbook,
+                    "DocumentType": "Automation",
+                    "Content": build(),
+                    "UpdateMethod": "NewVersion",
+                },
+            }
+    return resources
