@@ -1,0 +1,375 @@
+"""AWS Config remediation for the embedded AWS: what moto 5.2.5 leaves out.
+
+``install()`` adds PutRemediationConfigurations, DescribeRemediationConfigurations,
+DeleteRemediationConfiguration, StartRemediationExecution and DescribeRemediationExecutionStatus to
+moto's Config, and runs the runbooks smguard's rules declare against the embedded resources.
+
+How this follows AWS (AWS Config API Reference, the pages of those actions and of
+RemediationConfiguration, RemediationExecutionStatus, RemediationExecutionStep; Systems Manager
+Automation Runbook Reference for AWS's runbooks):
+
+- A configuration belongs to one Config rule of the caller's account and region (a missing rule:
+  NoSuchConfigRuleException). A rule another service created (an organization rule's member copy,
+  ``CreatedBy`` set) is refused: AWS Config does not accept remediation configurations for
+  organization rules (InsufficientPermissionsException, decision: the same error moto gives a
+  service-linked rule). At most 25 configurations a call (the model's bound).
+- TargetType must be SSM_DOCUMENT; the target is one of AWS's runbooks this module implements, or an
+  Automation document of the account (SSM CreateDocument), else InvalidParameterValueException.
+  MaximumAutomaticAttempts is 1..25 and RetryAttemptSeconds 1..2678000 (the model's bounds).
+- StartRemediationExecution takes 1..100 resource keys. Decision: the embedded AWS runs the runbook
+  at once, in the caller's request, where AWS queues it; DescribeRemediationExecutionStatus then
+  shows SUCCEEDED or FAILED with the step that failed and why. The runbook runs as the role its
+  AutomationAssumeRole names, which must exist in the account (the runbook fails otherwise).
+- Runbooks: ``AWSConfigRemediation-RemoveVPCDefaultSecurityGroupRules`` fails on a group not named
+  default, then revokes every inbound and outbound rule; ``AWS-DisableSageMakerNotebookRootAccess``
+  stops an InService notebook, sets RootAccess Disabled and starts it again when
+  StartInstanceAfterUpdate is true; an account's own Automation document runs its
+  ``aws:executeAwsApi`` steps (the only action smguard's documents use; any other action fails the
+  run, naming it) with ``{{ Parameter }}`` references replaced, and fails when an API reports
+  ``Unsuccessful`` items, as CreateFlowLogs does for a resource it could not cover.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import boto3
+import yaml
+from botocore.exceptions import ClientError
+from moto.config.exceptions import InvalidParameterValueException
+from moto.config.models import ConfigBackend
+from moto.config.responses import ConfigResponse
+from moto.core.exceptions import JsonRESTError
+
+from smguard.embedded.config_compliance import _list_length_errors, _now, _request, _required, _rule, _validation_error
+
+MAX_CONFIGURATIONS = 25
+MAX_RESOURCE_KEYS = 100
+ATTEMPTS = (1, 25)
+RETRY_SECONDS = (1, 2678000)
+
+
+class InsufficientPermissionsException(JsonRESTError):
+    def __init__(self, message: str) -> None:
+        super().__init__("InsufficientPermissionsException", message)
+
+
+class NoSuchRemediationConfigurationException(JsonRESTError):
+    def __init__(self, rule_name: str) -> None:
+        super().__init__("NoSuchRemediationConfigurationException", f"No remediation configuration for the rule {rule_name}.")
+
+
+class RunbookFailedError(Exception):
+    """A step of a runbook failed; the message is what the execution status shows."""
+
+    def __init__(self, step: str, message: str) -> None:
+        self.step = step
+        super().__init__(message)
+
+
+@dataclass
+class Execution:
+    resource_key: dict[str, str]
+    state: str
+    steps: list[dict[str, Any]]
+    invoked: datetime
+    updated: datetime
+
+
+@dataclass
+class RemediationState:
+    configurations: dict[str, dict[str, Any]] = field(default_factory=dict)
+    executions: dict[tuple[str, str, str], Execution] = field(default_factory=dict)
+    """(rule, resource type, resource id) -> the latest execution."""
+
+
+def _state(backend: ConfigBackend) -> RemediationState:
+    state = getattr(backend, "_smguard_remediation", None)
+    if state is None:
+        state = RemediationState()
+        backend._smguard_remediation = state  # type: ignore[attr-defined]
+    return state
+
+
+# --- runbooks ------------------------------------------------------------------------------------
+
+
+Runbook = Callable[[boto3.Session, Mapping[str, Any]], list[str]]
+"""Runs with the AutomationAssumeRole's session and the parameters; returns the names of the steps run."""
+
+
+def remove_default_security_group_rules(session: boto3.Session, parameters: Mapping[str, Any]) -> list[str]:
+    ec2 = session.client("ec2")
+    group_id = parameters["GroupId"]
+    [group] = ec2.describe_security_groups(GroupIds=[group_id])["SecurityGroups"]
+    if group.get("GroupName") != "default":
+        raise RunbookFailedError("CheckDefaultSecurityGroup", f"the security group {group_id} is not named default")
+    if group.get("IpPermissions"):
+        ec2.revoke_security_group_ingress(GroupId=group_id, IpPermissions=group["IpPermissions"])
+    if group.get("IpPermissionsEgress"):
+        ec2.revoke_security_group_egress(GroupId=group_id, IpPermissions=group["IpPermissionsEgress"])
+    return ["CheckDefaultSecurityGroup", "RemoveRulesFromDefaultSecurityGroup"]
+
+
+def disable_notebook_root_access(session: boto3.Session, parameters: Mapping[str, Any]) -> list[str]:
+    sagemaker = session.client("sagemaker")
+    name = parameters["NotebookInstanceName"]
+    status = sagemaker.describe_notebook_instance(NotebookInstanceName=name)["NotebookInstanceStatus"]
+    steps = ["CheckNotebookInstanceStatus"]
+    if status == "InService":
+        sagemaker.stop_notebook_instance(NotebookInstanceName=name)
+        steps.append("StopNotebookInstance")
+    sagemaker.update_notebook_instance(NotebookInstanceName=name, RootAccess="Disabled")
+    steps.append("UpdateNotebookInstance")
+    if str(parameters.get("StartInstanceAfterUpdate", "true")).lower() == "true":
+        sagemaker.start_notebook_instance(NotebookInstanceName=name)
+        steps.append("StartNotebookInstance")
+    return steps
+
+
+AWS_RUNBOOKS: dict[str, Runbook] = {
+    "AWSConfigRemediation-RemoveVPCDefaultSecurityGroupRules": remove_default_security_group_rules,
+    "AWS-DisableSageMakerNotebookRootAccess": disable_notebook_root_access,
+}
+
+PARAMETER_REFERENCE = re.compile(r"\{\{\s*([A-Za-z0-9_]+)\s*\}\}")
+
+
+def _snake(api: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", api).lower()
+
+
+def run_document(document: Mapping[str, Any], session: boto3.Session, parameters: Mapping[str, Any]) -> list[str]:
+    """An account's Automation document: its ``aws:executeAwsApi`` steps, in order."""
+    declared = document.get("parameters", {})
+    values: dict[str, Any] = {}
+    for name, spec in declared.items():
+        value = parameters.get(name, spec.get("default"))
+        if value is None:
+            raise RunbookFailedError("ValidateParameters", f"the parameter {name} has no value")
+        values[name] = int(value) if spec.get("type") == "Integer" else value
+
+    def substitute(value: Any) -> Any:
+        if isinstance(value, str):
+            whole = PARAMETER_REFERENCE.fullmatch(value.strip())
+            if whole:
+                return values[whole.group(1)]
+            return PARAMETER_REFERENCE.sub(lambda match: str(values[match.group(1)]), value)
+        if isinstance(value, list):
+            return [substitute(item) for item in value]
+        if isinstance(value, dict):
+            return {key: substitute(item) for key, item in value.items()}
+        return value
+
+    steps = []
+    for step in document.get("mainSteps", []):
+        name = step["name"]
+        if step.get("action") != "aws:executeAwsApi":
+            raise RunbookFailedError(name, f"the step action {step.get('action')} is not run by the embedded AWS")
+        inputs = substitute(dict(step["inputs"]))
+        client = session.client(inputs.pop("Service"))
+        try:
+            response = getattr(client, _snake(inputs.pop("Api")))(**inputs)
+        except ClientError as error:
+            raise RunbookFailedError(name, str(error)) from None
+        if response.get("Unsuccessful"):
+            raise RunbookFailedError(name, f"unsuccessful: {json.dumps(response['Unsuccessful'], default=str)}")
+        steps.append(name)
+    return steps
+
+
+# --- the API -------------------------------------------------------------------------------------
+
+
+def put_remediation_configurations(self: ConfigBackend, configurations: list[dict[str, Any]]) -> dict[str, Any]:
+    errors = _list_length_errors(configurations, "remediationConfigurations", MAX_CONFIGURATIONS)
+    if errors:
+        raise _validation_error(errors)
+    state = _state(self)
+    for configuration in configurations:
+        rule = _rule(self, configuration["ConfigRuleName"])
+        if getattr(rule, "created_by", None):
+            raise InsufficientPermissionsException(
+                f"The rule {rule.config_rule_name} was created by {rule.created_by}; remediation configurations cannot be put on it."
+            )
+        if configuration.get("TargetType") != "SSM_DOCUMENT":
+            raise InvalidParameterValueException(f"TargetType {configuration.get('TargetType')} is not SSM_DOCUMENT.")
+        target = configuration.get("TargetId")
+        if target not in AWS_RUNBOOKS and _document(self.account_id, self.region_name, target) is None:
+            raise InvalidParameterValueException(f"The SSM document {target} does not exist in this account.")
+        for key, (low, high) in (("MaximumAutomaticAttempts", ATTEMPTS), ("RetryAttemptSeconds", RETRY_SECONDS)):
+            value = configuration.get(key)
+            if value is not None and not low <= int(value) <= high:
+                raise InvalidParameterValueException(f"{key} {value} is not between {low} and {high}.")
+        stored = dict(configuration)
+        stored["Arn"] = f"arn:aws:config:{self.region_name}:{self.account_id}:remediation-configuration/{rule.config_rule_name}/{rule.config_rule_id}"
+        state.configurations[rule.config_rule_name] = stored
+    return {"FailedBatches": []}
+
+
+def describe_remediation_configurations(self: ConfigBackend, rule_names: list[str]) -> dict[str, Any]:
+    errors = _list_length_errors(rule_names, "configRuleNames", MAX_CONFIGURATIONS)
+    if errors:
+        raise _validation_error(errors)
+    configurations = _state(self).configurations
+    return {"RemediationConfigurations": [configurations[name] for name in rule_names if name in configurations]}
+
+
+def delete_remediation_configuration(self: ConfigBackend, rule_name: str) -> dict[str, Any]:
+    if _state(self).configurations.pop(rule_name, None) is None:
+        raise NoSuchRemediationConfigurationException(rule_name)
+    return {}
+
+
+def start_remediation_execution(self: ConfigBackend, rule_name: str, resource_keys: list[dict[str, str]]) -> dict[str, Any]:
+    if not 1 <= len(resource_keys) <= MAX_RESOURCE_KEYS:
+        raise _validation_error(
+            [f"Value at 'resourceKeys' failed to satisfy constraint: Member must have length between 1 and {MAX_RESOURCE_KEYS}"]
+        )
+    state = _state(self)
+    configuration = state.configurations.get(rule_name)
+    if configuration is None:
+        raise NoSuchRemediationConfigurationException(rule_name)
+    for key in resource_keys:
+        invoked = _now()
+        steps: list[dict[str, Any]] = []
+        try:
+            for step in _run(self, configuration, key["resourceId"]):
+                steps.append({"Name": step, "State": "SUCCEEDED", "StartTime": invoked, "StopTime": _now()})
+            outcome = "SUCCEEDED"
+        except RunbookFailedError as failure:
+            steps.append({"Name": failure.step, "State": "FAILED", "ErrorMessage": str(failure), "StartTime": invoked, "StopTime": _now()})
+            outcome = "FAILED"
+        state.executions[(rule_name, key["resourceType"], key["resourceId"])] = Execution(dict(key), outcome, steps, invoked, _now())
+    return {"FailedItems": []}
+
+
+def describe_remediation_execution_status(self: ConfigBackend, rule_name: str, resource_keys: list[dict[str, str]] | None) -> dict[str, Any]:
+    _rule(self, rule_name)
+    wanted = None if resource_keys is None else {(k["resourceType"], k["resourceId"]) for k in resource_keys}
+    statuses = [
+        {
+            "ResourceKey": execution.resource_key,
+            "State": execution.state,
+            "StepDetails": [{**step, "StartTime": step["StartTime"].timestamp(), "StopTime": step["StopTime"].timestamp()} for step in execution.steps],
+            "InvocationTime": execution.invoked.timestamp(),
+            "LastUpdatedTime": execution.updated.timestamp(),
+        }
+        for (rule, resource_type, resource_id), execution in sorted(_state(self).executions.items())
+        if rule == rule_name and (wanted is None or (resource_type, resource_id) in wanted)
+    ]
+    return {"RemediationExecutionStatuses": statuses}
+
+
+def _run(backend: ConfigBackend, configuration: Mapping[str, Any], resource_id: str) -> list[str]:
+    parameters: dict[str, Any] = {}
+    for name, value in (configuration.get("Parameters") or {}).items():
+        if "ResourceValue" in value:
+            parameters[name] = resource_id
+        else:
+            values = value["StaticValue"]["Values"]
+            parameters[name] = values[0] if len(values) == 1 else values
+    role_arn = parameters.get("AutomationAssumeRole")
+    if not isinstance(role_arn, str):
+        raise RunbookFailedError("AssumeRole", "the configuration gives no AutomationAssumeRole")
+    session = _assumed(role_arn, backend.region_name)
+    target = configuration["TargetId"]
+    if target in AWS_RUNBOOKS:
+        try:
+            return AWS_RUNBOOKS[target](session, parameters)
+        except ClientError as error:
+            raise RunbookFailedError(target, str(error)) from None
+    document = _document(backend.account_id, backend.region_name, target)
+    if document is None:
+        raise RunbookFailedError("LoadDocument", f"the SSM document {target} no longer exists")
+    return run_document(document, session, parameters)
+
+
+def _assumed(role_arn: str, region: str) -> boto3.Session:
+    """The runbook's session: the AutomationAssumeRole, which must exist."""
+    account_id, role_name = role_arn.split(":")[4], role_arn.rsplit("/", 1)[-1]
+    from moto.iam.models import iam_backends
+
+    if role_name not in {role.name for role in iam_backends[account_id]["global"].roles.values()}:
+        raise RunbookFailedError("AssumeRole", f"the role {role_arn} does not exist")
+    credentials = boto3.client("sts", region_name=region).assume_role(RoleArn=role_arn, RoleSessionName="smguard-remediation")[
+        "Credentials"
+    ]
+    return boto3.Session(
+        aws_access_key_id=credentials["AccessKeyId"],
+        aws_secret_access_key=credentials["SecretAccessKey"],
+        aws_session_token=credentials["SessionToken"],
+        region_name=region,
+    )
+
+
+def _document(account_id: str, region: str, name: str) -> dict[str, Any] | None:
+    from moto.ssm.models import ssm_backends
+
+    documents = ssm_backends[account_id][region]._documents.get(name)
+    if documents is None:
+        return None
+    document = documents.get_default_version()
+    if document.document_type != "Automation":
+        return None
+    content = document.content
+    loaded = yaml.safe_load(content) if isinstance(content, str) else content
+    return dict(loaded)
+
+
+# --- the HTTP side -------------------------------------------------------------------------------
+
+
+def _put_response(self: ConfigResponse) -> str:
+    [configurations] = _required(_request(self), "RemediationConfigurations")
+    return json.dumps(self.config_backend.put_remediation_configurations(configurations))
+
+
+def _describe_response(self: ConfigResponse) -> str:
+    [names] = _required(_request(self), "ConfigRuleNames")
+    return json.dumps(self.config_backend.describe_remediation_configurations(names))
+
+
+def _delete_response(self: ConfigResponse) -> str:
+    [name] = _required(_request(self), "ConfigRuleName")
+    return json.dumps(self.config_backend.delete_remediation_configuration(name))
+
+
+def _start_response(self: ConfigResponse) -> str:
+    name, keys = _required(_request(self), "ConfigRuleName", "ResourceKeys")
+    return json.dumps(self.config_backend.start_remediation_execution(name, keys))
+
+
+def _status_response(self: ConfigResponse) -> str:
+    request = _request(self)
+    [name] = _required(request, "ConfigRuleName")
+    return json.dumps(self.config_backend.describe_remediation_execution_status(name, request.get("ResourceKeys")))
+
+
+_BACKEND_METHODS: dict[str, Callable[..., Any]] = {
+    "put_remediation_configurations": put_remediation_configurations,
+    "describe_remediation_configurations": describe_remediation_configurations,
+    "delete_remediation_configuration": delete_remediation_configuration,
+    "start_remediation_execution": start_remediation_execution,
+    "describe_remediation_execution_status": describe_remediation_execution_status,
+}
+_RESPONSE_METHODS: dict[str, Callable[[ConfigResponse], str]] = {
+    "put_remediation_configurations": _put_response,
+    "describe_remediation_configurations": _describe_response,
+    "delete_remediation_configuration": _delete_response,
+    "start_remediation_execution": _start_response,
+    "describe_remediation_execution_status": _status_response,
+}
+
+
+def install() -> None:
+    """Give moto's Config the remediation APIs. Idempotent; affects every moto backend in the process."""
+    for name, function in _BACKEND_METHODS.items():
+        setattr(ConfigBackend, name, function)
+    for name, function in _RESPONSE_METHODS.items():
+        setattr(ConfigResponse, name, function)

@@ -1,0 +1,150 @@
+"""The embedded AWS's remediation: configurations on Config rules, and the runbooks run against its resources."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from botocore.exceptions import ClientError
+
+from smguard.deploy.remediation import flow_log_document
+from tests.embedded.conftest import ACCOUNT, REGION, Account
+
+RULE = "smguard-vpc-default-sg"
+
+
+def automation_role(account: Account, name: str = "remediation") -> str:
+    trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ssm.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+    return account.session.client("iam").create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+
+
+def configuration(target: str, resource_parameter: str, role_arn: str, **static: str) -> dict:
+    parameters = {
+        "AutomationAssumeRole": {"StaticValue": {"Values": [role_arn]}},
+        resource_parameter: {"ResourceValue": {"Value": "RESOURCE_ID"}},
+        **{name: {"StaticValue": {"Values": [value]}} for name, value in static.items()},
+    }
+    return {"ConfigRuleName": RULE, "TargetType": "SSM_DOCUMENT", "TargetId": target, "Parameters": parameters, "Automatic": False}
+
+
+def remediate(account: Account, resource_type: str, resource_id: str) -> dict:
+    account.config.start_remediation_execution(ConfigRuleName=RULE, ResourceKeys=[{"resourceType": resource_type, "resourceId": resource_id}])
+    [status] = account.config.describe_remediation_execution_status(ConfigRuleName=RULE)["RemediationExecutionStatuses"]
+    return status
+
+
+@pytest.fixture
+def open_default_group(account: Account) -> str:
+    ec2 = account.session.client("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    [group] = ec2.describe_security_groups(Filters=[{"Name": "vpc-id", "Values": [vpc]}, {"Name": "group-name", "Values": ["default"]}])["SecurityGroups"]
+    ec2.authorize_security_group_ingress(GroupId=group["GroupId"], IpPermissions=[{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
+    return group["GroupId"]
+
+
+def test_aws_default_group_runbook_removes_every_rule(account: Account, open_default_group: str) -> None:
+    account.create_rule(RULE, ("AWS::EC2::SecurityGroup",))
+    account.config.put_remediation_configurations(
+        RemediationConfigurations=[configuration("AWSConfigRemediation-RemoveVPCDefaultSecurityGroupRules", "GroupId", automation_role(account))]
+    )
+    status = remediate(account, "AWS::EC2::SecurityGroup", open_default_group)
+    assert (status["State"], [step["Name"] for step in status["StepDetails"]]) == (
+        "SUCCEEDED",
+        ["CheckDefaultSecurityGroup", "RemoveRulesFromDefaultSecurityGroup"],
+    )
+    [group] = account.session.client("ec2").describe_security_groups(GroupIds=[open_default_group])["SecurityGroups"]
+    assert (group["IpPermissions"], group["IpPermissionsEgress"]) == ([], [])
+
+
+def test_the_default_group_runbook_refuses_another_group(account: Account) -> None:
+    ec2 = account.session.client("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.1.0.0/16")["Vpc"]["VpcId"]
+    other = ec2.create_security_group(GroupName="workload", Description="x", VpcId=vpc)["GroupId"]
+    account.create_rule(RULE, ("AWS::EC2::SecurityGroup",))
+    account.config.put_remediation_configurations(
+        RemediationConfigurations=[configuration("AWSConfigRemediation-RemoveVPCDefaultSecurityGroupRules", "GroupId", automation_role(account))]
+    )
+    status = remediate(account, "AWS::EC2::SecurityGroup", other)
+    assert status["State"] == "FAILED"
+    assert status["StepDetails"][-1]["ErrorMessage"] == f"the security group {other} is not named default"
+    assert ec2.describe_security_groups(GroupIds=[other])["SecurityGroups"][0]["IpPermissionsEgress"] != []
+
+
+def test_a_runbook_without_its_role_fails_and_changes_nothing(account: Account, open_default_group: str) -> None:
+    account.create_rule(RULE, ("AWS::EC2::SecurityGroup",))
+    missing = f"arn:aws:iam::{ACCOUNT}:role/not-created"
+    account.config.put_remediation_configurations(
+        RemediationConfigurations=[configuration("AWSConfigRemediation-RemoveVPCDefaultSecurityGroupRules", "GroupId", missing)]
+    )
+    status = remediate(account, "AWS::EC2::SecurityGroup", open_default_group)
+    assert (status["State"], status["StepDetails"][-1]["ErrorMessage"]) == ("FAILED", f"the role {missing} does not exist")
+
+
+def test_the_notebook_runbook_stops_updates_and_restarts(account: Account) -> None:
+    sagemaker = account.session.client("sagemaker")
+    sagemaker.create_notebook_instance(
+        NotebookInstanceName="nb", InstanceType="ml.t3.medium", RoleArn=f"arn:aws:iam::{ACCOUNT}:role/x", RootAccess="Enabled"
+    )
+    account.create_rule(RULE)
+    account.config.put_remediation_configurations(
+        RemediationConfigurations=[
+            configuration("AWS-DisableSageMakerNotebookRootAccess", "NotebookInstanceName", automation_role(account), StartInstanceAfterUpdate="true")
+        ]
+    )
+    status = remediate(account, "AWS::SageMaker::NotebookInstance", "nb")
+    assert [step["Name"] for step in status["StepDetails"]] == [
+        "CheckNotebookInstanceStatus", "StopNotebookInstance", "UpdateNotebookInstance", "StartNotebookInstance"
+    ]  # fmt: skip
+    notebook = sagemaker.describe_notebook_instance(NotebookInstanceName="nb")
+    assert (notebook["RootAccess"], notebook["NotebookInstanceStatus"]) == ("Disabled", "InService")
+
+
+def test_a_running_notebook_cannot_be_updated(account: Account) -> None:
+    sagemaker = account.session.client("sagemaker")
+    sagemaker.create_notebook_instance(NotebookInstanceName="nb", InstanceType="ml.t3.medium", RoleArn=f"arn:aws:iam::{ACCOUNT}:role/x")
+    with pytest.raises(ClientError, match=r"Status \(InService\) not in"):
+        sagemaker.update_notebook_instance(NotebookInstanceName="nb", RootAccess="Disabled")
+
+
+def test_smguards_flow_log_document_creates_the_flow_log_the_rule_requires(account: Account) -> None:
+    ec2 = account.session.client("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.2.0.0/16")["Vpc"]["VpcId"]
+    account.session.client("s3").create_bucket(Bucket="central-flow-logs")
+    account.session.client("ssm").create_document(
+        Name="smguard-EnableVpcFlowLog", Content=json.dumps(flow_log_document()), DocumentType="Automation", DocumentFormat="JSON"
+    )
+    account.create_rule(RULE, ("AWS::EC2::VPC",))
+    account.config.put_remediation_configurations(
+        RemediationConfigurations=[
+            configuration(
+                "smguard-EnableVpcFlowLog", "VpcId", automation_role(account),
+                TrafficType="REJECT", MaxAggregationInterval="60", LogDestination="arn:aws:s3:::central-flow-logs",
+            )
+        ]
+    )  # fmt: skip
+    status = remediate(account, "AWS::EC2::VPC", vpc)
+    assert (status["State"], [s["Name"] for s in status["StepDetails"]]) == ("SUCCEEDED", ["CreateFlowLog"])
+    [flow_log] = ec2.describe_flow_logs(Filters=[{"Name": "resource-id", "Values": [vpc]}])["FlowLogs"]
+    assert (flow_log["TrafficType"], flow_log["LogDestination"], flow_log["MaxAggregationInterval"]) == (
+        "REJECT", "arn:aws:s3:::central-flow-logs", 60
+    )  # fmt: skip
+
+
+def test_a_missing_document_or_rule_is_refused(account: Account) -> None:
+    role = automation_role(account)
+    with pytest.raises(ClientError, match="NoSuchConfigRuleException"):
+        account.config.put_remediation_configurations(RemediationConfigurations=[configuration("AWS-DisableSageMakerNotebookRootAccess", "NotebookInstanceName", role)])
+    account.create_rule(RULE)
+    with pytest.raises(ClientError, match="The SSM document smguard-Nothing does not exist in this account"):
+        account.config.put_remediation_configurations(RemediationConfigurations=[configuration("smguard-Nothing", "VpcId", role)])
+
+
+def test_remediation_cannot_be_put_on_an_organization_rules_member_copy(account: Account) -> None:
+    account.create_rule(RULE)
+    from moto.config.models import config_backends
+
+    config_backends[ACCOUNT][REGION].config_rules[RULE].created_by = "config-multiaccountsetup.amazonaws.com"
+    with pytest.raises(ClientError, match="InsufficientPermissionsException"):
+        account.config.put_remediation_configurations(
+            RemediationConfigurations=[configuration("AWS-DisableSageMakerNotebookRootAccess", "NotebookInstanceName", automation_role(account))]
+        )
