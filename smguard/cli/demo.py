@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import boto3
@@ -14,14 +14,17 @@ from smguard.cli.evidence import command_error
 from smguard.cli.tables import stdout_console
 from smguard.demo import environment
 from smguard.demo.embedded_aws import embedded_aws, served_aws
-from smguard.demo.narrative import dashboard, describe_environment, describe_runs
-from smguard.demo.runner import deploy_and_run
+from smguard.demo.narrative import dashboard, describe_environment, describe_remediations, describe_runs
+from smguard.demo.remediation import remediate
+from smguard.demo.runner import deploy, run_rules
 from smguard.demo.serving import serve_account, serve_organization
 from smguard.evidence import EvidenceError, ExportRequest, export_bundle, verify_bundle
 from smguard.evidence.bundle import check_destination
 from smguard.evidence.manifest import MANIFEST, sha256_of
 
 DEFAULT_BUNDLE = Path("demo-evidence")
+REEVALUATION_DELAY = timedelta(seconds=1)
+"""The rules' second run, after remediation, is ordered after the first (a later OrderingTimestamp replaces a result)."""
 EMBEDDED_CALLER = {
     "account_id": environment.ACCOUNT_ID,
     "arn": f"arn:aws:sts::{environment.ACCOUNT_ID}:user/moto",
@@ -104,8 +107,12 @@ def demo_command(ctx: click.Context, out: Path, replace: bool, serve: bool, orga
         )
         env = environment.build(session, now.date())
         console.print(describe_environment(env))
-        runs = deploy_and_run(session, env, now)
+        deployed = deploy(session, env)
+        runs = run_rules(session, deployed, account_id=environment.ACCOUNT_ID, now=now)
         console.print(describe_runs(runs))
+        console.print(dashboard(session, runs))
+        console.print(describe_remediations(remediate(session, runs)))
+        runs = run_rules(session, deployed, account_id=environment.ACCOUNT_ID, now=now + REEVALUATION_DELAY)
         console.print(dashboard(session, runs))
         try:
             bundle = export_bundle(session, ExportRequest(account_id=environment.ACCOUNT_ID), out)

@@ -169,6 +169,11 @@ def _delete_default_vpc(ec2: Any) -> None:
         ec2.delete_vpc(VpcId=default["VpcId"])
 
 
+STACK_PARAMETERS = {"FlowLogRemediationDestinationArn": f"arn:aws:s3:::{CENTRAL_LOG_BUCKET}"}
+"""Template parameters of the demo's stack beyond the rules' own: flow-log remediation delivers to
+the central bucket the vpc_flow_logs rule requires."""
+
+
 def rule_parameters(env: DemoEnvironment, rule_names: list[str]) -> dict[str, dict[str, str]]:
     """The InputParameters each Config rule is deployed with: the central register for all, plus the
     account's approved network and keys where a rule takes them."""

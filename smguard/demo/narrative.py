@@ -9,6 +9,7 @@ from rich.console import RenderableType
 
 from smguard.demo import environment
 from smguard.demo.dashboard import read_dashboard, render
+from smguard.demo.remediation import RemediationRun
 from smguard.demo.runner import RuleRun
 
 def describe_environment(env: environment.DemoEnvironment) -> str:
@@ -44,6 +45,20 @@ def describe_runs(runs: Sequence[RuleRun], scope: str = "Account") -> str:
         f"{changes} configuration-change and {scheduled} scheduled notifications, each with its result token; "
         "PutEvaluations stored the results.\n"
     )
+
+
+def describe_remediations(fixes: Sequence[RemediationRun]) -> str:
+    """What the operator's Remediate did, one line per resource."""
+    if not fixes:
+        return "Remediation: no NON_COMPLIANT resource of a rule with a remediation.\n"
+    lines = [
+        "Remediation (RemediationMode=Manual, the template's default): the operator pressed Remediate in the Config "
+        "console for each NON_COMPLIANT resource whose fix interrupts no one; AWS Config ran the rule's runbook:"
+    ]
+    for fix in fixes:
+        lines.append(f"  {fix.config_rule_name}  {fix.resource_id}  {fix.runbook}: {fix.state} ({fix.detail})")
+    lines.append("Then every rule ran again:\n")
+    return "\n".join(lines)
 
 
 def dashboard(session: boto3.Session, runs: Sequence[RuleRun]) -> RenderableType:

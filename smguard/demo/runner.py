@@ -146,9 +146,17 @@ def quiet(rule_handler: RuleHandler) -> Iterator[None]:
             handler.setStream(previous)
 
 
-def deploy_and_run(session: boto3.Session, env: environment.DemoEnvironment, now: datetime) -> list[RuleRun]:
-    """Deploy template.yaml's account rules in the demo account, with the parameters it needs, and run them."""
+def deploy(session: boto3.Session, env: environment.DemoEnvironment) -> list[DeployedRule]:
+    """Deploy template.yaml's account rules (and their remediation) in the demo account, with the parameters it needs."""
     entries = discover()
     parameters = stack_parameters(environment.rule_parameters(env, [entry.name for entry in entries]), entries)
-    deployed = deploy_config_rules(session, {"DeploymentScope": "Account", **parameters}, account_id=environment.ACCOUNT_ID)
-    return run_rules(session, deployed, account_id=environment.ACCOUNT_ID, now=now)
+    return deploy_config_rules(
+        session,
+        {"DeploymentScope": "Account", **parameters, **environment.STACK_PARAMETERS},
+        account_id=environment.ACCOUNT_ID,
+    )
+
+
+def deploy_and_run(session: boto3.Session, env: environment.DemoEnvironment, now: datetime) -> list[RuleRun]:
+    """Deploy template.yaml's account rules in the demo account and run them."""
+    return run_rules(session, deploy(session, env), account_id=environment.ACCOUNT_ID, now=now)

@@ -223,7 +223,7 @@ def remediation_configuration(entry: RuleEntry, remediation: Remediation) -> dic
     for name, value in remediation.static_parameters.items():
         values[name] = {"StaticValue": {"Values": [value]}}
     for name, rule_parameter in remediation.rule_parameters.items():
-        values[name] = {"StaticValue": {"Values": [{"Ref": template_parameter_name(entry.name, rule_parameter)}]}}
+        values[name] = {"StaticValue": {"Values": [_effective_value(entry, rule_parameter)]}}
     for name, stack_parameter in remediation.stack_parameters.items():
         if stack_parameter not in STACK_PARAMETERS:
             raise UnknownStackParameterError(
@@ -245,6 +245,28 @@ def remediation_configuration(entry: RuleEntry, remediation: Remediation) -> dic
         # Needed for a periodic rule's results, which name the resource type themselves.
         properties["ResourceType"] = entry.rule.resource_types[0]
     return {"Type": "AWS::Config::RemediationConfiguration", "Condition": _condition(remediation), "Properties": properties}
+
+
+def _unset_condition(entry: RuleEntry, rule_parameter: str) -> str:
+    return f"{template_parameter_name(entry.name, rule_parameter)}Unset"
+
+
+def _effective_value(entry: RuleEntry, rule_parameter: str) -> dict[str, Any]:
+    """The value the rule applies: the template parameter, or when it is left empty the rule's own
+    default (what the engine does with an empty parameter), so the fix makes what the check wants."""
+    [spec] = [spec for spec in entry.rule.parameters.specs() if spec.name == rule_parameter]
+    reference = {"Ref": template_parameter_name(entry.name, rule_parameter)}
+    return {"Fn::If": [_unset_condition(entry, rule_parameter), str(spec.default), reference]}
+
+
+def rule_parameter_conditions(entries: list[RuleEntry]) -> dict[str, Any]:
+    """Whether each rule parameter a remediation takes is left empty (the rule's default applies)."""
+    return {
+        _unset_condition(entry, rule_parameter): {"Fn::Equals": [{"Ref": template_parameter_name(entry.name, rule_parameter)}, ""]}
+        for entry in entries
+        if entry.rule.remediation is not None
+        for rule_parameter in entry.rule.remediation.rule_parameters.values()
+    }
 
 
 def remediation_resources(entries: list[RuleEntry]) -> dict[str, Any]:

@@ -75,7 +75,11 @@ def build_template(entries: Sequence[RuleEntry] | None = None, *, preventive_con
     resources["Dashboard"] = dashboard([entry.name for entry in entries])
     if EXEMPTIONS_PARAMETER in engine_parameters:
         resources.update(reevaluation_resources(entries))
-    template_conditions = {**conditions(engine_parameters), **remediation.conditions()}
+    template_conditions = {
+        **conditions(engine_parameters),
+        **remediation.conditions(),
+        **remediation.rule_parameter_conditions(entries),
+    }
     fragment = preventive_controls_fragment() if preventive_controls else {}
     for section, target in (("Parameters", parameters), ("Conditions", template_conditions), ("Resources", resources)):
         clashes = sorted(set(fragment.get(section, {})) & set(target))

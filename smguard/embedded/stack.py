@@ -12,6 +12,9 @@ The template is the repository's template.yaml when smguard runs from a checkout
 (an installed package, which ships no template) the same document generated from the catalogue by
 :mod:`smguard.deploy.template`, but for the Organizations policies, which deploy no Config rule.
 
+The remediation configurations of the deployed rules are created too (PutRemediationConfigurations),
+with the roles they name and smguard's own Automation documents (SSM CreateDocument).
+
 Each rule's function (the ``AWS::Serverless::Function`` its source names by ``Fn::GetAtt``) is
 created with the template's name, runtime and handler, and its role with the template's name and
 trust policy; the role's inline policies are not (moto does not enforce IAM). The function's code is
@@ -51,6 +54,8 @@ ORGANIZATION_RULE = "AWS::Config::OrganizationConfigRule"
 FUNCTION = "AWS::Serverless::Function"
 ROLE = "AWS::IAM::Role"
 RULE_NAME_PROPERTY = {ACCOUNT_RULE: "ConfigRuleName", ORGANIZATION_RULE: "OrganizationConfigRuleName"}
+REMEDIATION = "AWS::Config::RemediationConfiguration"
+DOCUMENT = "AWS::SSM::Document"
 
 
 class StackDeploymentError(ValueError):
@@ -185,7 +190,9 @@ class _Deployment:
         return self._mapping(self.resources[logical_id].get("Properties", {}), logical_id)
 
     def _known(self, value: Any, where: str) -> Any:
-        if isinstance(value, ResourceReference) and value.attribute is not None:
+        if isinstance(value, ResourceReference):
+            if value.attribute is None:
+                return self.reference(value.logical_id, where)
             return self.attribute(value.logical_id, value.attribute, where)
         if isinstance(value, (Unresolved, Opaque)):
             raise StackDeploymentError(f"{where}: {value.reason}")
@@ -216,6 +223,37 @@ class _Deployment:
             else:
                 raise StackDeploymentError(f"{where}: Fn::GetAtt {logical_id}.{attribute} ({kind}) is not created by the embedded deployment")
         return self.attributes[(logical_id, attribute)]
+
+    def reference(self, logical_id: str, where: str) -> str:
+        """``Ref``: a Config rule's name (the rule is deployed first), an SSM document's name (created on first use)."""
+        if (logical_id, "Ref") not in self.attributes:
+            kind = self.resources[logical_id].get("Type")
+            if kind == ACCOUNT_RULE:
+                self.attributes[(logical_id, "Ref")] = str(self._subset(logical_id, ("ConfigRuleName",))["ConfigRuleName"])
+            elif kind == DOCUMENT:
+                self.attributes[(logical_id, "Ref")] = self.create_document(logical_id)
+            else:
+                raise StackDeploymentError(f"{where}: Ref {logical_id} ({kind}) is not created by the embedded deployment")
+        return self.attributes[(logical_id, "Ref")]
+
+    def create_document(self, logical_id: str) -> str:
+        properties = self.properties(logical_id)
+        self.session.client("ssm").create_document(
+            Name=properties["Name"],
+            Content=json.dumps(properties["Content"]),
+            DocumentType=properties["DocumentType"],
+            DocumentFormat="JSON",
+        )
+        return str(properties["Name"])
+
+    def deploy_remediation(self, logical_id: str) -> None:
+        """PutRemediationConfigurations, as CloudFormation creates an ``AWS::Config::RemediationConfiguration``."""
+        properties = self.properties(logical_id)
+        # Parameters are strings; CloudFormation converts them to the property's type (Integer here).
+        for key in ("MaximumAutomaticAttempts", "RetryAttemptSeconds"):
+            if key in properties:
+                properties[key] = int(properties[key])
+        self.session.client("config").put_remediation_configurations(RemediationConfigurations=[properties])
 
     def create_role(self, logical_id: str) -> str:
         # Its inline policies are left out: moto does not enforce IAM, and they name resources
@@ -300,7 +338,13 @@ def deploy_config_rules(
         if missing:
             raise StackDeploymentError(f"{loaded.path} deploys no Config rule of {', '.join(missing)} with these parameter values")
         deployed_rules = {logical_id: rule for logical_id, rule in deployed_rules.items() if rule in rules}
-    return [deployment.deploy_rule(logical_id, rule) for logical_id, rule in deployed_rules.items()]
+    deployed = [deployment.deploy_rule(logical_id, rule) for logical_id, rule in deployed_rules.items()]
+    for logical_id, resource in deployment.resources.items():
+        if resource.get("Type") == REMEDIATION and deployment.selected(logical_id):
+            rule_reference = resource.get("Properties", {}).get("ConfigRuleName", {})
+            if isinstance(rule_reference, Mapping) and rule_reference.get("Ref") in deployed_rules:
+                deployment.deploy_remediation(logical_id)
+    return deployed
 
 
 def _placeholder_package(handler: str) -> bytes:
