@@ -113,7 +113,7 @@ def demo_command(ctx: click.Context, out: Path, replace: bool, serve: bool, orga
         console.print(dashboard(session, runs))
         console.print(describe_remediations(remediate(session, runs)))
         runs = run_rules(session, deployed, account_id=environment.ACCOUNT_ID, now=now + REEVALUATION_DELAY)
-        console.print(dashboard(session, runs))
+        console.print(dashboard(session, runs, after="remediation"))
         try:
             bundle = export_bundle(session, ExportRequest(account_id=environment.ACCOUNT_ID), out)
         except EvidenceError as error:

@@ -75,15 +75,16 @@ def read_dashboard(config: Any, config_rule_names: Sequence[str]) -> list[RuleSt
     return statuses
 
 
-def render(statuses: Sequence[RuleStatus], *, account_id: str, region: str) -> Group:
-    """Rules with their counts, then every non-compliant resource, then the exemptions in force.
+def render(statuses: Sequence[RuleStatus], *, account_id: str, region: str, after: str | None = None) -> Group:
+    """Rules with their counts, then every non-compliant resource, then the exemptions in force; only
+    the rules with their counts when the dashboard is shown again ``after`` something (remediation).
 
     Readable from 80 columns up: rules are shown by their short names, the names every smguard
     command takes (the caption says how AWS names them), and a result's rule and resource share one
     column so that the annotation, the longest text, gets the rest of the width.
     """
     rules = Table(
-        title=f"AWS Config rules (embedded account {account_id}, {region})",
+        title=f"{f'After {after}: ' if after else ''}AWS Config rules (embedded account {account_id}, {region})",
         caption=_aws_names(statuses),
         caption_justify="left",
         title_justify="left",
@@ -113,6 +114,8 @@ def render(statuses: Sequence[RuleStatus], *, account_id: str, region: str) -> G
                 non_compliant.add_row(*row)
             elif result.annotation.startswith(EXEMPT_PREFIX):
                 exempt.add_row(*row)
+    if after:  # what changed is in the counts; the findings were shown before
+        return Group(rules)
     return Group(rules, non_compliant, exempt)
 
 

@@ -57,11 +57,12 @@ def describe_remediations(fixes: Sequence[RemediationRun]) -> str:
     ]
     for fix in fixes:
         lines.append(f"  {fix.config_rule_name}  {fix.resource_id}  {fix.runbook}: {fix.state} ({fix.detail})")
-    lines.append("Then every rule ran again:\n")
+    lines.append("Then every rule ran again.\n")
     return "\n".join(lines)
 
 
-def dashboard(session: boto3.Session, runs: Sequence[RuleRun]) -> RenderableType:
-    """The Config dashboard of ``session``'s account for the rules of ``runs``."""
+def dashboard(session: boto3.Session, runs: Sequence[RuleRun], after: str | None = None) -> RenderableType:
+    """The Config dashboard of ``session``'s account for the rules of ``runs`` (shown again ``after`` something)."""
     statuses = read_dashboard(session.client("config"), [run.config_rule_name for run in runs])
-    return render(statuses, account_id=session.client("sts").get_caller_identity()["Account"], region=session.region_name)
+    account_id = session.client("sts").get_caller_identity()["Account"]
+    return render(statuses, account_id=account_id, region=session.region_name, after=after)
