@@ -6,7 +6,10 @@ from collections.abc import Sequence
 
 import boto3
 from rich.console import RenderableType
+from rich.table import Table
+from rich.text import Text
 
+from smguard.cli.tables import rule_and_resource, styled_result
 from smguard.demo import environment
 from smguard.demo.dashboard import read_dashboard, render
 from smguard.demo.remediation import RemediationRun
@@ -47,18 +50,27 @@ def describe_runs(runs: Sequence[RuleRun], scope: str = "Account") -> str:
     )
 
 
-def describe_remediations(fixes: Sequence[RemediationRun]) -> str:
-    """What the operator's Remediate did, one line per resource."""
+def describe_remediations(fixes: Sequence[RemediationRun]) -> RenderableType:
+    """What the operator's Remediate did: one row per resource, readable from 80 columns up."""
     if not fixes:
-        return "Remediation: no NON_COMPLIANT resource of a rule with a remediation.\n"
-    lines = [
-        "Remediation (RemediationMode=Manual, the template's default): the operator pressed Remediate in the Config "
-        "console for each NON_COMPLIANT resource whose fix interrupts no one; AWS Config ran the rule's runbook:"
-    ]
+        return Text("Remediation: no NON_COMPLIANT resource of a rule with a remediation.\n")
+    table = Table(
+        title=(
+            "Remediation (RemediationMode=Manual, the template's default): the operator pressed Remediate in the "
+            "Config console for each NON_COMPLIANT resource whose fix interrupts no one; AWS Config ran the rule's "
+            "runbook. Then every rule ran again."
+        ),
+        title_justify="left",
+        show_lines=True,
+    )
+    table.add_column("Rule and resource", no_wrap=True)
+    table.add_column("Runbook and result", overflow="fold")
     for fix in fixes:
-        lines.append(f"  {fix.config_rule_name}  {fix.resource_id}  {fix.runbook}: {fix.state} ({fix.detail})")
-    lines.append("Then every rule ran again.\n")
-    return "\n".join(lines)
+        table.add_row(
+            rule_and_resource(fix.rule, (fix.resource_id,)),
+            Text.assemble(fix.runbook, "\n", styled_result(fix.state), f" ({fix.detail})"),
+        )
+    return table
 
 
 def dashboard(session: boto3.Session, runs: Sequence[RuleRun], after: str | None = None) -> RenderableType:

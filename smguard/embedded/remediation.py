@@ -199,7 +199,7 @@ def put_remediation_configurations(self: ConfigBackend, configurations: list[dic
             )
         if configuration.get("TargetType") != "SSM_DOCUMENT":
             raise InvalidParameterValueException(f"TargetType {configuration.get('TargetType')} is not SSM_DOCUMENT.")
-        target = configuration.get("TargetId")
+        target = str(configuration.get("TargetId", ""))
         if target not in AWS_RUNBOOKS and _document(self.account_id, self.region_name, target) is None:
             raise InvalidParameterValueException(f"The SSM document {target} does not exist in this account.")
         for key, (low, high) in (("MaximumAutomaticAttempts", ATTEMPTS), ("RetryAttemptSeconds", RETRY_SECONDS)):
@@ -208,7 +208,7 @@ def put_remediation_configurations(self: ConfigBackend, configurations: list[dic
                 raise InvalidParameterValueException(f"{key} {value} is not between {low} and {high}.")
         stored = dict(configuration)
         stored["Arn"] = f"arn:aws:config:{self.region_name}:{self.account_id}:remediation-configuration/{rule.config_rule_name}/{rule.config_rule_id}"
-        state.configurations[rule.config_rule_name] = stored
+        state.configurations[str(rule.config_rule_name)] = stored
     return {"FailedBatches": []}
 
 
@@ -325,30 +325,35 @@ def _document(account_id: str, region: str, name: str) -> dict[str, Any] | None:
 # --- the HTTP side -------------------------------------------------------------------------------
 
 
+def _backend(response: ConfigResponse) -> Any:
+    """moto's backend, with the methods ``install()`` added (which its type does not declare)."""
+    return response.config_backend
+
+
 def _put_response(self: ConfigResponse) -> str:
     [configurations] = _required(_request(self), "RemediationConfigurations")
-    return json.dumps(self.config_backend.put_remediation_configurations(configurations))
+    return json.dumps(_backend(self).put_remediation_configurations(configurations))
 
 
 def _describe_response(self: ConfigResponse) -> str:
     [names] = _required(_request(self), "ConfigRuleNames")
-    return json.dumps(self.config_backend.describe_remediation_configurations(names))
+    return json.dumps(_backend(self).describe_remediation_configurations(names))
 
 
 def _delete_response(self: ConfigResponse) -> str:
     [name] = _required(_request(self), "ConfigRuleName")
-    return json.dumps(self.config_backend.delete_remediation_configuration(name))
+    return json.dumps(_backend(self).delete_remediation_configuration(name))
 
 
 def _start_response(self: ConfigResponse) -> str:
     name, keys = _required(_request(self), "ConfigRuleName", "ResourceKeys")
-    return json.dumps(self.config_backend.start_remediation_execution(name, keys))
+    return json.dumps(_backend(self).start_remediation_execution(name, keys))
 
 
 def _status_response(self: ConfigResponse) -> str:
     request = _request(self)
     [name] = _required(request, "ConfigRuleName")
-    return json.dumps(self.config_backend.describe_remediation_execution_status(name, request.get("ResourceKeys")))
+    return json.dumps(_backend(self).describe_remediation_execution_status(name, request.get("ResourceKeys")))
 
 
 _BACKEND_METHODS: dict[str, Callable[..., Any]] = {

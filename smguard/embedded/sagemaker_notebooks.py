@@ -38,7 +38,8 @@ def _update_response(self: SageMakerResponse) -> str:
     unsupported = sorted(set(request) - {"NotebookInstanceName", "RootAccess"})
     if unsupported:
         raise ValidationError(message=f"the embedded AWS updates only RootAccess, not {', '.join(unsupported)}")
-    self.sagemaker_backend.update_notebook_instance(request["NotebookInstanceName"], request.get("RootAccess"))
+    backend: Any = self.sagemaker_backend  # with the method install() adds
+    backend.update_notebook_instance(request["NotebookInstanceName"], request.get("RootAccess"))
     return "{}"
 
 

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 from rich.console import Console
 
-from smguard.catalogue import discover
+from smguard.catalogue import discover, load
 from smguard.cli.demo import EMBEDDED_CALLER, is_earlier_demo_bundle
 from smguard.cli.main import cli
 from smguard.demo.dashboard import Result, RuleStatus, render
@@ -39,6 +39,17 @@ def expected_counts(rule: str) -> tuple[str, int, int, int]:
         non_compliant, not_applicable = non_compliant - 1, not_applicable + 1
     overall = "NON_COMPLIANT" if non_compliant else "COMPLIANT" if compliant else "INSUFFICIENT_DATA"
     return overall, compliant, non_compliant, not_applicable
+
+
+def expected_counts_after_remediation(rule: str) -> tuple[str, int, int, int]:
+    """What the dashboard and the bundle show after the demo's operator remediated: every
+    non-compliant resource of a rule whose fix interrupts no one was fixed by its runbook (the demo's
+    remediations all succeed), a fix that interrupts users was left to the resource's owner."""
+    overall, compliant, non_compliant, not_applicable = expected_counts(rule)
+    remediation = load(rule).rule.remediation
+    if remediation is None or remediation.interrupts or not non_compliant:
+        return overall, compliant, non_compliant, not_applicable
+    return "COMPLIANT", compliant + non_compliant, 0, not_applicable
 
 
 DASHBOARD_ROW = re.compile(r"^ (\S+) +│ (\S+) +│ +(\d+) │ +(\d+) │ +(\d+) $")
@@ -85,16 +96,21 @@ def stable_lines(text: str) -> list[str]:
     return [line.rstrip() for line in text.splitlines()]
 
 
-def test_the_dashboard_counts_each_rule_as_expected(demo):
-    output, _ = demo
-    shown = {
+def dashboard_rows(output: str) -> dict[str, tuple[str, int, int, int]]:
+    return {
         match.group(1): (match.group(2), int(match.group(3)), int(match.group(4)), int(match.group(5)))
         for match in map(DASHBOARD_ROW.match, output.splitlines())
         if match
     }
 
+
+def test_the_dashboard_counts_each_rule_as_expected_before_and_after_remediation(demo):
+    output, _ = demo
+    before, remediation, after = re.split(r"^(Remediation .*)$", output, maxsplit=1, flags=re.MULTILINE)
+
     deployed = {entry.name for entry in discover()}
-    assert shown == {rule: expected_counts(rule) for rule in deployed}
+    assert dashboard_rows(before) == {rule: expected_counts(rule) for rule in deployed}
+    assert dashboard_rows(after) == {rule: expected_counts_after_remediation(rule) for rule in deployed}
     first = min(deployed)
     assert f"Names in AWS (template.yaml): {names(first).config_rule}, ..." in stable_lines(output)
 
@@ -111,8 +127,8 @@ def test_the_bundle_holds_every_result_and_verifies(demo):
 
     rows = list(csv.DictReader((bundle / "evaluations.csv").open(encoding="utf-8")))
     counts = Counter((row["rule"], row["compliance_type"]) for row in rows)
-    for rule in {row["rule"] for row in rows}:
-        _, compliant, non_compliant, not_applicable = expected_counts(rule)
+    for rule in {row["rule"] for row in rows}:  # exported after the remediation
+        _, compliant, non_compliant, not_applicable = expected_counts_after_remediation(rule)
         assert (counts[(rule, "COMPLIANT")], counts[(rule, "NON_COMPLIANT")], counts[(rule, "NOT_APPLICABLE")]) == (
             compliant,
             non_compliant,
@@ -154,26 +170,24 @@ def test_the_violations_are_reported_with_their_annotations(demo):
     )
 
 
-def test_the_open_default_group_and_the_vpc_without_flow_logs_are_the_legacy_vpcs(demo):
-    _, bundle = demo
+def test_the_open_default_group_and_the_vpc_without_flow_logs_are_remediated_and_then_comply(demo):
+    output, bundle = demo
+    before, _, after = re.split(r"^(Remediation .*)$", output, maxsplit=1, flags=re.MULTILINE)
     rows = list(csv.DictReader((bundle / "evaluations.csv").open(encoding="utf-8")))
-    by_rule = {
-        rule: [row for row in rows if row["rule"] == rule and row["compliance_type"] == "NON_COMPLIANT"]
-        for rule in ("vpc_default_sg", "vpc_flow_logs")
-    }
-
-    [open_group] = by_rule["vpc_default_sg"]
-    group = open_group["resource_id"]
-    assert open_group["annotation"] == (
-        f"The default security group {group} has 1 inbound and 1 outbound rule(s) (in: all traffic from {group}; "
-        "out: all traffic to 0.0.0.0/0); remove them all and use dedicated security groups."
-    )
-    [unlogged] = by_rule["vpc_flow_logs"]
-    vpc = unlogged["resource_id"]
-    assert unlogged["annotation"] == (
-        f"VPC {vpc} has no VPC-level flow log. Call CreateFlowLogs (ResourceType VPC, TrafficType ALL, LogDestination "
-        "under arn:aws:s3:::central-flow-logs-111122223333)."
-    )
+    [group] = [row["resource_id"] for row in rows if row["rule"] == "vpc_default_sg" and row["resource_id"] in before and
+               f"The default security group {row['resource_id']} has 1 inbound" in " ".join(before.split())]
+    [vpc] = [row["resource_id"] for row in rows if row["rule"] == "vpc_flow_logs" and
+             f"VPC {row['resource_id']} has no VPC-level flow log." in " ".join(before.split())]
+    remediations = " ".join(after.split())
+    for rule, resource, runbook in (
+        ("vpc_default_sg", group, "AWSConfigRemediation-RemoveVPCDefaultSecurityGroupRules"),
+        ("vpc_flow_logs", vpc, "smguard-EnableVpcFlowLog"),
+    ):
+        assert re.search(rf"│ {rule} │ {runbook} │ .*│ {resource} │ SUCCEEDED", remediations), (rule, remediations)
+    by_key = {(row["rule"], row["resource_id"]): row["compliance_type"] for row in rows}
+    assert (by_key[("vpc_default_sg", group)], by_key[("vpc_flow_logs", vpc)]) == ("COMPLIANT", "COMPLIANT")
+    assert re.search(r"│ notebook_root_access │ AWS-DisableSageMakerNotebookRootAccess │ .*│ ds-scratch │ NOT_RUN \(offered, left to its owner:", remediations)
+    assert by_key[("notebook_root_access", "ds-scratch")] == "NON_COMPLIANT"
 
 
 def test_an_existing_bundle_folder_is_refused_before_anything_runs(tmp_path):
