@@ -73,6 +73,7 @@ def _rule_section(entry: RuleEntry) -> list[str]:
         "",
         f"- **Risk:** {_text(metadata.risk)}",
         f"- **Remediation:** {_text(metadata.remediation)}",
+        _automated_fix(entry),
         f"- **Beyond the AWS anchor:** {_text(metadata.beyond_managed_rule)}",
     ]
     for key, title in ANCHORS:
@@ -85,6 +86,19 @@ def _rule_section(entry: RuleEntry) -> list[str]:
     lines += ["| parameter | type | default | description |", "|---|---|---|---|"]
     lines += [_parameter_row(spec) for spec in specs]
     return lines
+
+
+def _automated_fix(entry: RuleEntry) -> str:
+    """The runbook the rule's remediation configuration runs, and its role's permissions (docs/remediation.md)."""
+    remediation = entry.rule.remediation
+    if remediation is None:
+        return f"- **Automated fix:** none. {_text(entry.metadata.no_remediation or '')}"
+    owner = "smguard's own runbook" if remediation.is_smguard_runbook else "AWS's runbook"
+    interrupts = f" It {remediation.interrupts}, so it is never automatic without its own opt-in." if remediation.interrupts else ""
+    return (
+        f"- **Automated fix:** {owner} `{remediation.runbook}` ({remediation.reference}), given the resource as "
+        f"`{remediation.resource_id_parameter}`; its role may call {', '.join(f'`{a}`' for a in remediation.actions)}.{interrupts}"
+    )
 
 
 def _parameter_row(spec: ParameterSpec) -> str:
