@@ -8,6 +8,8 @@ prove on a temporary folder that each gap is caught.
 
 from __future__ import annotations
 
+import dataclasses
+
 import ast
 import json
 import sys
@@ -171,6 +173,7 @@ def with_changes(**changes):
             "field 'mappings.security_hub_controls' lists an id twice",
         ),
         (["a list"], "must hold a JSON object"),
+        (with_changes(no_remediation=""), "field 'no_remediation' must be a non-empty string, not ''"),
     ],
 )
 def test_incomplete_or_malformed_metadata_names_the_folder_and_field(tmp_path, metadata, message):
@@ -178,6 +181,18 @@ def test_incomplete_or_malformed_metadata_names_the_folder_and_field(tmp_path, m
     with pytest.raises(InvalidRuleMetadataError) as raised:
         load_metadata(folder / "metadata.json")
     assert str(raised.value) == f"{tmp_path.name}/fake_rule/metadata.json: {message}"
+
+
+@pytest.mark.parametrize(("rule", "why", "neither_or_both"), [("vpc_default_sg", "It is fixed.", "both"), ("vpc_endpoints", None, "neither")])
+def test_a_rule_with_both_a_fix_and_a_reason_for_none_or_neither_is_refused(monkeypatch, rule, why, neither_or_both):
+    """Every rule fixes what it finds or says why it cannot, never both and never neither."""
+    real = load(rule).metadata
+    monkeypatch.setattr("smguard.catalogue.load_metadata", lambda path: dataclasses.replace(real, no_remediation=why))
+    with pytest.raises(TypeError) as raised:
+        load.__wrapped__(rule)
+    assert str(raised.value) == (
+        f"rules/{rule}: declare a remediation in app.py or say in metadata.json's no_remediation why there is none, not {neither_or_both}"
+    )
 
 
 def test_unreadable_metadata_names_the_folder(tmp_path):
