@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import boto3
 
 from smguard.catalogue import load, rule_names
-from smguard.deploy.naming import rule_of
 from smguard.demo.runner import RuleRun
+from smguard.deploy.naming import rule_of
 
 MAX_RESOURCE_KEYS = 100
 """StartRemediationExecution's bound (AWS Config API Reference)."""

@@ -46,7 +46,14 @@ from moto.config.models import ConfigBackend
 from moto.config.responses import ConfigResponse
 from moto.core.exceptions import JsonRESTError
 
-from smguard.embedded.config_compliance import _list_length_errors, _now, _request, _required, _rule, _validation_error
+from smguard.embedded.config_compliance import (
+    _list_length_errors,
+    _now,
+    _request,
+    _required,
+    _rule,
+    _validation_error,
+)
 
 MAX_CONFIGURATIONS = 25
 MAX_RESOURCE_KEYS = 100

@@ -45,5 +45,5 @@ def _update_response(self: SageMakerResponse) -> str:
 
 def install() -> None:
     """Give moto's SageMaker UpdateNotebookInstance. Idempotent; process-wide."""
-    setattr(SageMakerModelBackend, "update_notebook_instance", update_notebook_instance)
-    setattr(SageMakerResponse, "update_notebook_instance", _update_response)
+    SageMakerModelBackend.update_notebook_instance = update_notebook_instance
+    SageMakerResponse.update_notebook_instance = _update_response

@@ -9,7 +9,11 @@ import pytest
 
 from smguard.catalogue import discover
 from smguard.deploy.naming import camel, names
-from smguard.deploy.remediation import UnknownRunbookError, UnknownStackParameterError, remediation_resources
+from smguard.deploy.remediation import (
+    UnknownRunbookError,
+    UnknownStackParameterError,
+    remediation_resources,
+)
 from smguard.engine import Remediation, RuleDefinitionError
 from tests.template.conftest import MODE_PARAMETERS, resolver
 from tests.template.intrinsics import Resolver
@@ -80,7 +84,7 @@ def test_the_flow_log_fix_takes_the_rules_deployed_traffic_and_interval_or_the_r
     _, given = configuration(
         template, flow_logs, FlowLogRemediationDestinationArn=DESTINATION, VpcFlowLogsTrafficType="REJECT", VpcFlowLogsMaxAggregationInterval="60"
     )
-    values = lambda properties: {k: v["StaticValue"]["Values"] for k, v in properties["Parameters"].items() if k not in ("AutomationAssumeRole", "VpcId")}  # noqa: E731
+    values = lambda properties: {k: v["StaticValue"]["Values"] for k, v in properties["Parameters"].items() if k not in ("AutomationAssumeRole", "VpcId")}
     assert values(defaults) == {"TrafficType": ["ALL"], "MaxAggregationInterval": ["600"], "LogDestination": [DESTINATION]}
     assert values(given) == {"TrafficType": ["REJECT"], "MaxAggregationInterval": ["60"], "LogDestination": [DESTINATION]}
 
