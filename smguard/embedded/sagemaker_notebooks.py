@@ -45,5 +45,6 @@ def _update_response(self: SageMakerResponse) -> str:
 
 def install() -> None:
     """Give moto's SageMaker UpdateNotebookInstance. Idempotent; process-wide."""
-    SageMakerModelBackend.update_notebook_instance = update_notebook_instance
-    SageMakerResponse.update_notebook_instance = _update_response
+    # setattr: the classes' types do not declare the added methods.
+    setattr(SageMakerModelBackend, "update_notebook_instance", update_notebook_instance)  # noqa: B010
+    setattr(SageMakerResponse, "update_notebook_instance", _update_response)  # noqa: B010
