@@ -224,6 +224,11 @@ class EvaluationStore:
             if current is None or result.ordering_timestamp >= current.ordering_timestamp:
                 results[result.key] = result
 
+    def result(self, rule_id: str, key: tuple[str, str]) -> StoredResult | None:
+        """The current result of one resource (type, id) for one rule, if any."""
+        with self._lock:
+            return self._by_rule_id.get(rule_id, {}).get(key)
+
     def results(self, rule_id: str) -> list[StoredResult]:
         """Sorted by resource type and id, the order pages are served in."""
         with self._lock:
