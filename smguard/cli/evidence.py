@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -66,6 +67,20 @@ def _csv(value: str | None) -> tuple[str, ...]:
 )
 @click.option("--accounts", help="With --aggregator: comma-separated account ids to export (default: all).")
 @click.option("--regions", help="With --aggregator: comma-separated source regions to export (default: all).")
+@click.option(
+    "--from",
+    "period_from",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    metavar="YYYY-MM-DD",
+    help="First day (UTC) of the audit period: adds episodes.csv, every non-compliance episode overlapping it. With --to.",
+)
+@click.option(
+    "--to",
+    "period_to",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    metavar="YYYY-MM-DD",
+    help="Last day (UTC, included) of the audit period; a period reaching past the export ends at the export. With --from.",
+)
 @click.option("--profile", help="AWS profile (default: the usual credential chain).")
 @region_option("Region of the account's Config, or of the aggregator (default: AWS_REGION, else AWS_DEFAULT_REGION or the profile's).")
 @click.option(
@@ -82,6 +97,8 @@ def export(
     compliance_types: str | None,
     accounts: str | None,
     regions: str | None,
+    period_from: datetime | None,
+    period_to: datetime | None,
     profile: str | None,
     region: str | None,
     out_dir: Path,
@@ -89,7 +106,8 @@ def export(
     """Export AWS Config results of the smguard rules into an evidence bundle.
 
     The bundle holds evaluations.csv, evaluations.jsonl, rules.json, summary.html and
-    manifest.json (SHA-256 of every file). Keep the manifest hash printed at the end outside the
+    manifest.json (SHA-256 of every file); with --from and --to also episodes.csv, from AWS
+    Config's compliance history over that period. Keep the manifest hash printed at the end outside the
     bundle and check the bundle later with `smguard verify`.
     """
     stderr = Console(stderr=True)
@@ -101,6 +119,8 @@ def export(
             compliance_types=_csv(compliance_types),
             accounts=_csv(accounts),
             regions=_csv(regions),
+            period_from=period_from.date() if period_from else None,
+            period_to=period_to.date() if period_to else None,
         )
         session = aws_session(profile, region)
         # On a terminal only, and transient: a redirected or CI stderr carries nothing but errors.

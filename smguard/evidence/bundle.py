@@ -31,7 +31,10 @@ from smguard.evidence.errors import (
     RuleNotFoundError,
     WrongAccountError,
 )
+from smguard.evidence.episodes import Period
 from smguard.evidence.manifest import write_manifest
+from smguard.evidence.period import PeriodSummary, iso, period_of, render_period_section
+from smguard.evidence.period_export import export_account_period
 from smguard.evidence.request import ExportRequest
 from smguard.evidence.rows import EvaluationRow, RowWriter
 from smguard.evidence.source import ConfigReader
@@ -68,7 +71,9 @@ def export_bundle(
     caller: dict[str, str] | None = None
     try:
         caller = reader.caller()
-        created_at = clock().isoformat(timespec="seconds").replace("+00:00", "Z")
+        started = clock()
+        created_at = started.isoformat(timespec="seconds").replace("+00:00", "Z")
+        period = period_of(request.period_from, request.period_to, started) if request.period_from and request.period_to else None
         summary = Summary()
         with (
             (staging / "evaluations.csv").open("w", encoding="utf-8", newline="") as csv_file,
@@ -80,6 +85,7 @@ def export_bundle(
             else:
                 rules_document = _export_aggregator(reader, request, caller, writer, summary, progress)
         _write_json(staging / "rules.json", rules_document)
+        period_summary = _export_period(reader, request, rules_document, period, staging)
         limits = request.limits(rules_document["not_recognised"])
         description = {
             "created_at": created_at,
@@ -87,10 +93,12 @@ def export_bundle(
             "tool": {"name": "smguard", "version": __version__},
             "region": reader.region,
             "request": request.to_manifest(),
+            **_period_manifest(request, period_summary),
             "limits": limits,
             "counts": summary.to_manifest(),
         }
-        (staging / "summary.html").write_text(render_html(summary, description), encoding="utf-8")
+        period_section = render_period_section(period_summary) if period_summary else ""
+        (staging / "summary.html").write_text(render_html(summary, description, period_section), encoding="utf-8")
         write_manifest(staging, description)
         if destination.exists():
             raise BundleExistsError(f"{destination} appeared while exporting; the export was discarded")
@@ -108,6 +116,32 @@ def export_bundle(
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return destination
+
+
+def _export_period(
+    reader: ConfigReader, request: ExportRequest, rules_document: dict[str, Any], period: Period | None, staging: Path
+) -> PeriodSummary | None:
+    """episodes.csv when the request names a period (``--from``/``--to``)."""
+    if period is None:
+        return None
+    names = sorted({name for names in rules_document["smguard_rules"].values() for name in names})
+    return export_account_period(reader, request, names, period, staging)
+
+
+def _period_manifest(request: ExportRequest, summary: PeriodSummary | None) -> dict[str, Any]:
+    """``period``, when asked: as asked (UTC days) and as covered (``end`` is the export's time
+    when earlier), with the episodes' counts."""
+    if summary is None or request.period_from is None or request.period_to is None:
+        return {}
+    return {
+        "period": {
+            "from": request.period_from.isoformat(),
+            "to": request.period_to.isoformat(),
+            "start": iso(summary.period.start),
+            "end": iso(summary.period.end),
+            **summary.to_manifest(),
+        }
+    }
 
 
 def check_destination(destination: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from smguard.catalogue import rule_names
@@ -44,6 +45,9 @@ class ExportRequest:
     compliance_types: tuple[str, ...] = ()
     accounts: tuple[str, ...] = ()
     regions: tuple[str, ...] = ()
+    period_from: date | None = None
+    period_to: date | None = None
+    """The audit period (UTC days, both included), for episodes.csv; both or neither."""
     _exported: tuple[str, ...] = field(default=(), init=False, repr=False, compare=False)
     """The rule folders the export covers: ``rules``, or the whole catalogue."""
 
@@ -58,6 +62,12 @@ class ExportRequest:
             raise InvalidExportRequestError(
                 "--accounts and --regions filter an aggregator export; with --account the export covers that "
                 "account in the session's region (choose it with --region)"
+            )
+        if (self.period_from is None) != (self.period_to is None):
+            raise InvalidExportRequestError("give both --from and --to (the first and the last day of the audit period), or neither")
+        if self.period_from is not None and self.period_to is not None and self.period_from > self.period_to:
+            raise InvalidExportRequestError(
+                f"--from {self.period_from.isoformat()} is after --to {self.period_to.isoformat()}; the period must start first"
             )
         _check_all(self.accounts, ACCOUNT_ID, "--accounts", "a 12-digit AWS account id")
         _check_all(self.regions, REGION, "--regions", "an AWS region such as eu-west-1")

@@ -62,8 +62,9 @@ class Summary:
         }
 
 
-def render_html(summary: Summary, context: dict[str, Any]) -> str:
-    """The page. ``context`` is the manifest's description of the export (request, caller, time, version)."""
+def render_html(summary: Summary, context: dict[str, Any], period_section: str = "") -> str:
+    """The page. ``context`` is the manifest's description of the export (request, caller, time,
+    version); ``period_section`` the section on the audit period, when the export has one."""
     request = context["request"]
     if request["scope"] == "account":
         scope = f"account {request['account_id']}, region {context['region']}"
@@ -127,7 +128,7 @@ every file, checked with <code>smguard verify</code>.</p>
 <h2>Compliance per account</h2>
 {_table("account", "Account and region", [(f"{account} {region}", "", counts, None) for (account, region), counts in sorted(summary.per_account.items())])}
 </section>
-<section>
+{period_section}<section>
 <h2>Non-compliant resources</h2>
 {_non_compliant(summary, totals['NON_COMPLIANT'])}
 </section>

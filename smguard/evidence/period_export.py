@@ -1,0 +1,69 @@
+"""episodes.csv of an export with ``--from``/``--to``: every resource's compliance history over the period.
+
+Account scope: the account's own history (:class:`ComplianceHistoryReader`). The exemption an
+episode ended with comes from the rule's current NOT_APPLICABLE results (their ``EXEMPT ...``
+annotation): the history records results, not annotations.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from smguard.catalogue import load
+from smguard.evidence.episodes import Period, episodes_of
+from smguard.evidence.exemptions import RecordedExemption, parse_exempt_annotation
+from smguard.evidence.history import ComplianceHistoryReader
+from smguard.evidence.period import EPISODES_FILE, EpisodeWriter, PeriodSummary
+from smguard.evidence.request import ExportRequest
+from smguard.evidence.source import DETAILS_PAGE_SIZE, ConfigReader
+
+Exemptions = dict[tuple[str, str], dict[str, RecordedExemption]]
+"""(resource type, resource id) -> Config rule name -> the exemption its current result records."""
+
+
+def exported_resource_types(rules: list[str]) -> set[str]:
+    """The resource types the exported smguard rules evaluate (each rule declares them)."""
+    return {resource_type for rule in rules for resource_type in load(rule).rule.resource_types}
+
+
+def current_exemptions(config: Any, config_rule_names: list[str]) -> Exemptions:
+    """The exemptions in force now, from each rule's NOT_APPLICABLE results."""
+    exemptions: Exemptions = {}
+    for name in config_rule_names:
+        pages = config.get_paginator("get_compliance_details_by_config_rule").paginate(
+            ConfigRuleName=name, ComplianceTypes=["NOT_APPLICABLE"], PaginationConfig={"PageSize": DETAILS_PAGE_SIZE}
+        )
+        for page in pages:
+            for result in page["EvaluationResults"]:
+                exemption = parse_exempt_annotation(result.get("Annotation"))
+                if exemption is not None:
+                    qualifier = result["EvaluationResultIdentifier"]["EvaluationResultQualifier"]
+                    exemptions.setdefault((qualifier["ResourceType"], qualifier["ResourceId"]), {})[name] = exemption
+    return exemptions
+
+
+def export_account_period(
+    reader: ConfigReader, request: ExportRequest, config_rule_names: list[str], period: Period, staging: Path
+) -> PeriodSummary:
+    """Write episodes.csv for the account of ``request`` and return the period's summary."""
+    assert request.account_id is not None
+    summary = PeriodSummary(period)
+    smguard_rules = sorted({rule for name in config_rule_names if (rule := request.rule_of(name))})
+    for rule in smguard_rules:
+        summary.expect_rule(rule)
+    history = ComplianceHistoryReader(reader.config)
+    exemptions = current_exemptions(reader.config, config_rule_names)
+    resources = history.resources(exported_resource_types(smguard_rules))
+    with (staging / EPISODES_FILE).open("w", encoding="utf-8", newline="") as stream:
+        writer = EpisodeWriter(stream, summary)
+        for compliance_id, items in history.histories(resources, period):
+            resource_type, _, resource_id = compliance_id.partition("/")
+            resource = episodes_of(
+                items,
+                period,
+                include_rule=lambda name: name in config_rule_names,
+                exemptions=exemptions.get((resource_type, resource_id), {}),
+            )
+            writer.write(resource, request.rule_of, request.account_id, reader.region)
+    return summary
