@@ -81,6 +81,14 @@ def _csv(value: str | None) -> tuple[str, ...]:
     metavar="YYYY-MM-DD",
     help="Last day (UTC, included) of the audit period; a period reaching past the export ends at the export. With --from.",
 )
+@click.option(
+    "--history-bucket",
+    metavar="BUCKET[/PREFIX]",
+    help=(
+        "With --aggregator and --from/--to: the central S3 bucket (and key prefix) the accounts' Config delivery channels "
+        "write configuration history files to; the compliance history is read from there."
+    ),
+)
 @click.option("--profile", help="AWS profile (default: the usual credential chain).")
 @region_option("Region of the account's Config, or of the aggregator (default: AWS_REGION, else AWS_DEFAULT_REGION or the profile's).")
 @click.option(
@@ -99,6 +107,7 @@ def export(
     regions: str | None,
     period_from: datetime | None,
     period_to: datetime | None,
+    history_bucket: str | None,
     profile: str | None,
     region: str | None,
     out_dir: Path,
@@ -121,6 +130,7 @@ def export(
             regions=_csv(regions),
             period_from=period_from.date() if period_from else None,
             period_to=period_to.date() if period_to else None,
+            history_bucket=history_bucket,
         )
         session = aws_session(profile, region)
         # On a terminal only, and transient: a redirected or CI stderr carries nothing but errors.

@@ -132,6 +132,23 @@ class ComplianceItem:
             "supplementaryConfiguration": {},
         }
 
+    def to_history_file_item(self, account_id: str, region: str) -> dict[str, Any]:
+        """The item as a configuration history file holds it ("Example Amazon EBS Configuration History",
+        example-s3-config-history.html): ISO capture time, ``configuration`` an object, ``awsAccountId``,
+        relationships with ``name``."""
+        item = self.to_configuration_item(account_id, region)
+        return {
+            "configurationItemVersion": item.pop("version"),
+            "awsAccountId": item.pop("accountId"),
+            **item,
+            "configurationItemCaptureTime": self.captured_at.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+            "configuration": json.loads(item["configuration"]),
+            "relationships": [
+                {"resourceType": r["resourceType"], "resourceId": r["resourceId"], "name": r["relationshipName"]}
+                for r in item["relationships"]
+            ],
+        }
+
 
 @dataclass
 class ComplianceHistory:

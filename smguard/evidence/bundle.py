@@ -34,7 +34,7 @@ from smguard.evidence.errors import (
 from smguard.evidence.episodes import Period
 from smguard.evidence.manifest import write_manifest
 from smguard.evidence.period import PeriodSummary, iso, period_of, render_period_section
-from smguard.evidence.period_export import export_account_period
+from smguard.evidence.period_export import export_account_period, export_aggregator_period
 from smguard.evidence.request import ExportRequest
 from smguard.evidence.rows import EvaluationRow, RowWriter
 from smguard.evidence.source import ConfigReader
@@ -85,7 +85,7 @@ def export_bundle(
             else:
                 rules_document = _export_aggregator(reader, request, caller, writer, summary, progress)
         _write_json(staging / "rules.json", rules_document)
-        period_summary = _export_period(reader, request, rules_document, period, staging)
+        period_summary = _export_period(session, reader, request, rules_document, period, staging)
         limits = request.limits(rules_document["not_recognised"])
         description = {
             "created_at": created_at,
@@ -119,11 +119,13 @@ def export_bundle(
 
 
 def _export_period(
-    reader: ConfigReader, request: ExportRequest, rules_document: dict[str, Any], period: Period | None, staging: Path
+    session: Any, reader: ConfigReader, request: ExportRequest, rules_document: dict[str, Any], period: Period | None, staging: Path
 ) -> PeriodSummary | None:
     """episodes.csv when the request names a period (``--from``/``--to``)."""
     if period is None:
         return None
+    if request.aggregator is not None:
+        return export_aggregator_period(session, reader, request, sorted(rules_document["smguard_rules"]), period, staging)
     names = sorted({name for names in rules_document["smguard_rules"].values() for name in names})
     return export_account_period(reader, request, names, period, staging)
 

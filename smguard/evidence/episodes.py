@@ -153,7 +153,7 @@ def parse_item(item: Mapping[str, Any]) -> ComplianceState:
                 rules[entry["configRuleName"]] = compliance if compliance in (COMPLIANT, NON_COMPLIANT, NOT_APPLICABLE) else UNKNOWN
     if not target_type or not target_id:
         raise MalformedHistoryError(f"the {RESOURCE_COMPLIANCE_TYPE} item {item.get('resourceId')!r} names no target resource")
-    state_id = item.get("configurationStateId", item.get("ConfigurationStateId", ""))
+    state_id = next((item[key] for key in ("configurationStateId", "ConfigurationStateId", "configurationStateID") if key in item), "")
     return ComplianceState(captured_at, str(state_id), target_type, target_id, status in DELETED_STATUSES, rules)
 
 

@@ -3,6 +3,11 @@
 Account scope: the account's own history (:class:`ComplianceHistoryReader`). The exemption an
 episode ended with comes from the rule's current NOT_APPLICABLE results (their ``EXEMPT ...``
 annotation): the history records results, not annotations.
+
+Aggregator scope: an aggregator keeps no history, so the history files the accounts' delivery
+channels write to a central S3 bucket are read (:class:`HistoryFileReader`), for every source
+account and region the aggregator has smguard results from. NOT_APPLICABLE results are not
+aggregated, so no exemption is named there (the bundle's limits say so).
 """
 
 from __future__ import annotations
@@ -14,9 +19,10 @@ from smguard.catalogue import load
 from smguard.evidence.episodes import Period, episodes_of
 from smguard.evidence.exemptions import RecordedExemption, parse_exempt_annotation
 from smguard.evidence.history import ComplianceHistoryReader
+from smguard.evidence.history_files import HistoryFileReader
 from smguard.evidence.period import EPISODES_FILE, EpisodeWriter, PeriodSummary
 from smguard.evidence.request import ExportRequest
-from smguard.evidence.source import DETAILS_PAGE_SIZE, ConfigReader
+from smguard.evidence.source import BOTO_CONFIG, DETAILS_PAGE_SIZE, ConfigReader
 
 Exemptions = dict[tuple[str, str], dict[str, RecordedExemption]]
 """(resource type, resource id) -> Config rule name -> the exemption its current result records."""
@@ -66,4 +72,25 @@ def export_account_period(
                 exemptions=exemptions.get((resource_type, resource_id), {}),
             )
             writer.write(resource, request.rule_of, request.account_id, reader.region)
+    return summary
+
+
+def export_aggregator_period(
+    session: Any, reader: ConfigReader, request: ExportRequest, smguard_rules: list[str], period: Period, staging: Path
+) -> PeriodSummary:
+    """Write episodes.csv for the aggregator's source accounts and regions from the central bucket's history files."""
+    assert request.history_bucket is not None
+    bucket, _, prefix = request.history_bucket.partition("/")
+    files = HistoryFileReader(session.client("s3", config=BOTO_CONFIG), bucket, prefix)
+    summary = PeriodSummary(period)
+    for rule in smguard_rules:
+        summary.expect_rule(rule)
+    sources = sorted({(source.account_id, source.region) for source in reader.aggregate_sources(request)[0]})
+    resource_types = exported_resource_types(smguard_rules)
+    with (staging / EPISODES_FILE).open("w", encoding="utf-8", newline="") as stream:
+        writer = EpisodeWriter(stream, summary)
+        for account_id, region in sources:
+            for items in files.items(account_id, region, period, resource_types).values():
+                resource = episodes_of(items, period, include_rule=lambda name: request.rule_of(name) is not None)
+                writer.write(resource, request.rule_of, account_id, region)
     return summary

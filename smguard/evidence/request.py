@@ -26,6 +26,12 @@ UNRECOGNISED_NAMED = 5
 ACCOUNT_ID = re.compile(r"\d{12}")
 REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d")
 RULE_NAME = re.compile(r"[A-Za-z0-9_-]{1,128}")
+HISTORY_BUCKET = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/\S*)?")
+HISTORY_EXEMPTIONS_LIMIT = (
+    "Through a Config aggregator, the exemption a non-compliance episode ended with is not known (NOT_APPLICABLE results "
+    "and their annotations are not aggregated): such episodes show NOT_APPLICABLE in episodes.csv. Export an account "
+    "with --account to name them."
+)
 
 
 @dataclass(frozen=True)
@@ -48,6 +54,9 @@ class ExportRequest:
     period_from: date | None = None
     period_to: date | None = None
     """The audit period (UTC days, both included), for episodes.csv; both or neither."""
+    history_bucket: str | None = None
+    """With an aggregator and a period: ``bucket`` or ``bucket/prefix`` of the central S3 bucket the
+    delivery channels write configuration history files to."""
     _exported: tuple[str, ...] = field(default=(), init=False, repr=False, compare=False)
     """The rule folders the export covers: ``rules``, or the whole catalogue."""
 
@@ -68,6 +77,19 @@ class ExportRequest:
         if self.period_from is not None and self.period_to is not None and self.period_from > self.period_to:
             raise InvalidExportRequestError(
                 f"--from {self.period_from.isoformat()} is after --to {self.period_to.isoformat()}; the period must start first"
+            )
+        if self.history_bucket is not None and (self.aggregator is None or self.period_from is None):
+            raise InvalidExportRequestError(
+                "--history-bucket is read for --from/--to with --aggregator (an account's history comes from its own Config)"
+            )
+        if self.aggregator is not None and self.period_from is not None and self.history_bucket is None:
+            raise InvalidExportRequestError(
+                "--from/--to with --aggregator read the configuration history files the accounts' delivery channels write to a "
+                "central S3 bucket (an aggregator keeps no history): give --history-bucket BUCKET or BUCKET/PREFIX"
+            )
+        if self.history_bucket is not None and not HISTORY_BUCKET.fullmatch(self.history_bucket):
+            raise InvalidExportRequestError(
+                f"--history-bucket {self.history_bucket!r} is not BUCKET or BUCKET/PREFIX (an S3 bucket name: 3 to 63 of a-z, 0-9, . and -)"
             )
         _check_all(self.accounts, ACCOUNT_ID, "--accounts", "a 12-digit AWS account id")
         _check_all(self.regions, REGION, "--regions", "an AWS region such as eu-west-1")
@@ -117,6 +139,8 @@ class ExportRequest:
         """What the bundle does not contain, stated in it so that it describes itself: what the
         scope cannot carry, and the ``unrecognised`` Config rules left out."""
         limits = [AGGREGATOR_LIMIT] if self.aggregator is not None else []
+        if self.aggregator is not None and self.period_from is not None:
+            limits.append(HISTORY_EXEMPTIONS_LIMIT)
         left_out = sorted(set(unrecognised))
         if left_out:
             shown = ", ".join(left_out[:UNRECOGNISED_NAMED])

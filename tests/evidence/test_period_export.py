@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gzip
 import json
 import re
 from collections.abc import Iterator
@@ -20,12 +21,16 @@ from smguard.embedded import install, result_token
 from smguard.engine.exemptions import SHARED_EXEMPTION_REGISTERS
 from smguard.evidence import ExportRequest, export_bundle, verify_bundle
 from smguard.evidence.period import EPISODE_COLUMNS
-from tests.evidence.conftest import ACCOUNT, EXEMPTIONS_PARAMETER, NOTEBOOK, REGION, REGISTER, deploy
+from smguard.embedded.history_delivery import deliver_compliance_history
+from smguard.evidence.request import HISTORY_EXEMPTIONS_LIMIT
+from tests.evidence.conftest import ACCOUNT, EXEMPTIONS_PARAMETER, MEMBER, NOTEBOOK, REGION, REGISTER, deploy, member_session
 from tests.support.events import change_event, configuration_item
 
 ROOT = "notebook_root_access"
 INTERNET = "notebook_direct_internet"
 EXPORTED_AT = datetime(2026, 11, 25, 6, 0, tzinfo=timezone.utc)
+CENTRAL_BUCKET = "org-config-history"
+ORGANIZATION_PREFIX = "o-a1b2c3d4e5"
 FIXED_SHARE = (31 - 4.375) / 31
 OCTOBER = {"period_from": date(2026, 10, 1), "period_to": date(2026, 10, 31)}
 HISTORY = [
@@ -42,17 +47,31 @@ HISTORY = [
 ]
 
 
-def evaluate(session: boto3.Session, rule: str, name: str, configuration: dict, captured: str) -> None:
-    """``rule``'s real handler, invoked as Config does for a change of notebook ``name`` captured at ``captured``."""
+def evaluate(rule: str, name: str, configuration: dict, captured: str, account_id: str = ACCOUNT) -> None:
+    """``rule``'s real handler, invoked as Config does for a change of notebook ``name`` of
+    ``account_id`` captured at ``captured``."""
     config_rule = names(rule).config_rule
     item = configuration_item(NOTEBOOK, name, {"NotebookInstanceName": name, **configuration}, capture_time=captured)
+    item["awsAccountId"] = account_id
+    parameters = {"ExemptionsParameterName": EXEMPTIONS_PARAMETER}
+    if account_id != ACCOUNT:
+        parameters["ExecutionRoleName"] = "smguard-member"
     event = change_event(
         item,
-        parameters={"ExemptionsParameterName": EXEMPTIONS_PARAMETER},
+        parameters=parameters,
         rule_name=config_rule,
-        result_token=result_token(config_rule, account_id=ACCOUNT, region=REGION, invoked_at=datetime.fromisoformat(captured)),
+        result_token=result_token(config_rule, account_id=account_id, region=REGION, invoked_at=datetime.fromisoformat(captured)),
     )
+    event["accountId"] = account_id
     load(rule).handler(event, None)
+
+
+def start_recording(session: boto3.Session, account_id: str, bucket: str = "config-history", prefix: str | None = None) -> None:
+    """Config on, as an account enables it: a recorder of every supported type and a delivery channel."""
+    config = session.client("config")
+    config.put_configuration_recorder(ConfigurationRecorder={"name": "default", "roleARN": f"arn:aws:iam::{account_id}:role/config"})
+    config.put_delivery_channel(DeliveryChannel={"name": "default", "s3BucketName": bucket, **({"s3KeyPrefix": prefix} if prefix else {})})
+    config.start_configuration_recorder(ConfigurationRecorderName="default")
 
 
 @pytest.fixture
@@ -60,10 +79,8 @@ def history(aws) -> Iterator[boto3.Session]:
     install()
     SHARED_EXEMPTION_REGISTERS.clear()
     session = boto3.Session(region_name=REGION)
-    config = session.client("config")
-    config.put_configuration_recorder(ConfigurationRecorder={"name": "default", "roleARN": f"arn:aws:iam::{ACCOUNT}:role/config"})
-    config.put_delivery_channel(DeliveryChannel={"name": "default", "s3BucketName": "config-history"})
-    config.start_configuration_recorder(ConfigurationRecorderName="default")
+    session.client("s3").create_bucket(Bucket=CENTRAL_BUCKET)
+    start_recording(session, ACCOUNT, CENTRAL_BUCKET, ORGANIZATION_PREFIX)
     ssm = session.client("ssm")
     ssm.put_parameter(Name=EXEMPTIONS_PARAMETER, Value=json.dumps({"version": 1, "exemptions": []}), Type="String")
     deploy(session)
@@ -72,7 +89,7 @@ def history(aws) -> Iterator[boto3.Session]:
             ssm.put_parameter(Name=EXEMPTIONS_PARAMETER, Value=json.dumps(REGISTER), Type="String", Overwrite=True)
             SHARED_EXEMPTION_REGISTERS.clear()
             continue
-        evaluate(session, rule, name, configuration, captured)
+        evaluate(rule, name, configuration, captured)
     yield session
     SHARED_EXEMPTION_REGISTERS.clear()
 
@@ -172,3 +189,76 @@ def test_a_period_that_has_not_begun_is_refused(history: boto3.Session, tmp_path
     with pytest.raises(InvalidExportRequestError, match="--from 2026-12-01 has not begun yet"):
         export_bundle(history, request, tmp_path / "b", clock=lambda: EXPORTED_AT)
     assert not (tmp_path / "b").exists()
+
+
+@pytest.fixture
+def organization_history(history: boto3.Session) -> boto3.Session:
+    """``history`` plus a member account delivering to the same central bucket, and an aggregator
+    over both; Config's six-hourly deliveries have run up to the export."""
+    member = member_session(history)
+    start_recording(member, MEMBER, CENTRAL_BUCKET, ORGANIZATION_PREFIX)
+    deploy(member, MEMBER)
+    member.client("config").put_aggregation_authorization(AuthorizedAccountId=ACCOUNT, AuthorizedAwsRegion=REGION)
+    history.client("config").put_configuration_aggregator(
+        ConfigurationAggregatorName="organization",
+        AccountAggregationSources=[{"AccountIds": [ACCOUNT, MEMBER], "AwsRegions": [REGION]}],
+    )
+    evaluate(ROOT, "nb-member", {"RootAccess": "Enabled"}, "2026-10-20T06:30:00.000Z", account_id=MEMBER)
+    evaluate(ROOT, "nb-member", {"RootAccess": "Disabled"}, "2026-10-20T18:30:00.000Z", account_id=MEMBER)
+    for account_id in (ACCOUNT, MEMBER):
+        deliver_compliance_history(account_id, REGION, EXPORTED_AT)
+    return history
+
+
+def test_an_organization_period_is_read_from_the_central_history_files(organization_history: boto3.Session, tmp_path: Path) -> None:
+    keys = [o["Key"] for o in organization_history.client("s3").list_objects_v2(Bucket=CENTRAL_BUCKET)["Contents"]]
+    assert f"{ORGANIZATION_PREFIX}/AWSLogs/{MEMBER}/Config/{REGION}/2026/10/20/ConfigHistory/{MEMBER}_Config_{REGION}_ConfigHistory_AWS::Config::ResourceCompliance_20261020T063000Z_20261020T063000Z_1.json.gz" in keys
+    request = ExportRequest(aggregator="organization", history_bucket=f"{CENTRAL_BUCKET}/{ORGANIZATION_PREFIX}", **OCTOBER)
+    bundle = export_bundle(organization_history, request, tmp_path / "b", clock=lambda: EXPORTED_AT)
+    rule = names(ROOT).config_rule
+    assert episodes(bundle) == [
+        list(EPISODE_COLUMNS),
+        [ACCOUNT, REGION, ROOT, rule, NOTEBOOK, "nb-fixed", "2026-09-20T09:00:00Z", "2026-10-05T09:00:00Z", "360.00", "COMPLIANT", "", ""],
+        [ACCOUNT, REGION, ROOT, rule, NOTEBOOK, "nb-open", "2026-10-10T00:00:00Z", "", "528.00", "", "", ""],
+        # NOT_APPLICABLE is not aggregated: the exemption is not named (the limits say so).
+        [ACCOUNT, REGION, ROOT, rule, NOTEBOOK, "nb-vendor", "2026-10-02T12:00:00Z", "2026-10-12T12:00:00Z", "240.00", "NOT_APPLICABLE", "", ""],
+        [MEMBER, REGION, ROOT, rule, NOTEBOOK, "nb-member", "2026-10-20T06:30:00Z", "2026-10-20T18:30:00Z", "12.00", "COMPLIANT", "", ""],
+    ]
+    manifest = json.loads((bundle / "manifest.json").read_text())
+    assert manifest["period"]["episodes"] == 4
+    assert HISTORY_EXEMPTIONS_LIMIT in manifest["limits"]
+
+
+def test_history_is_delivered_only_for_complete_windows_and_once(history: boto3.Session) -> None:
+    assert deliver_compliance_history(ACCOUNT, REGION, datetime(2026, 10, 5, 8, 59, tzinfo=timezone.utc)) == [
+        f"{ORGANIZATION_PREFIX}/AWSLogs/{ACCOUNT}/Config/{REGION}/2026/9/1/ConfigHistory/{ACCOUNT}_Config_{REGION}_ConfigHistory_AWS::Config::ResourceCompliance_20260901T080000Z_20260901T080000Z_1.json.gz",
+        f"{ORGANIZATION_PREFIX}/AWSLogs/{ACCOUNT}/Config/{REGION}/2026/9/20/ConfigHistory/{ACCOUNT}_Config_{REGION}_ConfigHistory_AWS::Config::ResourceCompliance_20260920T090000Z_20260920T090000Z_1.json.gz",
+        f"{ORGANIZATION_PREFIX}/AWSLogs/{ACCOUNT}/Config/{REGION}/2026/10/2/ConfigHistory/{ACCOUNT}_Config_{REGION}_ConfigHistory_AWS::Config::ResourceCompliance_20261002T120000Z_20261002T120000Z_1.json.gz",
+    ]  # the 2026-10-05 06:00-12:00 window is not complete yet
+    later = deliver_compliance_history(ACCOUNT, REGION, EXPORTED_AT)
+    assert [key.split("ResourceCompliance_")[1] for key in later] == [
+        "20261005T090000Z_20261005T090000Z_1.json.gz",
+        "20261010T000000Z_20261010T000000Z_1.json.gz",
+        "20261012T120000Z_20261012T120000Z_1.json.gz",
+        "20261103T000000Z_20261103T000000Z_1.json.gz",
+    ]
+    body = history.client("s3").get_object(Bucket=CENTRAL_BUCKET, Key=later[0])["Body"].read()
+    [item] = json.loads(gzip.decompress(body))["configurationItems"]
+    assert (item["resourceId"], item["configurationItemCaptureTime"], item["awsAccountId"]) == (f"{NOTEBOOK}/nb-fixed", "2026-10-05T09:00:00.000Z", ACCOUNT)
+    assert item["configuration"]["configRuleList"][0]["complianceType"] == "COMPLIANT"
+    assert deliver_compliance_history(ACCOUNT, REGION, EXPORTED_AT) == []
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"aggregator": "organization"}, "give --history-bucket"),
+        ({"aggregator": "organization", "history_bucket": "Not_A_Bucket"}, "is not BUCKET or BUCKET/PREFIX"),
+        ({"account_id": ACCOUNT, "history_bucket": CENTRAL_BUCKET}, "--history-bucket is read for --from/--to with --aggregator"),
+    ],
+)
+def test_the_history_bucket_goes_with_an_aggregator_period(kwargs: dict, message: str) -> None:
+    from smguard.evidence.errors import InvalidExportRequestError
+
+    with pytest.raises(InvalidExportRequestError, match=re.escape(message)):
+        ExportRequest(**OCTOBER, **kwargs)
