@@ -16,7 +16,8 @@ from smguard.demo import environment
 from smguard.demo.embedded_aws import embedded_aws, served_aws
 from smguard.demo.narrative import dashboard, describe_environment, describe_remediations, describe_runs
 from smguard.demo.remediation import remediate
-from smguard.demo.runner import deploy, run_rules
+from smguard.demo.history import HISTORY_DAYS, deliver_history, deploy_with_history
+from smguard.demo.runner import run_rules
 from smguard.demo.serving import serve_account, serve_organization
 from smguard.evidence import EvidenceError, ExportRequest, export_bundle, verify_bundle
 from smguard.evidence.bundle import check_destination
@@ -107,21 +108,29 @@ def demo_command(ctx: click.Context, out: Path, replace: bool, serve: bool, orga
         )
         env = environment.build(session, now.date())
         console.print(describe_environment(env))
-        deployed = deploy(session, env)
+        deployed = deploy_with_history(session, env, now)
         runs = run_rules(session, deployed, account_id=environment.ACCOUNT_ID, now=now)
         console.print(describe_runs(runs))
         console.print(dashboard(session, runs))
         console.print(describe_remediations(remediate(session, runs)))
         runs = run_rules(session, deployed, account_id=environment.ACCOUNT_ID, now=now + REEVALUATION_DELAY)
         console.print(dashboard(session, runs, after="remediation"))
+        deliver_history([environment.ACCOUNT_ID], now + REEVALUATION_DELAY)
         try:
-            bundle = export_bundle(session, ExportRequest(account_id=environment.ACCOUNT_ID), out)
+            request = ExportRequest(
+                account_id=environment.ACCOUNT_ID, period_from=(now - timedelta(days=HISTORY_DAYS)).date(), period_to=now.date()
+            )
+            bundle = export_bundle(session, request, out)
         except EvidenceError as error:
             raise command_error(error) from error
     verification = verify_bundle(bundle)
+    period = json.loads((bundle / MANIFEST).read_text(encoding="utf-8"))["period"]
     console.print(
-        f"\n[bold]Evidence bundle[/] (as `smguard export --account {environment.ACCOUNT_ID}` writes it): {bundle}/\n"
+        f"\n[bold]Evidence bundle[/] (as `smguard export --account {environment.ACCOUNT_ID} --from {period['from']} --to "
+        f"{period['to']}` writes it): {bundle}/\n"
         f"  {', '.join(sorted(path.name for path in bundle.iterdir()))}\n"
+        f"  episodes.csv: {period['episodes']} non-compliance episodes over the last {HISTORY_DAYS} days, "
+        f"{period['open_at_end']} still open\n"
         f"  manifest.json SHA-256 {sha256_of(bundle / MANIFEST)}\n"
         f"  `smguard verify {bundle}`: {'intact' if verification.intact else 'NOT intact'} ({verification.checked} files)\n"
     )

@@ -155,8 +155,3 @@ def deploy(session: boto3.Session, env: environment.DemoEnvironment) -> list[Dep
         {"DeploymentScope": "Account", **parameters, **environment.STACK_PARAMETERS},
         account_id=environment.ACCOUNT_ID,
     )
-
-
-def deploy_and_run(session: boto3.Session, env: environment.DemoEnvironment, now: datetime) -> list[RuleRun]:
-    """Deploy template.yaml's account rules in the demo account and run them."""
-    return run_rules(session, deploy(session, env), account_id=environment.ACCOUNT_ID, now=now)

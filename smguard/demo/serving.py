@@ -20,13 +20,16 @@ from smguard.demo import environment
 from smguard.demo.accounts import operator_credentials
 from smguard.demo.narrative import dashboard, describe_environment, describe_runs
 from smguard.demo.organization import AGGREGATOR, build_organization
-from smguard.demo.runner import deploy_and_run
+from smguard.demo.runner import run_rules
+from smguard.demo.history import deliver_history, deploy_with_history
 
 
 def serve_account(console: Console, endpoint: str, session: boto3.Session, now: datetime) -> None:
     """The demo account, as ``smguard demo`` builds it, served until interrupted."""
     env = environment.build(session, now.date())
-    runs = deploy_and_run(session, env, now)
+    deployed = deploy_with_history(session, env, now)
+    runs = run_rules(session, deployed, account_id=environment.ACCOUNT_ID, now=now)
+    deliver_history([environment.ACCOUNT_ID], now)
     credentials = operator_credentials(session, environment.ACCOUNT_ID)
     announcement = {
         "endpoint_url": endpoint,

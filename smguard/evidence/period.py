@@ -190,7 +190,7 @@ def render_period_section(summary: PeriodSummary) -> str:
     below = "".join(
         f"<tr><td><code>{escape(rule)}</code></td><td>{escape(account)}</td><td>{escape(region)}</td>"
         f'<td>{escape(resource_type)}<br><code>{escape(resource_id)}</code></td><td data-share="{share:.4f}">{_share(share)}</td></tr>'
-        for rule, account, region, resource_type, resource_id, share in summary.below_full
+        for rule, account, region, resource_type, resource_id, share in sorted(summary.below_full)
     )
     listed = (
         f'<table id="period-below-full"><thead><tr><th>Rule</th><th>Account</th><th>Region</th><th>Resource</th>'
