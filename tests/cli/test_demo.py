@@ -16,7 +16,8 @@ from smguard.catalogue import discover, load
 from smguard.cli.demo import EMBEDDED_CALLER, is_earlier_demo_bundle
 from smguard.cli.main import cli
 from smguard.demo.dashboard import Result, RuleStatus, render
-from smguard.demo.environment import EXEMPT_NOTEBOOK, EXEMPT_RULE
+from smguard.demo.environment import EXEMPT_NOTEBOOK, EXEMPT_RULE, EXEMPTION_TICKET
+from smguard.demo.history import EXEMPTED_DAYS, HISTORY_DAYS, REOPENED_HOURS
 from smguard.demo.excerpt import BEGIN, SKIPPED, ExcerptError, excerpt, with_excerpt
 from smguard.deploy.naming import names
 from smguard.evidence.manifest import write_manifest
@@ -85,7 +86,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
         result = CliRunner(env={"COLUMNS": None}).invoke(cli, ["demo", "--out", BUNDLE, "--replace"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert sorted(path.name for path in earlier.iterdir()) == [
-        "evaluations.csv", "evaluations.jsonl", "manifest.json", "rules.json", "summary.html"
+        "episodes.csv", "evaluations.csv", "evaluations.jsonl", "manifest.json", "rules.json", "summary.html"
     ]
     return result.stdout, folder / BUNDLE
 
@@ -136,8 +137,27 @@ def test_the_bundle_holds_every_result_and_verifies(demo):
         )
     verified = CliRunner().invoke(cli, ["verify", str(bundle)])
     assert verified.exit_code == 0, verified.output
-    assert "intact (4 files match manifest.json" in verified.stdout
-    assert f"  `smguard verify {BUNDLE}`: intact (4 files)" in output.splitlines()
+    assert "intact (5 files match manifest.json" in verified.stdout
+    assert f"  `smguard verify {BUNDLE}`: intact (5 files)" in output.splitlines()
+
+
+def test_the_bundle_holds_the_months_closed_exempted_and_open_episodes(demo):
+    """The month the demo plays (smguard.demo.history): every result non-compliant today is an episode
+    still open; the default group opened and fixed is closed after REOPENED_HOURS; the exempted
+    notebook's breach was closed by its exemption."""
+    output, bundle = demo
+    episodes = list(csv.DictReader((bundle / "episodes.csv").open(encoding="utf-8")))
+    rows = list(csv.DictReader((bundle / "evaluations.csv").open(encoding="utf-8")))
+    still_open = {(e["rule"], e["resource_id"]) for e in episodes if not e["closed"]}
+    assert still_open == {(r["rule"], r["resource_id"]) for r in rows if r["compliance_type"] == "NON_COMPLIANT"}
+    assert all(float(e["duration_hours"]) >= HISTORY_DAYS * 24 for e in episodes if not e["closed"])
+    closed = [(e["rule"], e["resource_type"], e["duration_hours"], e["closed_as"], e["exemption_ticket"]) for e in episodes if e["closed"]]
+    assert sorted(closed) == [
+        (EXEMPT_RULE, "AWS::SageMaker::NotebookInstance", f"{(HISTORY_DAYS - EXEMPTED_DAYS) * 24:.2f}", "EXEMPT", EXEMPTION_TICKET),
+        ("vpc_default_sg", "AWS::EC2::SecurityGroup", f"{REOPENED_HOURS:.2f}", "COMPLIANT", ""),
+    ]
+    assert [e["resource_id"] for e in episodes if e["closed_as"] == "EXEMPT"] == [EXEMPT_NOTEBOOK]
+    assert f"  episodes.csv: {len(episodes)} non-compliance episodes over the last {HISTORY_DAYS} days, {len(still_open)} still open" in output.splitlines()
 
 
 def test_the_violations_are_reported_with_their_annotations(demo):
