@@ -12,7 +12,9 @@ template creates the execution role in each account; the demo creates that role 
 embedded AWS has no StackSets), with the template's default name and trusting the security account.
 
 Each workload account gets the demo's reference environment and violations
-(:func:`smguard.demo.environment.build`). Organization mode reads the exemption register with the
+(:func:`smguard.demo.environment.build`) and the month of compliance history the account demo plays
+(:mod:`smguard.demo.history`); every account's Config delivers its history files to a central bucket
+of the security account, under the organization's id. Organization mode reads the exemption register with the
 functions' own role, in the security account, so the security team's register there holds the
 exemptions of every workload account (:func:`_organization_register`).
 """
@@ -30,6 +32,7 @@ import boto3
 from smguard.catalogue import discover
 from smguard.demo import environment
 from smguard.demo.accounts import AccountCredentials, assumed_credentials, operator_credentials
+from smguard.demo.history import deliver_history, enable_config, history_bucket, play_history
 from smguard.demo.runner import RuleRun, run_rules
 from smguard.embedded.organizations import AGGREGATOR_SERVICE_PRINCIPAL, ORGANIZATION_RULES_SERVICE_PRINCIPAL
 from smguard.embedded.stack import deploy_config_rules, smguard_template, stack_parameters
@@ -91,7 +94,14 @@ def build_organization(management: boto3.Session, now: datetime) -> DemoOrganiza
         ConfigurationAggregatorName=AGGREGATOR,
         OrganizationAggregationSource={"RoleArn": _aggregator_role(security), "AllAwsRegions": True},
     )
+    # Config on in every account, delivering to the security account's central bucket; the month played in each workload.
+    security.client("s3").create_bucket(Bucket=history_bucket(security_id))
+    for account_id, session in sorted(sessions.items()):
+        enable_config(session, account_id, history_bucket(security_id), organization_id)
+    built = dict(zip(workloads.values(), environments))
+    play_history({account_id: (sessions[account_id], env) for account_id, env in built.items()}, security, deployed, now)
     runs = [run for account_id, session in sorted(sessions.items()) for run in run_rules(session, deployed, account_id=account_id, now=now)]
+    deliver_history(sorted(sessions), now)
     return DemoOrganization(organization_id, management_account_id, security_credentials, workloads, sessions, runs)
 
 

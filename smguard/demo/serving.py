@@ -20,8 +20,8 @@ from smguard.demo import environment
 from smguard.demo.accounts import operator_credentials
 from smguard.demo.narrative import dashboard, describe_environment, describe_runs
 from smguard.demo.organization import AGGREGATOR, build_organization
+from smguard.demo.history import HISTORY_DAYS, deliver_history, deploy_with_history, history_bucket
 from smguard.demo.runner import run_rules
-from smguard.demo.history import deliver_history, deploy_with_history
 
 
 def serve_account(console: Console, endpoint: str, session: boto3.Session, now: datetime) -> None:
@@ -48,7 +48,8 @@ def serve_account(console: Console, endpoint: str, session: boto3.Session, now: 
     console.print(
         f"\n[bold]Serving[/] the embedded AWS at {endpoint} until interrupted (Ctrl-C or SIGTERM). Set the "
         "variables of `environment` in the first line, then try `smguard evaluate`, "
-        f"`smguard export --account {environment.ACCOUNT_ID} --out evidence` and `smguard verify evidence`."
+        f"`smguard export --account {environment.ACCOUNT_ID} --out evidence` (add --from and --to for the last "
+        f"{HISTORY_DAYS} days' compliance history) and `smguard verify evidence`."
     )
     wait_until_interrupted()
 
@@ -64,6 +65,7 @@ def serve_organization(console: Console, endpoint: str, management: boto3.Sessio
         "account_id": built.security.account_id,
         "environment": built.security.environment(endpoint, environment.REGION),
         "aggregator": AGGREGATOR,
+        "history_bucket": f"{history_bucket(built.security.account_id)}/{built.organization_id}",
         "member_account_ids": members,
         "management_account_id": built.management_account_id,
         "organization_id": built.organization_id,
@@ -88,7 +90,8 @@ def serve_organization(console: Console, endpoint: str, management: boto3.Sessio
     console.print(
         f"\n[bold]Serving[/] the embedded organization at {endpoint} until interrupted (Ctrl-C or SIGTERM). Set the "
         "variables of `environment` in the first line (the security account), then try "
-        f"`smguard export --aggregator {AGGREGATOR} --out evidence` and `smguard verify evidence`."
+        f"`smguard export --aggregator {AGGREGATOR} --out evidence` (add --from, --to and --history-bucket "
+        f"{announcement['history_bucket']} for the last {HISTORY_DAYS} days' compliance history) and `smguard verify evidence`."
     )
     wait_until_interrupted()
 

@@ -11,6 +11,7 @@ import subprocess
 import sys
 from collections import Counter
 from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ import pytest
 
 from smguard.catalogue import rule_names
 from smguard.deploy.naming import names, rule_of
+from smguard.demo.history import HISTORY_DAYS
 from tests.cli.test_demo import expected_counts
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -121,6 +123,9 @@ def test_an_account_is_served_until_interrupted_and_export_evaluate_and_verify_w
     verified = served.smguard("verify", str(tmp_path / "evidence"))
     assert verified.returncode == 0, verified.stderr
     assert verified.stdout.startswith(f"{tmp_path / 'evidence'}: intact (4 files match manifest.json")
+    month = served.smguard("export", "--account", "123456789012", *PERIOD, "--out", str(tmp_path / "month"))
+    assert month.returncode == 0, month.stderr
+    assert closed_as(tmp_path / "month") == {"COMPLIANT": 1, "EXEMPT": 1, "": sum(c["NON_COMPLIANT"] for c in counts.values())}
     evaluated = served.smguard("evaluate", "--rules", "notebook_root_access", "--format", "csv")
     assert evaluated.returncode == 0, evaluated.stderr
     found = {row["resource_id"]: row for row in csv.DictReader(evaluated.stdout.splitlines())}
@@ -130,6 +135,16 @@ def test_an_account_is_served_until_interrupted_and_export_evaluate_and_verify_w
     )
 
     assert served.stop(signal.SIGINT) == (0, "")
+
+
+TODAY = datetime.now(timezone.utc).date()
+PERIOD = ("--from", (TODAY - timedelta(days=HISTORY_DAYS)).isoformat(), "--to", TODAY.isoformat())
+
+
+def closed_as(bundle: Path) -> Counter[str]:
+    """How the episodes of the bundle's period ended ("" while still open): the demo's month played
+    (smguard.demo.history) fixes one breach, exempts one and leaves every current one open."""
+    return Counter(row["closed_as"] for row in csv.DictReader((bundle / "episodes.csv").open(encoding="utf-8")))
 
 
 def organization_counts(rule: str) -> tuple[int, int]:
@@ -155,7 +170,7 @@ def test_an_organization_is_served_with_template_yamls_organization_rules_and_an
 
     announced = served.announcement
     assert set(announced) == {
-        "endpoint_url", "region", "account_id", "environment", "aggregator", "member_account_ids",
+        "endpoint_url", "region", "account_id", "environment", "aggregator", "history_bucket", "member_account_ids",
         "management_account_id", "organization_id",
     }  # fmt: skip
     assert set(announced["environment"]) == ENVIRONMENT_KEYS
@@ -207,5 +222,13 @@ def test_an_organization_is_served_with_template_yamls_organization_rules_and_an
     }
     verified = served.smguard("verify", str(tmp_path / "evidence"))
     assert verified.returncode == 0, verified.stderr
+    month = served.smguard(
+        "export", "--aggregator", announced["aggregator"], *PERIOD, "--history-bucket", announced["history_bucket"],
+        "--out", str(tmp_path / "month"),
+    )  # fmt: skip
+    assert month.returncode == 0, month.stderr
+    # Per member account: the fixed breach, the exempted one (not named through an aggregator), every current one open.
+    non_compliant = sum(counts["NON_COMPLIANT"] for key, counts in aggregated.items() if key[0] in members)
+    assert closed_as(tmp_path / "month") == {"COMPLIANT": len(members), "NOT_APPLICABLE": len(members), "": non_compliant}
 
     assert served.stop(signal.SIGTERM) == (0, "")
