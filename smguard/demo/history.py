@@ -20,7 +20,7 @@ open ones.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from typing import Any
@@ -98,15 +98,14 @@ def play_history(
         ec2 = session.client("ec2")
         group = vpc.default_group(ec2, env.private_vpc)
         ec2.authorize_security_group_ingress(GroupId=group, IpPermissions=SSH_FROM_CORPORATE)
-        judge(session, deployed, "vpc_default_sg", "AWS::EC2::SecurityGroup", lambda rid, g=group: rid == g, account_id, opened)
+        judge(session, deployed, "vpc_default_sg", "AWS::EC2::SecurityGroup", {group}, account_id, opened)
         ec2.revoke_security_group_ingress(GroupId=group, IpPermissions=SSH_FROM_CORPORATE)
         fixed = opened + timedelta(hours=REOPENED_HOURS)
-        judge(session, deployed, "vpc_default_sg", "AWS::EC2::SecurityGroup", lambda rid, g=group: rid == g, account_id, fixed)
+        judge(session, deployed, "vpc_default_sg", "AWS::EC2::SecurityGroup", {group}, account_id, fixed)
     _set_register(register, json.loads(approved))
     exempted = now - timedelta(days=EXEMPTED_DAYS)
     for account_id, (session, _) in sorted(accounts.items()):
-        judge(session, deployed, environment.EXEMPT_RULE, "AWS::SageMaker::NotebookInstance",
-              lambda rid: rid == environment.EXEMPT_NOTEBOOK, account_id, exempted)  # fmt: skip
+        judge(session, deployed, environment.EXEMPT_RULE, "AWS::SageMaker::NotebookInstance", {environment.EXEMPT_NOTEBOOK}, account_id, exempted)
 
 
 def deliver_history(account_ids: Sequence[str], now: datetime) -> None:
@@ -120,11 +119,11 @@ def judge(
     deployed: Sequence[DeployedRule],
     rule: str,
     resource_type: str,
-    chosen: Callable[[str], bool],
+    chosen: set[str],
     account_id: str,
     at: datetime,
 ) -> None:
-    """What Config does on a change of the ``chosen`` resources: invoke ``rule``'s Config rule of the
+    """What Config does on a change of the ``chosen`` resources (ids): invoke ``rule``'s Config rule of the
     account with their configuration items, captured ``at``."""
     handlers = {d.function_arn: d for d in deployed}
     config_rule = next(
@@ -135,7 +134,7 @@ def judge(
     )
     with ThreadPoolExecutor(max_workers=1) as pool:
         resources = collect([resource_type], SweepClients(session), pool, SilentProgress())
-    selected = {resource_type: [c for c in resources.get(resource_type, []) if chosen(c.resource.resource_id)]}
+    selected = {resource_type: [c for c in resources.get(resource_type, []) if c.resource.resource_id in chosen]}
     handler = handlers[config_rule["Source"]["SourceIdentifier"]].lambda_handler()
     invoke(handler, config_rule, selected, account_id=account_id, region=session.region_name, now=at)
 
