@@ -140,7 +140,7 @@ bench-scan: $(STAMP) $(CHECKOV_STAMP)
 bench: bench-scan
 
 # --- the rule benchmarks: cold start, periodic rules at scale, change-rule throughput ------------
-.PHONY: bench-cold-start bench-periodic bench-change
+.PHONY: bench-cold-start bench-periodic bench-change bench-period
 
 ## bench-cold-start: each rule's handler, imported and handling one event in a fresh process, vs import boto3
 bench-cold-start: $(STAMP)
@@ -154,7 +154,11 @@ bench-periodic: $(STAMP)
 bench-change: $(STAMP)
 	$(BIN)/python benchmarks/change_throughput.py
 
-bench: bench-cold-start bench-periodic bench-change bench-evaluate
+## bench-period: export --from/--to over a year of compliance history at 1,000 resources (Config API and history files)
+bench-period: $(STAMP)
+	$(BIN)/python benchmarks/period_export.py
+
+bench: bench-cold-start bench-periodic bench-change bench-evaluate bench-period
 
 # --- the mutation score of the rules' checks ---------------------------------------------------
 .PHONY: mutation

@@ -85,8 +85,9 @@ def _csv(value: str | None) -> tuple[str, ...]:
     "--history-bucket",
     metavar="BUCKET[/PREFIX]",
     help=(
-        "With --aggregator and --from/--to: the central S3 bucket (and key prefix) the accounts' Config delivery channels "
-        "write configuration history files to; the compliance history is read from there."
+        "With --from/--to: the S3 bucket (and key prefix) the Config delivery channels write configuration history files "
+        "to; the compliance history is read from there. Required with --aggregator; with --account it replaces about 53 "
+        "GetResourceConfigHistory calls per resource and year by a few S3 reads."
     ),
 )
 @click.option("--profile", help="AWS profile (default: the usual credential chain).")

@@ -86,7 +86,7 @@ def export_bundle(
                 rules_document = _export_aggregator(reader, request, caller, writer, summary, progress)
         _write_json(staging / "rules.json", rules_document)
         period_summary = _export_period(session, reader, request, rules_document, period, staging)
-        limits = request.limits(rules_document["not_recognised"])
+        limits = request.limits(rules_document["not_recognised"]) + (period_summary.limits if period_summary else [])
         description = {
             "created_at": created_at,
             "requested_by": caller,
@@ -127,7 +127,7 @@ def _export_period(
     if request.aggregator is not None:
         return export_aggregator_period(session, reader, request, sorted(rules_document["smguard_rules"]), period, staging)
     names = sorted({name for names in rules_document["smguard_rules"].values() for name in names})
-    return export_account_period(reader, request, names, period, staging)
+    return export_account_period(session, reader, request, names, period, staging)
 
 
 def _period_manifest(request: ExportRequest, summary: PeriodSummary | None) -> dict[str, Any]:

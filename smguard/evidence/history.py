@@ -31,6 +31,22 @@ class ComplianceHistoryReader:
     def __init__(self, config: Any) -> None:
         self.config = config
 
+    def records_history(self) -> bool:
+        """Whether a started configuration recorder of the account and region records
+        AWS::Config::ResourceCompliance (every supported type, or that type named and not excluded)."""
+        recorders = self.config.describe_configuration_recorders()["ConfigurationRecorders"]
+        statuses = {s["name"]: s.get("recording", False) for s in self.config.describe_configuration_recorder_status()["ConfigurationRecordersStatus"]}
+        for recorder in recorders:
+            group = recorder.get("recordingGroup", {})
+            strategy = group.get("recordingStrategy", {}).get("useOnly", "ALL_SUPPORTED_RESOURCE_TYPES")
+            if strategy == "EXCLUSION_BY_RESOURCE_TYPES":
+                recorded = RESOURCE_COMPLIANCE_TYPE not in group.get("exclusionByResourceTypes", {}).get("resourceTypes", [])
+            else:
+                recorded = group.get("allSupported", True) or RESOURCE_COMPLIANCE_TYPE in group.get("resourceTypes", [])
+            if statuses.get(recorder["name"]) and recorded:
+                return True
+        return False
+
     def resources(self, resource_types: set[str]) -> list[str]:
         """The ResourceCompliance ids (``<type>/<id>``) of the resources of ``resource_types`` with a
         compliance history, deleted ones included, sorted."""

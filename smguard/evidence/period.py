@@ -79,6 +79,8 @@ class PeriodSummary:
     below_full: list[tuple[str, str, str, str, str, float]] = field(default_factory=list)
     """(rule, account, region, resource type, resource id, share) of the first resources not compliant all period."""
     episodes: int = 0
+    limits: list[str] = field(default_factory=list)
+    """What the history read cannot show (an account that records no compliance history), for the bundle's limits."""
 
     def expect_rule(self, rule: str) -> None:
         self.per_rule.setdefault(rule, RulePeriod())

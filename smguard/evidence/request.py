@@ -55,8 +55,9 @@ class ExportRequest:
     period_to: date | None = None
     """The audit period (UTC days, both included), for episodes.csv; both or neither."""
     history_bucket: str | None = None
-    """With an aggregator and a period: ``bucket`` or ``bucket/prefix`` of the central S3 bucket the
-    delivery channels write configuration history files to."""
+    """With a period: ``bucket`` or ``bucket/prefix`` of the S3 bucket the delivery channels write
+    configuration history files to (required with an aggregator, which keeps no history; with an
+    account, read instead of GetResourceConfigHistory, in far fewer calls)."""
     _exported: tuple[str, ...] = field(default=(), init=False, repr=False, compare=False)
     """The rule folders the export covers: ``rules``, or the whole catalogue."""
 
@@ -78,10 +79,8 @@ class ExportRequest:
             raise InvalidExportRequestError(
                 f"--from {self.period_from.isoformat()} is after --to {self.period_to.isoformat()}; the period must start first"
             )
-        if self.history_bucket is not None and (self.aggregator is None or self.period_from is None):
-            raise InvalidExportRequestError(
-                "--history-bucket is read for --from/--to with --aggregator (an account's history comes from its own Config)"
-            )
+        if self.history_bucket is not None and self.period_from is None:
+            raise InvalidExportRequestError("--history-bucket is read for the compliance history of a period: give --from and --to")
         if self.aggregator is not None and self.period_from is not None and self.history_bucket is None:
             raise InvalidExportRequestError(
                 "--from/--to with --aggregator read the configuration history files the accounts' delivery channels write to a "

@@ -254,7 +254,6 @@ def test_history_is_delivered_only_for_complete_windows_and_once(history: boto3.
     [
         ({"aggregator": "organization"}, "give --history-bucket"),
         ({"aggregator": "organization", "history_bucket": "Not_A_Bucket"}, "is not BUCKET or BUCKET/PREFIX"),
-        ({"account_id": ACCOUNT, "history_bucket": CENTRAL_BUCKET}, "--history-bucket is read for --from/--to with --aggregator"),
     ],
 )
 def test_the_history_bucket_goes_with_an_aggregator_period(kwargs: dict, message: str) -> None:
@@ -262,3 +261,50 @@ def test_the_history_bucket_goes_with_an_aggregator_period(kwargs: dict, message
 
     with pytest.raises(InvalidExportRequestError, match=re.escape(message)):
         ExportRequest(**OCTOBER, **kwargs)
+
+
+def test_the_history_bucket_is_read_only_for_a_period() -> None:
+    from smguard.evidence.errors import InvalidExportRequestError
+
+    with pytest.raises(InvalidExportRequestError, match="--history-bucket is read for the compliance history of a period"):
+        ExportRequest(account_id=ACCOUNT, history_bucket=CENTRAL_BUCKET)
+
+
+def test_an_account_period_read_from_the_history_files_is_the_one_config_answers(history: boto3.Session, tmp_path: Path) -> None:
+    deliver_compliance_history(ACCOUNT, REGION, EXPORTED_AT)
+    from_config = export_bundle(history, ExportRequest(account_id=ACCOUNT, **OCTOBER), tmp_path / "config", clock=lambda: EXPORTED_AT)
+    request = ExportRequest(account_id=ACCOUNT, history_bucket=f"{CENTRAL_BUCKET}/{ORGANIZATION_PREFIX}", **OCTOBER)
+    from_files = export_bundle(history, request, tmp_path / "files", clock=lambda: EXPORTED_AT)
+    assert episodes(from_files) == episodes(from_config)
+    assert [row[9:] for row in episodes(from_files)[1:]] == [["COMPLIANT", "", ""], ["", "", ""], ["EXEMPT", "SEC-1234", "2099-03-31"]]
+
+
+def test_a_recorder_that_stopped_recording_the_history_is_a_limit_of_the_bundle(history: boto3.Session, tmp_path: Path) -> None:
+    history.client("config").stop_configuration_recorder(ConfigurationRecorderName="default")
+    bundle = export_bundle(history, ExportRequest(account_id=ACCOUNT, **OCTOBER), tmp_path / "b", clock=lambda: EXPORTED_AT)
+    manifest = json.loads((bundle / "manifest.json").read_text())
+    [limit] = manifest["limits"]
+    assert limit.startswith(f"The configuration recorder of account {ACCOUNT}, region {REGION} is stopped or does not record AWS::Config::ResourceCompliance")
+    assert manifest["period"]["episodes"] == 3  # what was recorded while it did is still exported
+    assert 'id="limit-0"' in (bundle / "summary.html").read_text()
+
+
+def test_a_source_without_history_files_is_named_in_the_limits(history: boto3.Session, tmp_path: Path) -> None:
+    """A member account with smguard results whose Config records no compliance history (no recorder)."""
+    member = member_session(history)
+    deploy(member, MEMBER)
+    member.client("config").put_aggregation_authorization(AuthorizedAccountId=ACCOUNT, AuthorizedAwsRegion=REGION)
+    history.client("config").put_configuration_aggregator(
+        ConfigurationAggregatorName="organization",
+        AccountAggregationSources=[{"AccountIds": [ACCOUNT, MEMBER], "AwsRegions": [REGION]}],
+    )
+    evaluate(ROOT, "nb-member", {"RootAccess": "Enabled"}, "2026-10-20T06:30:00.000Z", account_id=MEMBER)
+    deliver_compliance_history(ACCOUNT, REGION, EXPORTED_AT)
+    request = ExportRequest(aggregator="organization", history_bucket=f"{CENTRAL_BUCKET}/{ORGANIZATION_PREFIX}", **OCTOBER)
+    bundle = export_bundle(history, request, tmp_path / "b", clock=lambda: EXPORTED_AT)
+    limits = json.loads((bundle / "manifest.json").read_text())["limits"]
+    assert (
+        f"No compliance history file up to the end of the period was found in s3://{CENTRAL_BUCKET}/{ORGANIZATION_PREFIX} "
+        f"for {MEMBER} {REGION}, which has smguard results"
+    ) in limits[-1]
+    assert {row[0] for row in episodes(bundle)[1:]} == {ACCOUNT}
