@@ -161,9 +161,9 @@ def main() -> None:
     body = "\n".join([
         f"Measured {now()} on {machine()}. Run: `make bench-period` (benchmarks/period_export.py).",
         "",
-        f"{resources} notebooks judged by two rules for a year ({PERIOD_FROM} to {PERIOD_TO}) plus the ten days before: "
+        f"{resources:,} notebooks judged by two rules for a year ({PERIOD_FROM} to {PERIOD_TO}) plus the ten days before: "
         "one in ten non-compliant from before the period until mid-year, one in four breaking notebook_root_access once a "
-        f"quarter for two days ({expected} episodes in the period, {len(delivered)} history files delivered). "
+        f"quarter for two days ({expected:,} episodes in the period, {len(delivered)} history files delivered). "
         "`smguard export --from --to` runs as a whole process (start-up included) against a request-counting moto server "
         "with the embedded compliance history; calls are counted at the server, memory is the child's peak RSS (VmHWM). "
         + ("The three exports wrote the same episodes." if not failures else "The exports did NOT agree (see below)."),
@@ -171,13 +171,16 @@ def main() -> None:
         *table,
         "",
         f"Per resource, the account export reads its history newest first from the end of the period back to the first "
-        f"item at or before its start: AWS serves at most seven days of history per GetResourceConfigHistory call, so "
-        f"a resource last changed {span_days} days before the period's end costs ceil({span_days}/7) = "
-        f"{history_per_resource} calls, whatever its number of changes; {resources} resources cost about "
-        f"{resources * history_per_resource:,} calls. The history files cost one GetObject per six-hour window with changes "
-        "in the account and region (at most 4 a day, 1,460 a year) plus ListObjectsV2 pages of 1,000 keys, whatever the "
-        "number of resources: the reason the organization export reads them. Memory stays flat: the account export holds "
-        "one resource's history per reader thread, the file export one account and region's ResourceCompliance items.",
+        f"item at or before its start: AWS serves at most seven days of history per GetResourceConfigHistory call, so a "
+        f"resource whose state at the period's start was recorded {span_days} days before its end costs "
+        f"ceil({span_days}/7) = {history_per_resource} calls, whatever its number of changes: {resources:,} resources cost "
+        f"{resources * history_per_resource:,}. Against AWS each call also costs its latency and Config's request rate, so "
+        "the calls, not the wall time against a local server, are what scales. The history files cost one GetObject per "
+        "six-hour window with changes in the account and region (at most 4 a day, 1,460 a year) plus ListObjectsV2 pages "
+        "of 1,000 keys, whatever the number of resources: the reason the organization export reads them, and the option "
+        "for a large account. Memory: the account export holds one resource's history per reader thread (4); the file "
+        "export holds the ResourceCompliance items of one account and region up to the period's end, so it grows with "
+        "the number of changes there.",
         "",
         "Failures:\n\n" + "\n".join(f"- {f}" for f in failures) if failures else "",
     ]).strip() + "\n"
