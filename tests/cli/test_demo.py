@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 from rich.console import Console
 
-from smguard.catalogue import discover, load
+from smguard.catalogue import discover, load, rule_names
 from smguard.cli.demo import EMBEDDED_CALLER, is_earlier_demo_bundle
 from smguard.cli.main import cli
 from smguard.demo.dashboard import Result, RuleStatus, render
@@ -142,21 +142,27 @@ def test_the_bundle_holds_every_result_and_verifies(demo):
 
 
 def test_the_bundle_holds_the_months_closed_exempted_and_open_episodes(demo):
-    """The month the demo plays (smguard.demo.history): every result non-compliant today is an episode
-    still open; the default group opened and fixed is closed after REOPENED_HOURS; the exempted
-    notebook's breach was closed by its exemption."""
+    """The month the demo plays (smguard.demo.history), then today's remediation: every result
+    non-compliant at the end is an episode still open; the default group opened and fixed is closed
+    after REOPENED_HOURS; the exempted notebook's breach was closed by its exemption; each breach the
+    operator's remediation fixed is closed as COMPLIANT when the rules ran again."""
     output, bundle = demo
     episodes = list(csv.DictReader((bundle / "episodes.csv").open(encoding="utf-8")))
     rows = list(csv.DictReader((bundle / "evaluations.csv").open(encoding="utf-8")))
     still_open = {(e["rule"], e["resource_id"]) for e in episodes if not e["closed"]}
     assert still_open == {(r["rule"], r["resource_id"]) for r in rows if r["compliance_type"] == "NON_COMPLIANT"}
     assert all(float(e["duration_hours"]) >= HISTORY_DAYS * 24 for e in episodes if not e["closed"])
-    closed = [(e["rule"], e["resource_type"], e["duration_hours"], e["closed_as"], e["exemption_ticket"]) for e in episodes if e["closed"]]
-    assert sorted(closed) == [
+    played = [e for e in episodes if e["closed"] and float(e["duration_hours"]) < HISTORY_DAYS * 24]
+    assert sorted((e["rule"], e["resource_type"], e["duration_hours"], e["closed_as"], e["exemption_ticket"]) for e in played) == [
         (EXEMPT_RULE, "AWS::SageMaker::NotebookInstance", f"{(HISTORY_DAYS - EXEMPTED_DAYS) * 24:.2f}", "EXEMPT", EXEMPTION_TICKET),
         ("vpc_default_sg", "AWS::EC2::SecurityGroup", f"{REOPENED_HOURS:.2f}", "COMPLIANT", ""),
     ]
     assert [e["resource_id"] for e in episodes if e["closed_as"] == "EXEMPT"] == [EXEMPT_NOTEBOOK]
+    remediated = [e for e in episodes if e["closed"] and e not in played]
+    assert Counter(e["rule"] for e in remediated) == Counter(
+        {rule: expected_counts(rule)[2] - expected_counts_after_remediation(rule)[2] for rule in rule_names()}
+    ) - Counter()
+    assert {e["closed_as"] for e in remediated} == {"COMPLIANT"} and len({e["closed"] for e in remediated}) == 1
     assert f"  episodes.csv: {len(episodes)} non-compliance episodes over the last {HISTORY_DAYS} days, {len(still_open)} still open" in output.splitlines()
 
 
