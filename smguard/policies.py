@@ -6,10 +6,13 @@ document cannot carry (name, policy type, description, CloudFormation logical ID
 generator merges :func:`template_fragment` into ``template.yaml``, and a test compares the template
 with these files, so the deployed content cannot drift from what was reviewed and tested.
 
-A document may hold ``${ParameterName}`` placeholders for template parameters (today only
-``${AdministratorRoleArn}``). The fragment hands such a document to ``Fn::Sub`` as one minified
-string, so CloudFormation fills the value in and Organizations receives exactly the characters
-that the size tests measured, plus the substituted value.
+A document may hold ``${Name}`` placeholders: template parameters (``${AdministratorRoleArn}``)
+and values derived from them (``${ControlTowerExecutionRoleArn}``, see :data:`DERIVED`). The
+fragment hands such a document to ``Fn::Sub`` as one minified string, so CloudFormation fills the
+values in and Organizations receives exactly the characters that the size tests measured, plus the
+substituted values. IAM policy variables (``${aws:PrincipalAccount}``) are kept for AWS to resolve
+at request time: the fragment escapes them as ``${!aws:...}``, which Fn::Sub turns back into
+``${aws:...}``.
 
 Standard library only: the template generator imports this module at build time.
 """
@@ -42,9 +45,13 @@ DEPLOY_CONDITION = "DeployPreventiveControls"
 # instead of failing the stack on an empty target ID.
 TARGETS_CONDITION = "PreventiveControlsHaveTargets"
 
-# Same syntax as Fn::Sub, which is what substitutes them. The loader rejects every other "${": Fn::Sub
-# would try to resolve an IAM policy variable such as ${aws:username} and fail the deployment.
+# Same syntax as Fn::Sub, which is what substitutes them. The loader rejects every other "${" but
+# the policy variables below, which the fragment escapes: unescaped, Fn::Sub would try to resolve an
+# IAM policy variable such as ${aws:username} and fail the deployment.
 _PLACEHOLDER = re.compile(r"\$\{([A-Za-z0-9]+)\}")
+_POLICY_VARIABLE = re.compile(r"\$\{(aws:[A-Za-z]+)\}")
+# The IAM policy variables a document may use: AWS fills them in per request, in SCPs as elsewhere.
+POLICY_VARIABLES = frozenset({"aws:PrincipalAccount"})
 
 # Organizations target IDs, as the AttachPolicy API defines them: a root, an OU or an account.
 # The empty alternative lets the parameter default to "" for stacks that deploy no policies.
@@ -53,25 +60,50 @@ _TARGET_ID_PATTERN = r"^(|r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|[0-9
 # The administrator role, as an ArnLike pattern in any partition. The account may be "*" so that one
 # SCP exempts the role of that name in every member account. Only two shapes are accepted, both
 # roles that no one but the administrator (or AWS) can create or re-trust once the guardrail is
-# attached, so exempting them opens no back door:
-# - role/smguard-<name> with no path: ProtectRuleRoles covers role/smguard-*. A path would take the
-#   role out of that pattern, so none is allowed.
-# - an IAM Identity Center role, role/aws-reserved/sso.amazonaws.com/[<region>/]AWSReservedSSO_<set>_*:
-#   AWS marks these roles as modifiable only by AWS, and ProtectExemptRoles covers that path too.
-# The name may use "*" (Identity Center names end in a random suffix) but only after one literal
-# character, so "smguard-*" (every rule role) and "AWSReservedSSO_*" (every user) are refused.
+# attached, and neither able to match a role smguard itself creates, so exempting them opens no back
+# door:
+# - role/smguard-admin<suffix> with no path: ProtectRuleRoles covers role/smguard-*, and no role of
+#   smguard's own is named smguard-admin* (the rule roles are smguard-<rule>-<region>, no rule name
+#   starts with "admin", and ExecutionRoleName refuses smguard-admin*; a test checks all three). "*"
+#   may follow "smguard-admin" only: "smguard-s*", "smguard-n*" would match rule roles that Lambda
+#   assumes, and so anyone who can run code as a rule function.
+# - an IAM Identity Center role of one permission set,
+#   role/aws-reserved/sso.amazonaws.com/[<region>/]AWSReservedSSO_<permission set>_<suffix>, where
+#   the suffix is Identity Center's 16 hexadecimal characters or sixteen "?" (one character each in
+#   ArnLike), never "*": "AWSReservedSSO_A*" would match every permission set starting with A, and
+#   "AWSReservedSSO_Admin_*" the permission set "Admin_Team" too. AWS marks these roles as modifiable
+#   only by AWS, and ProtectExemptRoles covers that path too.
 # Explicit classes instead of \w: CloudFormation evaluates the pattern with Java, where \w differs.
-_ROLE_NAME_TAIL = r"[A-Za-z0-9_+=,.@-][A-Za-z0-9_+=,.@*-]*"
 _ROLE_ARN_PATTERN = (
     r"^arn:aws[a-z-]*:iam::([0-9]{12}|\*):role/("
-    rf"smguard-{_ROLE_NAME_TAIL}"
-    rf"|aws-reserved/sso\.amazonaws\.com/([A-Za-z0-9*-]+/)?AWSReservedSSO_{_ROLE_NAME_TAIL}"
+    r"smguard-admin[A-Za-z0-9_+=,.@*-]{0,50}"
+    r"|aws-reserved/sso\.amazonaws\.com/([a-z0-9-]+/|\*/)?AWSReservedSSO_[A-Za-z0-9_+=,.@-]{1,32}_([0-9a-f]{16}|\?{16})"
     r")$"
 )
-# The longest ARN either shape can name is about 150 characters (partition aws-us-gov, a 15-character
-# region, a 64-character role name). 256 leaves room and keeps the guardrail SCP, which repeats the
-# ARN in every statement, under 5,120 characters once it is substituted (a test checks that).
-_ROLE_ARN_MAX_LENGTH = 256
+# The longest ARN either shape can name is 148 characters (partition aws-us-gov, a 14-character
+# region, a 64-character role name). 160 leaves room for a longer region name and keeps the guardrail
+# SCP, which repeats the ARN in most statements, under 5,120 characters once it is substituted (a
+# test measures it).
+_ROLE_ARN_MAX_LENGTH = 160
+
+CONTROL_TOWER_PARAMETER = "ControlTowerMode"
+CONTROL_TOWER_CONDITION = "ControlTowerModeOn"
+# AWS Control Tower enrols accounts and updates the landing zone through this role (its StackSets run
+# as it in every enrolled account), so in Control Tower mode the guardrail lets it manage AWS Config.
+CONTROL_TOWER_EXECUTION_ROLE = "arn:*:iam::*:role/AWSControlTowerExecution"
+
+# Values the documents may use that are no template parameter: name -> CloudFormation expression.
+# Outside Control Tower mode the Control Tower placeholder repeats the administrator role, which
+# exempts no one more.
+DERIVED: Mapping[str, Any] = {
+    "ControlTowerExecutionRoleArn": {
+        "Fn::If": [CONTROL_TOWER_CONDITION, CONTROL_TOWER_EXECUTION_ROLE, {"Ref": "AdministratorRoleArn"}]
+    },
+}
+
+# The tag that marks a resource smguard deploys under a generated name (the KMS key) or that the
+# user owns (the functions' security groups and VPC endpoints) as protected by the guardrail.
+PROTECTION_TAG = ("smguard:guardrail", "protected")
 
 PARAMETERS: Mapping[str, Mapping[str, Any]] = {
     DEPLOY_CONDITION: {
@@ -96,21 +128,31 @@ PARAMETERS: Mapping[str, Mapping[str, Any]] = {
             "organization out of AI service data use. Empty: the policies are created, not attached."
         ),
     },
+    CONTROL_TOWER_PARAMETER: {
+        "Type": "String",
+        "AllowedValues": ["true", "false"],
+        "Default": "false",
+        "Description": (
+            "true in an AWS Control Tower landing zone: the guardrail then also lets Control Tower's "
+            "AWSControlTowerExecution role manage AWS Config and its own role, so enrolling accounts and "
+            "updating the landing zone keep working (docs/preventive-controls.md)."
+        ),
+    },
     "AdministratorRoleArn": {
         "Type": "String",
         "Default": "arn:aws:iam::*:role/smguard-admin",
         "AllowedPattern": _ROLE_ARN_PATTERN,
         "MaxLength": _ROLE_ARN_MAX_LENGTH,
         "ConstraintDescription": (
-            "must be the ARN of a role named smguard-<name> (no path) or of an IAM Identity Center role "
-            "(role/aws-reserved/sso.amazonaws.com/[<region>/]AWSReservedSSO_<name>); the account may "
-            "be * and the name may contain * after its first character"
+            "must be the ARN of a role named smguard-admin<suffix> (no path; * allowed in the suffix) or "
+            "of one IAM Identity Center permission set's role (role/aws-reserved/sso.amazonaws.com/"
+            "[<region>/]AWSReservedSSO_<permission set>_<16 hex digits or 16 ?>); the account may be *"
         ),
         "Description": (
-            "The only role allowed to stop or change AWS Config, the smguard rule functions and roles, "
-            "and the organization's SCPs and AI opt-out policies (ArnLike pattern). Only smguard-* "
-            "roles and IAM Identity Center roles are accepted: the guardrail protects both from "
-            "everyone else."
+            "The only role allowed to stop or change AWS Config, the smguard functions, roles, logs, "
+            "alarms, register and protected resources, and the organization's SCPs and AI opt-out "
+            "policies (ArnLike pattern). Only smguard-admin* roles and Identity Center roles are "
+            "accepted: the guardrail protects both from everyone else."
         ),
     },
 }
@@ -136,8 +178,12 @@ class Policy:
         return json.dumps(self.content, separators=(",", ":"))
 
     def placeholders(self) -> set[str]:
-        """Names of the template parameters the document refers to."""
+        """Names of the template parameters and derived values the document refers to."""
         return set(_PLACEHOLDER.findall(self.minified()))
+
+    def policy_variables(self) -> set[str]:
+        """The IAM policy variables (``aws:...``) the document leaves for AWS to resolve."""
+        return set(_POLICY_VARIABLE.findall(self.minified()))
 
     def rendered(self, values: Mapping[str, str]) -> dict[str, Any]:
         """The document after substitution, as Fn::Sub would produce it from ``values``.
@@ -153,10 +199,18 @@ class Policy:
 
         return json.loads(_PLACEHOLDER.sub(substitute, self.minified()))
 
-    def cfn_content(self) -> str | dict[str, str]:
-        """The ``Content`` property: the minified text, through Fn::Sub when it has placeholders."""
+    def cfn_content(self) -> str | dict[str, Any]:
+        """The ``Content`` property: the minified text, through Fn::Sub when it has placeholders.
+
+        Fn::Sub gets the derived values the document uses as its variable map, and every policy
+        variable escaped (``${!aws:...}``), which it renders back as ``${aws:...}``.
+        """
         text = self.minified()
-        return {"Fn::Sub": text} if self.placeholders() else text
+        if not self.placeholders():
+            return text
+        escaped = _POLICY_VARIABLE.sub(lambda match: "${!" + match.group(1) + "}", text)
+        derived = {name: copy.deepcopy(DERIVED[name]) for name in sorted(self.placeholders() & DERIVED.keys())}
+        return {"Fn::Sub": [escaped, derived] if derived else escaped}
 
 
 def _read_json(path: Path) -> Any:
@@ -170,14 +224,41 @@ def _read_json(path: Path) -> Any:
 
 def _check_placeholders(policy: Policy) -> None:
     text = policy.minified()
-    unknown = policy.placeholders() - PARAMETERS.keys()
+    unknown = policy.placeholders() - PARAMETERS.keys() - DERIVED.keys()
     if unknown:
-        raise PolicySourceError(f"{policy.file}: placeholders {sorted(unknown)} are not template parameters")
-    if text.count("${") != len(_PLACEHOLDER.findall(text)):
         raise PolicySourceError(
-            f"{policy.file}: contains '${{' that is not a ${{Parameter}} placeholder; Fn::Sub would "
-            "try to resolve it, so policy variables cannot be used in these documents"
+            f"{policy.file}: placeholders {sorted(unknown)} are neither template parameters nor derived values"
         )
+    unsupported = policy.policy_variables() - POLICY_VARIABLES
+    if unsupported:
+        raise PolicySourceError(
+            f"{policy.file}: policy variables {sorted(unsupported)} are not among {sorted(POLICY_VARIABLES)}"
+        )
+    if text.count("${") != len(_PLACEHOLDER.findall(text)) + len(_POLICY_VARIABLE.findall(text)):
+        raise PolicySourceError(
+            f"{policy.file}: contains '${{' that is neither a ${{Parameter}} placeholder nor a supported "
+            "policy variable; Fn::Sub would try to resolve it and fail the deployment"
+        )
+
+
+def longest_values() -> dict[str, str]:
+    """Each placeholder at the longest value CloudFormation lets through: the size limit's worst case.
+
+    A parameter counts at its MaxLength; a derived value at the longest of its alternatives.
+    """
+    values = {name: "x" * spec["MaxLength"] for name, spec in PARAMETERS.items() if "MaxLength" in spec}
+    values["ControlTowerExecutionRoleArn"] = "x" * max(
+        len(CONTROL_TOWER_EXECUTION_ROLE), PARAMETERS["AdministratorRoleArn"]["MaxLength"]
+    )
+    return values
+
+
+def placeholder_values(administrator: str, control_tower: bool) -> dict[str, str]:
+    """The values Fn::Sub substitutes for one deployment, as :data:`DERIVED` computes them."""
+    return {
+        "AdministratorRoleArn": administrator,
+        "ControlTowerExecutionRoleArn": CONTROL_TOWER_EXECUTION_ROLE if control_tower else administrator,
+    }
 
 
 def load_policies(directory: Path = POLICIES_DIR) -> list[Policy]:
@@ -227,6 +308,7 @@ def template_fragment(directory: Path = POLICIES_DIR) -> dict[str, dict[str, Any
         "Parameters": copy.deepcopy(dict(PARAMETERS)),
         "Conditions": {
             DEPLOY_CONDITION: {"Fn::Equals": [{"Ref": DEPLOY_CONDITION}, "true"]},
+            CONTROL_TOWER_CONDITION: {"Fn::Equals": [{"Ref": CONTROL_TOWER_PARAMETER}, "true"]},
             TARGETS_CONDITION: {
                 "Fn::Not": [{"Fn::Equals": [{"Fn::Join": ["", {"Ref": "TargetIds"}]}, ""]}]
             },

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from smguard.deploy.iam import policy_document, read_statements, required_actions
+from smguard.deploy.stack_parameters import EXECUTION_ROLE_NAME_PATTERN
 from smguard.engine.rule import SmguardRule
 
 STACK_SET_NAME = "smguard-execution-role"
@@ -30,7 +31,7 @@ def execution_role_template(rules: Sequence[SmguardRule]) -> dict[str, Any]:
         "Parameters": {
             "ExecutionRoleName": {
                 "Type": "String",
-                "AllowedPattern": "^smguard-[A-Za-z0-9+=,.@_-]{1,56}$",
+                "AllowedPattern": EXECUTION_ROLE_NAME_PATTERN,
                 "Description": "Name of the role (the rules' ExecutionRoleName parameter).",
             },
             "TrustedAccountId": {

@@ -8,6 +8,7 @@ from typing import Any
 from smguard.deploy.iam import policy_document
 from smguard.deploy.observability import failed_invocations_alarm
 from smguard.deploy.runtime import ARCHITECTURE, BUILD_METADATA, CODE_URI, RUNTIME
+from smguard.policies import PROTECTION_TAG
 
 
 def key_resource() -> dict[str, Any]:
@@ -19,6 +20,9 @@ def key_resource() -> dict[str, Any]:
         "Properties": {
             "Description": "smguard: encrypts the rule functions' logs, failed invocations and alarm notifications.",
             "EnableKeyRotation": True,
+            # Its ID is generated, so the guardrail SCP protects it by this tag (ProtectTaggedResources):
+            # disabling it would silence the alarm topic, the failed-invocations queue and the logs at once.
+            "Tags": [{"Key": PROTECTION_TAG[0], "Value": PROTECTION_TAG[1]}],
             "KeyPolicy": policy_document(
                 [
                     {

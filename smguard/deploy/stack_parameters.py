@@ -24,6 +24,7 @@ role-name limit, and for the register's SSM name (SSM allows 1,011) enough for a
 /security/smguard/exemptions with room to spare, since the rest of the 1,024 characters goes to the
 rules' own parameters."""
 KNOWN_ENGINE_PARAMETERS = frozenset(ENGINE_PARAMETER_MAX_LENGTHS)
+EXECUTION_ROLE_NAME_PATTERN = "^smguard-(?!admin)[A-Za-z0-9+=,.@_-]{1,56}$"
 
 LOG_RETENTION_DAYS = [
     1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
@@ -99,9 +100,14 @@ def global_parameters(engine_parameters: Sequence[str]) -> dict[str, Any]:
         EXECUTION_ROLE_PARAMETER: {
             "Type": "String",
             "Default": "smguard-rule-execution",
-            "AllowedPattern": "^smguard-[A-Za-z0-9+=,.@_-]{1,56}$",
+            # smguard-admin* is the administrator role's name space (smguard/policies.py): the guardrail
+            # exempts it, so a role that Lambda functions assume must never fall into it.
+            "AllowedPattern": EXECUTION_ROLE_NAME_PATTERN,
             "MaxLength": ENGINE_PARAMETER_MAX_LENGTHS[EXECUTION_ROLE_PARAMETER],
-            "ConstraintDescription": "must be an IAM role name starting with smguard- (the guardrail SCP protects smguard-*)",
+            "ConstraintDescription": (
+                "must be an IAM role name starting with smguard- (the guardrail SCP protects smguard-*) "
+                "but not smguard-admin (reserved for the administrator role)"
+            ),
             "Description": (
                 "Organization mode: name of the role the StackSet creates in every member account and the "
                 "functions assume there. Use a different name per region when deploying to several regions."
@@ -156,11 +162,12 @@ def global_parameters(engine_parameters: Sequence[str]) -> dict[str, Any]:
         parameters[EXEMPTIONS_PARAMETER] = {
             "Type": "String",
             "Default": "",
-            # A path-form name ("/smguard/exemptions"): the IAM resource ARN is then parameter<name>.
-            "AllowedPattern": "^(|/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+){0,14})$",
+            # A name under /smguard/ ("/smguard/exemptions"): the IAM resource ARN is then parameter<name>,
+            # and the guardrail SCP lets only the administrator role write or delete parameter/smguard/*.
+            "AllowedPattern": "^(|/smguard/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+){0,13})$",
             "MaxLength": ENGINE_PARAMETER_MAX_LENGTHS[EXEMPTIONS_PARAMETER],
             "ConstraintDescription": (
-                "must be empty or an SSM parameter name starting with / (e.g. /smguard/exemptions), "
+                "must be empty or an SSM parameter name under /smguard/ (e.g. /smguard/exemptions), "
                 f"at most {ENGINE_PARAMETER_MAX_LENGTHS[EXEMPTIONS_PARAMETER]} characters"
             ),
             "Description": (

@@ -17,6 +17,7 @@ from __future__ import annotations
 import collections
 import collections.abc
 import enum
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -55,9 +56,37 @@ class Decision(enum.Enum):
     IMPLICIT_DENY = "implicit deny"
 
 
+_POLICY_VARIABLE = re.compile(r"\$\{(aws:[A-Za-z]+)\}")
+
+
+class MissingPolicyVariableError(KeyError):
+    """A statement uses a policy variable whose key the test request does not carry."""
+
+
+def _resolve(value: Any, context: Context) -> Any:
+    """``value`` with every ``${aws:...}`` replaced by the request's value, as AWS does per request.
+
+    principalmapper does not resolve policy variables, so they are filled in here first.
+    """
+    if isinstance(value, str):
+
+        def substitute(match: re.Match[str]) -> str:
+            key = match.group(1)
+            if key not in context or not isinstance(context[key], str):
+                raise MissingPolicyVariableError(f"the request carries no single value for {key}")
+            return str(context[key])
+
+        return _POLICY_VARIABLE.sub(substitute, value)
+    if isinstance(value, list):
+        return [_resolve(item, context) for item in value]
+    if isinstance(value, dict):
+        return {key: _resolve(item, context) for key, item in value.items()}
+    return value
+
+
 def statement_matches(statement: Mapping[str, Any], action: str, resource: str, context: Context) -> bool:
     """Whether the statement applies to the request: action, resource and condition all match."""
-    policy = {"Version": "2012-10-17", "Statement": [dict(statement)]}
+    policy = {"Version": "2012-10-17", "Statement": [_resolve(dict(statement), context)]}
     return _policy_has_matching_statement(
         policy, statement["Effect"], action, resource, _CaseInsensitiveDict(dict(context))
     )

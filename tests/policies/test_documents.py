@@ -11,6 +11,7 @@ from smguard.policies import (
     AISERVICES_OPT_OUT_POLICY,
     MANIFEST_FILE,
     PARAMETERS,
+    longest_values,
     POLICIES_DIR,
     SIZE_LIMITS,
     PolicySourceError,
@@ -32,14 +33,9 @@ def test_file_is_a_json_object(path):
     assert isinstance(json.loads(path.read_text(encoding="utf-8")), dict)
 
 
-def _worst_case_values() -> dict[str, str]:
-    """Each template parameter at the longest value CloudFormation lets through."""
-    return {name: "x" * spec["MaxLength"] for name, spec in PARAMETERS.items() if "MaxLength" in spec}
-
-
 def _worst_case_size(policy) -> int:
-    values = _worst_case_values()
-    assert policy.placeholders() <= values.keys(), "a placeholder parameter has no MaxLength"
+    values = longest_values()
+    assert policy.placeholders() <= values.keys(), "a placeholder has no longest value"
     return len(json.dumps(policy.rendered(values), separators=(",", ":")))
 
 
@@ -81,23 +77,64 @@ def test_scp_statements_have_unique_alphanumeric_sids(name):
     assert len(set(sids)) == len(sids)
 
 
+# Statements whose keys are ANDed on purpose: each holds exactly the keys below, all of which must
+# hold for the request to be refused. Every other statement tests one key (keys in one block are
+# ANDed, which silently weakens a Deny) or, where listed, none at all.
+ANDED_KEYS = {
+    # the KMS key is required only when there is an offline store / the online store is enabled
+    "DenyOfflineStoreWithoutKmsKey": {"sagemaker:FeatureGroupOfflineStoreConfig", "sagemaker:FeatureGroupOfflineStoreKmsKeyArn"},
+    "DenyOnlineStoreWithoutKmsKey": {"sagemaker:FeatureGroupEnableOnlineStore", "sagemaker:FeatureGroupOnlineStoreKmsKeyArn"},
+    # only an endpoint configuration that names no model (inference components) is judged here
+    "DenyModelLessEndpointConfigWithoutIsolation": {"sagemaker:ModelArn", "sagemaker:NetworkIsolation"},
+    "DenyModelLessEndpointConfigOutsideVpc": {"sagemaker:ModelArn", "sagemaker:VpcSubnets"},
+    # only resources carrying the protection tag, and only for principals other than the administrator
+    "ProtectTaggedResources": {"aws:ResourceTag/smguard:guardrail", "aws:PrincipalArn"},
+}
+UNCONDITIONAL = {"DenyRemoteIdeSessions", "DenyLeaveOrganization"}
+
+
 @pytest.mark.parametrize("name", SCP_NAMES)
-def test_scp_statements_are_denies_with_exactly_one_condition(name):
-    """One operator with one key: keys in one block are ANDed, which silently weakens a Deny."""
+def test_scp_statements_are_denies_with_one_condition_unless_declared(name):
     document = rendered(name)
     assert document["Version"] == "2012-10-17"
     for statement in document["Statement"]:
-        assert statement["Effect"] == "Deny", statement["Sid"]
-        assert "Resource" in statement and "Action" in statement, statement["Sid"]
-        condition = statement["Condition"]
-        assert len(condition) == 1, statement["Sid"]
-        [keys] = condition.values()
-        assert len(keys) == 1, statement["Sid"]
+        sid = statement["Sid"]
+        assert statement["Effect"] == "Deny", sid
+        assert "Resource" in statement and "Action" in statement, sid
+        keys = {key for block in statement.get("Condition", {}).values() for key in block}
+        if sid in UNCONDITIONAL:
+            assert "Condition" not in statement, sid
+        elif sid in ANDED_KEYS:
+            assert keys == ANDED_KEYS[sid], sid
+        else:
+            assert len(statement["Condition"]) == 1 and len(keys) == 1, sid
+
+
+def test_declared_exceptions_name_existing_statements():
+    sids = {statement["Sid"] for name in SCP_NAMES for statement in rendered(name)["Statement"]}
+    assert (ANDED_KEYS.keys() | UNCONDITIONAL) <= sids
 
 
 @pytest.mark.parametrize("name", POLICIES)
-def test_rendered_documents_keep_no_placeholder(name):
-    assert "${" not in json.dumps(rendered(name))
+def test_rendered_documents_keep_no_placeholder_but_supported_policy_variables(name):
+    text = json.dumps(rendered(name))
+    assert text.count("${") == text.count("${aws:PrincipalAccount}")
+
+
+def test_policy_variables_reach_organizations_unresolved():
+    """Fn::Sub would resolve ${aws:PrincipalAccount} itself and fail; the fragment escapes it, or
+    passes a document without parameters as plain text."""
+    for policy in POLICIES.values():
+        content = policy.cfn_content()
+        text = content if isinstance(content, str) else json.dumps(content)
+        if "aws:PrincipalAccount" in text:
+            assert ("${!aws:PrincipalAccount}" in text) == (not isinstance(content, str)), policy.name
+
+
+def test_loader_refuses_an_unsupported_policy_variable(tmp_path):
+    _write_policy_dir(tmp_path, {"Statement": [{"Resource": "arn:aws:s3:::b/${aws:username}"}]})
+    with pytest.raises(PolicySourceError, match="aws:username"):
+        load_policies(tmp_path)
 
 
 def test_loader_refuses_a_placeholder_that_is_no_template_parameter(tmp_path):
@@ -106,10 +143,10 @@ def test_loader_refuses_a_placeholder_that_is_no_template_parameter(tmp_path):
         load_policies(tmp_path)
 
 
-def test_loader_refuses_an_iam_policy_variable(tmp_path):
-    """Fn::Sub would try to resolve ${aws:username} and fail the stack, so it is caught here."""
-    _write_policy_dir(tmp_path, {"Statement": [{"Resource": "arn:aws:s3:::b/${aws:username}"}]})
-    with pytest.raises(PolicySourceError, match="policy variables"):
+def test_loader_refuses_a_dollar_brace_that_is_no_placeholder(tmp_path):
+    """Fn::Sub would try to resolve it and fail the stack, so it is caught here."""
+    _write_policy_dir(tmp_path, {"Statement": [{"Resource": "arn:aws:s3:::b/${not valid}"}]})
+    with pytest.raises(PolicySourceError, match="neither"):
         load_policies(tmp_path)
 
 
