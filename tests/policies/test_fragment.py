@@ -8,7 +8,7 @@ import re
 import pytest
 from cfnlint.api import lint
 
-from smguard.policies import DEPLOY_CONDITION, PolicySourceError, template_fragment
+from smguard.policies import DEPLOY_CONDITION, DERIVED, PolicySourceError, template_fragment
 
 from .policy_data import ACCEPTED_ADMIN_ROLE_PATTERNS, POLICIES
 
@@ -17,7 +17,7 @@ FRAGMENT = template_fragment()
 
 def test_fragment_has_exactly_the_three_sections():
     assert set(FRAGMENT) == {"Parameters", "Conditions", "Resources"}
-    assert set(FRAGMENT["Parameters"]) == {"DeployPreventiveControls", "TargetIds", "AdministratorRoleArn"}
+    assert set(FRAGMENT["Parameters"]) == {"DeployPreventiveControls", "TargetIds", "AdministratorRoleArn", "ControlTowerMode"}
 
 
 def test_deploy_switch_defaults_to_off():
@@ -48,9 +48,30 @@ def test_one_conditional_resource_per_policy(name):
 def test_content_is_the_minified_document_substituted_by_fn_sub(name):
     content = FRAGMENT["Resources"][POLICIES[name].logical_id]["Properties"]["Content"]
     text = content["Fn::Sub"] if isinstance(content, dict) else content
+    if isinstance(text, list):
+        # Fn::Sub with a variable map: the derived values the document uses, each a CloudFormation expression.
+        text, variables = text
+        assert set(variables) == POLICIES[name].placeholders() & set(DERIVED)
+    if isinstance(content, dict):
+        # Fn::Sub renders ${!x} as ${x}: the escaped policy variables reach Organizations unresolved.
+        text = text.replace("${!", "${")
     assert json.loads(text) == POLICIES[name].content
     assert text == json.dumps(POLICIES[name].content, separators=(",", ":"))
     assert isinstance(content, dict) == bool(POLICIES[name].placeholders())
+
+
+def test_control_tower_mode_exempts_the_execution_role_only_when_switched_on():
+    [expression] = [
+        variables["ControlTowerExecutionRoleArn"]
+        for resource in FRAGMENT["Resources"].values()
+        if isinstance(resource["Properties"]["Content"], dict)
+        and isinstance(variables := resource["Properties"]["Content"]["Fn::Sub"][1], dict)
+    ]
+    assert expression == {
+        "Fn::If": ["ControlTowerModeOn", "arn:*:iam::*:role/AWSControlTowerExecution", {"Ref": "AdministratorRoleArn"}]
+    }
+    assert FRAGMENT["Conditions"]["ControlTowerModeOn"] == {"Fn::Equals": [{"Ref": "ControlTowerMode"}, "true"]}
+    assert FRAGMENT["Parameters"]["ControlTowerMode"]["Default"] == "false"
 
 
 def test_rendering_refuses_a_missing_placeholder_value():

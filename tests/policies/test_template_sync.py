@@ -47,10 +47,13 @@ def _deployed_content(content: Any) -> Any:
     """The document CloudFormation would send to Organizations, placeholders filled in."""
     if isinstance(content, dict) and set(content) == {"Fn::Sub"}:
         text = content["Fn::Sub"]
-        assert isinstance(text, str), "use the one-argument Fn::Sub so the parameters fill the placeholders"
+        if isinstance(text, list):
+            # The variable map holds the derived values; their rendered values are in PLACEHOLDER_VALUES.
+            text, variables = text
+            assert set(variables) <= set(PLACEHOLDER_VALUES), variables
         for name, value in PLACEHOLDER_VALUES.items():
             text = text.replace("${" + name + "}", value)
-        return json.loads(text)
+        return json.loads(text.replace("${!", "${"))
     return json.loads(content) if isinstance(content, str) else content
 
 
