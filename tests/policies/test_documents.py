@@ -84,6 +84,8 @@ ANDED_KEYS = {
     # the KMS key is required only when there is an offline store / the online store is enabled
     "DenyOfflineStoreWithoutKmsKey": {"sagemaker:FeatureGroupOfflineStoreConfig", "sagemaker:FeatureGroupOfflineStoreKmsKeyArn"},
     "DenyOnlineStoreWithoutKmsKey": {"sagemaker:FeatureGroupEnableOnlineStore", "sagemaker:FeatureGroupOnlineStoreKmsKeyArn"},
+    # sharing may be disabled (no key sent): only a key that is present and not the account's is refused
+    "DenyDomainSharingKeyOfAnotherAccount": {"sagemaker:DomainSharingOutputKmsKeyArn"},
     # only an endpoint configuration that names no model (inference components) is judged here
     "DenyModelLessEndpointConfigWithoutIsolation": {"sagemaker:ModelArn", "sagemaker:NetworkIsolation"},
     "DenyModelLessEndpointConfigOutsideVpc": {"sagemaker:ModelArn", "sagemaker:VpcSubnets"},
