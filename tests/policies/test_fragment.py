@@ -10,7 +10,13 @@ from cfnlint.api import lint
 
 from smguard.policies import DEPLOY_CONDITION, DERIVED, PolicySourceError, template_fragment
 
-from .policy_data import ACCEPTED_ADMIN_ROLE_PATTERNS, POLICIES
+from smguard.catalogue import discover
+from smguard.deploy.naming import names
+from smguard.deploy.stack_parameters import EXECUTION_ROLE_NAME_PATTERN, global_parameters
+
+from .policy_data import ACCEPTED_ADMIN_ROLE_PATTERNS, POLICIES, REFUSED_ADMIN_ROLE_PATTERNS
+
+EXECUTION_ROLE_DEFAULT = global_parameters([])["ExecutionRoleName"]["Default"]
 
 FRAGMENT = template_fragment()
 
@@ -138,3 +144,34 @@ def test_administrator_role_arn_pattern_accepts(value):
 )
 def test_administrator_role_arn_pattern_refuses(value):
     assert not _allowed("AdministratorRoleArn", value)
+
+
+@pytest.mark.parametrize("value", REFUSED_ADMIN_ROLE_PATTERNS.values(), ids=REFUSED_ADMIN_ROLE_PATTERNS.keys())
+def test_administrator_role_arn_pattern_refuses_what_matches_roles_others_can_act_as(value):
+    """Issue 14, finding 6: smguard-s*, -n*, -r*, -v* matched the rule functions' own roles, which
+    Lambda assumes; AWSReservedSSO_A* every permission set starting with A."""
+    assert not _allowed("AdministratorRoleArn", value)
+
+
+def _arn_like(pattern: str, arn: str) -> bool:
+    """IAM's ArnLike on the resource part: * any run of characters, ? exactly one."""
+    return re.fullmatch(re.escape(pattern).replace(r"\*", ".*").replace(r"\?", "."), arn) is not None
+
+
+def test_no_role_smguard_creates_can_match_an_accepted_administrator_pattern():
+    """Derived from the catalogue: every rule role in every region, the re-evaluation role, and the
+    default execution role; and ExecutionRoleName refuses the administrator's name space."""
+    rules = [entry.name for entry in discover()]
+    own = [names(rule).role(region) for rule in rules for region in ("eu-west-1", "ap-southeast-2", "us-gov-west-1")]
+    own += ["smguard-reevaluation-eu-west-1", EXECUTION_ROLE_DEFAULT]
+    for pattern in ACCEPTED_ADMIN_ROLE_PATTERNS:
+        resource = pattern.split(":", 5)[5]
+        assert [role for role in own if _arn_like(resource, f"role/{role}")] == [], pattern
+    assert re.fullmatch(EXECUTION_ROLE_NAME_PATTERN, "smguard-admin-x") is None
+    assert re.fullmatch(EXECUTION_ROLE_NAME_PATTERN, EXECUTION_ROLE_DEFAULT) is not None
+
+
+def test_the_matcher_above_has_teeth():
+    assert _arn_like("role/smguard-s*", "role/smguard-sagemaker-kms-eu-west-1")
+    assert _arn_like("role/AWSReservedSSO_A_????", "role/AWSReservedSSO_A_0a1b")
+    assert not _arn_like("role/AWSReservedSSO_A_????", "role/AWSReservedSSO_A_B_0a1b")

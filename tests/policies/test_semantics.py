@@ -25,6 +25,7 @@ from .evaluator import Decision, denying_sids, scp_decision, statement_matches
 from .test_documents import UNCONDITIONAL
 from .policy_data import (
     ACCEPTED_ADMIN_ROLE_PATTERNS,
+    ADMIN_ROLE_PATTERN,
     ACCOUNT,
     ADMIN,
     DATA_SCIENTIST,
@@ -794,3 +795,11 @@ def test_the_unconditional_check_catches_a_key_the_action_never_carries():
     }
     context = compliant_context("sagemaker:CreateTransformJob", ADMIN)
     assert scp_decision([scp], "sagemaker:CreateTransformJob", "*", context) is Decision.EXPLICIT_DENY
+
+
+def test_in_control_tower_mode_no_ordinary_principal_can_take_over_control_towers_role():
+    """Control Tower mode exempts AWSControlTowerExecution from the Config statements; no one but the
+    administrator and that role itself may create, re-trust or extend a role of that name."""
+    policy = POLICIES[GUARDRAIL].rendered(placeholder_values(ADMIN_ROLE_PATTERN, control_tower=True))
+    assert "arn:*:iam::*:role/AWSControlTowerExecution" in _exempt_patterns(policy)
+    assert unprotected_exemptions(policy) == set()
