@@ -21,7 +21,7 @@ EXEMPTIONS_PARAMETER = "ExemptionsParameterName"
 ENGINE_PARAMETER_MAX_LENGTHS = {EXECUTION_ROLE_PARAMETER: 64, EXEMPTIONS_PARAMETER: 128}
 """MaxLength of the engine's template parameters, which every rule's InputParameters carries: IAM's
 role-name limit, and for the register's SSM name (SSM allows 1,011) enough for a path such as
-/security/smguard/exemptions with room to spare, since the rest of the 1,024 characters goes to the
+/smguard/security/exemptions with room to spare, since the rest of the 1,024 characters goes to the
 rules' own parameters."""
 KNOWN_ENGINE_PARAMETERS = frozenset(ENGINE_PARAMETER_MAX_LENGTHS)
 EXECUTION_ROLE_NAME_PATTERN = "^smguard-(?!admin)[A-Za-z0-9+=,.@_-]{1,56}$"
