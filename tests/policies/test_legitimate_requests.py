@@ -32,6 +32,18 @@ SDK_REQUESTS = [
     # session.py _get_transform_request (Transformer.transform): no VPC, isolation or encryption fields.
     ("session.py _get_transform_request (Transformer.transform)", "sagemaker:CreateTransformJob",
      {"sagemaker:VolumeKmsKeyArn": KMS_KEY, "sagemaker:OutputKmsKeyArn": KMS_KEY}),
+    # session.py _get_tuning_request -> _map_training_config: the training job definition's VpcConfig,
+    # EnableNetworkIsolation, EnableInterContainerTrafficEncryption, volume and output keys.
+    ("session.py _get_tuning_request (HyperparameterTuner.fit)", "sagemaker:CreateHyperParameterTuningJob",
+     {"sagemaker:VpcSubnets": SUBNETS, "sagemaker:NetworkIsolation": "true", "sagemaker:InterContainerTrafficEncryption": "true",
+      "sagemaker:VolumeKmsKeyArn": KMS_KEY, "sagemaker:OutputKmsKeyArn": KMS_KEY}),
+    # session.py _get_auto_ml_request (AutoML.fit): AutoMLJobConfig.SecurityConfig (VolumeKmsKeyId,
+    # EnableInterContainerTrafficEncryption, VpcConfig) and OutputDataConfig.KmsKeyId; no isolation field.
+    ("session.py _get_auto_ml_request (AutoML.fit)", "sagemaker:CreateAutoMLJob",
+     {"sagemaker:VpcSubnets": SUBNETS, "sagemaker:InterContainerTrafficEncryption": "true",
+      "sagemaker:VolumeKmsKeyArn": KMS_KEY, "sagemaker:OutputKmsKeyArn": KMS_KEY}),
+    # session.py update_training_job with remote_debug_config={"EnableRemoteDebug": False}.
+    ("session.py update_training_job (remote debug off)", "sagemaker:UpdateTrainingJob", {"sagemaker:EnableRemoteDebug": "false"}),
     # session.py create_model: VpcConfig, EnableNetworkIsolation.
     ("session.py create_model (Model.deploy)", "sagemaker:CreateModel",
      {"sagemaker:VpcSubnets": SUBNETS, "sagemaker:NetworkIsolation": "true"}),
@@ -65,27 +77,41 @@ SDK_REQUESTS = [
       "sagemaker:VolumeKmsKeyArn": KMS_KEY, "sagemaker:OutputKmsKeyArn": KMS_KEY}),
     # session.py update_monitoring_schedule on a by-name schedule: no inline definition, no job key.
     ("session.py update_monitoring_schedule (by-name schedule)", "sagemaker:UpdateMonitoringSchedule", {}),
-    # Console / API: a labeling job with human workers only takes no volume key (API reference:
-    # VolumeKmsKeyId exists only with LabelingJobAlgorithmsConfig).
-    ("CreateLabelingJob, human workers only", "sagemaker:CreateLabelingJob", {"sagemaker:OutputKmsKeyArn": KMS_KEY}),
+    # API reference: a labeling job with human workers only takes no volume key (VolumeKmsKeyId
+    # exists only with LabelingJobAlgorithmsConfig).
+    ("API CreateLabelingJob, human workers only", "sagemaker:CreateLabelingJob", {"sagemaker:OutputKmsKeyArn": KMS_KEY}),
     # session.py create_feature_group: OfflineStoreConfig with S3StorageConfig.KmsKeyId, OnlineStoreConfig.
     ("session.py create_feature_group", "sagemaker:CreateFeatureGroup",
      {"sagemaker:FeatureGroupOfflineStoreConfig": "true", "sagemaker:FeatureGroupOfflineStoreKmsKeyArn": KMS_KEY,
       "sagemaker:FeatureGroupEnableOnlineStore": "true", "sagemaker:FeatureGroupOnlineStoreKmsKeyArn": KMS_KEY}),
     ("session.py create_feature_group, offline store only", "sagemaker:CreateFeatureGroup",
      {"sagemaker:FeatureGroupOfflineStoreConfig": "true", "sagemaker:FeatureGroupOfflineStoreKmsKeyArn": KMS_KEY}),
-    # Console: a Studio domain with notebook sharing disabled sends no sharing key.
-    ("console CreateDomain, sharing disabled", "sagemaker:CreateDomain",
+    # API reference: a Studio domain with notebook sharing disabled names no sharing key
+    # (SharingSettings.S3KmsKeyId applies only when NotebookOutputOption is Allowed).
+    ("API CreateDomain, sharing disabled", "sagemaker:CreateDomain",
      {"sagemaker:AppNetworkAccessType": "VpcOnly", "sagemaker:VpcSubnets": SUBNETS, "sagemaker:VolumeKmsKeyArn": KMS_KEY}),
-    ("console CreateUserProfile", "sagemaker:CreateUserProfile", {}),
-    # Console: a notebook instance with the compliant choices and "Minimum IMDS version 2".
-    ("console CreateNotebookInstance", "sagemaker:CreateNotebookInstance",
+    ("API CreateUserProfile without sharing settings", "sagemaker:CreateUserProfile", {}),
+    # API reference / CloudFormation: a notebook instance with the compliant choices and
+    # InstanceMetadataServiceConfiguration.MinimumInstanceMetadataServiceVersion "2".
+    ("API CreateNotebookInstance", "sagemaker:CreateNotebookInstance",
      {"sagemaker:VpcSubnets": SUBNETS, "sagemaker:VolumeKmsKeyArn": KMS_KEY, "sagemaker:DirectInternetAccess": "Disabled",
       "sagemaker:RootAccess": "Disabled", "sagemaker:MinimumInstanceMetadataServiceVersion": "2"}),
-    # Console: stopping, resizing a notebook (UpdateNotebookInstance without the root or IMDS fields).
-    ("console UpdateNotebookInstance (instance type)", "sagemaker:UpdateNotebookInstance", {}),
+    # API: resizing a notebook (UpdateNotebookInstance without the root or IMDS fields).
+    ("API UpdateNotebookInstance (instance type)", "sagemaker:UpdateNotebookInstance", {}),
     ("session.py create_endpoint / update_endpoint", "sagemaker:CreateEndpoint", {}),
     ("session.py update_training_job (profiler rules)", "sagemaker:UpdateTrainingJob", {}),
+]
+
+# What the SDK can send but the policy refuses on purpose, each documented in docs/preventive-controls.md.
+REFUSED_BY_DECISION = [
+    # session.py create_model for a serverless endpoint: no VpcConfig, no EnableNetworkIsolation
+    # (Serverless Inference supports neither).
+    ("session.py create_model (serverless inference)", "sagemaker:CreateModel", {}),
+    # session.py _get_process_request adds ProcessingOutputConfig (and its KmsKeyId) only when the
+    # job has outputs: a processing job without outputs carries no output key. Declare an output.
+    ("session.py _get_process_request (no outputs)", "sagemaker:CreateProcessingJob",
+     {"sagemaker:VpcSubnets": SUBNETS, "sagemaker:NetworkIsolation": "true", "sagemaker:InterContainerTrafficEncryption": "true",
+      "sagemaker:VolumeKmsKeyArn": KMS_KEY}),
 ]
 
 
@@ -96,12 +122,12 @@ def test_what_the_sdk_and_console_send_is_allowed(source, action, keys):
     assert scp_decision(scps, action, resource, {**request(DATA_SCIENTIST), **keys}) is Decision.ALLOWED
 
 
-def test_serverless_inference_is_refused_by_decision():
-    """session.py create_endpoint_config with serverless_inference_config: the model can have no
-    VpcConfig and no isolation (Serverless Inference supports neither), so CreateModel is refused.
-    A documented trade-off (docs/preventive-controls.md, finding 4), not an accident."""
-    context = {**request(DATA_SCIENTIST)}
-    assert scp_decision([rendered(SAGEMAKER)], "sagemaker:CreateModel", MODEL, context) is Decision.EXPLICIT_DENY
+@pytest.mark.parametrize(("source", "action", "keys"), REFUSED_BY_DECISION, ids=[source for source, _, _ in REFUSED_BY_DECISION])
+def test_what_is_refused_by_decision_is_refused(source, action, keys):
+    """Documented trade-offs (docs/preventive-controls.md), not accidents: if one of these starts
+    passing, the documentation is wrong."""
+    context = {**request(DATA_SCIENTIST), **keys}
+    assert scp_decision([rendered(SAGEMAKER)], action, MODEL, context) is Decision.EXPLICIT_DENY
 
 
 def test_the_suite_catches_a_statement_that_would_brick_a_by_name_schedule():
