@@ -45,7 +45,6 @@ from .policy_data import (
 ABSENT = None  # the caller left the field out, so the key is missing from the request context
 SAGEMAKER_RESOURCE = f"arn:aws:sagemaker:eu-west-1:{ACCOUNT}:training-job/example"
 
-ENCRYPTION = NETWORK = SAGEMAKER
 
 JOB_DEFINITIONS = [
     "sagemaker:CreateDataQualityJobDefinition",
@@ -313,6 +312,14 @@ def test_statement_leaves_other_actions_alone(rule, action, value):
         pytest.param(
             "sagemaker:UpdateDomain", "sagemaker:AppNetworkAccessType", id="domain-update-keeps-network-type"
         ),
+        pytest.param(
+            "sagemaker:UpdateNotebookInstance",
+            "sagemaker:MinimumInstanceMetadataServiceVersion",
+            id="notebook-update-keeps-imds-setting",
+        ),
+        pytest.param(
+            "sagemaker:UpdateUserProfile", "sagemaker:DomainSharingOutputKmsKeyArn", id="profile-update-keeps-sharing"
+        ),
     ],
 )
 def test_update_that_does_not_touch_the_setting_is_allowed(action, key):
@@ -321,7 +328,7 @@ def test_update_that_does_not_touch_the_setting_is_allowed(action, key):
     A notebook or domain that is already non-compliant is the detective rules' business.
     """
     context = with_change(compliant_context(action), key, ABSENT)
-    assert scp_decision([rendered(NETWORK)], action, SAGEMAKER_RESOURCE, context) is Decision.ALLOWED
+    assert scp_decision([rendered(SAGEMAKER)], action, SAGEMAKER_RESOURCE, context) is Decision.ALLOWED
 
 
 UNGOVERNED_SAGEMAKER_AND_OTHER = [
@@ -803,3 +810,65 @@ def test_in_control_tower_mode_no_ordinary_principal_can_take_over_control_tower
     policy = POLICIES[GUARDRAIL].rendered(placeholder_values(ADMIN_ROLE_PATTERN, control_tower=True))
     assert "arn:*:iam::*:role/AWSControlTowerExecution" in _exempt_patterns(policy)
     assert unprotected_exemptions(policy) == set()
+
+
+# Statements whose keys are ANDed: the exact set of statements each request triggers.
+MODEL_LESS = "DenyModelLessEndpointConfigWithoutIsolation"
+OUTSIDE_VPC = "DenyModelLessEndpointConfigOutsideVpc"
+CONFIG = "sagemaker:CreateEndpointConfig"
+KEY = {"sagemaker:VolumeKmsKeyArn": compliant_context(CONFIG)["sagemaker:VolumeKmsKeyArn"]}
+MODEL_ARN = {"sagemaker:ModelArn": f"arn:aws:sagemaker:eu-west-1:{ACCOUNT}:model/m"}
+
+
+@pytest.mark.parametrize(
+    ("keys", "expected"),
+    [
+        pytest.param({**KEY, **MODEL_ARN}, set(), id="model-based-config-judged-by-its-model"),
+        pytest.param({**KEY, **MODEL_ARN, "sagemaker:NetworkIsolation": "false"}, set(), id="model-based-explicit-false"),
+        pytest.param(
+            {**KEY, "sagemaker:NetworkIsolation": "true", "sagemaker:VpcSubnets": ["subnet-1"]}, set(),
+            id="model-less-isolated-in-vpc",
+        ),
+        pytest.param({**KEY, "sagemaker:VpcSubnets": ["subnet-1"]}, {MODEL_LESS}, id="model-less-isolation-omitted"),
+        pytest.param(
+            {**KEY, "sagemaker:VpcSubnets": ["subnet-1"], "sagemaker:NetworkIsolation": "false"}, {MODEL_LESS},
+            id="model-less-isolation-false",
+        ),
+        pytest.param({**KEY, "sagemaker:NetworkIsolation": "true"}, {OUTSIDE_VPC}, id="model-less-outside-vpc"),
+        pytest.param(KEY, {MODEL_LESS, OUTSIDE_VPC}, id="model-less-neither"),
+    ],
+)
+def test_endpoint_configurations_are_judged_by_whether_they_name_a_model(keys, expected):
+    context = {**request(DATA_SCIENTIST), **keys}
+    assert denying_sids(rendered(SAGEMAKER), CONFIG, SAGEMAKER_RESOURCE, context) == expected
+
+
+OFFLINE, ONLINE = "DenyOfflineStoreWithoutKmsKey", "DenyOnlineStoreWithoutKmsKey"
+OWN_KEY = compliant_context("sagemaker:CreateFeatureGroup")["sagemaker:FeatureGroupOfflineStoreKmsKeyArn"]
+FOREIGN = f"arn:aws:kms:eu-west-1:{OTHER_ACCOUNT}:key/k"
+
+
+@pytest.mark.parametrize(
+    ("keys", "expected"),
+    [
+        pytest.param({}, set(), id="no-store-configured"),
+        pytest.param({"sagemaker:FeatureGroupEnableOnlineStore": "false"}, set(), id="online-store-off"),
+        pytest.param({"sagemaker:FeatureGroupOfflineStoreConfig": "true"}, {OFFLINE}, id="offline-without-key"),
+        pytest.param(
+            {"sagemaker:FeatureGroupOfflineStoreConfig": "true", "sagemaker:FeatureGroupOfflineStoreKmsKeyArn": FOREIGN},
+            {OFFLINE}, id="offline-foreign-key",
+        ),
+        pytest.param(
+            {"sagemaker:FeatureGroupOfflineStoreConfig": "true", "sagemaker:FeatureGroupOfflineStoreKmsKeyArn": OWN_KEY},
+            set(), id="offline-own-key",
+        ),
+        pytest.param({"sagemaker:FeatureGroupEnableOnlineStore": "true"}, {ONLINE}, id="online-without-key"),
+        pytest.param(
+            {"sagemaker:FeatureGroupEnableOnlineStore": "true", "sagemaker:FeatureGroupOnlineStoreKmsKeyArn": OWN_KEY},
+            set(), id="online-own-key",
+        ),
+    ],
+)
+def test_feature_groups_need_a_key_of_the_account_for_each_store_they_have(keys, expected):
+    context = {**request(DATA_SCIENTIST), **keys}
+    assert denying_sids(rendered(SAGEMAKER), "sagemaker:CreateFeatureGroup", SAGEMAKER_RESOURCE, context) == expected
