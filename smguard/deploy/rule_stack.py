@@ -111,7 +111,17 @@ def function_role(entry: RuleEntry, engine_parameters: Sequence[str]) -> dict[st
                 "Effect": "Allow",
                 "Action": "sts:AssumeRole",
                 "Resource": {"Fn::Sub": "arn:${AWS::Partition}:iam::*:role/${ExecutionRoleName}"},
-                "Condition": {"StringEquals": {"aws:ResourceOrgID": {"Ref": "OrganizationId"}}},
+                # Only from the code of this rule's own function: the role lent to any other function
+                # (or a copy of its credentials used elsewhere) cannot act in the member accounts.
+                # Lambda puts lambda:SourceFunctionArn on every request made from inside the function.
+                "Condition": {
+                    "StringEquals": {"aws:ResourceOrgID": {"Ref": "OrganizationId"}},
+                    "ArnEquals": {
+                        "lambda:SourceFunctionArn": {
+                            "Fn::Sub": f"arn:${{AWS::Partition}}:lambda:${{AWS::Region}}:${{AWS::AccountId}}:function:{name}"
+                        }
+                    },
+                },
             },
         )
     )

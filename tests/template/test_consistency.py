@@ -15,7 +15,7 @@ from smguard.deploy.rule_stack import CHANGE_MESSAGE_TYPES, SCHEDULED_MESSAGE_TY
 from smguard.deploy.stack_parameters import engine_parameter_names
 from smguard.engine.rule import CHANGE_TRIGGER, PERIODIC_TRIGGER
 from tests.template.conftest import MODE_PARAMETERS, OPTIONAL_FEATURES, resolver
-from tests.template.intrinsics import Resolver
+from tests.template.intrinsics import PSEUDO, Resolver
 
 ENTRIES = discover()
 IDS = [entry.name for entry in ENTRIES]
@@ -132,7 +132,12 @@ def test_organization_mode_role_only_assumes_the_execution_role(template, entry)
     assert statement_actions(policy["PolicyDocument"]) == FUNCTION_BASE_ACTIONS | {"sts:AssumeRole"}
     (assume,) = [s for s in policy["PolicyDocument"]["Statement"] if s["Action"] == "sts:AssumeRole"]
     assert assume["Resource"] == "arn:aws:iam::*:role/smguard-rule-execution"
-    assert assume["Condition"] == {"StringEquals": {"aws:ResourceOrgID": "o-abcdefghij"}}
+    function = f"arn:aws:lambda:{PSEUDO['AWS::Region']}:{PSEUDO['AWS::AccountId']}:function:{resource_name(entry.name)}"
+    assert assume["Condition"] == {
+        "StringEquals": {"aws:ResourceOrgID": "o-abcdefghij"},
+        # Issue 14, finding 6: the role lent to another function cannot assume the execution role.
+        "ArnEquals": {"lambda:SourceFunctionArn": function},
+    }
 
 
 def test_member_execution_role_allows_the_rules_calls_and_trusts_only_the_functions(template):

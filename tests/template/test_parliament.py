@@ -6,6 +6,10 @@ always look like, and are set aside for those policies only, each with its reaso
   Resource nor NotResource";
 - a KMS key policy's Resource is always "*", meaning the key itself (the key's ARN does not exist
   before the key): RESOURCE_STAR.
+One finding is set aside on identity policies, for its reason: parliament's catalogue does not list
+lambda:SourceFunctionArn, which Lambda puts on every request made from inside a function and which
+the Lambda developer guide ("Using source function ARN to control function access behavior") says
+works in any identity-based policy with an ARN operator; the rule roles use it on sts:AssumeRole.
 Every other finding, on every policy, fails the test. The Organizations policies (SCPs) the
 template also creates are linted by tests/policies.
 """
@@ -25,6 +29,7 @@ from tests.template.intrinsics import Resolver
 RESOURCE_POLICY_FINDINGS = {
     "trust": {("MALFORMED", "Statement contains neither Resource nor NotResource")},
     "key": {("RESOURCE_STAR", None)},
+    "identity": {("UNKNOWN_CONDITION_FOR_ACTION", "Unknown condition lambda:SourceFunctionArn for action sts:AssumeRole")},
 }
 
 
