@@ -162,7 +162,9 @@ def test_no_role_smguard_creates_can_match_an_accepted_administrator_pattern():
     """Derived from the catalogue: every rule role in every region, the re-evaluation role, and the
     default execution role; and ExecutionRoleName refuses the administrator's name space."""
     rules = [entry.name for entry in discover()]
-    own = [names(rule).role(region) for rule in rules for region in ("eu-west-1", "ap-southeast-2", "us-gov-west-1")]
+    regions = ("eu-west-1", "ap-southeast-2", "us-gov-west-1")
+    own = [names(rule).role(region) for rule in rules for region in regions]
+    own += [names(rule).remediation_role(region) for rule in rules for region in regions]
     own += ["smguard-reevaluation-eu-west-1", EXECUTION_ROLE_DEFAULT]
     for pattern in ACCEPTED_ADMIN_ROLE_PATTERNS:
         resource = pattern.split(":", 5)[5]
