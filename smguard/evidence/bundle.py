@@ -36,7 +36,7 @@ from smguard.evidence.manifest import write_manifest
 from smguard.evidence.period import PeriodSummary, iso, period_of, render_period_section
 from smguard.evidence.period_export import export_account_period, export_aggregator_period
 from smguard.evidence.request import ExportRequest
-from smguard.evidence.rows import EvaluationRow, RowWriter
+from smguard.evidence.rows import CSV_ENCODING, EvaluationRow, RowWriter
 from smguard.evidence.source import ConfigReader
 from smguard.evidence.summary import Summary, render_html
 
@@ -76,7 +76,7 @@ def export_bundle(
         period = period_of(request.period_from, request.period_to, started) if request.period_from and request.period_to else None
         summary = Summary()
         with (
-            (staging / "evaluations.csv").open("w", encoding="utf-8", newline="") as csv_file,
+            (staging / "evaluations.csv").open("w", encoding=CSV_ENCODING, newline="") as csv_file,
             (staging / "evaluations.jsonl").open("w", encoding="utf-8") as jsonl_file,
         ):
             writer = RowWriter(csv_file, jsonl_file)

@@ -1,22 +1,24 @@
 """One evidence row per (account, region, rule, resource), and the CSV and JSON Lines writers.
 
-Both files hold the same rows in the same order and are written as pages arrive, so an export of
-millions of results needs no more memory than one page.
+Both files hold the same records (smguard.results.EXPORT: the row's fields plus its rule's severity
+and control mappings) in the same order and are written as pages arrive, so an export of millions
+of results needs no more memory than one page.
 """
 
 from __future__ import annotations
 
 import csv
 import json
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from typing import IO, Any
 
 from smguard.evidence.exemptions import parse_exempt_annotation
+from smguard.results import EXPORT, rule_facts
 
-CSV_FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-"""A spreadsheet runs a cell starting with these as a formula; resource names and annotations come
-from the audited accounts, so the CSV neutralises them (JSON Lines keeps the exact text)."""
+CSV_ENCODING = "utf-8-sig"
+"""UTF-8 with a byte-order mark: Excel on Windows reads a CSV without one in the system's code page
+and garbles every non-ASCII character (names, annotations); every other reader skips the mark."""
 
 
 @dataclass(frozen=True)
@@ -30,13 +32,13 @@ class EvaluationRow:
     ``OrgConfigRule-smguard-...-<suffix>``)."""
     resource_type: str
     resource_id: str
-    compliance_type: str
+    compliance: str
     annotation: str | None
     exemption_ticket: str | None
     exemption_expires: str | None
     exemption_approver: str | None
-    result_recorded_time: str | None
-    rule_invoked_time: str | None
+    result_recorded_time_utc: str | None
+    rule_invoked_time_utc: str | None
 
     @classmethod
     def from_result(cls, result: dict[str, Any], rule: str, account_id: str, region: str) -> EvaluationRow:
@@ -51,13 +53,13 @@ class EvaluationRow:
             config_rule_name=qualifier["ConfigRuleName"],
             resource_type=qualifier["ResourceType"],
             resource_id=qualifier["ResourceId"],
-            compliance_type=result["ComplianceType"],
+            compliance=result["ComplianceType"],
             annotation=annotation,
             exemption_ticket=exemption.ticket if exemption else None,
             exemption_expires=exemption.expires.isoformat() if exemption else None,
             exemption_approver=exemption.approver if exemption else None,
-            result_recorded_time=_iso(result.get("ResultRecordedTime")),
-            rule_invoked_time=_iso(result.get("ConfigRuleInvokedTime")),
+            result_recorded_time_utc=_iso(result.get("ResultRecordedTime")),
+            rule_invoked_time_utc=_iso(result.get("ConfigRuleInvokedTime")),
         )
 
     @property
@@ -65,11 +67,11 @@ class EvaluationRow:
         return self.exemption_expires is not None
 
 
-COLUMNS = tuple(field.name for field in fields(EvaluationRow))
+COLUMNS = EXPORT.names
 
 
 class RowWriter:
-    """Writes each row to evaluations.csv and evaluations.jsonl at once."""
+    """Writes each row to evaluations.csv (opened with :data:`CSV_ENCODING`) and evaluations.jsonl at once."""
 
     def __init__(self, csv_file: IO[str], jsonl_file: IO[str]) -> None:
         self._csv = csv.writer(csv_file, lineterminator="\r\n")
@@ -78,15 +80,10 @@ class RowWriter:
         self.count = 0
 
     def write(self, row: EvaluationRow) -> None:
-        self._csv.writerow([_csv_cell(value) for value in asdict(row).values()])
-        self._jsonl.write(json.dumps(asdict(row), ensure_ascii=False, separators=(",", ":")) + "\n")
+        record = EXPORT.record({**asdict(row), **rule_facts(row.rule)})
+        self._csv.writerow(EXPORT.csv_row(record))
+        self._jsonl.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
         self.count += 1
-
-
-def _csv_cell(value: str | None) -> str:
-    if value is None:
-        return ""
-    return "'" + value if value.startswith(CSV_FORMULA_TRIGGERS) else value
 
 
 def _iso(value: datetime | None) -> str | None:

@@ -39,11 +39,11 @@ class Summary:
             self.rule_titles[rule] = title
 
     def add(self, row: EvaluationRow) -> None:
-        self.per_rule[row.rule][row.compliance_type] += 1
-        self.per_account[(row.account_id, row.region)][row.compliance_type] += 1
+        self.per_rule[row.rule][row.compliance] += 1
+        self.per_account[(row.account_id, row.region)][row.compliance] += 1
         if row.exempt:
             self.exempt_per_rule[row.rule] += 1
-        if row.compliance_type == "NON_COMPLIANT" and len(self.first_non_compliant) < NON_COMPLIANT_LISTED:
+        if row.compliance == "NON_COMPLIANT" and len(self.first_non_compliant) < NON_COMPLIANT_LISTED:
             self.first_non_compliant.append(row)
 
     @property

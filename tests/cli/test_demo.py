@@ -118,7 +118,7 @@ def test_the_dashboard_counts_each_rule_as_expected_before_and_after_remediation
 
 def test_the_rules_are_deployed_as_template_yaml_names_them(demo):
     _, bundle = demo
-    deployed = {row["config_rule_name"] for row in csv.DictReader((bundle / "evaluations.csv").open(encoding="utf-8"))}
+    deployed = {row["config_rule_name"] for row in csv.DictReader((bundle / "evaluations.csv").open(encoding="utf-8-sig"))}
     # Every rule the demo's account gives a resource to judge (a rule on a type the demo does not create has no row).
     assert deployed == {names(entry.name).config_rule for entry in discover() if sum(expected_counts(entry.name)[1:])}
 
@@ -126,8 +126,8 @@ def test_the_rules_are_deployed_as_template_yaml_names_them(demo):
 def test_the_bundle_holds_every_result_and_verifies(demo):
     output, bundle = demo
 
-    rows = list(csv.DictReader((bundle / "evaluations.csv").open(encoding="utf-8")))
-    counts = Counter((row["rule"], row["compliance_type"]) for row in rows)
+    rows = list(csv.DictReader((bundle / "evaluations.csv").open(encoding="utf-8-sig")))
+    counts = Counter((row["rule"], row["compliance"]) for row in rows)
     for rule in {row["rule"] for row in rows}:  # exported after the remediation
         _, compliant, non_compliant, not_applicable = expected_counts_after_remediation(rule)
         assert (counts[(rule, "COMPLIANT")], counts[(rule, "NON_COMPLIANT")], counts[(rule, "NOT_APPLICABLE")]) == (
@@ -169,8 +169,8 @@ def test_the_bundle_holds_the_months_closed_exempted_and_open_episodes(demo):
 def test_the_violations_are_reported_with_their_annotations(demo):
     _, bundle = demo
     rows = {
-        (row["rule"], row["resource_id"]): (row["compliance_type"], row["annotation"])
-        for row in csv.DictReader((bundle / "evaluations.csv").open(encoding="utf-8"))
+        (row["rule"], row["resource_id"]): (row["compliance"], row["annotation"])
+        for row in csv.DictReader((bundle / "evaluations.csv").open(encoding="utf-8-sig"))
     }
 
     assert rows[("notebook_root_access", "ds-scratch")] == (
@@ -199,7 +199,7 @@ def test_the_violations_are_reported_with_their_annotations(demo):
 def test_the_open_default_group_and_the_vpc_without_flow_logs_are_remediated_and_then_comply(demo):
     output, bundle = demo
     before, _, after = re.split(r"^(Remediation .*)$", output, maxsplit=1, flags=re.MULTILINE)
-    rows = list(csv.DictReader((bundle / "evaluations.csv").open(encoding="utf-8")))
+    rows = list(csv.DictReader((bundle / "evaluations.csv").open(encoding="utf-8-sig")))
     [group] = [row["resource_id"] for row in rows if row["rule"] == "vpc_default_sg" and row["resource_id"] in before and
                f"The default security group {row['resource_id']} has 1 inbound" in " ".join(before.split())]
     [vpc] = [row["resource_id"] for row in rows if row["rule"] == "vpc_flow_logs" and
@@ -210,7 +210,7 @@ def test_the_open_default_group_and_the_vpc_without_flow_logs_are_remediated_and
         ("vpc_flow_logs", vpc, "smguard-EnableVpcFlowLog"),
     ):
         assert re.search(rf"│ {rule} │ {runbook} │ .*│ {resource} │ SUCCEEDED", remediations), (rule, remediations)
-    by_key = {(row["rule"], row["resource_id"]): row["compliance_type"] for row in rows}
+    by_key = {(row["rule"], row["resource_id"]): row["compliance"] for row in rows}
     assert (by_key[("vpc_default_sg", group)], by_key[("vpc_flow_logs", vpc)]) == ("COMPLIANT", "COMPLIANT")
     assert re.search(r"│ notebook_root_access │ AWS-DisableSageMakerNotebookRootAccess │ .*│ ds-scratch │ NOT_RUN \(offered, left to its owner:", remediations)
     assert by_key[("notebook_root_access", "ds-scratch")] == "NON_COMPLIANT"
@@ -318,7 +318,7 @@ def test_the_dashboard_fits_80_columns_without_truncating(tmp_path):
 
 def test_the_earlier_demo_bundle_was_replaced(demo):
     _, bundle = demo
-    rows = list(csv.reader((bundle / "evaluations.csv").open(encoding="utf-8")))
+    rows = list(csv.reader((bundle / "evaluations.csv").open(encoding="utf-8-sig")))
     assert len(rows) > 1  # the new rows, not the earlier bundle's lone header
 
 

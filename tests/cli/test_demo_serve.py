@@ -96,7 +96,7 @@ def counts_by_rule(bundle: Path) -> dict[tuple[str, str], Counter[str]]:
     counts: dict[tuple[str, str], Counter[str]] = {}
     for row in csv.DictReader((bundle / "evaluations.csv").open(encoding="utf-8")):
         assert rule_of(row["config_rule_name"], rule_names()) == row["rule"], row
-        counts.setdefault((row["account_id"], row["rule"]), Counter())[row["compliance_type"]] += 1
+        counts.setdefault((row["account_id"], row["rule"]), Counter())[row["compliance"]] += 1
     return counts
 
 

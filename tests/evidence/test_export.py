@@ -29,7 +29,9 @@ from smguard.evidence.rows import COLUMNS
 from tests.evidence.conftest import ACCOUNT, INVOKED_AT, MEMBER, NOTEBOOK, ORGANIZATION_AGGREGATOR, REGION
 
 EXPORTED_AT = datetime(2026, 11, 25, 6, 0, tzinfo=timezone.utc)
-INVOKED = "2026-11-20T10:16:00.000Z"
+INVOKED = "2026-11-20 10:16:00"
+"""INVOKED_AT as evaluations.csv writes it: a date and time a spreadsheet reads (UTC, the header says)."""
+INVOKED_JSON = "2026-11-20T10:16:00.000Z"
 ROOT = "notebook_root_access"
 INTERNET = "notebook_direct_internet"
 ROOT_ENABLED = "RootAccess is Enabled; set RootAccess to Disabled (stop the notebook, then UpdateNotebookInstance)."
@@ -45,12 +47,27 @@ EXEMPT = (
 CALLER_ARN = "arn:aws:sts::123456789012:user/moto"
 
 
+RULE_FACTS = {
+    # severity, Security Hub controls, NIST SP 800-53 controls, AWS Config managed rules (metadata.json), as CSV cells
+    INTERNET: [
+        "high",
+        "SageMaker.1",
+        "AC-3 AC-3(7) AC-4 AC-4(21) AC-6 AC-21 SC-7 SC-7(3) SC-7(4) SC-7(9) SC-7(11) SC-7(16) SC-7(20) SC-7(21)",
+        "sagemaker-notebook-no-direct-internet-access",
+    ],
+    ROOT: ["high", "SageMaker.3", "AC-3 AC-6 AC-6(10)", "sagemaker-notebook-instance-root-access-check"],
+}
+
+
 def row(account, rule, resource, compliance, annotation, ticket="", expires="", approver="", config_rule_name=None):
-    """A CSV row without result_recorded_time (the embedded Config's clock), which is checked apart.
+    """A CSV row without result_recorded_time_utc (the embedded Config's clock), which is checked apart.
 
     ``config_rule_name`` defaults to the rule's account-mode Config rule, as template.yaml names it."""
     config_rule_name = config_rule_name or names(rule).config_rule
-    return [account, REGION, rule, config_rule_name, NOTEBOOK, resource, compliance, annotation, ticket, expires, approver, INVOKED]
+    return [
+        "smguard-export/1", account, REGION, rule, config_rule_name, NOTEBOOK, resource, compliance, annotation,
+        *RULE_FACTS[rule], ticket, expires, approver, INVOKED,
+    ]
 
 
 ACCOUNT_ROWS = [
@@ -62,12 +79,14 @@ ACCOUNT_ROWS = [
     row(ACCOUNT, ROOT, "nb-open", "NON_COMPLIANT", ROOT_ENABLED),
     row(ACCOUNT, ROOT, "nb-vendor", "NOT_APPLICABLE", EXEMPT, "SEC-1234", "2099-03-31", "jane.doe@bank.example"),
 ]
-RECORDED = COLUMNS.index("result_recorded_time")
+RECORDED = COLUMNS.index("result_recorded_time_utc")
+BOM = "\ufeff"
 
 
 def read_csv(bundle: Path) -> tuple[list[str], list[list[str]]]:
-    with (bundle / "evaluations.csv").open(encoding="utf-8", newline="") as stream:
-        header, *rows = list(csv.reader(stream))
+    text = (bundle / "evaluations.csv").read_bytes().decode("utf-8")
+    assert text.startswith(BOM)
+    header, *rows = list(csv.reader(io.StringIO(text[len(BOM):], newline="")))
     return header, rows
 
 
@@ -94,14 +113,36 @@ class TestAccountExport:
         header, rows = read_csv(bundle)
         assert tuple(header) == COLUMNS
         assert without_recorded_time(rows) == ACCOUNT_ROWS
-        for recorded in (r[RECORDED] for r in rows):
-            assert recorded.endswith("Z") and world.created_at <= datetime.fromisoformat(recorded.replace("Z", "+00:00")) <= EXPORTED_AT.now(timezone.utc)
 
         lines = (bundle / "evaluations.jsonl").read_text(encoding="utf-8").splitlines()
         documents = [json.loads(line) for line in lines]
         assert [list(d) for d in documents] == [list(COLUMNS)] * 7
-        assert [[("" if v is None else v) for v in d.values()] for d in documents] == rows
+        for document, csv_row in zip(documents, rows, strict=True):
+            recorded = datetime.fromisoformat(document["result_recorded_time_utc"].replace("Z", "+00:00"))
+            assert world.created_at <= recorded <= datetime.now(timezone.utc)
+            # The CSV's time is the JSON's to the second, in the form a spreadsheet reads as a date.
+            assert csv_row[RECORDED] == recorded.strftime("%Y-%m-%d %H:%M:%S")
+            assert document["rule_invoked_time_utc"] == INVOKED_JSON
+            as_csv = {
+                name: (" ".join(v) if isinstance(v, list) else "" if v is None else v)
+                for name, v in document.items()
+                if name not in ("result_recorded_time_utc", "rule_invoked_time_utc")
+            }
+            assert list(as_csv.values()) == [c for n, c in zip(COLUMNS, csv_row) if n in as_csv]
+        assert documents[0]["security_hub_controls"] == ["SageMaker.1"] and documents[3]["nist_800_53_controls"] == ["AC-3", "AC-6", "AC-6(10)"]
         assert documents[3]["exemption_ticket"] is None and documents[6]["exemption_ticket"] == "SEC-1234"
+
+    def test_the_csv_opens_as_utf8_in_excel_and_its_times_as_dates(self, world, tmp_path):
+        """A byte-order mark is what makes Excel on Windows read UTF-8; non-ASCII text survives the round trip."""
+        world.evaluate(ROOT, "nb-müller-Ω", {"RootAccess": "Enabled"})
+        bundle = export(world, tmp_path, account_id=ACCOUNT, rules=(ROOT,))
+        data = (bundle / "evaluations.csv").read_bytes()
+        assert data.startswith(b"\xef\xbb\xbf" + b"schema,account_id,")
+        assert "nb-müller-Ω".encode() in data
+        header, rows = read_csv(bundle)
+        assert header[RECORDED] == "result_recorded_time_utc" and header[-1] == "rule_invoked_time_utc"
+        for value in (r[c] for r in rows for c in (RECORDED, len(header) - 1)):
+            assert datetime.strptime(value, "%Y-%m-%d %H:%M:%S") <= datetime.now()  # raises unless YYYY-MM-DD HH:MM:SS
 
     def test_rules_json_holds_the_deployed_definitions(self, world, tmp_path):
         bundle = export(world, tmp_path, account_id=ACCOUNT)
@@ -281,7 +322,7 @@ class TestOrganizationRules:
         # The management account's account-mode rules come through too; its copies and the security
         # account's have no results. Rows come by account, Config rule and resource.
         management = [ACCOUNT_ROWS[i] for i in (0, 1, 2, 4, 5)]
-        expected = sorted(management + self.member_rows(shared_organization_rules), key=lambda r: (r[0], r[3], r[5]))
+        expected = sorted(management + self.member_rows(shared_organization_rules), key=lambda r: (r[1], r[4], r[6]))
         assert without_recorded_time(read_csv(bundle)[1]) == expected
         manifest = json.loads((bundle / "manifest.json").read_text())
         assert manifest["counts"]["per_rule"] == {
@@ -311,7 +352,7 @@ class TestOrganizationRules:
             ExportRequest(aggregator=ORGANIZATION_AGGREGATOR, rules=(given,), accounts=(first,)),
             tmp_path / "bundle",
         )
-        assert without_recorded_time(read_csv(bundle)[1]) == [r for r in self.member_rows(shared_organization_rules, (ROOT,)) if r[0] == first]
+        assert without_recorded_time(read_csv(bundle)[1]) == [r for r in self.member_rows(shared_organization_rules, (ROOT,)) if r[1] == first]
         assert json.loads((bundle / "manifest.json").read_text())["request"]["filters"]["rules"] == [ROOT]
 
     def test_a_member_account_exports_its_copies_with_account(self, shared_organization_rules, tmp_path):
@@ -321,7 +362,7 @@ class TestOrganizationRules:
         out = tmp_path / "member"
         result = CliRunner(env=env).invoke(cli, ["export", "--account", first, "--region", REGION, "--out", str(out)], catch_exceptions=False)
         assert result.exit_code == 0, result.output
-        assert without_recorded_time(read_csv(out)[1]) == [r for r in self.member_rows(shared_organization_rules) if r[0] == first]
+        assert without_recorded_time(read_csv(out)[1]) == [r for r in self.member_rows(shared_organization_rules) if r[1] == first]
         rules = json.loads((out / "rules.json").read_text())
         assert rules["smguard_rules"] == {rule: [shared_organization_rules.copies[(first, rule)]] for rule in (INTERNET, ROOT)}
         copy = shared_organization_rules.copies[(first, ROOT)]
@@ -330,7 +371,7 @@ class TestOrganizationRules:
         )
         assert by_copy_name.exit_code == 0, by_copy_name.output
         assert without_recorded_time(read_csv(tmp_path / "by-name")[1]) == [
-            r for r in self.member_rows(shared_organization_rules, (ROOT,)) if r[0] == first
+            r for r in self.member_rows(shared_organization_rules, (ROOT,)) if r[1] == first
         ]
 
 
