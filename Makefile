@@ -60,13 +60,14 @@ endif
 .PHONY: generate regenerate regenerate-from-rules
 GENERATOR_PYTHON ?= $(BIN)/python
 
-## generate: regenerate template.yaml, docs/rules.md, docs/demo-output.txt (and README.md's excerpt of it) and docs/faults.md
+## generate: regenerate template.yaml, docs/rules.md, docs/demo-output.txt (and README.md's excerpt of it), docs/faults.md and docs/schemas/
 generate: $(STAMP)
 	$(MAKE) --no-print-directory regenerate
 
 # regenerate: the generation alone, with GENERATOR_PYTHON and no set-up.
 regenerate: regenerate-from-rules
 	$(GENERATOR_PYTHON) -m tests.faults.table
+	$(GENERATOR_PYTHON) -m smguard.results docs/schemas
 
 # regenerate-from-rules: what a rule folder changes (tests/test_adding_a_rule.py runs it in a copy of
 # the repository). In this order: the demo deploys what the template holds. The demo's sample is

@@ -172,7 +172,7 @@ def timed(command: list[str], env: dict[str, str], accept: tuple[int, ...]) -> t
 
 
 def smguard_counts(output: str) -> Counter[str]:
-    return Counter(finding["result"] for finding in json.loads(output))
+    return Counter(finding["compliance"] for finding in json.loads(output))
 
 
 def checkov_counts(output: str) -> tuple[Counter[str], Counter[str]]:

@@ -32,6 +32,8 @@ UNKNOWN = "UNKNOWN"
 """Only ``scan`` reports it: the template does not decide the result."""
 CSV_LIST_SEPARATOR = " "
 """Ids in one CSV cell: a space needs no quoting and is no list separator of any spreadsheet locale."""
+ISO_UTC = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$"
+"""A time in JSON: ISO 8601 in UTC with milliseconds, as AWS Config records it."""
 CSV_TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 """What Excel, LibreOffice and Google Sheets read as a date and time; the header says it is UTC."""
 
@@ -125,13 +127,13 @@ EXEMPTION_APPROVER = ResultField(
 RESULT_RECORDED_TIME = ResultField(
     "result_recorded_time_utc",
     "When AWS Config recorded the result, in UTC (JSON: ISO 8601 with milliseconds and Z; CSV: YYYY-MM-DD HH:MM:SS).",
-    {"type": "string", "format": "date-time"},
+    {"type": "string", "format": "date-time", "pattern": ISO_UTC},
     nullable=True,
 )
 RULE_INVOKED_TIME = ResultField(
     "rule_invoked_time_utc",
     "When AWS Config invoked the rule evaluation that produced the result, in UTC (formats as result_recorded_time_utc).",
-    {"type": "string", "format": "date-time"},
+    {"type": "string", "format": "date-time", "pattern": ISO_UTC},
     nullable=True,
 )
 FILE = ResultField("file", "The template file, as given on the command line.", _string())

@@ -23,6 +23,7 @@ from smguard.cli.options import aws_session, region_option, rule_options
 from smguard.cli.tables import ResultRow, results_table, short_type, stdout_console
 from smguard.deploy.naming import UnknownRuleError, resolve
 from smguard.engine.errors import InvalidRuleParameterError, SmguardError
+from smguard.results import EVALUATE, rule_facts
 from smguard.sweep.clients import DEFAULT_MAX_WORKERS, MAX_WORKERS_LIMIT, ClientSetupError, SweepClients
 from smguard.sweep.collected import SilentProgress
 from smguard.sweep.collectors import UnsupportedResourceTypeError, collect
@@ -39,7 +40,7 @@ EXIT_NON_COMPLIANT = 1
 EXIT_AWS_FAILURE = 3
 EXIT_UNEXPECTED = 4
 EXIT_INTERRUPTED = 130
-CSV_COLUMNS = ("rule", "resource_type", "resource_id", "compliance", "annotation")
+EXEMPTIONS_PARAMETER = "ExemptionsParameterName"
 
 
 class SweepFailedError(click.ClickException):
@@ -58,6 +59,14 @@ class UnexpectedFailureError(click.ClickException):
 @click.option("--profile", help="AWS profile to read the account with (default: the usual credential chain).")
 @region_option("Region to evaluate (default: AWS_REGION, else AWS_DEFAULT_REGION or the profile's).")
 @rule_options
+@click.option(
+    "--exemptions-parameter",
+    metavar="NAME",
+    help=(
+        "The SSM parameter of the central exemption register (e.g. /smguard/exemptions), applied to every rule as the "
+        "deployed rules apply it (the stack's ExemptionsParameterName); read in the evaluated account and region."
+    ),
+)
 @click.option("--format", "output_format", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
 @click.option("--fail-on-noncompliant", is_flag=True, help=f"Exit with code {EXIT_NON_COMPLIANT} when any resource is NON_COMPLIANT.")
 @click.option(
@@ -73,6 +82,7 @@ def evaluate_command(
     rule_names: str | None,
     params: tuple[str, ...],
     params_file: Path | None,
+    exemptions_parameter: str | None,
     output_format: str,
     fail_on_noncompliant: bool,
     max_workers: int,
@@ -86,10 +96,13 @@ def evaluate_command(
 
     Exit codes: 0 evaluated, 1 NON_COMPLIANT found with --fail-on-noncompliant, 2 bad usage or
     rule parameter, 3 reading the account failed (AWS refused or failed, or the AWS settings such as
-    AWS_ENDPOINT_URL are unusable), 4 an unexpected error (a bug), 130 interrupted.
+    AWS_ENDPOINT_URL are unusable), 4 an unexpected error (a bug), 130 interrupted. See docs/evaluate.md.
     """
     entries = select_rules(rule_names)
-    settings = rule_settings(entries, load_parameters(params, params_file))
+    raw = load_parameters(params, params_file)
+    if exemptions_parameter is not None:
+        raw = with_exemption_register(raw, entries, exemptions_parameter)
+    settings = rule_settings(entries, raw)
     stderr = Console(stderr=True)
     try:
         clients = SweepClients(aws_session(profile, region))
@@ -151,6 +164,23 @@ def load_parameters(params: Sequence[str], params_file: Path | None) -> dict[str
             raise click.BadParameter(f"{text!r} is not RULE.NAME=VALUE", param_hint="--param")
         raw.setdefault(rule, {})[name] = value
     return raw
+
+
+def with_exemption_register(
+    raw: Mapping[str, Mapping[str, object]], entries: Sequence[RuleEntry], parameter_name: str
+) -> dict[str, dict[str, object]]:
+    """``raw`` with the register ``parameter_name`` for every rule, as the stack gives its
+    ExemptionsParameterName to every deployed rule; a rule given another register is refused."""
+    for given, values in raw.items():
+        other = values.get(EXEMPTIONS_PARAMETER)
+        if other is not None and other != parameter_name:
+            raise click.BadParameter(
+                f"{given}.{EXEMPTIONS_PARAMETER}={other} contradicts --exemptions-parameter {parameter_name}: the deployed "
+                "rules read one register; give it once",
+                param_hint="--exemptions-parameter",
+            )
+    every_rule = {entry.name: {**raw.get(entry.name, {}), EXEMPTIONS_PARAMETER: parameter_name} for entry in entries}
+    return {**{given: dict(values) for given, values in raw.items()}, **every_rule}
 
 
 def rule_settings(
@@ -215,12 +245,15 @@ class RichProgress:
 
 
 def write_rows(rows: Sequence[EvaluationRow], output_format: str) -> None:
+    """Records of smguard.results.EVALUATE (json, csv; a CSV on stdout has no byte-order mark, which
+    would corrupt a pipe), or a table for a person."""
+    records = [EVALUATE.record({**asdict(row), **rule_facts(row.rule)}) for row in rows]
     if output_format == "json":
-        click.echo(json.dumps([asdict(row) for row in rows], indent=2))
+        click.echo(json.dumps(records, indent=2, ensure_ascii=False))
     elif output_format == "csv":
-        writer = csv.DictWriter(sys.stdout, fieldnames=CSV_COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(asdict(row) for row in rows)
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(EVALUATE.names)
+        writer.writerows(EVALUATE.csv_row(record) for record in records)
     else:
         stdout_console().print(
             results_table(

@@ -7,7 +7,6 @@ import re
 import sys
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import asdict
 from importlib.metadata import version
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from rich.console import Console
 from smguard.cli.evaluate import load_parameters, rule_settings, select_rules
 from smguard.cli.options import rule_options
 from smguard.cli.tables import ResultRow, results_table, short_type, stdout_console
+from smguard.results import SCAN, rule_facts
 from smguard.scan import UNKNOWN, ScanFinding, TemplateError, UnknownTemplateParameterError, scan_templates
 from smguard.scan.sarif import sarif_log
 
@@ -115,9 +115,25 @@ def parse_overrides(overrides: Sequence[str]) -> dict[str, str]:
     return parsed
 
 
+def finding_record(finding: ScanFinding) -> dict[str, object]:
+    """A finding in the result vocabulary (smguard.results.SCAN): a template resource's id is its logical id."""
+    return SCAN.record(
+        {
+            "rule": finding.rule,
+            "resource_type": finding.resource_type,
+            "resource_id": finding.logical_id,
+            "compliance": finding.result,
+            "annotation": finding.annotation,
+            **rule_facts(finding.rule),
+            "file": finding.file,
+            "line": finding.line,
+        }
+    )
+
+
 def write_findings(findings: Sequence[ScanFinding], output_format: str, entries: Sequence) -> None:
     if output_format == "json":
-        click.echo(json.dumps([asdict(finding) for finding in findings], indent=2))
+        click.echo(json.dumps([finding_record(finding) for finding in findings], indent=2, ensure_ascii=False))
     elif output_format == "sarif":
         click.echo(json.dumps(sarif_log(findings, entries, Path.cwd(), version("smguard")), indent=2))
     else:

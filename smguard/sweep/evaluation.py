@@ -20,7 +20,7 @@ from smguard.engine.exemptions import apply_exemptions, known_arn, read_register
 from smguard.engine.handler import EngineParameters, parse_parameters
 from smguard.engine.parameters import RuleParameters
 from smguard.engine.rule import PERIODIC_TRIGGER, SmguardRule
-from smguard.sweep.clients import SweepClients
+from smguard.sweep.clients import ClientSetupError, SweepClients
 from smguard.sweep.collected import CollectedResource
 
 
@@ -34,9 +34,11 @@ class RuleSettings:
 
 @dataclass(frozen=True)
 class EvaluationRow:
-    """One line of the compliance table."""
+    """One line of the compliance table (written as smguard.results.EVALUATE)."""
 
     rule: str
+    account_id: str
+    region: str
     resource_type: str
     resource_id: str
     compliance: str
@@ -76,9 +78,15 @@ def evaluate(
     clients: SweepClients,
     now: datetime,
 ) -> list[EvaluationRow]:
-    """Every rule on every resource of its scope, sorted by rule, type and id."""
+    """Every rule on every resource of its scope, sorted by rule, type and id.
+
+    Each row names the caller's account (STS GetCallerIdentity, which needs no permission) and the
+    clients' region: the sweep reads exactly that account and region."""
     arns = {(c.resource.resource_type, c.resource.resource_id): c.arn for found in resources.values() for c in found}
-    account: str | None = None
+    region = clients.region
+    if region is None:
+        raise ClientSetupError("the session has no region; a sweep reads one account in one region")
+    account: str = clients.build_client("sts").get_caller_identity()["Account"]
     rows: list[EvaluationRow] = []
     for entry in entries:
         parameters = settings[entry.name]
@@ -91,7 +99,6 @@ def evaluate(
         evaluations = [_evaluation(r.resource_type, r.resource_id, verdict) for r, verdict in checked]
         register_name = parameters.engine.exemptions_parameter_name
         if register_name is not None and evaluations:
-            account = account or clients.build_client("sts").get_caller_identity()["Account"]
             register = read_register(clients.build_client("ssm"), register_name)
             evaluations = apply_exemptions(
                 evaluations,
@@ -102,7 +109,9 @@ def evaluate(
                 {(r.resource_type, r.resource_id): verdict.findings for r, verdict in checked},
             )
         rows += [
-            EvaluationRow(entry.name, e["ComplianceResourceType"], e["ComplianceResourceId"], e["ComplianceType"], e["Annotation"])
+            EvaluationRow(
+                entry.name, account, region, e["ComplianceResourceType"], e["ComplianceResourceId"], e["ComplianceType"], e["Annotation"]
+            )
             for e in evaluations
         ]
     return sorted(rows, key=lambda row: (row.rule, row.resource_type, row.resource_id))

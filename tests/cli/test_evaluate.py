@@ -16,6 +16,8 @@ from smguard.catalogue import rule_names
 from smguard.cli.main import cli
 from smguard.deploy.naming import UnknownRuleError, names, resolve
 from smguard.sweep import clients as sweep_clients
+from smguard.results import EVALUATE
+from tests.support.schemas import assert_valid
 from tests.support.tables import table_rows
 
 ROLE = "arn:aws:iam::123456789012:role/ds-notebook"
@@ -119,7 +121,17 @@ def test_json_output_has_one_exact_row_per_rule_and_resource(client, moto_server
     result = run("--rules", RULES, "--format", "json")
 
     assert result.exit_code == 0, result.output
-    assert as_tuples(json.loads(result.stdout)) == expected_rows(account)
+    records = json.loads(result.stdout)
+    assert_valid(EVALUATE, records)  # docs/schemas/smguard-evaluate.schema.json
+    assert as_tuples(records) == expected_rows(account)
+    assert {(r["schema"], r["account_id"], r["region"]) for r in records} == {("smguard-evaluate/1", "123456789012", "us-east-1")}
+    [root] = [r for r in records if r["rule"] == "notebook_root_access" and r["resource_id"] == "sandbox"]
+    assert {k: root[k] for k in ("severity", "security_hub_controls", "nist_800_53_controls", "aws_config_managed_rules")} == {
+        "severity": "high",
+        "security_hub_controls": ["SageMaker.3"],
+        "nist_800_53_controls": ["AC-3", "AC-6", "AC-6(10)"],
+        "aws_config_managed_rules": ["sagemaker-notebook-instance-root-access-check"],
+    }
     assert result.stderr == "11 evaluation(s) in us-east-1: 4 compliant, 6 non-compliant, 1 not applicable.\n"
 
 
@@ -129,9 +141,16 @@ def test_csv_output_carries_the_same_rows(client, moto_server):
     result = run("--rules", RULES, "--format", "csv")
 
     assert result.exit_code == 0, result.output
+    assert not result.stdout.startswith("\ufeff")  # no byte-order mark on a stream another program reads
     reader = csv.DictReader(io.StringIO(result.stdout))
-    assert reader.fieldnames == ["rule", "resource_type", "resource_id", "compliance", "annotation"]
-    assert as_tuples(list(reader)) == expected_rows(account)
+    assert reader.fieldnames == [
+        "schema", "rule", "account_id", "region", "resource_type", "resource_id", "compliance", "annotation",
+        "severity", "security_hub_controls", "nist_800_53_controls", "aws_config_managed_rules",
+    ]
+    rows = list(reader)
+    assert as_tuples(rows) == expected_rows(account)
+    [root] = [r for r in rows if r["rule"] == "notebook_root_access" and r["resource_id"] == "sandbox"]
+    assert (root["account_id"], root["region"], root["nist_800_53_controls"]) == ("123456789012", "us-east-1", "AC-3 AC-6 AC-6(10)")
 
 
 def test_table_output_shows_results_and_annotations(client, moto_server, monkeypatch):
@@ -160,6 +179,7 @@ def test_rules_option_runs_only_the_chosen_rules_and_reads_only_their_resources(
     assert result.exit_code == 0, result.output
     assert {row["rule"] for row in json.loads(result.stdout)} == {"notebook_root_access"}
     assert dict(moto_server.requests.counts) == {
+        ("sts", "GetCallerIdentity"): 1,
         ("sagemaker", "ListNotebookInstances"): 1,
         ("sagemaker", "DescribeNotebookInstance"): 2,
     }
@@ -176,6 +196,7 @@ def test_one_describe_per_sagemaker_resource_and_one_call_per_ec2_collection(cli
 
     assert result.exit_code == 0, result.output
     assert dict(moto_server.requests.counts) == {
+        ("sts", "GetCallerIdentity"): 1,
         ("sagemaker", "ListNotebookInstances"): 1,
         ("sagemaker", "DescribeNotebookInstance"): 27,
         ("sagemaker", "ListEndpointConfigs"): 1,
@@ -320,9 +341,7 @@ def raise_access_denied(operation: str) -> None:
     raise ClientError({"Error": {"Code": "AccessDeniedException", "Message": "not allowed"}}, operation)
 
 
-def test_the_exemption_register_applies_as_in_the_deployed_rule(client, moto_server):
-    seed(client)
-    register = {
+SANDBOX_REGISTER = {
         "version": 1,
         "exemptions": [
             {
@@ -331,10 +350,22 @@ def test_the_exemption_register_applies_as_in_the_deployed_rule(client, moto_ser
                 "reason": "GPU driver build needs root until the golden image ships.",
                 "ticket": "SEC-1042",
                 "expires": "2099-12-31",
-            }
+            },
+            {
+                "rule": "*",
+                "resource": "churn-plain",
+                "reason": "Replaced by churn-encrypted; deleted at the next release.",
+                "approver": "cloud-security@example.com",
+                "expires": "2026-01-31",
+            },
         ],
-    }
-    client("ssm").put_parameter(Name="/smguard/exemptions", Type="String", Value=json.dumps(register))
+}
+SANDBOX_EXEMPT = "EXEMPT until 2099-12-31 (ticket SEC-1042): GPU driver build needs root until the golden image ships."
+
+
+def test_the_exemption_register_applies_as_in_the_deployed_rule(client, moto_server):
+    seed(client)
+    client("ssm").put_parameter(Name="/smguard/exemptions", Type="String", Value=json.dumps(SANDBOX_REGISTER))
 
     result = run(
         "--rules", "notebook_root_access", "--format", "json",
@@ -344,11 +375,50 @@ def test_the_exemption_register_applies_as_in_the_deployed_rule(client, moto_ser
     assert result.exit_code == 0, result.output
     assert as_tuples(json.loads(result.stdout)) == [
         ("notebook_root_access", "AWS::SageMaker::NotebookInstance", "research", "COMPLIANT", "RootAccess is Disabled."),
-        (
-            "notebook_root_access", "AWS::SageMaker::NotebookInstance", "sandbox", "NOT_APPLICABLE",
-            "EXEMPT until 2099-12-31 (ticket SEC-1042): GPU driver build needs root until the golden image ships.",
-        ),
+        ("notebook_root_access", "AWS::SageMaker::NotebookInstance", "sandbox", "NOT_APPLICABLE", SANDBOX_EXEMPT),
     ]
+
+
+def test_one_option_applies_the_register_to_every_rule_as_the_stack_does(client, moto_server):
+    """--exemptions-parameter is the stack's ExemptionsParameterName: every rule reads it, so an entry
+    for "*" reaches sagemaker_kms too, and an expired one says so instead of exempting."""
+    seed(client)
+    client("ssm").put_parameter(Name="/smguard/exemptions", Type="String", Value=json.dumps(SANDBOX_REGISTER))
+    moto_server.requests.reset()
+
+    result = run("--rules", "notebook_root_access,sagemaker_kms", "--format", "json", "--exemptions-parameter", "/smguard/exemptions")
+
+    assert result.exit_code == 0, result.output
+    rows = {(r["rule"], r["resource_id"]): (r["compliance"], r["annotation"]) for r in json.loads(result.stdout)}
+    assert rows[("notebook_root_access", "sandbox")] == ("NOT_APPLICABLE", SANDBOX_EXEMPT)
+    assert rows[("sagemaker_kms", "churn-plain")] == (
+        "NON_COMPLIANT",
+        "Exemption (approved by cloud-security@example.com) expired on 2026-01-31. KmsKeyId is absent (volumes use an AWS "
+        "managed key); create a new endpoint configuration with KmsKeyId and update the endpoint.",
+    )
+    assert rows[("sagemaker_kms", "sandbox")][0] == "NON_COMPLIANT"  # the entry names notebook_root_access only
+    assert moto_server.requests.counts[("ssm", "GetParameter")] == 2  # once per rule, as each deployed function reads it
+
+
+def test_the_register_option_refuses_a_rule_given_another_register(client, moto_server):
+    result = run(
+        "--rules", "notebook_root_access", "--exemptions-parameter", "/smguard/exemptions",
+        "--param", "smguard-notebook-root-access.ExemptionsParameterName=/other/register",
+    )
+    assert result.exit_code == 2
+    assert (
+        "smguard-notebook-root-access.ExemptionsParameterName=/other/register contradicts --exemptions-parameter "
+        "/smguard/exemptions: the deployed rules read one register; give it once"
+    ) in " ".join(result.stderr.split())
+    assert moto_server.requests.total() == 0
+
+
+def test_a_missing_register_fails_with_exit_3_naming_it(client, moto_server):
+    seed(client)
+    result = run("--rules", "notebook_root_access", "--exemptions-parameter", "/smguard/missing")
+    assert result.exit_code == 3
+    assert "'/smguard/missing'" in result.stderr and "ParameterNotFound" in result.stderr
+    assert result.stdout == ""
 
 
 def test_periodic_rules_run_their_own_bulk_sweep(client, moto_server):
@@ -382,7 +452,7 @@ def test_periodic_rules_run_their_own_bulk_sweep(client, moto_server):
             f"VPC {vpc} has no VPC-level flow log. Call CreateFlowLogs (ResourceType VPC, TrafficType ALL, "
             "LogDestination under arn:aws:s3:::central-flow-logs).",
         )
-    assert dict(moto_server.requests.counts) == {("ec2", "DescribeVpcs"): 1, ("ec2", "DescribeFlowLogs"): 1}
+    assert dict(moto_server.requests.counts) == {("sts", "GetCallerIdentity"): 1, ("ec2", "DescribeVpcs"): 1, ("ec2", "DescribeFlowLogs"): 1}
 
 
 def test_a_malformed_endpoint_url_exits_3_not_1(moto_server, monkeypatch):
@@ -447,6 +517,7 @@ def test_more_than_one_page_of_notebooks_is_listed_in_pages_of_100(client, moto_
     assert sorted(row["resource_id"] for row in json.loads(result.stdout)) == [f"bulk-{index:03}" for index in range(150)]
     assert page_sizes == [100, 100]
     assert dict(moto_server.requests.counts) == {
+        ("sts", "GetCallerIdentity"): 1,
         ("sagemaker", "ListNotebookInstances"): 2,
         ("sagemaker", "DescribeNotebookInstance"): 150,
     }

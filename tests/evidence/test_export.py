@@ -26,6 +26,8 @@ from smguard.evidence import ExportRequest, export_bundle
 from smguard.evidence.errors import AccessDeniedError, RuleNotFoundError
 from smguard.evidence.request import AGGREGATOR_LIMIT
 from smguard.evidence.rows import COLUMNS
+from smguard.results import EXPORT
+from tests.support.schemas import assert_valid
 from tests.evidence.conftest import ACCOUNT, INVOKED_AT, MEMBER, NOTEBOOK, ORGANIZATION_AGGREGATOR, REGION
 
 EXPORTED_AT = datetime(2026, 11, 25, 6, 0, tzinfo=timezone.utc)
@@ -116,6 +118,8 @@ class TestAccountExport:
 
         lines = (bundle / "evaluations.jsonl").read_text(encoding="utf-8").splitlines()
         documents = [json.loads(line) for line in lines]
+        for document in documents:
+            assert_valid(EXPORT, document)  # docs/schemas/smguard-export.schema.json, one record per line
         assert [list(d) for d in documents] == [list(COLUMNS)] * 7
         for document, csv_row in zip(documents, rows, strict=True):
             recorded = datetime.fromisoformat(document["result_recorded_time_utc"].replace("Z", "+00:00"))
@@ -324,6 +328,8 @@ class TestOrganizationRules:
         management = [ACCOUNT_ROWS[i] for i in (0, 1, 2, 4, 5)]
         expected = sorted(management + self.member_rows(shared_organization_rules), key=lambda r: (r[1], r[4], r[6]))
         assert without_recorded_time(read_csv(bundle)[1]) == expected
+        for line in (bundle / "evaluations.jsonl").read_text(encoding="utf-8").splitlines():
+            assert_valid(EXPORT, json.loads(line))
         manifest = json.loads((bundle / "manifest.json").read_text())
         assert manifest["counts"]["per_rule"] == {
             INTERNET: {"COMPLIANT": 4, "NON_COMPLIANT": 2, "NOT_APPLICABLE": 0},

@@ -11,6 +11,8 @@ from click.testing import CliRunner
 
 from smguard.catalogue import discover
 from smguard.cli.main import cli
+from smguard.results import SCAN
+from tests.support.schemas import assert_valid
 from tests.support.tables import table_rows
 
 SCHEMA = json.loads(Path(__file__).with_name("sarif-2.1.0-subset.schema.json").read_text())
@@ -61,32 +63,45 @@ def test_table_shows_template_expressions_literally(tmp_path: Path) -> None:
     ).split()
 
 
-def test_json_lists_every_finding() -> None:
+def test_json_lists_every_finding_in_the_result_vocabulary() -> None:
     code, out, _ = run("--format", "json", "--rules", "studio_domain_vpc_only", STUDIO)
     assert code == 0
+    metadata = json.loads((Path(__file__).parents[2] / "rules" / "studio_domain_vpc_only" / "metadata.json").read_text())
+    facts = {
+        "severity": metadata["severity"],
+        "security_hub_controls": metadata["mappings"]["security_hub_controls"],
+        "nist_800_53_controls": metadata["mappings"]["nist_800_53"],
+        "aws_config_managed_rules": metadata["mappings"]["aws_config_managed_rules"],
+    }
+    assert_valid(SCAN, json.loads(out))  # docs/schemas/smguard-scan.schema.json
     assert json.loads(out) == [
         {
+            "schema": "smguard-scan/1",
             "rule": "studio_domain_vpc_only",
             "resource_type": "AWS::SageMaker::Domain",
-            "logical_id": "PrivateStudio",
-            "result": "COMPLIANT",
+            "resource_id": "PrivateStudio",
+            "compliance": "COMPLIANT",
             "annotation": "AppNetworkAccessType is VpcOnly: Studio traffic goes through vpc-0a1b2c3d4e5f60718; shared notebooks "
             "are encrypted with arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab.",
+            **facts,
             "file": STUDIO,
             "line": 5,
         },
         {
+            "schema": "smguard-scan/1",
             "rule": "studio_domain_vpc_only",
             "resource_type": "AWS::SageMaker::Domain",
-            "logical_id": "PublicStudio",
-            "result": "NON_COMPLIANT",
+            "resource_id": "PublicStudio",
+            "compliance": "NON_COMPLIANT",
             "annotation": "AppNetworkAccessType is absent (defaults to PublicInternetOnly); set VpcOnly with UpdateDomain while no "
             "apps run. SharingSettings.S3KmsKeyId is absent while notebook sharing is on; set S3KmsKeyId or remove "
             "SharingSettings with UpdateDomain.",
+            **facts,
             "file": STUDIO,
             "line": 22,
         },
     ]
+    assert facts["severity"] == "high" and facts["aws_config_managed_rules"] == ["sagemaker-domain-in-vpc"]
 
 
 @pytest.mark.parametrize(
