@@ -12,8 +12,14 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from smguard.cli.options import aws_session, region_option
 from smguard.evidence import EXPORTABLE_COMPLIANCE_TYPES, EvidenceError, ExportRequest, export_bundle, verify_bundle
-from smguard.evidence.errors import BundleExistsError, InvalidDestinationError, InvalidExportRequestError, ManifestError
-from smguard.evidence.manifest import MANIFEST, sha256_of
+from smguard.evidence.errors import (
+    BundleExistsError,
+    InvalidDestinationError,
+    InvalidExportRequestError,
+    MalformedHashError,
+    ManifestError,
+)
+from smguard.evidence.manifest import MANIFEST, OS_METADATA_FILES, parse_manifest_sha256, sha256_of
 from smguard.evidence.request import AGGREGATED_COMPLIANCE_TYPES
 
 EXIT_VERIFY_FAILED = 1
@@ -163,19 +169,49 @@ class ExportProgress:
         self._progress.update(self._task, description=label, advance=rows)
 
 
+def _manifest_hash(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A malformed hash is a usage error (exit 2) naming the problem, never "the manifest was replaced"."""
+    try:
+        return None if value is None else parse_manifest_sha256(value)
+    except MalformedHashError as error:
+        raise click.BadParameter(str(error), ctx, param) from None
+
+
 @click.command("verify")
 @click.argument("bundle", type=click.Path(path_type=Path))
-@click.option("--manifest-sha256", metavar="HEX", help="The manifest hash printed at export; proves the manifest was not replaced.")
+@click.option(
+    "--manifest-sha256",
+    metavar="HEX",
+    callback=_manifest_hash,
+    help="The manifest hash printed at export (64 hex digits, or sha256:<digits>); proves the manifest was not replaced.",
+)
 def verify(bundle: Path, manifest_sha256: str | None) -> None:
-    """Check an evidence bundle: every file's SHA-256 against the manifest, nothing missing, nothing added."""
+    """Check an evidence bundle: every file's SHA-256 against the manifest, nothing missing, nothing added.
+
+    Exit codes: 0 the files match the manifest, 1 they do not (or there is no usable manifest), 2 bad usage
+    (e.g. a malformed --manifest-sha256).
+    """
     try:
         result = verify_bundle(bundle, manifest_sha256)
     except ManifestError as error:
         raise VerificationFailedError(str(error)) from error
+    for name in result.os_metadata:
+        click.echo(f"noted: {name} ({OS_METADATA_FILES[name.rsplit('/', 1)[-1]]}, written by the operating system; not evidence, not verified)")
     if not result.intact:
         for problem in result.problems():
             click.echo(problem, err=True)
         raise VerificationFailedError(
             f"{bundle} does not match its manifest ({len(result.problems())} problem(s)); do not rely on it"
         )
-    click.echo(f"{bundle}: intact ({result.checked} files match manifest.json, SHA-256 {result.manifest_sha256})")
+    if result.manifest_pinned:
+        click.echo(
+            f"{bundle}: intact. manifest.json has the SHA-256 kept at export ({result.manifest_sha256}) and the "
+            f"{result.checked} files it lists match it."
+        )
+    else:
+        click.echo(
+            f"{bundle}: the {result.checked} files match manifest.json, but nothing shows that manifest.json is the one "
+            "the export wrote: without --manifest-sha256 it was checked against nothing, and whoever changed a file could "
+            f"have rewritten the manifest too. Its SHA-256 is {result.manifest_sha256}: compare it with the hash kept at "
+            f"export (the ticket, the e-mail), or pin it: smguard verify {bundle} --manifest-sha256 <that hash>"
+        )

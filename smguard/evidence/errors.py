@@ -45,3 +45,7 @@ class BundleWriteError(EvidenceError):
 
 class ManifestError(EvidenceError):
     """The bundle has no readable manifest, so nothing in it can be verified."""
+
+
+class MalformedHashError(EvidenceError):
+    """A manifest hash given to verify is no SHA-256 (whitespace, another algorithm, wrong length or digits)."""

@@ -137,7 +137,7 @@ def test_the_bundle_holds_every_result_and_verifies(demo):
         )
     verified = CliRunner().invoke(cli, ["verify", str(bundle)])
     assert verified.exit_code == 0, verified.output
-    assert "intact (5 files match manifest.json" in verified.stdout
+    assert f"{bundle}: the 5 files match manifest.json, but nothing shows that manifest.json is the one the export wrote" in verified.stdout
     assert f"  `smguard verify {BUNDLE}`: intact (5 files)" in output.splitlines()
 
 
@@ -148,9 +148,9 @@ def test_the_bundle_holds_the_months_closed_exempted_and_open_episodes(demo):
     operator's remediation fixed is closed as COMPLIANT when the rules ran again."""
     output, bundle = demo
     episodes = list(csv.DictReader((bundle / "episodes.csv").open(encoding="utf-8")))
-    rows = list(csv.DictReader((bundle / "evaluations.csv").open(encoding="utf-8")))
+    rows = list(csv.DictReader((bundle / "evaluations.csv").open(encoding="utf-8-sig")))
     still_open = {(e["rule"], e["resource_id"]) for e in episodes if not e["closed"]}
-    assert still_open == {(r["rule"], r["resource_id"]) for r in rows if r["compliance_type"] == "NON_COMPLIANT"}
+    assert still_open == {(r["rule"], r["resource_id"]) for r in rows if r["compliance"] == "NON_COMPLIANT"}
     assert all(float(e["duration_hours"]) >= HISTORY_DAYS * 24 for e in episodes if not e["closed"])
     played = [e for e in episodes if e["closed"] and float(e["duration_hours"]) < HISTORY_DAYS * 24]
     assert sorted((e["rule"], e["resource_type"], e["duration_hours"], e["closed_as"], e["exemption_ticket"]) for e in played) == [

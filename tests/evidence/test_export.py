@@ -214,7 +214,9 @@ class TestAccountExport:
         assert leftovers(out.parent) == ["2026-11-25"]
         verified = run("verify", str(out), "--manifest-sha256", manifest_hash)
         assert verified.exit_code == 0
-        assert f"{out}: intact (4 files match manifest.json" in verified.output
+        assert verified.output == (
+            f"{out}: intact. manifest.json has the SHA-256 kept at export ({manifest_hash}) and the 4 files it lists match it.\n"
+        )
 
 
 class TestAggregatorExport:

@@ -23,10 +23,74 @@ def verify(*args: str):
     return CliRunner().invoke(cli, ["verify", *args], catch_exceptions=False)
 
 
-def test_an_intact_bundle_verifies(bundle):
+def test_an_intact_bundle_verifies_and_says_the_manifest_itself_was_checked_against_nothing(bundle):
     result = verify(str(bundle))
     assert result.exit_code == 0
-    assert f"{bundle}: intact (4 files match manifest.json, SHA-256 {sha256_of(bundle / 'manifest.json')})" in result.output
+    assert result.stdout == (
+        f"{bundle}: the 4 files match manifest.json, but nothing shows that manifest.json is the one the export wrote: "
+        "without --manifest-sha256 it was checked against nothing, and whoever changed a file could have rewritten the "
+        f"manifest too. Its SHA-256 is {sha256_of(bundle / 'manifest.json')}: compare it with the hash kept at export "
+        f"(the ticket, the e-mail), or pin it: smguard verify {bundle} --manifest-sha256 <that hash>\n"
+    )
+
+
+@pytest.mark.parametrize("form", ["{digest}", "{upper}", "sha256:{digest}", "SHA256:{upper}"])
+def test_a_pinned_manifest_verifies_in_every_form_a_hash_is_printed(bundle, form):
+    digest = sha256_of(bundle / "manifest.json")
+    result = verify(str(bundle), "--manifest-sha256", form.format(digest=digest, upper=digest.upper()))
+    assert result.exit_code == 0
+    assert result.stdout == f"{bundle}: intact. manifest.json has the SHA-256 kept at export ({digest}) and the 4 files it lists match it.\n"
+
+
+@pytest.mark.parametrize(
+    ("given", "problem"),
+    [
+        (" {digest}", "' {digest}' starts with whitespace (pasted with it?); give the 64 hexadecimal digits alone"),
+        ("{digest}\n", "'{digest}\\n' ends with whitespace (pasted with it?); give the 64 hexadecimal digits alone"),
+        ("{head} {tail}", "'{head} {tail}' contains whitespace (pasted with it?); give the 64 hexadecimal digits alone"),
+        ("md5:{digest}", "'md5:{digest}' is a md5 hash; give the manifest's SHA-256 (64 hexadecimal digits, or sha256:<digits>)"),
+        ("{digest}0", "'{digest}0' has 65 characters; a SHA-256 is 64 hexadecimal digits"),
+        ("sha256:{head}", "'sha256:{head}' has 32 characters; a SHA-256 is 64 hexadecimal digits"),
+        ("{head}{bad}", "'{head}{bad}' contains 'g', not a hexadecimal digit (0-9, a-f)"),
+    ],
+)
+def test_a_malformed_hash_is_a_usage_error_naming_the_problem(bundle, given, problem):
+    digest = sha256_of(bundle / "manifest.json")
+    values = {"digest": digest, "head": digest[:32], "tail": digest[32:], "bad": "g" * 32}
+    result = verify(str(bundle), "--manifest-sha256", given.format(**values))
+    assert result.exit_code == 2
+    assert "replaced" not in result.output
+    assert problem.format(**values) in " ".join(result.stderr.split()), result.stderr
+
+
+def test_operating_system_files_are_noted_not_failed(bundle):
+    """Opening the bundle in Finder or Explorer writes these; the evidence is unchanged."""
+    (bundle / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1")
+    (bundle / "Thumbs.db").write_bytes(b"\xd0\xcf\x11\xe0")
+    (bundle / "sub").mkdir()
+    (bundle / "sub" / "desktop.ini").write_text("[.ShellClassInfo]")
+    result = verify(str(bundle))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[:3] == [
+        "noted: .DS_Store (macOS Finder's folder view settings, written by the operating system; not evidence, not verified)",
+        "noted: Thumbs.db (Windows Explorer's thumbnail cache, written by the operating system; not evidence, not verified)",
+        "noted: sub/desktop.ini (Windows Explorer's folder settings, written by the operating system; not evidence, not verified)",
+    ]
+    assert result.stdout.splitlines()[3].startswith(f"{bundle}: the 4 files match manifest.json")
+    assert result.stderr == ""
+    (bundle / "notes.txt").write_text("added")
+    failed = verify(str(bundle))
+    assert failed.exit_code == 1  # noted files never hide a real problem
+    assert failed.stderr.splitlines()[0] == "unexpected: notes.txt (in the bundle, not listed in the manifest)"
+
+
+def test_a_file_that_only_looks_like_os_metadata_still_fails(bundle):
+    (bundle / ".DS_Store.csv").write_text("x")
+    (bundle / "thumbs.DB.bak").write_text("x")
+    result = verify(str(bundle))
+    assert result.exit_code == 1
+    assert "unexpected: .DS_Store.csv (in the bundle, not listed in the manifest)" in result.stderr
+    assert "unexpected: thumbs.DB.bak (in the bundle, not listed in the manifest)" in result.stderr
 
 
 @pytest.mark.parametrize("name", ["evaluations.csv", "evaluations.jsonl", "rules.json", "summary.html"])
