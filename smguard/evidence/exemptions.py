@@ -13,7 +13,11 @@ from dataclasses import dataclass
 from datetime import date
 
 EXEMPT_PREFIX = "EXEMPT "
+EXPIRED_PREFIX = "Exemption "
 _ANNOTATION = re.compile(r"EXEMPT until (?P<expires>\d{4}-\d{2}-\d{2}) \((?P<approval>.*?)\): (?P<reason>.*)", re.DOTALL)
+_EXPIRED = re.compile(
+    r"Exemption (?:\(approved by (?P<approver>.+?)\)|(?P<ticket>.+?)) expired on (?P<expires>\d{4}-\d{2}-\d{2})\. .*", re.DOTALL
+)
 _APPROVAL = re.compile(r"(?:ticket (?P<ticket>.+?))?(?:, )?(?:approved by (?P<approver>.+))?")
 
 
@@ -44,3 +48,28 @@ def parse_exempt_annotation(annotation: str | None) -> RecordedExemption | None:
     except ValueError:
         return None
     return RecordedExemption(expires, approval["ticket"], approval["approver"], match["reason"])
+
+
+@dataclass(frozen=True)
+class ExpiredExemption:
+    """An exemption a NON_COMPLIANT result says has lapsed. The engine's note names the ticket, or the
+    approver when there is no ticket, and not the reason (the annotation's room goes to the findings)."""
+
+    expires: date
+    ticket: str | None
+    approver: str | None
+
+
+def parse_expired_annotation(annotation: str | None) -> ExpiredExemption | None:
+    """The lapsed exemption an ``Exemption ... expired on ...`` annotation
+    (:meth:`smguard.engine.exemptions.Exemption.expired_annotation`) records, or None."""
+    if not annotation or not annotation.startswith(EXPIRED_PREFIX):
+        return None
+    match = _EXPIRED.fullmatch(annotation)
+    if match is None:
+        return None
+    try:
+        expires = date.fromisoformat(match["expires"])
+    except ValueError:
+        return None
+    return ExpiredExemption(expires, match["ticket"], match["approver"])

@@ -13,7 +13,11 @@ from dataclasses import dataclass, field
 from html import escape
 from typing import Any
 
+from smguard.cli.tables import short_type
+from smguard.evidence.exemption_section import ExemptionList, render_exemptions
+from smguard.evidence.html_names import breakable, identifier, name
 from smguard.evidence.rows import EvaluationRow
+from smguard.results import rule_facts
 
 COMPLIANCE_TYPES = ("COMPLIANT", "NON_COMPLIANT", "NOT_APPLICABLE")
 LABELS = {"COMPLIANT": "Compliant", "NON_COMPLIANT": "Non-compliant", "NOT_APPLICABLE": "Not applicable"}
@@ -31,6 +35,7 @@ class Summary:
     per_account: dict[tuple[str, str], Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
     exempt_per_rule: Counter[str] = field(default_factory=Counter)
     first_non_compliant: list[EvaluationRow] = field(default_factory=list)
+    exemptions: ExemptionList = field(default_factory=ExemptionList)
 
     def expect_rule(self, rule: str, title: str | None = None) -> None:
         """List a smguard rule even if it has no result, so "nothing found" is visible rather than absent."""
@@ -45,6 +50,7 @@ class Summary:
             self.exempt_per_rule[row.rule] += 1
         if row.compliance == "NON_COMPLIANT" and len(self.first_non_compliant) < NON_COMPLIANT_LISTED:
             self.first_non_compliant.append(row)
+        self.exemptions.add(row)
 
     @property
     def totals(self) -> Counter[str]:
@@ -132,6 +138,10 @@ every file, checked with <code>smguard verify</code>.</p>
 <h2>Non-compliant resources</h2>
 {_non_compliant(summary, totals['NON_COMPLIANT'])}
 </section>
+<section>
+<h2>Exemptions</h2>
+{render_exemptions(summary.exemptions, request["scope"] == "aggregator")}
+</section>
 </body>
 </html>
 """
@@ -188,20 +198,52 @@ def _chart(summary: Summary) -> str:
 
 
 def _table(kind: str, heading: str, rows: list[tuple[str, str, Counter[str], int | None]]) -> str:
-    with_exempt = kind == "rule"
-    head = "".join(f"<th>{LABELS[t]}</th>" for t in COMPLIANCE_TYPES) + ("<th>of which exempt</th>" if with_exempt else "")
+    """Counts per rule (with the rule's severity and control mappings) or per account and region."""
+    with_rule = kind == "rule"
+    head = (
+        ("<th>Severity</th><th>Controls</th>" if with_rule else "")
+        + "".join(f'<th class="count">{LABELS[t]}</th>' for t in COMPLIANCE_TYPES)
+        + ('<th class="count">of which exempt</th>' if with_rule else "")
+    )
     body = []
-    for name, title, counts, exempt in rows:
+    for label, title, counts, exempt in rows:
         cells = "".join(
-            f'<td class="{t.lower()}{" nonzero" if counts[t] else ""}" data-{kind}="{escape(name)}" data-compliance="{t}">{counts[t]}</td>' for t in COMPLIANCE_TYPES
+            f'<td class="count {t.lower()}{" nonzero" if counts[t] else ""}" data-{kind}="{escape(label)}" data-compliance="{t}">{counts[t]}</td>'
+            for t in COMPLIANCE_TYPES
         )
-        if with_exempt:
-            cells += f'<td data-{kind}="{escape(name)}" data-exempt="{exempt}">{exempt}</td>'
-        described = f"<code>{escape(name)}</code>" + (f"<br><span class=\"title\">{escape(title)}</span>" if title else "")
-        body.append(f"<tr><td>{described}</td>{cells}<td data-{kind}=\"{escape(name)}\" data-total=\"{sum(counts.values())}\">{sum(counts.values())}</td></tr>")
+        if with_rule:
+            described = name(label, "code") + (f'<br><span class="title">{escape(title)}</span>' if title else "")
+            cells = _rule_facts(label) + cells + f'<td class="count" data-{kind}="{escape(label)}" data-exempt="{exempt}">{exempt}</td>'
+        else:
+            account_id, region = label.split(" ")
+            described = f"{name(account_id)} {name(region)}"
+        total = sum(counts.values())
+        body.append(f'<tr><td>{described}</td>{cells}<td class="count" data-{kind}="{escape(label)}" data-total="{total}">{total}</td></tr>')
     return (
-        f'<table id="per-{kind}"><thead><tr><th>{heading}</th>{head}<th>Total</th></tr></thead>'
+        f'<table id="per-{kind}"><thead><tr><th>{heading}</th>{head}<th class="count">Total</th></tr></thead>'
         f"<tbody>{''.join(body)}</tbody></table>"
+    )
+
+
+CONTROL_LABELS = {"security_hub_controls": "Security Hub", "nist_800_53_controls": "NIST SP 800-53", "aws_config_managed_rules": "AWS Config"}
+"""The control mappings of a rule's metadata.json, as the per-rule table names them (ids as smguard.results declares them)."""
+
+
+def _rule_facts(rule: str) -> str:
+    """The severity and control-mapping cells of a rule: a list wraps between ids; a control id stays on one
+    line, a managed rule's long identifier breaks at its hyphens."""
+    facts = rule_facts(rule)
+    mappings = "".join(
+        f'<div data-rule="{escape(rule)}" data-mapping="{key}"><span class="muted">{label}:</span> '
+        + ", ".join(breakable(control, "-") if key == "aws_config_managed_rules" else name(control) for control in facts[key])
+        + "</div>"
+        for key, label in CONTROL_LABELS.items()
+        if facts[key]
+    )
+    severity = facts["severity"]
+    return (
+        f'<td data-rule="{escape(rule)}" data-severity="{severity}"><span class="severity {severity}">{severity}</span></td>'
+        f'<td class="controls">{mappings or "<span class=muted>none</span>"}</td>'
     )
 
 
@@ -211,18 +253,24 @@ def _non_compliant(summary: Summary, count: int) -> str:
     shown = len(summary.first_non_compliant)
     note = f"The first {shown} of {count}; evaluations.csv lists them all." if shown < count else f"All {count}."
     rows = "".join(
-        f"<tr><td>{escape(r.account_id)}</td><td>{escape(r.region)}</td><td>{escape(r.rule)}<br><code>{escape(r.config_rule_name)}</code></td>"
-        f"<td>{escape(r.resource_type)}<br><code>{escape(r.resource_id)}</code></td><td>{escape(r.annotation or '')}</td></tr>"
+        f'<tr data-resource="{escape(r.resource_id)}"><td>{name(r.account_id)}<br>{name(r.region)}</td>'
+        f'<td>{name(r.rule, "code")}<br><span class="secondary">{identifier(r.config_rule_name)}</span></td>'
+        f"<td>{name(short_type(r.resource_type))}<br>{identifier(r.resource_id)}</td>"
+        f'<td class="prose">{escape(r.annotation or "")}</td></tr>'
         for r in summary.first_non_compliant
     )
     return (
-        f"<p>{note}</p><table id=\"non-compliant\"><thead><tr><th>Account</th><th>Region</th><th>Rule</th>"
+        f"<p>{note}</p><table id=\"non-compliant\"><thead><tr><th>Account and region</th><th>Rule</th>"
         f"<th>Resource</th><th>Why, and how to fix</th></tr></thead><tbody>{rows}</tbody></table>"
     )
 
 
 _CSS = """
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2rem auto;max-width:1100px;padding:0 1rem;color:#1a1a1a;line-height:1.45}
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2rem auto;max-width:1100px;padding:0 1rem;color:#1a1a1a;line-height:1.45;overflow-wrap:break-word}
+.name{white-space:nowrap}code.id{overflow-wrap:normal}.secondary code,.secondary{font-size:.85em;color:#555}.muted{color:#666}
+td.prose{overflow-wrap:anywhere}th.count,td.count{text-align:right}td.controls{font-size:.9em}
+.severity{font-weight:600;text-transform:uppercase;font-size:.8em;white-space:nowrap}.severity.critical,.severity.high{color:#b71c1c}.severity.medium{color:#e65100}
+td.expired{color:#c62828}
 h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #ddd;padding-bottom:.2rem}
 .scope{margin:.2rem 0;color:#444}.limit{margin:.6rem 0;padding:.5rem .8rem;border-left:4px solid #ef6c00;background:#fff3e0}code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.9em}
 .cards{display:flex;gap:1rem;flex-wrap:wrap}.card{border:1px solid #ddd;border-radius:6px;padding:.8rem 1.2rem;min-width:9rem}
@@ -231,4 +279,15 @@ h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.2rem;margin-top:2rem;bord
 table{border-collapse:collapse;width:100%;margin-top:1rem}th,td{border:1px solid #ddd;padding:.35rem .6rem;text-align:left;vertical-align:top}
 th{background:#f5f5f5}td.non_compliant.nonzero{color:#c62828;font-weight:600}.title{color:#555;font-size:.9em}
 svg .label{font-size:13px;fill:#1a1a1a}
+@page{margin:14mm 12mm}
+@media print{
+body{margin:0;max-width:none;padding:0;font-size:9pt;line-height:1.3}
+h1{font-size:14pt}h2{font-size:11pt;margin-top:1.2em;break-after:avoid}
+table{font-size:8pt}th,td{padding:2pt 4pt}thead{display:table-header-group}
+tr,.card,.limit,svg{break-inside:avoid}.cards{gap:6pt}.card{padding:4pt 8pt;min-width:0}.card .number{font-size:14pt}
+*{-webkit-print-color-adjust:exact;print-color-adjust:exact}
+}
 """
+"""The print rules keep the page inside the margins of A4 and Letter alike (@page sets no size: the
+printer's paper decides): tables are as wide as the text, names never break and long identifiers
+break at their separators; a row is never split across pages and a table's header row repeats."""

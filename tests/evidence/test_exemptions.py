@@ -8,6 +8,7 @@ import pytest
 
 from smguard.engine.exemptions import Exemption
 from smguard.evidence import RecordedExemption, parse_exempt_annotation
+from smguard.evidence.exemptions import ExpiredExemption, parse_expired_annotation
 
 
 def written(**kwargs) -> str:
@@ -46,3 +47,25 @@ def test_a_reason_cut_to_fit_256_characters_is_kept_as_written():
 )
 def test_anything_else_is_not_an_exemption(annotation):
     assert parse_exempt_annotation(annotation) is None
+
+
+@pytest.mark.parametrize(
+    ("ticket", "approver", "expected"),
+    [
+        ("SEC-1234", "jane.doe@bank.example", ExpiredExemption(date(2026, 10, 1), "SEC-1234", None)),  # the note names the ticket
+        ("RISK-77 (Q1)", None, ExpiredExemption(date(2026, 10, 1), "RISK-77 (Q1)", None)),
+        (None, "Jane Doe (CISO office)", ExpiredExemption(date(2026, 10, 1), None, "Jane Doe (CISO office)")),
+    ],
+)
+def test_an_expired_exemption_is_read_back_from_the_engine_formatter(ticket, approver, expected):
+    exemption = Exemption(0, "notebook_root_access", "nb-1", "Vendor agent needs root.", date(2026, 10, 1), approver, ticket)
+    annotation = exemption.expired_annotation(["RootAccess is Enabled; set RootAccess to Disabled."])
+    assert parse_expired_annotation(annotation) == expected
+
+
+@pytest.mark.parametrize(
+    "annotation",
+    [None, "RootAccess is Enabled.", "EXEMPT until 2027-03-31 (ticket SEC-1): reason", "Exemption SEC-1 expired on 2026-02-30. x"],
+)
+def test_anything_else_is_no_expired_exemption(annotation):
+    assert parse_expired_annotation(annotation) is None

@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from smguard.engine.exemptions import SHARED_EXEMPTION_REGISTERS
 from smguard.evidence import ExportRequest, export_bundle
-from tests.evidence.conftest import ACCOUNT, MEMBER
+from tests.evidence.conftest import ACCOUNT, EXEMPTIONS_PARAMETER, MEMBER, REGISTER
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMIUM_FLAGS = (
@@ -62,8 +63,9 @@ class Counts(HTMLParser):
         entry = {k: v for k, v in attributes.items() if k.startswith("data-") or k == "id"}
         entry["_tag"] = tag
         entry["_text"] = ""
+        entry["_all"] = ""
         self.cells.append(entry)
-        if tag not in ("meta", "br", "rect"):
+        if tag not in ("meta", "br", "wbr", "rect"):
             self._open.append(entry)
 
     def handle_endtag(self, tag: str) -> None:
@@ -71,8 +73,11 @@ class Counts(HTMLParser):
             self._open.pop()
 
     def handle_data(self, data: str) -> None:
+        """``_text``: the element's own text; ``_all``: with its descendants'."""
         if self._open:
             self._open[-1]["_text"] += data
+        for element in self._open:
+            element["_all"] += data
 
     def find(self, **attributes: str) -> list[dict[str, str]]:
         return [c for c in self.cells if all(c.get(k.replace("data_", "data-", 1)) == v for k, v in attributes.items())]
@@ -124,3 +129,52 @@ def test_the_page_paints_an_account_bundle_with_its_exemptions(world, tmp_path):
     chromium(bundle / "summary.html", tmp_path / "profile", f"--screenshot={screenshot}", "--window-size=1200,1600")
     png = screenshot.read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 20_000
+
+
+def test_the_page_lists_every_exemption_in_force_or_expired_and_each_rules_severity_and_controls(world, tmp_path):
+    """The register gains an entry that has lapsed; the real handler re-evaluates the notebook, so the
+    results hold one exemption in force (NOT_APPLICABLE) and one expired (NON_COMPLIANT, ticket only)."""
+    register = {**REGISTER, "exemptions": [*REGISTER["exemptions"], LAPSED]}
+    world.session.client("ssm").put_parameter(Name=EXEMPTIONS_PARAMETER, Value=json.dumps(register), Type="String", Overwrite=True)
+    SHARED_EXEMPTION_REGISTERS.clear()
+    world.evaluate(INTERNET, "nb-open", {"RootAccess": "Enabled", "DirectInternetAccess": "Enabled"})
+    bundle = export_bundle(world.session, ExportRequest(account_id=ACCOUNT), tmp_path / "bundle")
+    counts = rendered(bundle, tmp_path)
+
+    [summary] = counts.find(id="exemptions-count")
+    assert (summary["data-in-force"], summary["data-expired"]) == ("1", "1")
+    in_force, expired = (counts.find(_tag="tr", data_exemption=resource)[0] for resource in ("nb-vendor", "nb-open"))
+    assert (in_force["data-status"], in_force["data-rule"], expired["data-status"], expired["data-rule"]) == (
+        "in force", ROOT, "expired", INTERNET,
+    )
+    table = [" ".join(c["_all"].split()) for c in exemption_cells(counts)]
+    assert table == [
+        "In force until2099-03-31", f"{ROOT}{ACCOUNT} us-east-1", "SageMaker NotebookInstancenb-vendor", "SEC-1234",
+        "jane.doe@bank.example", "Vendor agent install needs root until the hardened image ships.",
+        "Expired on2026-10-01", f"{INTERNET}{ACCOUNT} us-east-1", "SageMaker NotebookInstancenb-open", "RISK-77", "",
+        "not in the result: an expired exemption's annotation gives the findings instead; see the register",
+    ]
+    def whole(**attributes: str) -> str:
+        [found] = counts.find(**attributes)
+        return " ".join(found["_all"].split())
+
+    assert whole(data_rule=ROOT, data_severity="high") == "high"
+    assert whole(data_rule=ROOT, data_mapping="security_hub_controls") == "Security Hub: SageMaker.3"
+    assert whole(data_rule=ROOT, data_mapping="nist_800_53_controls") == "NIST SP 800-53: AC-3, AC-6, AC-6(10)"
+    assert whole(data_rule=INTERNET, data_mapping="aws_config_managed_rules") == "AWS Config: sagemaker-notebook-no-direct-internet-access"
+
+
+LAPSED = {
+    "rule": INTERNET,
+    "resource": "nb-open",
+    "reason": "Pilot with the vendor's hosted service.",
+    "approver": "jane.doe@bank.example",
+    "ticket": "RISK-77",
+    "expires": "2026-10-01",
+}
+
+
+def exemption_cells(counts: Counts) -> list[dict[str, str]]:
+    """The <td> of the exemptions table, in document order (the DOM is flat here: cells follow their row)."""
+    start = counts.cells.index(counts.find(id="exemptions")[0])
+    return [c for c in counts.cells[start:] if c["_tag"] == "td"]
