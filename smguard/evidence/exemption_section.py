@@ -114,5 +114,5 @@ def _row(entry: ListedExemption) -> str:
         f"<td>{name(short_type(entry.resource_type))}<br>{identifier(entry.resource_id)}</td>"
         f"<td>{_short_or_breakable(entry.ticket, ':/-')}</td>"
         f"<td>{_short_or_breakable(entry.approver, '@.')}</td>"
-        f"<td>{reason}</td></tr>"
+        f'<td class="prose reason">{reason}</td></tr>'
     )

@@ -101,7 +101,7 @@ def render_html(summary: Summary, context: dict[str, Any], period_section: str =
 <header>
 <h1>SageMaker guardrails: compliance evidence</h1>
 <p class="scope">Results of the smguard AWS Config rules for <strong>{escape(scope)}</strong>,
-exported {escape(context['created_at'])} by <code>{escape(context['requested_by']['arn'])}</code>
+exported {name(context['created_at'])} by {identifier(context['requested_by']['arn'])}
 with smguard {escape(context['tool']['version'])}.</p>
 <p class="scope">Filters: {escape(filter_text)}.</p>
 {_limits(context["limits"])}
@@ -268,7 +268,7 @@ def _non_compliant(summary: Summary, count: int) -> str:
 _CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2rem auto;max-width:1100px;padding:0 1rem;color:#1a1a1a;line-height:1.45;overflow-wrap:break-word}
 .name{white-space:nowrap}code.id{overflow-wrap:normal}.secondary code,.secondary{font-size:.85em;color:#555}.muted{color:#666}
-td.prose{overflow-wrap:anywhere}th.count,td.count{text-align:right}td.controls{font-size:.9em}
+td.prose{overflow-wrap:anywhere}td.reason{width:30%}th.count,td.count{text-align:right;width:1%}td.controls{font-size:.9em;width:30%}
 .severity{font-weight:600;text-transform:uppercase;font-size:.8em;white-space:nowrap}.severity.critical,.severity.high{color:#b71c1c}.severity.medium{color:#e65100}
 td.expired{color:#c62828}
 h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #ddd;padding-bottom:.2rem}
@@ -282,7 +282,7 @@ svg .label{font-size:13px;fill:#1a1a1a}
 @page{margin:14mm 12mm}
 @media print{
 body{margin:0;max-width:none;padding:0;font-size:9pt;line-height:1.3}
-h1{font-size:14pt}h2{font-size:11pt;margin-top:1.2em;break-after:avoid}
+h1{font-size:14pt}h2{font-size:11pt;margin-top:1.2em;break-after:avoid}h2+p{break-after:avoid}
 table{font-size:8pt}th,td{padding:2pt 4pt}thead{display:table-header-group}
 tr,.card,.limit,svg{break-inside:avoid}.cards{gap:6pt}.card{padding:4pt 8pt;min-width:0}.card .number{font-size:14pt}
 *{-webkit-print-color-adjust:exact;print-color-adjust:exact}
