@@ -117,6 +117,10 @@ def test_the_page_renders_the_bundles_numbers(organization, tmp_path):
     assert cell(counts, data_account=f"{MEMBER} us-east-1", data_compliance="COMPLIANT") == "1"
     non_compliant = counts.find(id="non-compliant")
     assert len(non_compliant) == 1
+    # An aggregator carries no NOT_APPLICABLE result: the exemptions section says none in force can be listed.
+    assert counts.find(id="exemptions-aggregated")[0]["_all"].startswith("Exemptions in force are not in this bundle:")
+    [listed] = counts.find(id="exemptions-count")
+    assert (listed["data-in-force"], listed["data-expired"]) == ("0", "0")
 
 
 def test_the_page_paints_an_account_bundle_with_its_exemptions(world, tmp_path):
@@ -124,7 +128,7 @@ def test_the_page_paints_an_account_bundle_with_its_exemptions(world, tmp_path):
     counts = rendered(bundle, tmp_path)
     assert cell(counts, data_rule=ROOT, data_exempt="1") == "1"
     assert cell(counts, data_rule=INTERNET, data_exempt="0") == "0"
-    assert counts.find(id="limit-0") == []
+    assert counts.find(id="limit-0") == [] and counts.find(id="exemptions-aggregated") == []
     screenshot = tmp_path / "summary.png"
     chromium(bundle / "summary.html", tmp_path / "profile", f"--screenshot={screenshot}", "--window-size=1200,1600")
     png = screenshot.read_bytes()
