@@ -94,7 +94,7 @@ def serve() -> Iterator[Any]:
 def counts_by_rule(bundle: Path) -> dict[tuple[str, str], Counter[str]]:
     """(account, rule short name) -> compliance type -> results."""
     counts: dict[tuple[str, str], Counter[str]] = {}
-    for row in csv.DictReader((bundle / "evaluations.csv").open(encoding="utf-8")):
+    for row in csv.DictReader((bundle / "evaluations.csv").open(encoding="utf-8-sig")):
         assert rule_of(row["config_rule_name"], rule_names()) == row["rule"], row
         counts.setdefault((row["account_id"], row["rule"]), Counter())[row["compliance"]] += 1
     return counts
@@ -133,6 +133,21 @@ def test_an_account_is_served_until_interrupted_and_export_evaluate_and_verify_w
         "NON_COMPLIANT",
         "RootAccess is Enabled; set RootAccess to Disabled (stop the notebook, then UpdateNotebookInstance).",
     )
+    # With the register the stack gives every deployed rule, evaluate reports what the deployed rule reported
+    # (the bundle), the exemption included: one vocabulary, one register, the same code. (notebook_root_access
+    # runs with its defaults in both; other rules get the demo stack's parameters, which evaluate would need too.)
+    with_register = served.smguard(
+        "evaluate", "--rules", "notebook_root_access", "--format", "json", "--exemptions-parameter", "/smguard/exemptions"
+    )
+    assert with_register.returncode == 0, with_register.stderr
+    evaluated_results = {r["resource_id"]: (r["compliance"], r["annotation"]) for r in json.loads(with_register.stdout)}
+    deployed_results = {
+        r["resource_id"]: (r["compliance"], r["annotation"])
+        for r in map(json.loads, (tmp_path / "evidence" / "evaluations.jsonl").read_text(encoding="utf-8").splitlines())
+        if r["rule"] == "notebook_root_access"
+    }
+    assert evaluated_results == deployed_results
+    assert evaluated_results["gpu-driver-build"][1].startswith("EXEMPT until ")
 
     assert served.stop(signal.SIGINT) == (0, "")
 
