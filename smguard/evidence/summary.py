@@ -267,7 +267,7 @@ def _non_compliant(summary: Summary, count: int) -> str:
 
 _CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2rem auto;max-width:1100px;padding:0 1rem;color:#1a1a1a;line-height:1.45;overflow-wrap:break-word}
-.name{white-space:nowrap}code.id{overflow-wrap:normal}.secondary code,.secondary{font-size:.85em;color:#555}.muted{color:#666}
+.name{white-space:nowrap}code.id{overflow-wrap:normal}.secondary{font-size:.85em;color:#555}.secondary code{font-size:1em}.muted{color:#666}
 td.prose{overflow-wrap:anywhere}td.reason{width:30%}th.count,td.count{text-align:right;width:1%}td.controls{font-size:.9em;width:30%}
 .severity{font-weight:600;text-transform:uppercase;font-size:.8em;white-space:nowrap}.severity.critical,.severity.high{color:#b71c1c}.severity.medium{color:#e65100}
 td.expired{color:#c62828}
