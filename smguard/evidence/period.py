@@ -18,7 +18,7 @@ from typing import IO, Any
 
 from smguard.evidence.episodes import COMPLIANT, EXEMPT, Episode, Period, ResourceHistory
 from smguard.evidence.errors import InvalidExportRequestError
-from smguard.evidence.rows import _csv_cell
+from smguard.results import neutralise
 
 EPISODES_FILE = "episodes.csv"
 EPISODE_COLUMNS = (
@@ -142,7 +142,7 @@ class EpisodeWriter:
             exemption.ticket if exemption else None,
             exemption.expires.isoformat() if exemption else None,
         )
-        self._csv.writerow([_csv_cell(value) for value in values])
+        self._csv.writerow(["" if value is None else neutralise(value) for value in values])
         self.summary.episodes += 1
 
     def _count(self, episode: Episode, rule: str) -> None:
