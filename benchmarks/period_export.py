@@ -85,8 +85,8 @@ def seed(session: boto3.Session, resources: int) -> int:
 
 
 def episodes(bundle: Path) -> list[tuple[str, ...]]:
-    with (bundle / "episodes.csv").open(encoding="utf-8") as stream:
-        return [(r["resource_id"], r["rule"], r["opened"], r["closed"], r["closed_as"]) for r in csv.DictReader(stream)]
+    with (bundle / "episodes.csv").open(encoding="utf-8-sig") as stream:
+        return [(r["resource_id"], r["rule"], r["opened_time_utc"], r["closed_time_utc"], r["closed_as"]) for r in csv.DictReader(stream)]
 
 
 def calls_of(counts: Counter) -> Counter:

@@ -136,12 +136,34 @@ RULE_INVOKED_TIME = ResultField(
     {"type": "string", "format": "date-time", "pattern": ISO_UTC},
     nullable=True,
 )
+OPENED_TIME = ResultField(
+    "opened_time_utc",
+    "When the rule's result on the resource became NON_COMPLIANT, in UTC (before the period's start for a breach already "
+    "open then; CSV: YYYY-MM-DD HH:MM:SS).",
+    {"type": "string", "format": "date-time"},
+)
+CLOSED_TIME = ResultField(
+    "closed_time_utc",
+    "When it stopped being NON_COMPLIANT, in UTC; empty while still open at the end of the period.",
+    {"type": "string", "format": "date-time"},
+    nullable=True,
+)
+DURATION_HOURS = ResultField(
+    "duration_hours", "From opened to closed, or to the end of the period while open, in hours.", {"type": "number", "minimum": 0}
+)
+CLOSED_AS = ResultField(
+    "closed_as",
+    "How the episode ended: COMPLIANT (fixed), EXEMPT (an approved exemption), NOT_APPLICABLE, NO_RESULT, DELETED; "
+    "empty while open.",
+    {"type": "string", "enum": ["COMPLIANT", "EXEMPT", "NOT_APPLICABLE", "NO_RESULT", "DELETED"]},
+    nullable=True,
+)
 FILE = ResultField("file", "The template file, as given on the command line.", _string())
 LINE = ResultField("line", "The line of the template where the resource is declared.", {"type": "integer", "minimum": 1})
 
 RULE_FACTS = (SEVERITY, SECURITY_HUB_CONTROLS, NIST_800_53_CONTROLS, AWS_CONFIG_MANAGED_RULES)
 """What a result carries from its rule's metadata.json, so a result can be read without the rule's docs."""
-TIMES = frozenset({RESULT_RECORDED_TIME.name, RULE_INVOKED_TIME.name})
+TIMES = frozenset({RESULT_RECORDED_TIME.name, RULE_INVOKED_TIME.name, OPENED_TIME.name, CLOSED_TIME.name})
 
 
 @dataclass(frozen=True)
@@ -256,7 +278,28 @@ EXPORT = ResultOutput(
         RULE_INVOKED_TIME,
     ),
 )
+EPISODES = ResultOutput(
+    "episodes",
+    1,
+    "smguard export --from/--to, episodes.csv: one record per non-compliance episode of a resource against a rule",
+    (
+        ACCOUNT_ID,
+        REGION,
+        RULE,
+        CONFIG_RULE_NAME,
+        RESOURCE_TYPE,
+        RESOURCE_ID,
+        OPENED_TIME,
+        CLOSED_TIME,
+        DURATION_HOURS,
+        CLOSED_AS,
+        replace(EXEMPTION_TICKET, description="The exemption that ended the episode (closed_as EXEMPT): its ticket, if any."),
+        replace(EXEMPTION_EXPIRES, description="The exemption that ended the episode: its last valid day (ISO date, UTC)."),
+    ),
+)
+"""Written as CSV only (no JSON, so no JSON Schema file)."""
 OUTPUTS = (EVALUATE, SCAN, EXPORT)
+"""The outputs written as JSON, each with a JSON Schema file in docs/schemas/."""
 ARRAY_OUTPUTS = frozenset({EVALUATE.name, SCAN.name})
 """Outputs written as one JSON array of records; the export writes one record per line (JSON Lines)."""
 

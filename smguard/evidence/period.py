@@ -18,23 +18,10 @@ from typing import IO, Any
 
 from smguard.evidence.episodes import COMPLIANT, EXEMPT, Episode, Period, ResourceHistory
 from smguard.evidence.errors import InvalidExportRequestError
-from smguard.results import neutralise
+from smguard.results import EPISODES
 
 EPISODES_FILE = "episodes.csv"
-EPISODE_COLUMNS = (
-    "account_id",
-    "region",
-    "rule",
-    "config_rule_name",
-    "resource_type",
-    "resource_id",
-    "opened",
-    "closed",
-    "duration_hours",
-    "closed_as",
-    "exemption_ticket",
-    "exemption_expires",
-)
+EPISODE_COLUMNS = EPISODES.names
 FIXED = frozenset({COMPLIANT, EXEMPT})
 """How an episode ends when the breach was fixed or approved (not merely out of scope or deleted)."""
 BELOW_FULL_LISTED = 50
@@ -97,7 +84,8 @@ class PeriodSummary:
 
 
 class EpisodeWriter:
-    """Writes episodes.csv (UTF-8, CRLF, as evaluations.csv) and keeps the period summary."""
+    """Writes episodes.csv (records of smguard.results.EPISODES, written as evaluations.csv is: UTF-8 with a
+    byte-order mark, CRLF, times a spreadsheet reads) and keeps the period summary."""
 
     def __init__(self, stream: IO[str], summary: PeriodSummary) -> None:
         self._csv = csv.writer(stream, lineterminator="\r\n")
@@ -128,21 +116,23 @@ class EpisodeWriter:
 
     def _row(self, episode: Episode, rule: str, account_id: str, region: str) -> None:
         exemption = episode.exemption
-        values = (
-            account_id,
-            region,
-            rule,
-            episode.config_rule_name,
-            episode.resource_type,
-            episode.resource_id,
-            iso(episode.opened),
-            iso(episode.closed) if episode.closed else None,
-            f"{episode.duration_seconds / 3600:.2f}",
-            episode.closed_as,
-            exemption.ticket if exemption else None,
-            exemption.expires.isoformat() if exemption else None,
+        record = EPISODES.record(
+            {
+                "account_id": account_id,
+                "region": region,
+                "rule": rule,
+                "config_rule_name": episode.config_rule_name,
+                "resource_type": episode.resource_type,
+                "resource_id": episode.resource_id,
+                "opened_time_utc": iso(episode.opened),
+                "closed_time_utc": iso(episode.closed) if episode.closed else None,
+                "duration_hours": f"{episode.duration_seconds / 3600:.2f}",
+                "closed_as": episode.closed_as,
+                "exemption_ticket": exemption.ticket if exemption else None,
+                "exemption_expires": exemption.expires.isoformat() if exemption else None,
+            }
         )
-        self._csv.writerow(["" if value is None else neutralise(value) for value in values])
+        self._csv.writerow(EPISODES.csv_row(record))
         self.summary.episodes += 1
 
     def _count(self, episode: Episode, rule: str) -> None:

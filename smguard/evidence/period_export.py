@@ -22,6 +22,7 @@ from smguard.evidence.exemptions import RecordedExemption, parse_exempt_annotati
 from smguard.evidence.history import ComplianceHistoryReader
 from smguard.evidence.history_files import HistoryFileReader
 from smguard.evidence.period import EPISODES_FILE, EpisodeWriter, PeriodSummary
+from smguard.evidence.rows import CSV_ENCODING
 from smguard.evidence.request import ExportRequest
 from smguard.evidence.source import BOTO_CONFIG, DETAILS_PAGE_SIZE, ConfigReader
 
@@ -77,7 +78,7 @@ def export_account_period(
         histories = found.items()
     else:
         histories = history.histories(history.resources(resource_types), period)
-    with (staging / EPISODES_FILE).open("w", encoding="utf-8", newline="") as stream:
+    with (staging / EPISODES_FILE).open("w", encoding=CSV_ENCODING, newline="") as stream:
         writer = EpisodeWriter(stream, summary)
         for compliance_id, items in histories:
             resource_type, _, resource_id = compliance_id.partition("/")
@@ -108,7 +109,7 @@ def export_aggregator_period(
     sources = sorted({(source.account_id, source.region) for source in reader.aggregate_sources(request)[0]})
     resource_types = exported_resource_types(smguard_rules)
     silent: list[str] = []
-    with (staging / EPISODES_FILE).open("w", encoding="utf-8", newline="") as stream:
+    with (staging / EPISODES_FILE).open("w", encoding=CSV_ENCODING, newline="") as stream:
         writer = EpisodeWriter(stream, summary)
         for account_id, region in sources:
             found = files.items(account_id, region, period, resource_types)

@@ -147,22 +147,22 @@ def test_the_bundle_holds_the_months_closed_exempted_and_open_episodes(demo):
     after REOPENED_HOURS; the exempted notebook's breach was closed by its exemption; each breach the
     operator's remediation fixed is closed as COMPLIANT when the rules ran again."""
     output, bundle = demo
-    episodes = list(csv.DictReader((bundle / "episodes.csv").open(encoding="utf-8")))
+    episodes = list(csv.DictReader((bundle / "episodes.csv").open(encoding="utf-8-sig")))
     rows = list(csv.DictReader((bundle / "evaluations.csv").open(encoding="utf-8-sig")))
-    still_open = {(e["rule"], e["resource_id"]) for e in episodes if not e["closed"]}
+    still_open = {(e["rule"], e["resource_id"]) for e in episodes if not e["closed_time_utc"]}
     assert still_open == {(r["rule"], r["resource_id"]) for r in rows if r["compliance"] == "NON_COMPLIANT"}
-    assert all(float(e["duration_hours"]) >= HISTORY_DAYS * 24 for e in episodes if not e["closed"])
-    played = [e for e in episodes if e["closed"] and float(e["duration_hours"]) < HISTORY_DAYS * 24]
+    assert all(float(e["duration_hours"]) >= HISTORY_DAYS * 24 for e in episodes if not e["closed_time_utc"])
+    played = [e for e in episodes if e["closed_time_utc"] and float(e["duration_hours"]) < HISTORY_DAYS * 24]
     assert sorted((e["rule"], e["resource_type"], e["duration_hours"], e["closed_as"], e["exemption_ticket"]) for e in played) == [
         (EXEMPT_RULE, "AWS::SageMaker::NotebookInstance", f"{(HISTORY_DAYS - EXEMPTED_DAYS) * 24:.2f}", "EXEMPT", EXEMPTION_TICKET),
         ("vpc_default_sg", "AWS::EC2::SecurityGroup", f"{REOPENED_HOURS:.2f}", "COMPLIANT", ""),
     ]
     assert [e["resource_id"] for e in episodes if e["closed_as"] == "EXEMPT"] == [EXEMPT_NOTEBOOK]
-    remediated = [e for e in episodes if e["closed"] and e not in played]
+    remediated = [e for e in episodes if e["closed_time_utc"] and e not in played]
     assert Counter(e["rule"] for e in remediated) == Counter(
         {rule: expected_counts(rule)[2] - expected_counts_after_remediation(rule)[2] for rule in rule_names()}
     ) - Counter()
-    assert {e["closed_as"] for e in remediated} == {"COMPLIANT"} and len({e["closed"] for e in remediated}) == 1
+    assert {e["closed_as"] for e in remediated} == {"COMPLIANT"} and len({e["closed_time_utc"] for e in remediated}) == 1
     assert f"  episodes.csv: {len(episodes)} non-compliance episodes over the last {HISTORY_DAYS} days, {len(still_open)} still open" in output.splitlines()
 
 

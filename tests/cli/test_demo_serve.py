@@ -159,7 +159,7 @@ PERIOD = ("--from", (TODAY - timedelta(days=HISTORY_DAYS)).isoformat(), "--to", 
 def closed_as(bundle: Path) -> Counter[str]:
     """How the episodes of the bundle's period ended ("" while still open): the demo's month played
     (smguard.demo.history) fixes one breach, exempts one and leaves every current one open."""
-    return Counter(row["closed_as"] for row in csv.DictReader((bundle / "episodes.csv").open(encoding="utf-8")))
+    return Counter(row["closed_as"] for row in csv.DictReader((bundle / "episodes.csv").open(encoding="utf-8-sig")))
 
 
 def organization_counts(rule: str) -> tuple[int, int]:

@@ -96,8 +96,8 @@ def history(aws) -> Iterator[boto3.Session]:
 
 def episodes(bundle: Path) -> list[list[str]]:
     raw = (bundle / "episodes.csv").read_bytes()
-    assert b"\r\n" in raw
-    return list(csv.reader(raw.decode("utf-8").splitlines()))
+    assert b"\r\n" in raw and raw.startswith(b"\xef\xbb\xbf")  # UTF-8 with a byte-order mark, as evaluations.csv
+    return list(csv.reader(raw.decode("utf-8-sig").splitlines()))
 
 
 def test_the_period_bundle_holds_closed_open_and_exempted_episodes(history: boto3.Session, tmp_path: Path) -> None:
@@ -105,9 +105,9 @@ def test_the_period_bundle_holds_closed_open_and_exempted_episodes(history: boto
     rule = names(ROOT).config_rule
     assert episodes(bundle) == [
         list(EPISODE_COLUMNS),
-        [ACCOUNT, REGION, ROOT, rule, NOTEBOOK, "nb-fixed", "2026-09-20T09:00:00Z", "2026-10-05T09:00:00Z", "360.00", "COMPLIANT", "", ""],
-        [ACCOUNT, REGION, ROOT, rule, NOTEBOOK, "nb-open", "2026-10-10T00:00:00Z", "", "528.00", "", "", ""],
-        [ACCOUNT, REGION, ROOT, rule, NOTEBOOK, "nb-vendor", "2026-10-02T12:00:00Z", "2026-10-12T12:00:00Z", "240.00", "EXEMPT", "SEC-1234", "2099-03-31"],
+        ["smguard-episodes/1", ACCOUNT, REGION, ROOT, rule, NOTEBOOK, "nb-fixed", "2026-09-20 09:00:00", "2026-10-05 09:00:00", "360.00", "COMPLIANT", "", ""],
+        ["smguard-episodes/1", ACCOUNT, REGION, ROOT, rule, NOTEBOOK, "nb-open", "2026-10-10 00:00:00", "", "528.00", "", "", ""],
+        ["smguard-episodes/1", ACCOUNT, REGION, ROOT, rule, NOTEBOOK, "nb-vendor", "2026-10-02 12:00:00", "2026-10-12 12:00:00", "240.00", "EXEMPT", "SEC-1234", "2099-03-31"],
     ]
     manifest = json.loads((bundle / "manifest.json").read_text())
     assert manifest["period"] == {
@@ -162,7 +162,7 @@ def test_a_period_reaching_past_the_export_ends_at_the_export(history: boto3.Ses
     request = ExportRequest(account_id=ACCOUNT, period_from=date(2026, 11, 1), period_to=date(2026, 12, 31))
     bundle = export_bundle(history, request, tmp_path / "b", clock=lambda: EXPORTED_AT)
     assert json.loads((bundle / "manifest.json").read_text())["period"]["end"] == "2026-11-25T06:00:00Z"
-    assert [row[5:10] for row in episodes(bundle)[1:]] == [["nb-open", "2026-10-10T00:00:00Z", "2026-11-03T00:00:00Z", "576.00", "COMPLIANT"]]
+    assert [row[6:11] for row in episodes(bundle)[1:]] == [["nb-open", "2026-10-10 00:00:00", "2026-11-03 00:00:00", "576.00", "COMPLIANT"]]
 
 
 @pytest.mark.parametrize(
@@ -218,11 +218,11 @@ def test_an_organization_period_is_read_from_the_central_history_files(organizat
     rule = names(ROOT).config_rule
     assert episodes(bundle) == [
         list(EPISODE_COLUMNS),
-        [ACCOUNT, REGION, ROOT, rule, NOTEBOOK, "nb-fixed", "2026-09-20T09:00:00Z", "2026-10-05T09:00:00Z", "360.00", "COMPLIANT", "", ""],
-        [ACCOUNT, REGION, ROOT, rule, NOTEBOOK, "nb-open", "2026-10-10T00:00:00Z", "", "528.00", "", "", ""],
+        ["smguard-episodes/1", ACCOUNT, REGION, ROOT, rule, NOTEBOOK, "nb-fixed", "2026-09-20 09:00:00", "2026-10-05 09:00:00", "360.00", "COMPLIANT", "", ""],
+        ["smguard-episodes/1", ACCOUNT, REGION, ROOT, rule, NOTEBOOK, "nb-open", "2026-10-10 00:00:00", "", "528.00", "", "", ""],
         # NOT_APPLICABLE is not aggregated: the exemption is not named (the limits say so).
-        [ACCOUNT, REGION, ROOT, rule, NOTEBOOK, "nb-vendor", "2026-10-02T12:00:00Z", "2026-10-12T12:00:00Z", "240.00", "NOT_APPLICABLE", "", ""],
-        [MEMBER, REGION, ROOT, rule, NOTEBOOK, "nb-member", "2026-10-20T06:30:00Z", "2026-10-20T18:30:00Z", "12.00", "COMPLIANT", "", ""],
+        ["smguard-episodes/1", ACCOUNT, REGION, ROOT, rule, NOTEBOOK, "nb-vendor", "2026-10-02 12:00:00", "2026-10-12 12:00:00", "240.00", "NOT_APPLICABLE", "", ""],
+        ["smguard-episodes/1", MEMBER, REGION, ROOT, rule, NOTEBOOK, "nb-member", "2026-10-20 06:30:00", "2026-10-20 18:30:00", "12.00", "COMPLIANT", "", ""],
     ]
     manifest = json.loads((bundle / "manifest.json").read_text())
     assert manifest["period"]["episodes"] == 4
@@ -276,7 +276,7 @@ def test_an_account_period_read_from_the_history_files_is_the_one_config_answers
     request = ExportRequest(account_id=ACCOUNT, history_bucket=f"{CENTRAL_BUCKET}/{ORGANIZATION_PREFIX}", **OCTOBER)
     from_files = export_bundle(history, request, tmp_path / "files", clock=lambda: EXPORTED_AT)
     assert episodes(from_files) == episodes(from_config)
-    assert [row[9:] for row in episodes(from_files)[1:]] == [["COMPLIANT", "", ""], ["", "", ""], ["EXEMPT", "SEC-1234", "2099-03-31"]]
+    assert [row[10:] for row in episodes(from_files)[1:]] == [["COMPLIANT", "", ""], ["", "", ""], ["EXEMPT", "SEC-1234", "2099-03-31"]]
 
 
 def test_a_recorder_that_stopped_recording_the_history_is_a_limit_of_the_bundle(history: boto3.Session, tmp_path: Path) -> None:
@@ -307,4 +307,4 @@ def test_a_source_without_history_files_is_named_in_the_limits(history: boto3.Se
         f"No compliance history file up to the end of the period was found in s3://{CENTRAL_BUCKET}/{ORGANIZATION_PREFIX} "
         f"for {MEMBER} {REGION}, which has smguard results"
     ) in limits[-1]
-    assert {row[0] for row in episodes(bundle)[1:]} == {ACCOUNT}
+    assert {row[1] for row in episodes(bundle)[1:]} == {ACCOUNT}
