@@ -385,6 +385,9 @@ SCHEDULE_GROUP = f"arn:aws:scheduler:eu-west-1:{ACCOUNT}:schedule-group/{SCHEDUL
 ALARM_TOPIC = f"arn:aws:sns:eu-west-1:{ACCOUNT}:smguard-alarms"
 FAILED_QUEUE = f"arn:aws:sqs:eu-west-1:{ACCOUNT}:smguard-failed-invocations"
 REGISTER = f"arn:aws:ssm:eu-west-1:{ACCOUNT}:parameter/smguard/exemptions"
+REMEDIATION = f"arn:aws:config:eu-west-1:{ACCOUNT}:remediation-configuration/{names('vpc_flow_logs').config_rule}/a1b2c3d4"
+CONFORMANCE_PACK = f"arn:aws:config:eu-west-1:{ACCOUNT}:conformance-pack/smguard/conformance-pack-a1b2c3d4"
+RUNBOOK = f"arn:aws:ssm:eu-west-1:{ACCOUNT}:document/smguard-EnableVpcFlowLog"
 TAGGED_KEY = f"arn:aws:kms:eu-west-1:{ACCOUNT}:key/0a1b2c3d-0000-1111-2222-333344445555"
 TAGGED_SECURITY_GROUP = f"arn:aws:ec2:eu-west-1:{ACCOUNT}:security-group/sg-0123456789abcdef0"
 TAGGED_ENDPOINT = f"arn:aws:ec2:eu-west-1:{ACCOUNT}:vpc-endpoint/vpce-0123456789abcdef0"
@@ -408,6 +411,20 @@ PROTECTED = [
     ("ProtectConfig", "config:PutOrganizationConfigRule", ORG_CONFIG_RULE),
     ("ProtectConfig", "config:DeleteOrganizationConfigRule", ORG_CONFIG_RULE),
     ("ProtectConfig", "config:DeleteOrganizationConfigRule", OTHER_ORG_CONFIG_RULE),
+    # Remediation (issue 16): a member administrator could otherwise switch a fix off or point it at
+    # another runbook, or deploy a conformance pack, whose service-linked role creates rules and
+    # remediations even where PutConfigRule is denied (AWS Config API Reference, PutConformancePack).
+    ("ProtectConfig", "config:PutRemediationConfigurations", REMEDIATION),
+    ("ProtectConfig", "config:DeleteRemediationConfiguration", REMEDIATION),
+    ("ProtectConfig", "config:PutRemediationExceptions", REMEDIATION),
+    ("ProtectConfig", "config:PutConformancePack", CONFORMANCE_PACK),
+    ("ProtectConfig", "config:DeleteConformancePack", CONFORMANCE_PACK),
+    ("ProtectConfig", "config:PutOrganizationConformancePack", "*"),
+    ("ProtectConfig", "config:DeleteOrganizationConformancePack", "*"),
+    ("ProtectSmguardResources", "ssm:UpdateDocument", RUNBOOK),
+    ("ProtectSmguardResources", "ssm:UpdateDocumentDefaultVersion", RUNBOOK),
+    ("ProtectSmguardResources", "ssm:DeleteDocument", RUNBOOK),
+    ("ProtectSmguardResources", "ssm:ModifyDocumentPermission", RUNBOOK),
     ("ProtectSmguardResources", "lambda:DeleteFunction", RULE_FUNCTION),
     ("ProtectSmguardResources", "lambda:DeleteFunction", RULE_FUNCTION + ":1"),
     ("ProtectSmguardResources", "lambda:UpdateFunctionCode", RULE_FUNCTION),
