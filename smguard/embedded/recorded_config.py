@@ -51,7 +51,7 @@ from moto.config.responses import ConfigResponse
 from moto.core.exceptions import JsonRESTError
 
 from smguard.embedded.config_compliance import _page, _request, _sources, _validation_error, _with_token
-from smguard.resources import fact_kinds, resource_types
+from smguard.resources import advanced_query_answers, recorded_fact_types, resource_types
 from smguard.sweep.recording import CONFIGURATION_RECORDER, recorded_types
 
 EXPRESSION_MAX_LENGTH = 4096
@@ -86,15 +86,13 @@ class InvalidExpressionException(JsonRESTError):
 def recordable() -> frozenset[str]:
     """The types the embedded recorder can record: smguard's resource types, the types its fact
     kinds read, and the recorder itself."""
-    facts = {kind.recorded_type for kind in fact_kinds() if kind.recorded_type}
-    return frozenset({*resource_types(), *facts, CONFIGURATION_RECORDER})
+    return frozenset({*resource_types(), *recorded_fact_types(), CONFIGURATION_RECORDER})
 
 
 @cache
 def queryable() -> frozenset[str]:
     """The recordable types advanced query answers for, as each type module and fact kind declares."""
-    facts = {kind.recorded_type for kind in fact_kinds() if kind.recorded_type and kind.recorded_type_queryable}
-    return frozenset({*(name for name, t in resource_types().items() if t.queryable), *facts, CONFIGURATION_RECORDER})
+    return frozenset({*filter(advanced_query_answers, recordable() - {CONFIGURATION_RECORDER}), CONFIGURATION_RECORDER})
 
 
 def record(session: boto3.Session, captured_at: datetime | None = None) -> int:
@@ -118,7 +116,7 @@ def record(session: boto3.Session, captured_at: datetime | None = None) -> int:
         wanted |= recorded_types(recorder.get("recordingGroup", {}), recordable() - {CONFIGURATION_RECORDER}) if statuses.get(recorder["name"]) else set()
         described.append((_recorder_resource(recorder, statuses.get(recorder["name"], False), region), None))
     clients = SweepClients(session)
-    kinds = {kind.recorded_type: kind for kind in fact_kinds() if kind.recorded_type}
+    kinds = recorded_fact_types()
     with ThreadPoolExecutor(max_workers=4) as pool:
         for resource_type in sorted(wanted):
             if resource_type in resource_types():
@@ -130,9 +128,17 @@ def record(session: boto3.Session, captured_at: datetime | None = None) -> int:
         item = configuration_item(CollectedResource(resource, arn), account_id=account, region=region, captured_at=stamp, state_id=number)
         # The API's items name the account ``accountId`` where a notification's say ``awsAccountId``.
         item["accountId"] = item.pop("awsAccountId")
+        # Config records timestamps as ISO 8601 text (``configuration.creationTime``), not as the SDK's datetimes.
+        item["configuration"] = json.loads(json.dumps(item["configuration"], default=_iso))
         items[(resource.resource_type, resource.resource_id)] = {**item, "version": "1.3", "tags": []}
     config_backends[account][region].__dict__[_STORE_ATTRIBUTE] = items
     return len(items)
+
+
+def _iso(value: Any) -> str:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    raise TypeError(f"cannot record {type(value).__name__} {value!r}")
 
 
 def _recorder_resource(recorder: Mapping[str, Any], recording: bool, region: str) -> Any:
