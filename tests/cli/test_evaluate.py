@@ -130,7 +130,7 @@ def test_csv_output_carries_the_same_rows(client, moto_server):
 
     assert result.exit_code == 0, result.output
     reader = csv.DictReader(io.StringIO(result.stdout))
-    assert reader.fieldnames == ["rule", "resource_type", "resource_id", "compliance", "annotation"]
+    assert reader.fieldnames == ["account", "region", "rule", "resource_type", "resource_id", "compliance", "annotation"]
     assert as_tuples(list(reader)) == expected_rows(account)
 
 
@@ -162,6 +162,7 @@ def test_rules_option_runs_only_the_chosen_rules_and_reads_only_their_resources(
     assert dict(moto_server.requests.counts) == {
         ("sagemaker", "ListNotebookInstances"): 1,
         ("sagemaker", "DescribeNotebookInstance"): 2,
+        ("sts", "GetCallerIdentity"): 1,  # the account each result names
     }
 
 
@@ -182,6 +183,7 @@ def test_one_describe_per_sagemaker_resource_and_one_call_per_ec2_collection(cli
         ("sagemaker", "DescribeEndpointConfig"): 2,
         ("sagemaker", "ListDomains"): 1,
         ("ec2", "DescribeSecurityGroups"): 1,
+        ("sts", "GetCallerIdentity"): 1,
     }
 
 
@@ -382,7 +384,11 @@ def test_periodic_rules_run_their_own_bulk_sweep(client, moto_server):
             f"VPC {vpc} has no VPC-level flow log. Call CreateFlowLogs (ResourceType VPC, TrafficType ALL, "
             "LogDestination under arn:aws:s3:::central-flow-logs).",
         )
-    assert dict(moto_server.requests.counts) == {("ec2", "DescribeVpcs"): 1, ("ec2", "DescribeFlowLogs"): 1}
+    assert dict(moto_server.requests.counts) == {
+        ("ec2", "DescribeVpcs"): 1,
+        ("ec2", "DescribeFlowLogs"): 1,
+        ("sts", "GetCallerIdentity"): 1,  # the account each result names
+    }
 
 
 def test_a_malformed_endpoint_url_exits_3_not_1(moto_server, monkeypatch):
@@ -449,6 +455,7 @@ def test_more_than_one_page_of_notebooks_is_listed_in_pages_of_100(client, moto_
     assert dict(moto_server.requests.counts) == {
         ("sagemaker", "ListNotebookInstances"): 2,
         ("sagemaker", "DescribeNotebookInstance"): 150,
+        ("sts", "GetCallerIdentity"): 1,
     }
 
 
