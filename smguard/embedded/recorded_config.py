@@ -41,7 +41,6 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
-from functools import cache
 from typing import Any
 
 import boto3
@@ -82,14 +81,12 @@ class InvalidExpressionException(JsonRESTError):
 # --- what is recorded, and what advanced query answers --------------------------------------------
 
 
-@cache
 def recordable() -> frozenset[str]:
     """The types the embedded recorder can record: smguard's resource types, the types its fact
     kinds read, and the recorder itself."""
     return frozenset({*resource_types(), *recorded_fact_types(), CONFIGURATION_RECORDER})
 
 
-@cache
 def queryable() -> frozenset[str]:
     """The recordable types advanced query answers for, as each type module and fact kind declares."""
     return frozenset({*filter(advanced_query_answers, recordable() - {CONFIGURATION_RECORDER}), CONFIGURATION_RECORDER})
@@ -355,10 +352,12 @@ def describe_configuration_aggregator_sources_status(backend: ConfigBackend, agg
 _ORIGINALS: dict[str, Callable[[ConfigResponse], str]] = {}
 
 
-def _batch_size_error(keys: Sequence[Any] | None, location: str) -> None:
-    if not keys or len(keys) > BATCH_MAX_KEYS:
+def _batch(keys: Any, location: str) -> list[Mapping[str, str]]:
+    """The keys of a batch get; none or more than 100 is refused as the model's bound is."""
+    if not isinstance(keys, list) or not keys or len(keys) > BATCH_MAX_KEYS:
         bound = "greater than or equal to 1" if not keys else f"less than or equal to {BATCH_MAX_KEYS}"
         raise _validation_error([f"Value at '{location}' failed to satisfy constraint: Member must have length {bound}"])
+    return keys
 
 
 def _select_resource_config_response(self: ConfigResponse) -> str:
@@ -384,8 +383,7 @@ def _list_discovered_resources_response(self: ConfigResponse) -> str:
 
 
 def _batch_get_resource_config_response(self: ConfigResponse) -> str:
-    keys = _request(self).get("resourceKeys")
-    _batch_size_error(keys, "resourceKeys")
+    keys = _batch(_request(self).get("resourceKeys"), "resourceKeys")
     if any(key.get("resourceType") not in recordable() for key in keys):
         return _ORIGINALS["batch_get_resource_config"](self)
     return json.dumps(batch_get_resource_config(self.config_backend, keys))
@@ -409,8 +407,7 @@ def _list_aggregate_discovered_resources_response(self: ConfigResponse) -> str:
 
 def _batch_get_aggregate_resource_config_response(self: ConfigResponse) -> str:
     request = _request(self)
-    identifiers = request.get("ResourceIdentifiers")
-    _batch_size_error(identifiers, "resourceIdentifiers")
+    identifiers = _batch(request.get("ResourceIdentifiers"), "resourceIdentifiers")
     if any(identifier.get("ResourceType") not in recordable() for identifier in identifiers):
         return _ORIGINALS["batch_get_aggregate_resource_config"](self)
     return json.dumps(batch_get_aggregate_resource_config(self.config_backend, request.get("ConfigurationAggregatorName", ""), identifiers))

@@ -159,7 +159,8 @@ def expressions(resource_types: Iterable[str]) -> list[str]:
     """The advanced queries that return every item of the types: one, unless the type list would
     make it longer than the 4,096 characters AWS accepts."""
     head = f"SELECT {', '.join(SELECTED)} WHERE resourceType IN ("
-    found, current = [], []
+    found: list[list[str]] = []
+    current: list[str] = []
     for resource_type in sorted(resource_types):
         if current and len(head) + len(", ".join(f"'{t}'" for t in [*current, resource_type])) + 1 > EXPRESSION_MAX_LENGTH:
             found.append(current)

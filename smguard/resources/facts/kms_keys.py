@@ -114,9 +114,9 @@ def recorded_keys(references: Iterable[str], recorded: RecordedState) -> dict[st
                 by_reference[value] = item
     facts: dict[str, KeyFacts | None] = {}
     for reference in references:
-        item = by_reference.get(reference)
-        if item is not None:
-            configuration = item.configuration
+        found = by_reference.get(reference)
+        if found is not None:
+            configuration = found.configuration
             facts[reference] = KeyFacts(
                 arn=str(configuration.get("arn")), manager=str(configuration.get("keyManager")), state=str(configuration.get("keyState"))
             )
