@@ -125,6 +125,8 @@ def record(session: boto3.Session, captured_at: datetime | None = None) -> int:
         item = configuration_item(CollectedResource(resource, arn), account_id=account, region=region, captured_at=stamp, state_id=number)
         # The API's items name the account ``accountId`` where a notification's say ``awsAccountId``.
         item["accountId"] = item.pop("awsAccountId")
+        item["arn"] = item.pop("ARN")
+        item["configurationStateId"] = str(item["configurationStateId"])  # a string in the API's items
         # Config records timestamps as ISO 8601 text (``configuration.creationTime``), not as the SDK's datetimes.
         item["configuration"] = json.loads(json.dumps(item["configuration"], default=_iso))
         items[(resource.resource_type, resource.resource_id)] = {**item, "version": "1.3", "tags": []}
@@ -284,6 +286,8 @@ def _base_item(item: Mapping[str, Any]) -> dict[str, Any]:
     """A BaseConfigurationItem: no tags or relationships, ``configuration`` a JSON string."""
     base = {key: value for key, value in item.items() if key not in ("tags", "relationships", "configuration")}
     base["configuration"] = json.dumps(item["configuration"])
+    captured = datetime.fromisoformat(item["configurationItemCaptureTime"].replace("Z", "+00:00"))
+    base["configurationItemCaptureTime"] = captured.timestamp()  # a timestamp member: epoch seconds in JSON
     base["supplementaryConfiguration"] = {key: json.dumps(value) for key, value in item.get("supplementaryConfiguration", {}).items()}
     return base
 
@@ -292,13 +296,14 @@ def list_discovered_resources(backend: ConfigBackend, resource_type: str, limit:
     found = [item for item in items_of(backend) if item["resourceType"] == resource_type]
     page, token = _page(found, _item_key, _list_limit(limit), next_token, f"ListDiscoveredResources {resource_type}")
     identifiers = [{"resourceType": i["resourceType"], "resourceId": i["resourceId"], "resourceName": i["resourceName"]} for i in page]
-    return _with_token({"resourceIdentifiers": identifiers}, token)
+    return {"resourceIdentifiers": identifiers, **({"nextToken": token} if token else {})}
 
 
 def batch_get_resource_config(backend: ConfigBackend, keys: Sequence[Mapping[str, str]]) -> dict[str, Any]:
     stored = {(i["resourceType"], i["resourceId"]): i for i in items_of(backend)}
     found = [stored[(k["resourceType"], k["resourceId"])] for k in keys if (k["resourceType"], k["resourceId"]) in stored]
-    return {"baseConfigurationItems": [_base_item(item) for item in found], "unprocessedResourceKeys": []}
+    # unprocessedResourceKeys (keys left for throttling) has at least one member when present: none here.
+    return {"baseConfigurationItems": [_base_item(item) for item in found]}
 
 
 def list_aggregate_discovered_resources(
@@ -328,7 +333,7 @@ def batch_get_aggregate_resource_config(backend: ConfigBackend, aggregator_name:
         key = (identifier["SourceAccountId"], identifier["SourceRegion"], identifier["ResourceType"], identifier["ResourceId"])
         if key in stored:
             found.append(_base_item(stored[key]))
-    return {"BaseConfigurationItems": found, "UnprocessedResourceIdentifiers": []}
+    return {"BaseConfigurationItems": found}
 
 
 def describe_configuration_aggregator_sources_status(backend: ConfigBackend, aggregator_name: str, limit: Any, next_token: str | None) -> dict[str, Any]:
