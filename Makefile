@@ -127,7 +127,7 @@ $(C7N_STAMP): tools/c7n-requirements.txt
 
 ## bench-evaluate: smguard evaluate (Describe, --source config, --aggregator) vs Cloud Custodian, 100 to 10,000 resources over 5 accounts
 bench-evaluate: $(STAMP) $(C7N_STAMP)
-	$(BIN)/python benchmarks/evaluate_vs_custodian.py --custodian $(TOOLS)/c7n/bin/custodian
+	$(BIN)/python benchmarks/evaluate_vs_custodian.py --custodian $(TOOLS)/c7n/bin/custodian --custodian-up-to 2000
 
 # --- the scan benchmark -------------------------------------------------------------------------
 .PHONY: bench bench-scan
