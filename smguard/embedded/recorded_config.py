@@ -6,9 +6,21 @@ it reads the account and region with each type's Describe reading (the same item
 notifications carry) and stores a configuration item for every resource of every type the
 account's recorder records, plus the recorder's own item (AWS::Config::ConfigurationRecorder, "a
 system resource type ... recorded by default in all supported Regions", AWS Config Developer Guide,
-"Drift detection for the configuration recorder"). ``install()`` answers, from those items:
+"Drift detection for the configuration recorder").
 
-- SelectResourceConfig and SelectAggregateResourceConfig (Config API reference): Expression 1 to
+Pages of the Config API reference followed here:
+https://docs.aws.amazon.com/config/latest/APIReference/API_SelectResourceConfig.html,
+https://docs.aws.amazon.com/config/latest/APIReference/API_SelectAggregateResourceConfig.html,
+https://docs.aws.amazon.com/config/latest/APIReference/API_ListDiscoveredResources.html,
+https://docs.aws.amazon.com/config/latest/APIReference/API_BatchGetResourceConfig.html,
+https://docs.aws.amazon.com/config/latest/APIReference/API_ListAggregateDiscoveredResources.html,
+https://docs.aws.amazon.com/config/latest/APIReference/API_BatchGetAggregateResourceConfig.html,
+https://docs.aws.amazon.com/config/latest/APIReference/API_DescribeConfigurationAggregatorSourcesStatus.html;
+the query language: https://docs.aws.amazon.com/config/latest/developerguide/querying-AWS-resources.html.
+
+``install()`` answers, from those items:
+
+- SelectResourceConfig and SelectAggregateResourceConfig: Expression 1 to
   4,096 characters (longer or empty: ValidationException, the model's constraint); Limit 0 to 100
   (SelectAggregateResourceConfig also takes MaxResults), 0 or absent = 25, "the default page size"
   of a non-aggregation query; beyond 100: InvalidLimitException; a NextToken another listing issued:
