@@ -125,6 +125,17 @@ def main() -> None:
             f"Reading from Config takes {config_time / ec2_time:.2f}x the time and {config_memory / ec2_memory:.2f}x the memory of "
             "reading from EC2 (the same VPCs and flow logs both ways).",
             "",
+            "**Decision: the deployed rules keep reading EC2.** The recorder's coverage can be checked at run time "
+            "(DescribeConfigurationRecorders and its status, in the account the function acts in, as `smguard evaluate "
+            "--source config` does), so that condition holds. But a recorded item is only as current as the recorder's last "
+            "capture (minutes with continuous recording, up to 24 hours with a daily recording frequency, which an account "
+            "may set per type), and a flow log's delivery status (DeliverLogsStatus, DeliverLogsErrorMessage) changes "
+            "without any configuration change: vpc_flow_logs reports a flow log whose delivery fails from DescribeFlowLogs' "
+            "live answer, and would report it late or never from the recorded item. A rule that could pass what today "
+            "fails is not worth the time saved on one scheduled run per account and region a day. `smguard evaluate "
+            "--source config` and `--aggregator` do read flow logs, endpoints and KMS keys from the recorded items: they "
+            "report what the recorded state says, which docs/evaluate-recorded.md states.",
+            "",
         ]
     )
     write_section(TITLE, body, arguments.output)
