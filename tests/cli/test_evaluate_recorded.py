@@ -133,18 +133,41 @@ def test_source_config_gives_the_describe_paths_results_in_one_account(organizat
     }
 
 
+def session_of(organization: Organization, account: str) -> boto3.Session:
+    variables = organization.accounts[account]
+    return boto3.Session(
+        aws_access_key_id=variables["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=variables["AWS_SECRET_ACCESS_KEY"],
+        aws_session_token=variables.get("AWS_SESSION_TOKEN"),
+        region_name=REGION,
+    )
+
+
 def test_a_parameter_change_is_tried_across_the_organization_before_deploying_it(organization):
     """The dry run docs/evaluate-recorded.md describes: the rule with the changed parameter, on every
-    account at once, gives what the Describe path gives in each account with the same parameter."""
-    change = ("--rules", "sagemaker_kms", "--param", "sagemaker_kms.RequireCustomerManagedKey=true")
-    expected = [row for account in sorted(organization.accounts) for row in json.loads(run(organization.accounts[account], *change).stdout)]
+    account at once, gives what the Describe path gives in each account with the same parameter,
+    KMS key state included (from the recorded AWS::KMS::Key items)."""
+    account = organization.workloads[0]
+    session = session_of(organization, account)
+    kms = session.client("kms", endpoint_url=organization.server.url)
+    [key] = [k["KeyId"] for k in kms.list_keys()["Keys"]]
+    kms.disable_key(KeyId=key)
+    os.environ["AWS_ENDPOINT_URL"] = organization.server.url
+    record(session)
+    try:
+        change = ("--rules", "sagemaker_kms", "--param", "sagemaker_kms.RequireCustomerManagedKey=true")
+        expected = [row for each in sorted(organization.accounts) for row in json.loads(run(organization.accounts[each], *change).stdout)]
 
-    result = run(organization.accounts[organization.security_id], "--aggregator", AGGREGATOR, *change)
+        result = run(organization.accounts[organization.security_id], "--aggregator", AGGREGATOR, *change)
 
-    assert result.exit_code == 0, result.output
-    assert by_account(json.loads(result.stdout)) == by_account(expected)
-    # The changed parameter reads the keys: KMS key state came from the recorded AWS::KMS::Key items.
-    assert any("customer managed" in row["annotation"] or "CUSTOMER" in row["annotation"] for row in expected)
+        assert result.exit_code == 0, result.output
+        assert by_account(json.loads(result.stdout)) == by_account(expected)
+        disabled = [row for row in expected if "is in state Disabled; use an Enabled customer managed key." in row["annotation"]]
+        assert disabled and {row["account"] for row in disabled} == {account}
+        assert {row["compliance"] for row in disabled} == {"NON_COMPLIANT"}
+    finally:
+        kms.enable_key(KeyId=key)
+        record(session)
 
 
 def test_types_advanced_query_does_not_answer_are_listed_and_batch_read(organization, monkeypatch):
@@ -168,9 +191,7 @@ def test_types_advanced_query_does_not_answer_are_listed_and_batch_read(organiza
 
 def test_a_type_an_account_does_not_record_is_reported_never_a_silent_pass(organization):
     account = organization.workloads[0]
-    session = boto3.Session(**{key: organization.accounts[account][name] for key, name in (
-        ("aws_access_key_id", "AWS_ACCESS_KEY_ID"), ("aws_secret_access_key", "AWS_SECRET_ACCESS_KEY"), ("aws_session_token", "AWS_SESSION_TOKEN"))
-        if name in organization.accounts[account]}, region_name=REGION)
+    session = session_of(organization, account)
     config = session.client("config", endpoint_url=organization.server.url)
     recorder = config.describe_configuration_recorders()["ConfigurationRecorders"][0]
     config.put_configuration_recorder(
