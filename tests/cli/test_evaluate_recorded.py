@@ -36,7 +36,6 @@ DOMAIN = "AWS::SageMaker::Domain"
 @dataclass
 class Organization:
     server: CountingMotoServer
-    management: dict[str, str]
     accounts: dict[str, dict[str, str]]
     """Account id -> the environment variables that act in it (management, security, workloads)."""
     security_id: str
@@ -58,7 +57,7 @@ def organization() -> Iterator[Organization]:
         record_accounts([management, *(built.sessions[account] for account in sorted(built.sessions))])
         accounts = {account: _environment(server.url, session) for account, session in built.sessions.items()}
         accounts[built.management_account_id] = _environment(server.url, management)
-        yield Organization(server, accounts[built.management_account_id], accounts, built.security.account_id, sorted(built.workloads.values()))
+        yield Organization(server, accounts, built.security.account_id, sorted(built.workloads.values()))
     finally:
         server.stop()
         for name in [name for name in os.environ if name.startswith("AWS_")]:

@@ -85,16 +85,19 @@ class TestRecording:
         start_recorder(account.session)
         record(account.session)
 
-        [[item]] = selected(account, f"SELECT accountId, awsRegion, resourceType, resourceId, arn, configuration WHERE resourceId = 'nb-000'")
+        [[item]] = selected(account, "SELECT accountId, awsRegion, resourceType, resourceId, arn, configuration WHERE resourceId = 'nb-000'")
+        configuration = item.pop("configuration")
         assert item == {
             "accountId": ACCOUNT,
             "awsRegion": REGION,
             "resourceType": NOTEBOOK,
             "resourceId": "nb-000",
             "arn": f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:notebook-instance/nb-000",
-            "configuration": {"NotebookInstanceName": "nb-000", "InstanceType": "ml.t3.medium", "RoleArn": ROLE,
-                              **{k: v for k, v in item["configuration"].items() if k not in ("NotebookInstanceName", "InstanceType", "RoleArn")}},
         }
+        assert {key: configuration[key] for key in ("NotebookInstanceName", "InstanceType", "RoleArn")} == {
+            "NotebookInstanceName": "nb-000", "InstanceType": "ml.t3.medium", "RoleArn": ROLE,
+        }
+        item["configuration"] = configuration
         assert "SecurityGroups" not in item["configuration"]  # renamed SecurityGroupIds, as Config records it
 
 
