@@ -46,6 +46,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from smguard.demo.accounts import AccountCredentials, assumed_credentials  # noqa: E402
+from smguard.demo.history import enable_config, history_bucket  # noqa: E402
 from smguard.demo.recording import record_accounts  # noqa: E402
 from smguard.embedded import install  # noqa: E402
 from tests.support.moto_server import CountingMotoServer  # noqa: E402
@@ -432,6 +433,8 @@ def main() -> None:
             sessions = [credentials.session(REGION) for credentials in accounts]
             for session in sessions:
                 mixes[size] = seed(session, size // ACCOUNTS)
+            for credentials, session in zip(accounts, sessions):
+                enable_config(session, credentials.account_id, history_bucket(credentials.account_id))
             record_accounts(sessions)
             with_custodian = custodian if arguments.custodian_up_to is None or size <= arguments.custodian_up_to else None
             row = Row(size, measure(server, accounts, base, with_custodian))

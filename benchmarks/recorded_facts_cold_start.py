@@ -35,12 +35,15 @@ sys.path.insert(0, str(ROOT))
 import boto3  # noqa: E402
 
 from benchmarks.support import machine, now, write_section  # noqa: E402
+from smguard.demo.history import enable_config, history_bucket  # noqa: E402
 from smguard.demo.recording import record_accounts  # noqa: E402
 from smguard.embedded import install  # noqa: E402
 from tests.support.moto_server import CountingMotoServer  # noqa: E402
 
 TITLE = "Periodic VPC rules: facts from AWS Config"
 REGION = "us-east-1"
+ACCOUNT = "123456789012"
+"""moto's default account, where the made-up key "bench" lands."""
 READ_FROM_EC2 = """
 import boto3
 config, ec2 = boto3.client("config"), boto3.client("ec2")
@@ -66,6 +69,7 @@ def seed(vpcs: int) -> None:
     ec2.create_flow_logs(
         ResourceIds=ids[::2], ResourceType="VPC", TrafficType="ALL", LogDestinationType="s3", LogDestination="arn:aws:s3:::bench-flow-logs"
     )
+    enable_config(session, ACCOUNT, history_bucket(ACCOUNT))
     record_accounts([session])
 
 

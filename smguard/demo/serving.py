@@ -20,8 +20,8 @@ from smguard.demo import environment
 from smguard.demo.accounts import operator_credentials
 from smguard.demo.narrative import dashboard, describe_environment, describe_runs
 from smguard.demo.organization import AGGREGATOR, build_organization
-from smguard.demo.history import HISTORY_DAYS, deliver_history, deploy_with_history, enable_config, history_bucket
-from smguard.demo.recording import record_accounts
+from smguard.demo.history import HISTORY_DAYS, deliver_history, deploy_with_history, history_bucket
+from smguard.demo.recording import record_accounts, record_organization
 from smguard.demo.runner import run_rules
 
 
@@ -60,9 +60,7 @@ def serve_organization(console: Console, endpoint: str, management: boto3.Sessio
     """The demo organization (:mod:`smguard.demo.organization`) served until interrupted; ``management``
     acts in the account that becomes its management account."""
     built = build_organization(management, now)
-    # The management account records too, as the organization's baseline turns Config on everywhere.
-    enable_config(management, built.management_account_id, history_bucket(built.security.account_id), built.organization_id)
-    record_accounts([management, *(built.sessions[account_id] for account_id in sorted(built.sessions))])
+    record_organization(management, built)
     members = sorted(built.workloads.values())
     announcement = {
         "endpoint_url": endpoint,

@@ -20,7 +20,7 @@ from click.testing import CliRunner
 
 from smguard.cli.main import cli
 from smguard.demo.organization import AGGREGATOR, build_organization
-from smguard.demo.recording import record_accounts
+from smguard.demo.recording import record_organization
 from smguard.embedded import install
 from smguard.embedded.recorded_config import record
 from smguard.engine.exemptions import SHARED_EXEMPTION_REGISTERS
@@ -54,7 +54,7 @@ def organization() -> Iterator[Organization]:
     try:
         management = boto3.Session(region_name=REGION)
         built = build_organization(management, datetime.now(timezone.utc))
-        record_accounts([management, *(built.sessions[account] for account in sorted(built.sessions))])
+        record_organization(management, built)
         accounts = {account: _environment(server.url, session) for account, session in built.sessions.items()}
         accounts[built.management_account_id] = _environment(server.url, management)
         yield Organization(server, accounts, built.security.account_id, sorted(built.workloads.values()))
