@@ -126,9 +126,9 @@ $(C7N_STAMP): tools/c7n-requirements.txt
 	$(TOOLS)/c7n/bin/python -m pip install --quiet -r tools/c7n-requirements.txt
 	touch $@
 
-## bench-evaluate: smguard evaluate vs Cloud Custodian on a moto server with 100, 500, 2000 resources
+## bench-evaluate: smguard evaluate (Describe, --source config, --aggregator) vs Cloud Custodian, 100 to 10,000 resources over 5 accounts
 bench-evaluate: $(STAMP) $(C7N_STAMP)
-	$(BIN)/python benchmarks/evaluate_vs_custodian.py --custodian $(TOOLS)/c7n/bin/custodian
+	$(BIN)/python benchmarks/evaluate_vs_custodian.py --custodian $(TOOLS)/c7n/bin/custodian --custodian-up-to 2000
 
 # --- the scan benchmark -------------------------------------------------------------------------
 .PHONY: bench bench-scan
@@ -141,7 +141,7 @@ bench-scan: $(STAMP) $(CHECKOV_STAMP)
 bench: bench-scan
 
 # --- the rule benchmarks: cold start, periodic rules at scale, change-rule throughput ------------
-.PHONY: bench-cold-start bench-periodic bench-change bench-period
+.PHONY: bench-cold-start bench-periodic bench-change bench-period bench-recorded-facts
 
 ## bench-cold-start: each rule's handler, imported and handling one event in a fresh process, vs import boto3
 bench-cold-start: $(STAMP)
@@ -159,7 +159,11 @@ bench-change: $(STAMP)
 bench-period: $(STAMP)
 	$(BIN)/python benchmarks/period_export.py
 
-bench: bench-cold-start bench-periodic bench-change bench-evaluate bench-period
+## bench-recorded-facts: a periodic VPC rule's reads from AWS Config vs from EC2, in a fresh process
+bench-recorded-facts: $(STAMP)
+	$(BIN)/python benchmarks/recorded_facts_cold_start.py
+
+bench: bench-cold-start bench-periodic bench-change bench-evaluate bench-period bench-recorded-facts
 
 # --- the mutation score of the rules' checks ---------------------------------------------------
 .PHONY: mutation

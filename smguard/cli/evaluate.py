@@ -29,18 +29,23 @@ from smguard.sweep.collected import SilentProgress
 from smguard.sweep.collectors import UnsupportedResourceTypeError, collect
 from smguard.sweep.evaluation import (
     EVALUATE_ROLE_REFUSAL,
+    CoverageGap,
     EvaluationRow,
     RuleSettings,
     evaluate,
+    evaluate_recorded,
     parse_settings,
     types_to_collect,
 )
+from smguard.sweep.recorded import AccountRecorder, Aggregator, RecordedSource, places
 
 EXIT_NON_COMPLIANT = 1
 EXIT_AWS_FAILURE = 3
 EXIT_UNEXPECTED = 4
+EXIT_UNRECORDED = 5
 EXIT_INTERRUPTED = 130
 EXEMPTIONS_PARAMETER = "ExemptionsParameterName"
+DESCRIBE, CONFIG = "describe", "config"
 
 
 class SweepFailedError(click.ClickException):
@@ -76,6 +81,19 @@ class UnexpectedFailureError(click.ClickException):
     show_default=True,
     help="Concurrent Describe calls.",
 )
+@click.option(
+    "--source",
+    type=click.Choice([DESCRIBE, CONFIG]),
+    default=None,
+    help="Where the resources' configurations come from: the Describe APIs (default; no AWS Config needed) or "
+    "what AWS Config recorded in the account and region (its configuration recorder).",
+)
+@click.option(
+    "--aggregator",
+    metavar="NAME",
+    help="Evaluate every account and region of this AWS Config aggregator (of the caller's account and region) "
+    "from what Config recorded, assuming no role; implies --source config.",
+)
 def evaluate_command(
     profile: str | None,
     region: str | None,
@@ -86,6 +104,8 @@ def evaluate_command(
     output_format: str,
     fail_on_noncompliant: bool,
     max_workers: int,
+    source: str | None,
+    aggregator: str | None,
 ) -> None:
     """Evaluate the resources of one account and region with every rule's check.
 
@@ -94,19 +114,33 @@ def evaluate_command(
     builds each resource's AWS Config configuration item and runs the same code as the deployed
     rules. Honours AWS_PROFILE, AWS_REGION and AWS_ENDPOINT_URL.
 
+    With --source config or --aggregator, the rules' checks run on the configuration items AWS
+    Config recorded (about one request per 100 resources, every account and region of an
+    aggregator at once), periodic rules' flow logs, endpoints and KMS keys included; a resource
+    type that is not recorded somewhere is reported on stderr and gives exit code 5.
+
     Exit codes: 0 evaluated, 1 NON_COMPLIANT found with --fail-on-noncompliant, 2 bad usage or
     rule parameter, 3 reading the account failed (AWS refused or failed, or the AWS settings such as
-    AWS_ENDPOINT_URL are unusable), 4 an unexpected error (a bug), 130 interrupted. See docs/evaluate.md.
+    AWS_ENDPOINT_URL are unusable), 4 an unexpected error (a bug), 5 some rule could not judge some
+    account and region because AWS Config does not record what it needs there (with --source
+    config or --aggregator; takes precedence over 1), 130 interrupted. See docs/evaluate.md.
     """
+    if aggregator is not None and source == DESCRIBE:
+        raise click.BadParameter("--aggregator reads what AWS Config recorded; it cannot be used with --source describe", param_hint="--aggregator")
     entries = select_rules(rule_names)
     raw = load_parameters(params, params_file)
     if exemptions_parameter is not None:
         raw = with_exemption_register(raw, entries, exemptions_parameter)
     settings = rule_settings(entries, raw)
     stderr = Console(stderr=True)
+    gaps: list[CoverageGap] = []
     try:
         clients = SweepClients(aws_session(profile, region))
-        rows = sweep(entries, settings, clients, max_workers, stderr)
+        if aggregator is not None or source == CONFIG:
+            recorded: RecordedSource = Aggregator(clients, aggregator) if aggregator is not None else AccountRecorder(clients)
+            rows, gaps = sweep_recorded(entries, settings, clients, recorded)
+        else:
+            rows = sweep(entries, settings, clients, max_workers, stderr)
     except (ClientError, BotoCoreError, SmguardError, UnsupportedResourceTypeError, ClientSetupError) as error:
         raise SweepFailedError(describe_failure(error)) from error
     except click.ClickException:
@@ -121,12 +155,22 @@ def evaluate_command(
         ) from error
     write_rows(rows, output_format)
     counts = Counter(row.compliance for row in rows)
+    where = f"in {clients.region}" if aggregator is None else f"through the aggregator {aggregator}"
     stderr.print(
-        f"{len(rows)} evaluation(s) in {clients.region}: {counts['COMPLIANT']} compliant, "
+        f"{len(rows)} evaluation(s) {where}: {counts['COMPLIANT']} compliant, "
         f"{counts['NON_COMPLIANT']} non-compliant, {counts['NOT_APPLICABLE']} not applicable.",
         highlight=False,
         soft_wrap=True,  # one line for whoever parses it, however narrow stderr is
     )
+    for gap in gaps:
+        stderr.print(
+            f"NOT EVALUATED in {gap.account} {gap.region}: {gap.reason} (rules {', '.join(gap.rules)}); "
+            "record it with AWS Config, or evaluate that account with --source describe.",
+            highlight=False,
+            soft_wrap=True,
+        )
+    if gaps:
+        sys.exit(EXIT_UNRECORDED)
     if fail_on_noncompliant and counts["NON_COMPLIANT"]:
         sys.exit(EXIT_NON_COMPLIANT)
 
@@ -229,6 +273,16 @@ def sweep(
     return evaluate(entries, settings, resources, clients, datetime.now(timezone.utc))
 
 
+def sweep_recorded(
+    entries: Sequence[RuleEntry], settings: Mapping[str, RuleSettings], clients: SweepClients, source: RecordedSource
+) -> tuple[list[EvaluationRow], list[CoverageGap]]:
+    """The rules on what ``source`` recorded: their scopes' items and their fact kinds' (flow logs,
+    endpoints, KMS keys), read in one pass for every account and region."""
+    wanted = {t for entry in entries for t in entry.rule.resource_types}
+    wanted |= {entry.rule.facts.recorded_type for entry in entries if entry.rule.facts is not None and entry.rule.facts.recorded_type}
+    return evaluate_recorded(entries, settings, places(source, clients, wanted), datetime.now(timezone.utc))
+
+
 class RichProgress:
     """One bar for every Describe call of the sweep; its total grows as each List call returns."""
 
@@ -255,11 +309,17 @@ def write_rows(rows: Sequence[EvaluationRow], output_format: str) -> None:
         writer.writerow(EVALUATE.names)
         writer.writerows(EVALUATE.csv_row(record) for record in records)
     else:
+        several_places = len({(row.account_id, row.region) for row in rows}) > 1
         stdout_console().print(
             results_table(
                 "smguard evaluate",
                 (
-                    ResultRow(row.rule, (short_type(row.resource_type), row.resource_id), row.compliance, row.annotation)
+                    ResultRow(
+                        row.rule,
+                        (short_type(row.resource_type), row.resource_id, *([f"{row.account_id} {row.region}"] if several_places else [])),
+                        row.compliance,
+                        row.annotation,
+                    )
                     for row in rows
                 ),
             )

@@ -21,6 +21,7 @@ from smguard.demo.accounts import operator_credentials
 from smguard.demo.narrative import dashboard, describe_environment, describe_runs
 from smguard.demo.organization import AGGREGATOR, build_organization
 from smguard.demo.history import HISTORY_DAYS, deliver_history, deploy_with_history, history_bucket
+from smguard.demo.recording import record_accounts, record_organization
 from smguard.demo.runner import run_rules
 
 
@@ -30,6 +31,7 @@ def serve_account(console: Console, endpoint: str, session: boto3.Session, now: 
     deployed = deploy_with_history(session, env, now)
     runs = run_rules(session, deployed, account_id=environment.ACCOUNT_ID, now=now)
     deliver_history([environment.ACCOUNT_ID], now)
+    record_accounts([session])
     credentials = operator_credentials(session, environment.ACCOUNT_ID)
     announcement = {
         "endpoint_url": endpoint,
@@ -47,7 +49,7 @@ def serve_account(console: Console, endpoint: str, session: boto3.Session, now: 
         console.print(f"  - {note}")
     console.print(
         f"\n[bold]Serving[/] the embedded AWS at {endpoint} until interrupted (Ctrl-C or SIGTERM). Set the "
-        "variables of `environment` in the first line, then try `smguard evaluate`, "
+        "variables of `environment` in the first line, then try `smguard evaluate` (or `smguard evaluate --source config`), "
         f"`smguard export --account {environment.ACCOUNT_ID} --out evidence` (add --from and --to for the last "
         f"{HISTORY_DAYS} days' compliance history) and `smguard verify evidence`."
     )
@@ -58,6 +60,7 @@ def serve_organization(console: Console, endpoint: str, management: boto3.Sessio
     """The demo organization (:mod:`smguard.demo.organization`) served until interrupted; ``management``
     acts in the account that becomes its management account."""
     built = build_organization(management, now)
+    record_organization(management, built)
     members = sorted(built.workloads.values())
     announcement = {
         "endpoint_url": endpoint,
@@ -90,7 +93,7 @@ def serve_organization(console: Console, endpoint: str, management: boto3.Sessio
     console.print(
         f"\n[bold]Serving[/] the embedded organization at {endpoint} until interrupted (Ctrl-C or SIGTERM). Set the "
         "variables of `environment` in the first line (the security account), then try "
-        f"`smguard export --aggregator {AGGREGATOR} --out evidence` (add --from, --to and --history-bucket "
+        f"`smguard evaluate --aggregator {AGGREGATOR}`, `smguard export --aggregator {AGGREGATOR} --out evidence` (add --from, --to and --history-bucket "
         f"{announcement['history_bucket']} for the last {HISTORY_DAYS} days' compliance history) and `smguard verify evidence`."
     )
     wait_until_interrupted()

@@ -40,3 +40,18 @@ def fact_kinds() -> tuple[FactKind, ...]:
         module = importlib.import_module(f"{facts.__name__}.{module_info.name}")
         found += [value for value in vars(module).values() if isinstance(value, FactKind) and value not in found]
     return tuple(found)
+
+
+@cache
+def recorded_fact_types() -> Mapping[str, FactKind]:
+    """The Config types whose recorded items hold a fact kind's facts, with that kind."""
+    return {kind.recorded_type: kind for kind in fact_kinds() if kind.recorded_type}
+
+
+def advanced_query_answers(resource_type: str) -> bool:
+    """Whether SelectResourceConfig answers for the type, as its module (or fact kind) declares;
+    an unknown type is read the way that serves every recorded type (not queryable)."""
+    if resource_type in resource_types():
+        return resource_types()[resource_type].queryable
+    kind = recorded_fact_types().get(resource_type)
+    return kind is not None and kind.recorded_type_queryable

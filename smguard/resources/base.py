@@ -15,10 +15,10 @@ imports ``smguard.sweep`` or ``smguard.scan`` at module level.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 
 from smguard.engine.rule import Resource
 
@@ -65,6 +65,13 @@ class ResourceType:
 
     template_typed_properties: ClassVar[TypedProperties] = ()
 
+    queryable: ClassVar[bool] = False
+    """Whether AWS Config's advanced query (SelectResourceConfig, SelectAggregateResourceConfig)
+    answers for the type: it does for the types with a file in awslabs/aws-config-resource-schema
+    (config/properties/resource-types). The others are read with ListDiscoveredResources and
+    BatchGetResourceConfig (or their aggregate forms), which serve every recorded type: a type that
+    does not say is read the slower way, never missed."""
+
     def describe(self, clients: Any, pool: Executor, progress: ProgressTracker) -> list[Described]:
         """Every resource of the type in the clients' account and region, in the recorded shape."""
         raise NotImplementedError(f"{self.name}: no Describe reading")
@@ -108,6 +115,13 @@ class FactKind:
     missing_from_template: ClassVar[str] = "a template scan cannot know it"
     """Why a fact the check asked for is not in what the template gives (after the check's own words)."""
 
+    recorded_type: ClassVar[str | None] = None
+    """The AWS Config resource type whose recorded items hold these facts (``AWS::EC2::FlowLog``),
+    when Config records one; ``smguard evaluate --source config`` then reads them from Config."""
+
+    recorded_type_queryable: ClassVar[bool] = True
+    """Whether advanced query answers for :attr:`recorded_type` (see :attr:`ResourceType.queryable`)."""
+
     entries_only_help: ClassVar[bool] = False
     """True when more entries can only bring the resource closer to compliance (a flow log, an
     endpoint): a result that stays NON_COMPLIANT with entries that may not be created then names
@@ -115,6 +129,11 @@ class FactKind:
 
     def from_template(self, template: ScannedTemplate) -> TemplateFacts:
         raise NotImplementedError(f"{self.name}: no template building")
+
+    def describe_recorded(self, clients: Any) -> list[Described]:
+        """Every item of :attr:`recorded_type` in the clients' account and region, read with the
+        Describe API and shaped as AWS Config records it (the embedded AWS records with it)."""
+        raise NotImplementedError(f"{self.name}: not recorded by AWS Config")
 
     def for_check(self, resource: Resource, facts: Any, region: str | None) -> tuple[Resource, Any]:
         """The resource and facts in the form the check takes them."""
@@ -126,6 +145,30 @@ class FactKind:
         """The result when some entries have a value the template leaves open; ``judge(facts,
         parameters)`` runs the check. Kinds whose entries are never open do not override it."""
         raise NotImplementedError(f"{self.name}: no entry is open")
+
+
+class UnrecordedFactError(Exception):
+    """Facts a check needs are not in what AWS Config recorded (the recorder does not record their
+    type, or recorded items cannot answer the reference): the result would be a guess."""
+
+
+@runtime_checkable
+class RecordedState(Protocol):
+    """What AWS Config recorded for one account and region, handed to a rule's ``gather_facts`` in
+    place of the clients: fact kinds then read their facts from the recorded items instead of the
+    Describe APIs (``smguard evaluate --source config`` and ``--aggregator``)."""
+
+    account: str
+    region: str
+
+    def recorded_items(self, resource_type: str) -> Sequence[Resource]:
+        """The recorded items of the type; raises UnrecordedFactError when the type is not recorded."""
+        ...
+
+
+def recorded_state(clients: Any) -> RecordedState | None:
+    """The recorded state when the caller gave one instead of (or beside) AWS clients."""
+    return clients if isinstance(clients, RecordedState) else None
 
 
 @dataclass

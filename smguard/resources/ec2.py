@@ -38,3 +38,13 @@ def group_by_vpc(
         if bucket is not None:
             bucket.append(entry)
     return grouped
+
+
+def api_shape(value: Any) -> Any:
+    """camelCase keys back to the API's PascalCase, recursively: a recorded item read as its Describe
+    entry (``flowLogStatus`` -> ``FlowLogStatus``), for checks written against the Describe shape."""
+    if isinstance(value, Mapping):
+        return {key[:1].upper() + key[1:]: api_shape(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [api_shape(item) for item in value]
+    return value

@@ -20,6 +20,7 @@ from smguard.engine.exemptions import apply_exemptions, known_arn, read_register
 from smguard.engine.handler import EngineParameters, parse_parameters
 from smguard.engine.parameters import RuleParameters
 from smguard.engine.rule import PERIODIC_TRIGGER, SmguardRule
+from smguard.resources.base import UnrecordedFactError
 from smguard.sweep.clients import ClientSetupError, SweepClients
 from smguard.sweep.collected import CollectedResource
 
@@ -34,7 +35,8 @@ class RuleSettings:
 
 @dataclass(frozen=True)
 class EvaluationRow:
-    """One line of the compliance table (written as smguard.results.EVALUATE)."""
+    """One line of the compliance table (written as smguard.results.EVALUATE): which account and region
+    the resource is in, then the result."""
 
     rule: str
     account_id: str
@@ -75,22 +77,30 @@ def evaluate(
     entries: Sequence[RuleEntry],
     settings: Mapping[str, RuleSettings],
     resources: Mapping[str, Sequence[CollectedResource]],
-    clients: SweepClients,
+    clients: Any,
     now: datetime,
+    *,
+    account: str | None = None,
+    periodic_list_their_own: bool = True,
+    registers: dict[str, Any] | None = None,
 ) -> list[EvaluationRow]:
     """Every rule on every resource of its scope, sorted by rule, type and id.
 
-    Each row names the caller's account (STS GetCallerIdentity, which needs no permission) and the
-    clients' region: the sweep reads exactly that account and region."""
+    ``clients`` is a :class:`SweepClients` of the evaluated account and region (or a recorded
+    place, :class:`smguard.sweep.recorded.RecordedPlace`, whose ``resources`` include the periodic
+    rules' types: ``periodic_list_their_own`` False). Each row names the account (read from STS,
+    which needs no permission, when not given) and the clients' region. ``registers`` keeps the
+    exemption registers read, by parameter name, across calls."""
     arns = {(c.resource.resource_type, c.resource.resource_id): c.arn for found in resources.values() for c in found}
     region = clients.region
     if region is None:
         raise ClientSetupError("the session has no region; a sweep reads one account in one region")
-    account: str = clients.build_client("sts").get_caller_identity()["Account"]
+    account = account or clients.build_client("sts").get_caller_identity()["Account"]
+    registers = {} if registers is None else registers
     rows: list[EvaluationRow] = []
     for entry in entries:
         parameters = settings[entry.name]
-        if is_periodic(entry.rule):
+        if is_periodic(entry.rule) and periodic_list_their_own:
             in_scope = entry.rule.list_resources(clients)
         else:
             in_scope = [c.resource for t in entry.rule.resource_types for c in resources.get(t, ())]
@@ -99,7 +109,9 @@ def evaluate(
         evaluations = [_evaluation(r.resource_type, r.resource_id, verdict) for r, verdict in checked]
         register_name = parameters.engine.exemptions_parameter_name
         if register_name is not None and evaluations:
-            register = read_register(clients.build_client("ssm"), register_name)
+            if register_name not in registers:
+                registers[register_name] = read_register(clients.build_client("ssm"), register_name)
+            register = registers[register_name]
             evaluations = apply_exemptions(
                 evaluations,
                 register,
@@ -114,7 +126,48 @@ def evaluate(
             )
             for e in evaluations
         ]
-    return sorted(rows, key=lambda row: (row.rule, row.resource_type, row.resource_id))
+    return sorted(rows, key=row_order)
+
+
+def row_order(row: EvaluationRow) -> tuple[str, ...]:
+    return (row.rule, row.account_id, row.region, row.resource_type, row.resource_id)
+
+
+@dataclass(frozen=True)
+class CoverageGap:
+    """Rules that could not judge some resources of an account and region: why, and which rules."""
+
+    account: str
+    region: str
+    reason: str
+    rules: tuple[str, ...]
+
+
+def evaluate_recorded(
+    entries: Sequence[RuleEntry], settings: Mapping[str, RuleSettings], places: Sequence[Any], now: datetime
+) -> tuple[list[EvaluationRow], list[CoverageGap]]:
+    """Every rule on the recorded items of each account and region (:func:`smguard.sweep.recorded.places`).
+
+    A type in a rule's scope that the place does not record, or facts that its recorded items
+    cannot give (UnrecordedFactError), is a gap: reported with the rules it concerns, never
+    taken for a type without resources. The rule still judges the types that are recorded."""
+    rows: list[EvaluationRow] = []
+    gaps: dict[tuple[str, str, str], list[str]] = {}
+    registers: dict[str, Any] = {}
+    for place in places:
+        for entry in entries:
+            for resource_type in entry.rule.resource_types:
+                if not place.records(resource_type):
+                    gaps.setdefault((place.account, place.region, place.why_not(resource_type)), []).append(entry.name)
+            resources = {t: place.items.get(t, []) for t in entry.rule.resource_types if place.records(t)}
+            try:
+                rows += evaluate(
+                    [entry], settings, resources, place, now, account=place.account, periodic_list_their_own=False, registers=registers
+                )
+            except UnrecordedFactError as error:
+                gaps.setdefault((place.account, place.region, str(error)), []).append(entry.name)
+    found = [CoverageGap(account, region, reason, tuple(dict.fromkeys(rules))) for (account, region, reason), rules in gaps.items()]
+    return sorted(rows, key=row_order), sorted(found, key=lambda gap: (gap.account, gap.region, gap.reason))
 
 
 def _evaluation(resource_type: str, resource_id: str, verdict: Any) -> dict[str, Any]:

@@ -148,6 +148,10 @@ def test_an_account_is_served_until_interrupted_and_export_evaluate_and_verify_w
     }
     assert evaluated_results == deployed_results
     assert evaluated_results["gpu-driver-build"][1].startswith("EXEMPT until ")
+    recorded = served.smguard("evaluate", "--source", "config", "--format", "csv")
+    described = served.smguard("evaluate", "--format", "csv")
+    assert recorded.returncode == described.returncode == 0, recorded.stderr
+    assert recorded.stdout == described.stdout  # the served account records with AWS Config
 
     assert served.stop(signal.SIGINT) == (0, "")
 

@@ -14,7 +14,18 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from smguard.resources.base import BOOLEAN, FactKind, FactSlice, TemplateFacts
+from smguard.engine.rule import Resource
+from smguard.resources.base import (
+    BOOLEAN,
+    Described,
+    FactKind,
+    FactSlice,
+    RecordedState,
+    TemplateFacts,
+    UnrecordedFactError,
+    recorded_state,
+)
+from smguard.resources.ec2 import recorded_shape
 
 if TYPE_CHECKING:
     from smguard.scan.template import ScannedTemplate
@@ -23,6 +34,8 @@ KMS_KEY = "AWS::KMS::Key"
 KMS_ALIAS = "AWS::KMS::Alias"
 AWS_MANAGED_ALIAS_PREFIX = "alias/aws/"
 KEY_ARN = re.compile(r"arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[a-zA-Z0-9-]+")
+KEY_ID = re.compile(r"(?:mrk-)?[a-f0-9]{8}-?[a-f0-9-]{4,}")
+"""A key id (``1234abcd-12ab-34cd-56ef-1234567890ab``, ``mrk-...`` for multi-Region keys)."""
 
 
 @dataclass(frozen=True)
@@ -42,10 +55,28 @@ class KmsKeys(FactKind):
         "describes the others with kms:DescribeKey."
     )
 
+    recorded_type = KMS_KEY
+
     def from_aws(self, references: Iterable[str], clients: Any) -> dict[str, KeyFacts | None]:
-        """Describe each distinct reference once; None for one KMS does not know."""
+        """Describe each distinct reference once; None for one KMS does not know. Given a recorded
+        state, the keys come from the recorded AWS::KMS::Key items instead (:func:`recorded_keys`)."""
+        recorded = recorded_state(clients)
+        if recorded is not None:
+            return recorded_keys(sorted(set(references)), recorded)
         kms = clients.build_client("kms")
         return {reference: describe_key(kms, reference) for reference in sorted(set(references))}
+
+    def describe_recorded(self, clients: Any) -> list[Described]:
+        """Each key's DescribeKey metadata as AWS Config records it (camelCase: ``arn``,
+        ``keyManager``, ``keyState``); the Config id is the key id."""
+        kms = clients.build_client("kms")
+        region = kms.meta.region_name
+        found: list[Described] = []
+        for page in kms.get_paginator("list_keys").paginate():
+            for key in page.get("Keys", []):
+                metadata = kms.describe_key(KeyId=key["KeyId"])["KeyMetadata"]
+                found.append((Resource(KMS_KEY, metadata["KeyId"], recorded_shape(metadata), region), metadata["Arn"]))
+        return found
 
     def from_template(self, template: ScannedTemplate) -> TemplateFacts:
         keys = TemplateKeys(template)
@@ -65,6 +96,46 @@ def describe_key(kms: Any, reference: str) -> KeyFacts | None:
     except kms.exceptions.NotFoundException:
         return None
     return KeyFacts(arn=metadata["Arn"], manager=metadata["KeyManager"], state=metadata["KeyState"])
+
+
+def recorded_keys(references: Iterable[str], recorded: RecordedState) -> dict[str, KeyFacts | None]:
+    """What the recorded AWS::KMS::Key items of one account and region say of each reference.
+
+    A key ARN or id found among the items is described by its item. One of the same account and
+    region that is not recorded does not exist (None, as DescribeKey's NotFoundException). An alias,
+    or an ARN of another account or region, cannot be answered from these items:
+    UnrecordedFactError, so the caller reports the gap instead of a result built on a guess."""
+    items = recorded.recorded_items(KMS_KEY)
+    by_reference: dict[str, Resource] = {}
+    for item in items:
+        for name in ("arn", "keyId"):
+            value = item.configuration.get(name)
+            if isinstance(value, str):
+                by_reference[value] = item
+    facts: dict[str, KeyFacts | None] = {}
+    for reference in references:
+        found = by_reference.get(reference)
+        if found is not None:
+            configuration = found.configuration
+            facts[reference] = KeyFacts(
+                arn=str(configuration.get("arn")), manager=str(configuration.get("keyManager")), state=str(configuration.get("keyState"))
+            )
+        elif _local_key(reference, recorded):
+            facts[reference] = None
+        else:
+            raise UnrecordedFactError(
+                f"the KMS key reference {reference} is an alias or a key of another account or region: recorded "
+                f"AWS::KMS::Key items of {recorded.account} {recorded.region} cannot describe it"
+            )
+    return facts
+
+
+def _local_key(reference: str, recorded: RecordedState) -> bool:
+    """A key id, or the ARN of a key of the recorded state's own account and region."""
+    if KEY_ARN.fullmatch(reference):
+        fields = reference.split(":")
+        return (fields[4], fields[3]) == (recorded.account, recorded.region)
+    return KEY_ID.fullmatch(reference) is not None
 
 
 class TemplateKeys(Mapping[Any, "KeyFacts | None"]):

@@ -17,9 +17,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from smguard.engine.rule import Resource
 from smguard.engine.verdict import Compliance
-from smguard.resources.base import BOOLEAN, FactSlice, TemplateFacts
-from smguard.resources.ec2 import DESCRIBE_PAGE_SIZE, group_by_vpc
+from smguard.resources.base import BOOLEAN, Described, FactSlice, TemplateFacts, recorded_state
+from smguard.resources.ec2 import DESCRIBE_PAGE_SIZE, api_shape, group_by_vpc, recorded_shape
 from smguard.resources.facts.per_vpc import PerVpc, by_vpc, place, slices_of, uncertain_everywhere
 from smguard.resources.types.vpc import vpc_link
 
@@ -42,15 +43,32 @@ GATEWAY_SERVICES = ("s3",)
 class VpcEndpoints(PerVpc):
     name = "the endpoints of a VPC"
     template_typed_properties = {VPC_ENDPOINT: ((("PrivateDnsEnabled",), BOOLEAN),)}
+    recorded_type = VPC_ENDPOINT
 
     def from_aws(self, vpc_ids: Sequence[str], clients: Any) -> dict[str, list[Any]]:
-        """Endpoints per VPC, from one paginated DescribeVpcEndpoints for the whole region."""
+        """Endpoints per VPC, from one paginated DescribeVpcEndpoints for the whole region, or from
+        the recorded AWS::EC2::VPCEndpoint items (in the Describe shape) when given a recorded state."""
         if not vpc_ids:
             return {}
+        recorded = recorded_state(clients)
+        if recorded is not None:
+            entries = (_described_endpoint(item.configuration) for item in recorded.recorded_items(VPC_ENDPOINT))
+            return group_by_vpc(entries, "VpcId", vpc_ids)
         pages = clients.build_client("ec2").get_paginator("describe_vpc_endpoints").paginate(
             PaginationConfig={"PageSize": DESCRIBE_PAGE_SIZE}
         )
         return group_by_vpc((entry for page in pages for entry in page.get("VpcEndpoints", [])), "VpcId", vpc_ids)
+
+    def describe_recorded(self, clients: Any) -> list[Described]:
+        """DescribeVpcEndpoints entries as AWS Config records them (camelCase); the Config id is the endpoint id."""
+        ec2 = clients.build_client("ec2")
+        pages = ec2.get_paginator("describe_vpc_endpoints").paginate(PaginationConfig={"PageSize": DESCRIBE_PAGE_SIZE})
+        region = ec2.meta.region_name
+        return [
+            (Resource(VPC_ENDPOINT, entry["VpcEndpointId"], recorded_shape(entry), region), None)
+            for page in pages
+            for entry in page.get("VpcEndpoints", [])
+        ]
 
     def from_template(self, template: ScannedTemplate) -> TemplateFacts:
         """DescribeVpcEndpoints-shaped entries per template VPC, from the AWS::EC2::VPCEndpoint resources."""
@@ -147,6 +165,16 @@ class VpcEndpoints(PerVpc):
                 VpcEndpointType="Gateway",
                 RouteTableIds=[route_table["RouteTableId"]],
             )
+
+
+def _described_endpoint(configuration: Mapping[str, Any]) -> dict[str, Any]:
+    """A recorded endpoint in the DescribeVpcEndpoints shape. Its ``state`` is a plain string in the
+    Describe answer and ``state.value`` in the resource schema: both are read as the string."""
+    entry: dict[str, Any] = api_shape(configuration)
+    state = entry.get("State")
+    if isinstance(state, Mapping):
+        entry["State"] = state.get("Value")
+    return entry
 
 
 def serving(entry: Configuration, service: str, region: str | None) -> Configuration:

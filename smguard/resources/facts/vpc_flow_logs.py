@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from smguard.resources.base import INTEGER, TemplateFacts
-from smguard.resources.ec2 import DESCRIBE_PAGE_SIZE, group_by_vpc
+from smguard.engine.rule import Resource
+from smguard.resources.base import INTEGER, Described, TemplateFacts, recorded_state
+from smguard.resources.ec2 import DESCRIBE_PAGE_SIZE, api_shape, group_by_vpc, recorded_shape
 from smguard.resources.facts.per_vpc import PerVpc, by_vpc, place, slices_of, uncertain_everywhere
 
 if TYPE_CHECKING:
@@ -27,16 +28,34 @@ COPIED = ("TrafficType", "LogDestinationType", "LogDestination", "LogGroupName",
 class VpcFlowLogs(PerVpc):
     name = "the flow logs of a VPC"
     template_typed_properties = {FLOW_LOG: ((("MaxAggregationInterval",), INTEGER),)}
+    recorded_type = FLOW_LOG
 
     def from_aws(self, vpc_ids: Sequence[str], clients: Any) -> dict[str, list[Any]]:
-        """Flow logs per VPC: filtered on the VPC for one VPC, one unfiltered sweep for several."""
+        """Flow logs per VPC: filtered on the VPC for one VPC, one unfiltered sweep for several; from
+        the recorded AWS::EC2::FlowLog items (in the Describe shape) when given a recorded state."""
         if not vpc_ids:
             return {}
+        recorded = recorded_state(clients)
+        if recorded is not None:
+            entries = (api_shape(item.configuration) for item in recorded.recorded_items(FLOW_LOG))
+            return group_by_vpc(entries, "ResourceId", vpc_ids)
         filters = {"Filter": [{"Name": "resource-id", "Values": list(vpc_ids)}]} if len(vpc_ids) == 1 else {}
         pages = clients.build_client("ec2").get_paginator("describe_flow_logs").paginate(
             **filters, PaginationConfig={"PageSize": DESCRIBE_PAGE_SIZE}
         )
         return group_by_vpc((entry for page in pages for entry in page.get("FlowLogs", [])), "ResourceId", vpc_ids)
+
+    def describe_recorded(self, clients: Any) -> list[Described]:
+        """DescribeFlowLogs entries as AWS Config records them: camelCase (the schema's
+        ``configuration.flowLogId``, ``configuration.resourceId``, ...); the Config id is the flow log id."""
+        ec2 = clients.build_client("ec2")
+        pages = ec2.get_paginator("describe_flow_logs").paginate(PaginationConfig={"PageSize": DESCRIBE_PAGE_SIZE})
+        region = ec2.meta.region_name
+        return [
+            (Resource(FLOW_LOG, entry["FlowLogId"], recorded_shape(entry), region), None)
+            for page in pages
+            for entry in page.get("FlowLogs", [])
+        ]
 
     def from_template(self, template: ScannedTemplate) -> TemplateFacts:
         """DescribeFlowLogs-shaped entries per template VPC, from the AWS::EC2::FlowLog resources."""

@@ -35,6 +35,7 @@ PROPERTIES = sagemaker.same_names(
 class Domain(sagemaker.SageMakerType):
     name = "AWS::SageMaker::Domain"
     sample_id = "d-abcdefghijkl"
+    queryable = True  # config/properties/resource-types in awslabs/aws-config-resource-schema
     sample = {
         "DomainId": "d-abcdefghijkl",
         "DomainName": "analytics",

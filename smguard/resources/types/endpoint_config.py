@@ -28,6 +28,7 @@ PROPERTIES = sagemaker.same_names(
 class EndpointConfig(sagemaker.SageMakerType):
     name = "AWS::SageMaker::EndpointConfig"
     sample_id = "scoring-config-v3"
+    queryable = True  # config/properties/resource-types in awslabs/aws-config-resource-schema
     sample = {
         "EndpointConfigName": "scoring-config-v3",
         "KmsKeyId": SAMPLE_KEY_ARN,

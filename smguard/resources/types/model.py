@@ -24,6 +24,7 @@ PROPERTIES = sagemaker.same_names(
 class Model(sagemaker.SageMakerType):
     name = "AWS::SageMaker::Model"
     sample_id = "scoring"
+    queryable = True  # config/properties/resource-types in awslabs/aws-config-resource-schema
     sample = {
         "ModelName": "scoring",
         "ExecutionRoleArn": SAMPLE_ROLE_ARN,

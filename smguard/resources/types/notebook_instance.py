@@ -32,6 +32,7 @@ PROPERTIES = {
 class NotebookInstance(sagemaker.SageMakerType):
     name = "AWS::SageMaker::NotebookInstance"
     sample_id = "risk-model-dev"
+    queryable = True  # config/properties/resource-types in awslabs/aws-config-resource-schema
     sample = {
         "NotebookInstanceName": "risk-model-dev",
         "InstanceType": "ml.t3.medium",

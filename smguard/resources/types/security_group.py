@@ -123,6 +123,7 @@ def default_group_configuration(vpc_logical_id: str, rules: Sequence[tuple[Confi
 class SecurityGroup(ResourceType):
     name = NAME
     sample_id = SAMPLE_GROUP_ID
+    queryable = True  # config/properties/resource-types in awslabs/aws-config-resource-schema
     sample = {
         "groupName": "default",
         "groupId": SAMPLE_GROUP_ID,

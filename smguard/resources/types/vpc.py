@@ -62,6 +62,7 @@ def template_configuration(logical_id: str, properties: Configuration) -> Config
 class Vpc(ResourceType):
     name = NAME
     sample_id = SAMPLE_VPC_ID
+    queryable = True  # config/properties/resource-types in awslabs/aws-config-resource-schema
     sample = {
         "vpcId": SAMPLE_VPC_ID,
         "ownerId": SAMPLE_ACCOUNT,
