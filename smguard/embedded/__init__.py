@@ -4,18 +4,27 @@ Call ``install()`` once before starting ``mock_aws()`` or a ``ThreadedMotoServer
 result tokens with ``result_token()`` as AWS Config would when it invokes a rule.
 """
 
-from smguard.embedded import compliance_history, config_compliance, organization_rules, remediation, sagemaker_notebooks
+from smguard.embedded import (
+    compliance_history,
+    config_compliance,
+    organization_rules,
+    remediation,
+    sagemaker_notebooks,
+    sagemaker_resources,
+)
 from smguard.embedded.config_compliance import ResultTokenClaims, result_token
 
 
 def install() -> None:
     """Give moto's Config the compliance, compliance-history, organization-rule and remediation APIs, and
-    SageMaker the notebook update the remediation runbook needs (idempotent, process-wide)."""
+    SageMaker the notebook update the remediation runbook needs and the resources smguard evaluates that
+    moto lacks (idempotent, process-wide)."""
     config_compliance.install()
     compliance_history.install()
     organization_rules.install()
     remediation.install()
     sagemaker_notebooks.install()
+    sagemaker_resources.install()
 
 
 __all__ = ["ResultTokenClaims", "install", "result_token"]

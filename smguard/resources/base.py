@@ -65,6 +65,11 @@ class ResourceType:
 
     template_typed_properties: ClassVar[TypedProperties] = ()
 
+    unconfirmed_properties: ClassVar[tuple[str, ...]] = ()
+    """Recorded property paths smguard's rules read whose recorded name neither AWS documentation nor
+    awslabs/aws-config-resource-schema confirms: smguard assumes the CloudFormation property name
+    (the recorded shape of SageMaker types). docs/rules.md lists them."""
+
     def describe(self, clients: Any, pool: Executor, progress: ProgressTracker) -> list[Described]:
         """Every resource of the type in the clients' account and region, in the recorded shape."""
         raise NotImplementedError(f"{self.name}: no Describe reading")
