@@ -172,11 +172,8 @@ def _online_store_with_standard_storage(configuration: Configuration) -> bool:
 
 
 def _named_job_definition(configuration: Configuration) -> str | None:
-    config = configuration.get("MonitoringScheduleConfig")
-    if not isinstance(config, Mapping) or "MonitoringJobDefinition" in config:
-        return None
-    named = config.get("MonitoringJobDefinitionName")
-    if not isinstance(named, str) or not named:
+    named = monitoring_schedule.named_job_definition(configuration)
+    if named is None:
         return None
     return (
         f"MonitoringScheduleConfig names the job definition {named} (MonitoringJobDefinitionName) instead of inlining "

@@ -47,13 +47,14 @@ INPUT_PATH = "/opt/ml/processing/input"
 
 UNCONFIRMED_JOB_PROPERTIES = (
     "JobResources.ClusterConfig.VolumeKmsKeyId",
-    "<Kind>JobOutputConfig.KmsKeyId",
+    "{output_config}.KmsKeyId",
     "NetworkConfig.VpcConfig.Subnets",
     "NetworkConfig.VpcConfig.SecurityGroupIds",
 )
 """The AWS Config managed rules on these types document ``configuration.NetworkConfig.EnableNetworkIsolation``
 and ``...EnableInterContainerTrafficEncryption`` (developer guide, sagemaker-data-quality-job-isolation
-and its siblings); nothing of AWS's confirms the recorded names of the keys and the VPC."""
+and its siblings); nothing of AWS's confirms the recorded names of the keys and the VPC, and
+awslabs/aws-config-resource-schema has no file for these types."""
 
 
 def network_config(base: DemoBase, *, compliant: bool) -> dict[str, Any]:
@@ -103,7 +104,6 @@ class JobDefinitionType(sagemaker.SageMakerType):
     identifier = "JobDefinitionName"
     listed_identifier = "MonitoringJobDefinitionName"
     arn_field = "JobDefinitionArn"
-    unconfirmed_properties = UNCONFIRMED_JOB_PROPERTIES
 
     output_config_name: ClassVar[str]
     """``<Kind>JobOutputConfig``: where the kind keeps its output KMS key."""
@@ -127,6 +127,7 @@ class JobDefinitionType(sagemaker.SageMakerType):
             cls.output_config_name,
         )
         cls.template_typed_properties = JOB_TYPED_PROPERTIES
+        cls.unconfirmed_properties = tuple(p.format(output_config=cls.output_config_name) for p in UNCONFIRMED_JOB_PROPERTIES)
         cls.sample_id = f"{snake.replace('_', '-')}-fraud-scoring"
         cls.sample = {
             "JobDefinitionName": cls.sample_id,

@@ -10,6 +10,7 @@ names. AWS's resource-schema repository has no file for the type, so no recorded
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from smguard.resources import monitoring, sagemaker
@@ -36,6 +37,16 @@ INLINE = ("MonitoringScheduleConfig", "MonitoringJobDefinition")
 """Where the inline job definition is."""
 
 DAILY = "cron(0 3 ? * * *)"
+
+
+def named_job_definition(configuration: Mapping[str, Any]) -> str | None:
+    """The job definition a schedule names instead of inlining one (then the schedule holds no job
+    settings of its own), or None."""
+    config = configuration.get("MonitoringScheduleConfig")
+    if not isinstance(config, Mapping) or "MonitoringJobDefinition" in config:
+        return None
+    named = config.get("MonitoringJobDefinitionName")
+    return named if isinstance(named, str) and named else None
 
 
 class MonitoringSchedule(sagemaker.SageMakerType):
