@@ -354,9 +354,12 @@ def check(resource: Resource, parameters: SagemakerKmsParameters, keys: KeyLooku
         return Verdict.not_applicable(" ".join(waivers))
     if not found_keys:
         return Verdict.not_applicable(spec.none_applies)
-    parts = tuple(f"{name} is {key}" for name, key in found_keys)
+    by_key: dict[str, list[str]] = {}  # keyed by the text: a scanned template's references are not hashable values
+    for name, key in found_keys:
+        by_key.setdefault(f"{key}", []).append(name)
+    parts = tuple(f"{' and '.join(names)} {'is' if len(names) == 1 else 'are'} {key}" for key, names in by_key.items())
     return Verdict.compliant(
-        Finding(parts, fixes=(_approval(parameters, several=len(parts) > 1) + ".",), more=" (+{n} more key(s) set)").fit()
+        Finding(parts, fixes=(_approval(parameters, several=len(found_keys) > 1) + ".",), more=" (+{n} more key(s) set)").fit()
     )
 
 
@@ -396,7 +399,7 @@ def _key_findings(prop: str, key: Any, parameters: SagemakerKmsParameters, keys:
 
 def _approval(parameters: SagemakerKmsParameters, *, several: bool) -> str:
     if parameters.kms_key_arns is not None:
-        return "; each is an approved key" if several else ", an approved key"
+        return "; all approved keys" if several else ", an approved key"
     if parameters.require_customer_managed_key:
-        return "; each is an enabled customer managed key" if several else ", an enabled customer managed key"
+        return "; all enabled customer managed keys" if several else ", an enabled customer managed key"
     return ""

@@ -247,6 +247,7 @@ def create_feature_group(self: SageMakerResponse) -> ActionResult:
         "FeatureGroupStatus": "Created",
         "OfflineStoreStatus": {"Status": "Active"} if offline else None,
         "Description": self._get_param("Description"),
+        "NextToken": "",  # required in DescribeFeatureGroup's output (it pages the feature definitions); all fit here
     }
     _created(backend, "feature-group", name, "Feature group", _pick(group, *group))
     return ActionResult({"FeatureGroupArn": arn})

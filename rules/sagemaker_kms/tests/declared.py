@@ -9,7 +9,7 @@ suite holds the table to it.
 from __future__ import annotations
 
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from smguard.resources.types import (
@@ -34,7 +34,7 @@ def _capture_enabled(configuration: Mapping[str, Any]) -> bool:
     return not (isinstance(capture, Mapping) and capture.get("EnableCapture") is False)
 
 
-def _has(name: str):
+def _has(name: str) -> Callable[[Mapping[str, Any]], bool]:
     return lambda configuration: configuration.get(name) not in (None, {})
 
 

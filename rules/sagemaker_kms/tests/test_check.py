@@ -173,7 +173,7 @@ def test_data_capture_with_a_key_is_compliant_and_disabled_capture_needs_none():
     with_key = endpoint_config("ml.m5.large", KmsKeyId=ALIAS, DataCaptureConfig={"EnableCapture": True, "KmsKeyId": ALIAS})
     disabled = endpoint_config("ml.m5.large", KmsKeyId=ALIAS, DataCaptureConfig={"EnableCapture": False})
     assert check(with_key, ANY_KEY, {}) == Verdict(
-        Compliance.COMPLIANT, "KmsKeyId is alias/sagemaker; DataCaptureConfig.KmsKeyId is alias/sagemaker."
+        Compliance.COMPLIANT, "KmsKeyId and DataCaptureConfig.KmsKeyId are alias/sagemaker."
     )
     assert check(disabled, ANY_KEY, {}) == Verdict(Compliance.COMPLIANT, "KmsKeyId is alias/sagemaker.")
 
@@ -262,7 +262,7 @@ def test_a_job_definition_needs_its_volume_and_output_keys(job):
 def test_a_job_definition_with_both_keys_is_compliant(job):
     assert check(resource(job.name, **job.sample), ANY_KEY, {}) == Verdict(
         Compliance.COMPLIANT,
-        f"JobResources.ClusterConfig.VolumeKmsKeyId is {SAMPLE_KEY_ARN}; {job.output_config_name}.KmsKeyId is {SAMPLE_KEY_ARN}.",
+        f"JobResources.ClusterConfig.VolumeKmsKeyId and {job.output_config_name}.KmsKeyId are {SAMPLE_KEY_ARN}.",
     )
 
 
@@ -300,8 +300,18 @@ def test_an_inline_schedule_needs_the_keys_of_its_job():
     )
 
 
-def test_an_inline_schedule_with_both_keys_is_compliant_and_counts_the_second():
+def test_an_inline_schedule_with_both_keys_is_compliant():
     assert check(resource(MONITORING_SCHEDULE, **monitoring_schedule.TYPE.sample), ANY_KEY, {}) == Verdict(
+        Compliance.COMPLIANT,
+        "MonitoringJobDefinition.MonitoringResources.ClusterConfig.VolumeKmsKeyId and "
+        f"MonitoringJobDefinition.MonitoringOutputConfig.KmsKeyId are {SAMPLE_KEY_ARN}.",
+    )
+
+
+def test_different_keys_are_named_each_and_those_that_do_not_fit_counted():
+    inline = copy.deepcopy(monitoring_schedule.TYPE.sample)
+    inline["MonitoringScheduleConfig"]["MonitoringJobDefinition"]["MonitoringOutputConfig"]["KmsKeyId"] = OTHER_ARN
+    assert check(resource(MONITORING_SCHEDULE, **inline), ANY_KEY, {}) == Verdict(
         Compliance.COMPLIANT,
         f"MonitoringJobDefinition.MonitoringResources.ClusterConfig.VolumeKmsKeyId is {SAMPLE_KEY_ARN} (+1 more key(s) set).",
     )
@@ -390,11 +400,12 @@ def test_require_customer_managed_key_holds_the_capture_key_too():
     )
 
 
-def test_several_approved_keys_are_each_said_approved():
-    configuration = {"Name": "shadow", "KmsKey": KEY_ARN, "DataStorageConfig": {"Destination": "s3://c/", "KmsKey": KEY_ARN}}
-    assert check(resource(INFERENCE_EXPERIMENT, **configuration), CUSTOMER_MANAGED, {KEY_ARN: ENABLED_CMK}) == Verdict(
+def test_several_keys_are_said_to_be_all_enabled_customer_managed_keys():
+    configuration = {"Name": "shadow", "KmsKey": KEY_ARN, "DataStorageConfig": {"Destination": "s3://c/", "KmsKey": ALIAS}}
+    facts = {KEY_ARN: ENABLED_CMK, ALIAS: ENABLED_CMK}
+    assert check(resource(INFERENCE_EXPERIMENT, **configuration), CUSTOMER_MANAGED, facts) == Verdict(
         Compliance.COMPLIANT,
-        f"KmsKey is {KEY_ARN}; DataStorageConfig.KmsKey is {KEY_ARN}; each is an enabled customer managed key.",
+        f"KmsKey is {KEY_ARN}; DataStorageConfig.KmsKey is alias/sagemaker; all enabled customer managed keys.",
     )
 
 

@@ -152,8 +152,8 @@ def test_a_feature_group_with_both_stores_keyed_by_alias_matches_the_allow_list(
 
     assert posted.results() == [
         (feature_group.TYPE.name, "customer-features", "COMPLIANT",
-         "OfflineStoreConfig.S3StorageConfig.KmsKeyId is alias/sagemaker; OnlineStoreConfig.SecurityConfig.KmsKeyId is "
-         "alias/sagemaker; each is an approved key.")
+         "OfflineStoreConfig.S3StorageConfig.KmsKeyId and OnlineStoreConfig.SecurityConfig.KmsKeyId are alias/sagemaker; "
+         "all approved keys.")
     ]
 
 
