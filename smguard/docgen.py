@@ -13,6 +13,7 @@ from smguard.catalogue import RuleEntry, discover
 from smguard.engine.handler import EngineParameters
 from smguard.engine.parameters import ParameterSpec
 from smguard.engine.rule import CHANGE_TRIGGER, PERIODIC_TRIGGER, SmguardRule
+from smguard.resources import resource_types
 
 ANCHORS = (
     ("aws_config_managed_rules", "AWS Config managed rule"),
@@ -57,7 +58,34 @@ def render(rules: Sequence[RuleEntry], engine_parameters: Iterable[ParameterSpec
         lines.append(_parameter_row(spec))
     for entry in rules:
         lines += _rule_section(entry)
+    lines += _unconfirmed_section(rules)
     return "\n".join(lines) + "\n"
+
+
+def _unconfirmed_section(rules: Sequence[RuleEntry]) -> list[str]:
+    """The recorded property names the rules' types assume without AWS confirming them (issue 13)."""
+    types = resource_types()
+    rows = [
+        f"| `{name}` | {', '.join(f'`{path}`' for path in types[name].unconfirmed_properties)} |"
+        for name in sorted({t for entry in rules for t in entry.rule.resource_types})
+        if name in types and types[name].unconfirmed_properties
+    ]
+    if not rows:
+        return []
+    return [
+        "",
+        "## Recorded property names AWS does not confirm",
+        "",
+        "AWS Config records SageMaker types in their CloudFormation shape. For these properties the rules read,",
+        "neither AWS's documentation (the resource's page in the AWS Config resource list, an AWS Config managed",
+        "rule's description) nor awslabs/aws-config-resource-schema confirms the recorded name; smguard assumes",
+        "the CloudFormation property name. An item recorded otherwise is reported NON_COMPLIANT (the key or",
+        "setting is absent), never passed.",
+        "",
+        "| resource type | properties |",
+        "|---|---|",
+        *rows,
+    ]
 
 
 def _rule_section(entry: RuleEntry) -> list[str]:

@@ -5,20 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from .check import (
-    DOMAIN,
-    ENDPOINT_CONFIG,
-    NOTEBOOK,
-    SagemakerKmsParameters,
-    check,
-    key_references,
-)
+from .check import TYPE_KEYS, SagemakerKmsParameters, check, key_references
 from smguard.engine import Resource, RuleHandler, SmguardRule
 from smguard.resources.facts.kms_keys import KMS_KEYS, KeyFacts
 
 
 class SagemakerKms(SmguardRule):
-    resource_types = (ENDPOINT_CONFIG, NOTEBOOK, DOMAIN)
+    resource_types = tuple(TYPE_KEYS)
     parameters = SagemakerKmsParameters
     facts = KMS_KEYS
     aws_actions = ("kms:DescribeKey",)

@@ -18,6 +18,7 @@ from typing import Any
 
 import boto3
 
+from smguard.demo import monitoring
 from smguard.resources.facts.kms_keys import KMS_KEYS
 from smguard.resources.facts.vpc_endpoints import VPC_ENDPOINTS
 from smguard.resources.types import domain, endpoint_config, model, notebook_instance, security_group, vpc
@@ -118,6 +119,7 @@ def build(session: boto3.Session, today: date) -> DemoEnvironment:
     )
     endpoint_config.TYPE.example(session, base, "fraud-scoring-v3", compliant=True, ModelName="fraud-scoring")
     env.compliant_domain = domain.TYPE.example(session, base, "ds-studio", compliant=True)
+    monitoring.build(session, base)  # Model Monitor jobs, a feature store and a shadow test, compliant and not
 
     # Violations, as found in real accounts.
     notebook_instance.TYPE.example(session, base, "ds-scratch", compliant=False)

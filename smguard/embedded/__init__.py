@@ -11,19 +11,21 @@ from smguard.embedded import (
     recorded_config,
     remediation,
     sagemaker_notebooks,
+    sagemaker_resources,
 )
 from smguard.embedded.config_compliance import ResultTokenClaims, result_token
 
 
 def install() -> None:
     """Give moto's Config the compliance, compliance-history, organization-rule, remediation and
-    recorded-state APIs, and SageMaker the notebook update the remediation runbook needs (idempotent,
-    process-wide)."""
+    recorded-state APIs, and SageMaker the notebook update the remediation runbook needs and the
+    resources smguard evaluates that moto lacks (idempotent, process-wide)."""
     config_compliance.install()
     compliance_history.install()
     organization_rules.install()
     remediation.install()
     sagemaker_notebooks.install()
+    sagemaker_resources.install()
     recorded_config.install()  # after compliance_history: other types' listings fall through to it
 
 

@@ -72,6 +72,11 @@ class ResourceType:
     BatchGetResourceConfig (or their aggregate forms), which serve every recorded type: a type that
     does not say is read the slower way, never missed."""
 
+    unconfirmed_properties: ClassVar[tuple[str, ...]] = ()
+    """Recorded property paths smguard's rules read whose recorded name neither AWS documentation nor
+    awslabs/aws-config-resource-schema confirms: smguard assumes the CloudFormation property name
+    (the recorded shape of SageMaker types). docs/rules.md lists them."""
+
     def describe(self, clients: Any, pool: Executor, progress: ProgressTracker) -> list[Described]:
         """Every resource of the type in the clients' account and region, in the recorded shape."""
         raise NotImplementedError(f"{self.name}: no Describe reading")

@@ -60,6 +60,9 @@ class SageMakerType(CloudFormationShaped):
     """Describe response field -> recorded (CloudFormation) property."""
     identifier: ClassVar[str]
     """The field naming the resource in List entries, in the Describe request and response (its Config id)."""
+    listed_identifier: ClassVar[str | None] = None
+    """The field naming it in List entries when that differs from ``identifier`` (Model Monitor's job
+    definitions are listed as ``MonitoringJobDefinitionName`` and described by ``JobDefinitionName``)."""
     arn_field: ClassVar[str]
     listing: ClassVar[tuple[str, str]]
     """The List operation (boto3 name) and the key of its entries."""
@@ -75,7 +78,8 @@ class SageMakerType(CloudFormationShaped):
         sagemaker = clients.build_client("sagemaker")
         operation, key = self.listing
         pages = sagemaker.get_paginator(operation).paginate(PaginationConfig={"PageSize": LIST_PAGE_SIZE})
-        identifiers = [entry[self.identifier] for page in pages for entry in page.get(key, [])]
+        listed = self.listed_identifier or self.identifier
+        identifiers = [entry[listed] for page in pages for entry in page.get(key, [])]
         describe = getattr(sagemaker, self.describe_operation)
         return _describe_each(
             identifiers, lambda identifier: describe(**{self.identifier: identifier}), self.recorded, pool, progress

@@ -202,6 +202,11 @@ def test_one_describe_per_sagemaker_resource_and_one_call_per_ec2_collection(cli
         ("sagemaker", "ListEndpointConfigs"): 1,
         ("sagemaker", "DescribeEndpointConfig"): 2,
         ("sagemaker", "ListDomains"): 1,
+        # sagemaker_kms's other types: one List each, nothing to describe in this account
+        **{("sagemaker", f"List{kind}JobDefinitions"): 1 for kind in ("DataQuality", "ModelBias", "ModelExplainability", "ModelQuality")},
+        ("sagemaker", "ListMonitoringSchedules"): 1,
+        ("sagemaker", "ListFeatureGroups"): 1,
+        ("sagemaker", "ListInferenceExperiments"): 1,
         ("ec2", "DescribeSecurityGroups"): 1,
     }
 

@@ -25,6 +25,7 @@ from datetime import date, datetime, timezone
 import boto3
 import pytest
 
+from smguard import embedded
 from smguard.catalogue import discover
 from smguard.demo.environment import CENTRAL_LOG_BUCKET, REGION, DemoEnvironment, build
 from smguard.resources.facts.vpc_flow_logs import VPC_FLOW_LOGS
@@ -48,6 +49,18 @@ NAMED = {
     "fraud-scoring": "FraudScoringModel",
     "fraud-scoring-v3": "FraudScoringEndpointConfig",
     "churn-v1": "ChurnEndpointConfig",
+    **{
+        f"{team}-{kind}": f"{logical}{kind.title().replace('-', '')}Job"
+        for team, logical in (("fraud-scoring", "FraudScoring"), ("churn", "Churn"))
+        for kind in ("data-quality", "bias", "explainability", "quality")
+    },
+    "fraud-scoring-daily": "FraudScoringDailySchedule",
+    "churn-daily": "ChurnDailySchedule",
+    "fraud-scoring-weekly-quality": "FraudScoringWeeklyQualitySchedule",
+    "fraud-scoring-shadow": "FraudScoringShadowTest",
+    "churn-shadow": "ChurnShadowTest",
+    "customer-features": "CustomerFeatureGroup",
+    "marketing-features": "MarketingFeatureGroup",
 }
 TEMPLATE_REFERENCE = re.compile(r"!(?:Ref|GetAtt) ([A-Za-z0-9]+)(?:\.[A-Za-z0-9]+)?")
 Results = dict[tuple[str, str], tuple[str, str]]
@@ -56,6 +69,7 @@ Results = dict[tuple[str, str], tuple[str, str]]
 @pytest.fixture
 def deployed(aws) -> tuple[Results, DemoEnvironment, set[str]]:
     """Build the demo account and evaluate it; results keyed by (rule, logical id)."""
+    embedded.install()  # the demo's monitoring schedules, shadow tests and feature stores
     session = boto3.Session(region_name=REGION)
     env = build(session, date(2026, 11, 25))
     entries = discover()

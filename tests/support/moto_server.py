@@ -20,6 +20,8 @@ import requests
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import BaseWSGIServer, make_server
 
+from smguard.embedded import install
+
 CREDENTIAL_SCOPE = re.compile(r"Credential=[^/]+/\d{8}/[^/]+/([^/]+)/aws4_request")
 
 
@@ -80,6 +82,7 @@ class CountingMotoServer:
         self._thread: threading.Thread | None = None
 
     def start(self) -> CountingMotoServer:
+        install()  # moto completed as smguard's embedded AWS (SageMaker resources moto lacks, Config's compliance APIs)
         self._server = make_server("127.0.0.1", 0, self.requests, threaded=True, request_handler=QuietRequestHandler)
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()

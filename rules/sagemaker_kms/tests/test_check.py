@@ -172,7 +172,9 @@ def test_serverless_variants_need_a_key_like_instance_variants():
 def test_data_capture_with_a_key_is_compliant_and_disabled_capture_needs_none():
     with_key = endpoint_config("ml.m5.large", KmsKeyId=ALIAS, DataCaptureConfig={"EnableCapture": True, "KmsKeyId": ALIAS})
     disabled = endpoint_config("ml.m5.large", KmsKeyId=ALIAS, DataCaptureConfig={"EnableCapture": False})
-    assert check(with_key, ANY_KEY, {}) == Verdict(Compliance.COMPLIANT, "KmsKeyId is alias/sagemaker.")
+    assert check(with_key, ANY_KEY, {}) == Verdict(
+        Compliance.COMPLIANT, "KmsKeyId and DataCaptureConfig.KmsKeyId are alias/sagemaker."
+    )
     assert check(disabled, ANY_KEY, {}) == Verdict(Compliance.COMPLIANT, "KmsKeyId is alias/sagemaker.")
 
 
@@ -217,3 +219,196 @@ def test_key_references_cover_the_volume_and_the_capture_keys():
 def test_the_local_storage_family_list_is_data_with_its_source():
     assert {"ml.g4dn", "ml.g5", "ml.p4d", "ml.m5d", "ml.c5d", "ml.r5d"} <= local_storage_families()
     assert "ml.m5" not in local_storage_families()
+
+
+# --- the Model Monitor job definitions, monitoring schedules, feature groups, inference experiments ---
+
+import copy  # noqa: E402
+
+from smguard.rules.sagemaker_kms.check import (  # noqa: E402
+    FEATURE_GROUP,
+    INFERENCE_EXPERIMENT,
+    JOB_DEFINITIONS,
+    MONITORING_SCHEDULE,
+    UnknownResourceTypeError,
+)
+from smguard.resources.base import SAMPLE_KEY_ARN  # noqa: E402
+from smguard.resources.types import feature_group, inference_experiment, monitoring_schedule  # noqa: E402
+
+
+def without(sample, *paths):
+    """The type's sample with the dotted ``paths`` removed."""
+    configuration = copy.deepcopy(dict(sample))
+    for path in paths:
+        *parents, last = path.split(".")
+        node = configuration
+        for step in parents:
+            node = node[step]
+        del node[last]
+    return configuration
+
+
+@pytest.mark.parametrize("job", JOB_DEFINITIONS, ids=lambda job: job.kind)
+def test_a_job_definition_needs_its_volume_and_output_keys(job):
+    bare = without(job.sample, "JobResources.ClusterConfig.VolumeKmsKeyId", f"{job.output_config_name}.KmsKeyId")
+    assert check(resource(job.name, **bare), ANY_KEY, {}) == Verdict(
+        Compliance.NON_COMPLIANT,
+        "JobResources.ClusterConfig.VolumeKmsKeyId is absent (an AWS key); recreate the definition with it. "
+        f"{job.output_config_name}.KmsKeyId is absent (S3's default encryption); recreate the definition with it.",
+    )
+
+
+@pytest.mark.parametrize("job", JOB_DEFINITIONS, ids=lambda job: job.kind)
+def test_a_job_definition_with_both_keys_is_compliant(job):
+    assert check(resource(job.name, **job.sample), ANY_KEY, {}) == Verdict(
+        Compliance.COMPLIANT,
+        f"JobResources.ClusterConfig.VolumeKmsKeyId and {job.output_config_name}.KmsKeyId are {SAMPLE_KEY_ARN}.",
+    )
+
+
+def test_the_allow_list_holds_a_job_definitions_output_key_too():
+    job = JOB_DEFINITIONS[1]
+    configuration = copy.deepcopy(job.sample)
+    configuration[job.output_config_name]["KmsKeyId"] = "alias/other"
+    facts = {SAMPLE_KEY_ARN: KeyFacts(arn=KEY_ARN, manager="CUSTOMER", state="Enabled"),
+             "alias/other": KeyFacts(arn=OTHER_ARN, manager="CUSTOMER", state="Enabled")}
+    assert check(resource(job.name, **configuration), ALLOW_LIST, facts) == Verdict(
+        Compliance.NON_COMPLIANT,
+        f"ModelBiasJobOutputConfig.KmsKeyId alias/other is key {OTHER_ARN}, not in KmsKeyArns; use an approved key.",
+    )
+
+
+def test_every_job_definition_key_is_described_for_the_parameters():
+    job = JOB_DEFINITIONS[0]
+    configuration = copy.deepcopy(job.sample)
+    configuration[job.output_config_name]["KmsKeyId"] = ALIAS
+    assert key_references(resource(job.name, **configuration)) == [SAMPLE_KEY_ARN, ALIAS]
+
+
+def test_an_inline_schedule_needs_the_keys_of_its_job():
+    inline = "MonitoringScheduleConfig.MonitoringJobDefinition"
+    bare = without(
+        monitoring_schedule.TYPE.sample,
+        f"{inline}.MonitoringResources.ClusterConfig.VolumeKmsKeyId",
+        f"{inline}.MonitoringOutputConfig.KmsKeyId",
+    )
+    assert check(resource(MONITORING_SCHEDULE, **bare), ANY_KEY, {}) == Verdict(
+        Compliance.NON_COMPLIANT,
+        "MonitoringJobDefinition.MonitoringResources.ClusterConfig.VolumeKmsKeyId is absent (an AWS key); update the "
+        "schedule with it. MonitoringJobDefinition.MonitoringOutputConfig.KmsKeyId is absent (S3's default encryption); "
+        "update the schedule with it.",
+    )
+
+
+def test_an_inline_schedule_with_both_keys_is_compliant():
+    assert check(resource(MONITORING_SCHEDULE, **monitoring_schedule.TYPE.sample), ANY_KEY, {}) == Verdict(
+        Compliance.COMPLIANT,
+        "MonitoringJobDefinition.MonitoringResources.ClusterConfig.VolumeKmsKeyId and "
+        f"MonitoringJobDefinition.MonitoringOutputConfig.KmsKeyId are {SAMPLE_KEY_ARN}.",
+    )
+
+
+def test_different_keys_are_named_each_and_those_that_do_not_fit_counted():
+    inline = copy.deepcopy(monitoring_schedule.TYPE.sample)
+    inline["MonitoringScheduleConfig"]["MonitoringJobDefinition"]["MonitoringOutputConfig"]["KmsKeyId"] = OTHER_ARN
+    assert check(resource(MONITORING_SCHEDULE, **inline), ANY_KEY, {}) == Verdict(
+        Compliance.COMPLIANT,
+        f"MonitoringJobDefinition.MonitoringResources.ClusterConfig.VolumeKmsKeyId is {SAMPLE_KEY_ARN} (+1 more key(s) set).",
+    )
+
+
+def test_a_schedule_that_names_its_job_definition_is_not_applicable():
+    named = {"MonitoringScheduleName": "daily", "MonitoringScheduleConfig": {"MonitoringJobDefinitionName": "dq-v2", "MonitoringType": "DataQuality"}}
+    assert check(resource(MONITORING_SCHEDULE, **named), CUSTOMER_MANAGED, {}) == Verdict(
+        Compliance.NOT_APPLICABLE,
+        "MonitoringScheduleConfig names the job definition dq-v2 (MonitoringJobDefinitionName) instead of inlining one: "
+        "the definition is evaluated on its own, and its keys are where they must be set.",
+    )
+
+
+def test_a_schedule_configuration_that_is_not_an_object_is_one_finding():
+    assert check(resource(MONITORING_SCHEDULE, MonitoringScheduleConfig="daily"), ANY_KEY, {}) == Verdict(
+        Compliance.NON_COMPLIANT,
+        "MonitoringScheduleConfig is daily, not an object; set MonitoringScheduleConfig with UpdateMonitoringSchedule.",
+    )
+
+
+def test_a_schedule_without_configuration_holds_no_key():
+    assert check(resource(MONITORING_SCHEDULE, MonitoringScheduleName="daily"), ANY_KEY, {}) == Verdict(
+        Compliance.NON_COMPLIANT,
+        "MonitoringJobDefinition.MonitoringResources.ClusterConfig.VolumeKmsKeyId is absent (an AWS key); update the "
+        "schedule with it. MonitoringJobDefinition.MonitoringOutputConfig.KmsKeyId is absent (S3's default encryption); "
+        "update the schedule with it.",
+    )
+
+
+def test_a_feature_group_needs_a_key_for_each_store_it_has():
+    bare = without(feature_group.TYPE.sample, "OfflineStoreConfig.S3StorageConfig.KmsKeyId", "OnlineStoreConfig.SecurityConfig")
+    assert check(resource(FEATURE_GROUP, **bare), ANY_KEY, {}) == Verdict(
+        Compliance.NON_COMPLIANT,
+        "OfflineStoreConfig.S3StorageConfig.KmsKeyId is absent with an offline store; recreate the feature group with it. "
+        "OnlineStoreConfig.SecurityConfig.KmsKeyId is absent with a Standard online store; recreate the feature group with it.",
+    )
+
+
+def test_an_in_memory_or_disabled_online_store_needs_no_key():
+    offline_key = {"S3StorageConfig": {"S3Uri": "s3://features/", "KmsKeyId": KEY_ARN}}
+    in_memory = resource(FEATURE_GROUP, OnlineStoreConfig={"EnableOnlineStore": True, "StorageType": "InMemory"}, OfflineStoreConfig=offline_key)
+    disabled = resource(FEATURE_GROUP, OnlineStoreConfig={"EnableOnlineStore": False}, OfflineStoreConfig=offline_key)
+    expected = Verdict(Compliance.COMPLIANT, f"OfflineStoreConfig.S3StorageConfig.KmsKeyId is {KEY_ARN}.")
+    assert (check(in_memory, ANY_KEY, {}), check(disabled, ANY_KEY, {})) == (expected, expected)
+
+
+def test_an_online_store_flag_that_is_not_false_counts_as_on():
+    mistyped = resource(FEATURE_GROUP, OnlineStoreConfig={"EnableOnlineStore": "true"})
+    assert check(mistyped, ANY_KEY, {}) == Verdict(
+        Compliance.NON_COMPLIANT,
+        "OnlineStoreConfig.SecurityConfig.KmsKeyId is absent with a Standard online store; recreate the feature group with it.",
+    )
+
+
+def test_a_feature_group_with_no_store_that_takes_a_key_is_not_applicable():
+    only_in_memory = resource(FEATURE_GROUP, OnlineStoreConfig={"EnableOnlineStore": True, "StorageType": "InMemory"})
+    assert check(only_in_memory, ANY_KEY, {}) == Verdict(
+        Compliance.NOT_APPLICABLE,
+        "The feature group has no offline store and no online store with Standard storage, the stores whose keys this "
+        "rule checks.",
+    )
+
+
+def test_an_inference_experiment_needs_its_key_and_the_capture_key():
+    bare = without(inference_experiment.TYPE.sample, "KmsKey", "DataStorageConfig.KmsKey")
+    assert check(resource(INFERENCE_EXPERIMENT, **bare), ANY_KEY, {}) == Verdict(
+        Compliance.NON_COMPLIANT,
+        "KmsKey is absent (an AWS key); recreate the experiment with it (KmsKey cannot be updated). "
+        "DataStorageConfig.KmsKey is absent with data capture configured; set it with UpdateInferenceExperiment.",
+    )
+
+
+def test_an_inference_experiment_without_capture_needs_only_its_key():
+    assert check(resource(INFERENCE_EXPERIMENT, Name="shadow", KmsKey=ALIAS), ANY_KEY, {}) == Verdict(
+        Compliance.COMPLIANT, "KmsKey is alias/sagemaker."
+    )
+
+
+def test_require_customer_managed_key_holds_the_capture_key_too():
+    configuration = {"Name": "shadow", "KmsKey": KEY_ARN, "DataStorageConfig": {"Destination": "s3://c/", "KmsKey": ALIAS}}
+    facts = {KEY_ARN: ENABLED_CMK, ALIAS: KeyFacts(arn=OTHER_ARN, manager="CUSTOMER", state="PendingDeletion")}
+    assert check(resource(INFERENCE_EXPERIMENT, **configuration), CUSTOMER_MANAGED, facts) == Verdict(
+        Compliance.NON_COMPLIANT,
+        "DataStorageConfig.KmsKey alias/sagemaker is in state PendingDeletion; use an Enabled customer managed key.",
+    )
+
+
+def test_several_keys_are_said_to_be_all_enabled_customer_managed_keys():
+    configuration = {"Name": "shadow", "KmsKey": KEY_ARN, "DataStorageConfig": {"Destination": "s3://c/", "KmsKey": ALIAS}}
+    facts = {KEY_ARN: ENABLED_CMK, ALIAS: ENABLED_CMK}
+    assert check(resource(INFERENCE_EXPERIMENT, **configuration), CUSTOMER_MANAGED, facts) == Verdict(
+        Compliance.COMPLIANT,
+        f"KmsKey is {KEY_ARN}; DataStorageConfig.KmsKey is alias/sagemaker; all enabled customer managed keys.",
+    )
+
+
+def test_a_type_without_key_locations_is_an_error_naming_it():
+    with pytest.raises(UnknownResourceTypeError, match="sagemaker_kms knows no key locations of AWS::SageMaker::Model;"):
+        check(resource("AWS::SageMaker::Model", ModelName="m"), ANY_KEY, {})

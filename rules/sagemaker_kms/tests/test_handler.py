@@ -124,3 +124,63 @@ def test_a_studio_domain_with_a_key_is_compliant(posted, key):
 def test_an_allow_list_entry_that_is_not_a_key_arn_is_an_error(posted):
     with pytest.raises(InvalidRuleParameterError, match="'KmsKeyArns': 'alias/sagemaker' is not a KMS key ARN"):
         lambda_handler(change_event(notebook("alias/sagemaker"), parameters={"KmsKeyArns": "alias/sagemaker"}), None)
+
+
+# --- the types of issue 13, created in the embedded AWS and read back as evaluate reads them ---
+
+from smguard import embedded  # noqa: E402
+from smguard.demo.environment import DemoBase  # noqa: E402
+from smguard.resources.types import feature_group, model_quality_job_definition, monitoring_schedule  # noqa: E402
+
+
+def base(key_arn: str) -> DemoBase:
+    return DemoBase("123456789012", "us-east-1", "arn:aws:iam::123456789012:role/ds", key_arn, "ds-logs", "vpc-0a", ["subnet-0a"], "sg-0a")
+
+
+def recorded_item(resource_type, name):
+    """The resource as `smguard evaluate` reads it (List, Describe, the type's recorded shape), as a configuration item."""
+    resource, _ = resource_type.recorded(getattr(boto3.client("sagemaker"), resource_type.describe_operation)(**{resource_type.identifier: name}))
+    return configuration_item(resource.resource_type, resource.resource_id, dict(resource.configuration))
+
+
+def test_a_feature_group_with_both_stores_keyed_by_alias_matches_the_allow_list(posted, key):
+    embedded.install()
+    feature_group.TYPE.example(boto3.Session(), base("alias/sagemaker"), "customer-features", compliant=True)
+    item = recorded_item(feature_group.TYPE, "customer-features")
+
+    lambda_handler(change_event(item, parameters={"KmsKeyArns": key, "RequireCustomerManagedKey": "true"}), None)
+
+    assert posted.results() == [
+        (feature_group.TYPE.name, "customer-features", "COMPLIANT",
+         "OfflineStoreConfig.S3StorageConfig.KmsKeyId and OnlineStoreConfig.SecurityConfig.KmsKeyId are alias/sagemaker; "
+         "all approved keys.")
+    ]
+
+
+def test_a_job_definition_whose_output_key_is_disabled_fails_require_customer_managed_key(posted, key):
+    kms = boto3.client("kms")
+    output_key = kms.create_key(Description="monitoring results")["KeyMetadata"]["Arn"]
+    kms.disable_key(KeyId=output_key.split("/")[-1])
+    job = model_quality_job_definition.TYPE
+    job.example(boto3.Session(), base(key), "churn-quality", compliant=True, EndpointName="churn",
+                ModelQualityJobOutputConfig={"KmsKeyId": output_key, "MonitoringOutputs": [{"S3Output": {"S3Uri": "s3://ds-logs/q", "LocalPath": "/opt/ml/processing/output"}}]})
+
+    lambda_handler(change_event(recorded_item(job, "churn-quality"), parameters={"RequireCustomerManagedKey": "true"}), None)
+
+    assert posted.results() == [
+        (job.name, "churn-quality", "NON_COMPLIANT",
+         f"ModelQualityJobOutputConfig.KmsKeyId {output_key} is in state Disabled; use an Enabled customer managed key.")
+    ]
+
+
+def test_a_schedule_naming_its_job_definition_is_not_applicable_without_a_key_lookup(posted):
+    embedded.install()
+    monitoring_schedule.TYPE.example(boto3.Session(), base("alias/none"), "weekly", compliant=True, MonitoringJobDefinitionName="churn-quality")
+    with Stubber(SHARED_CLIENTS.client("kms")):  # any call would fail: nothing is stubbed
+        lambda_handler(change_event(recorded_item(monitoring_schedule.TYPE, "weekly"), parameters={"RequireCustomerManagedKey": "true"}), None)
+
+    assert posted.results() == [
+        (monitoring_schedule.TYPE.name, "weekly", "NOT_APPLICABLE",
+         "MonitoringScheduleConfig names the job definition churn-quality (MonitoringJobDefinitionName) instead of "
+         "inlining one: the definition is evaluated on its own, and its keys are where they must be set.")
+    ]
