@@ -25,6 +25,7 @@ from datetime import date, datetime, timezone
 import boto3
 import pytest
 
+from smguard import embedded
 from smguard.catalogue import discover
 from smguard.demo.environment import CENTRAL_LOG_BUCKET, REGION, DemoEnvironment, build
 from smguard.resources.facts.vpc_flow_logs import VPC_FLOW_LOGS
@@ -48,6 +49,8 @@ NAMED = {
     "fraud-scoring": "FraudScoringModel",
     "fraud-scoring-v3": "FraudScoringEndpointConfig",
     "churn-v1": "ChurnEndpointConfig",
+    "genai-components": "GenAiComponentsEndpointConfig",
+    "genai-sandbox": "GenAiSandboxEndpointConfig",
 }
 TEMPLATE_REFERENCE = re.compile(r"!(?:Ref|GetAtt) ([A-Za-z0-9]+)(?:\.[A-Za-z0-9]+)?")
 Results = dict[tuple[str, str], tuple[str, str]]
@@ -56,6 +59,7 @@ Results = dict[tuple[str, str], tuple[str, str]]
 @pytest.fixture
 def deployed(aws) -> tuple[Results, DemoEnvironment, set[str]]:
     """Build the demo account and evaluate it; results keyed by (rule, logical id)."""
+    embedded.install()  # the demo's account is built in the embedded AWS, moto completed where AWS documents more
     session = boto3.Session(region_name=REGION)
     env = build(session, date(2026, 11, 25))
     entries = discover()

@@ -31,6 +31,6 @@ NEEDED = {
 }
 """The recorded properties the check cannot decide COMPLIANT without, and the value that satisfies each."""
 
-DEMO = (5, 2, 0)
+DEMO = (6, 3, 0)
 """What the rule reports in `smguard demo`'s account (smguard/demo/environment.py), before the central
 register's exemptions: (compliant, non-compliant, not applicable)."""
