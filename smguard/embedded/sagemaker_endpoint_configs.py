@@ -34,11 +34,11 @@ KEPT = (
 attribute under its CamelCase name and leaves out those that are None."""
 
 
-def _validate_production_variants(backend: SageMakerModelBackend, production_variants: list[dict[str, Any]]) -> None:
+def _validate_production_variants(self: SageMakerModelBackend, production_variants: list[dict[str, Any]]) -> None:
     for variant in production_variants:
         name = variant.get("ModelName")
-        if name is not None and name not in backend._models:
-            arn = arn_formatter("model", name, backend.account_id, backend.region_name)
+        if name is not None and name not in self._models:
+            arn = arn_formatter("model", name, self.account_id, self.region_name)
             raise ValidationError(message=f"Could not find model '{arn}'.")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from typing import Any
 
 import pytest
 
@@ -16,7 +17,7 @@ GROUP = "sg-0123456789abcdef0"
 OTHER_GROUP = "sg-0aaaaaaaaaaaaaaa1"
 FIX = "Endpoint configurations are immutable: create one with {needs} (CreateEndpointConfig), then switch the endpoint to it (UpdateEndpoint)."
 
-COMPONENTS = {
+COMPONENTS: dict[str, Any] = {
     "EndpointConfigName": "genai-components",
     "ExecutionRoleArn": "arn:aws:iam::123456789012:role/sagemaker-endpoint",
     "ProductionVariants": [
@@ -25,7 +26,7 @@ COMPONENTS = {
     "EnableNetworkIsolation": True,
     "VpcConfig": {"Subnets": [SUBNET_A, SUBNET_B], "SecurityGroupIds": [GROUP]},
 }
-MODELS = {
+MODELS: dict[str, Any] = {
     "EndpointConfigName": "scoring-config-v3",
     "ProductionVariants": [
         {"VariantName": "primary", "ModelName": "scoring", "InstanceType": "ml.m5.large", "InitialInstanceCount": 2},
