@@ -47,6 +47,7 @@ NAMED = {
     "ds-scratch": "ScratchNotebook",
     "gpu-driver-build": "GpuDriverBuildNotebook",
     "fraud-scoring": "FraudScoringModel",
+    "churn-experiment": "ChurnExperimentModel",
     "fraud-scoring-v3": "FraudScoringEndpointConfig",
     "churn-v1": "ChurnEndpointConfig",
     "genai-components": "GenAiComponentsEndpointConfig",
