@@ -7,14 +7,14 @@
 from __future__ import annotations
 
 from smguard.resources.types import endpoint_config
-from tests.hostile.needed import GROUP_ID, ID_LIST, SUBNET_ID, Needed
+from tests.hostile.needed import GROUP_ID, ID_LIST, OBJECT_LIST, SUBNET_ID, Needed
 
 COMPONENT_VARIANTS = [{"VariantName": "AllTraffic", "InstanceType": "ml.g5.2xlarge", "InitialInstanceCount": 1}]
 """A variant that names no model: the baseline hosts inference components, so every need below is in force."""
 
 NEEDED = {
     endpoint_config.TYPE.name: (
-        Needed("ProductionVariants", COMPONENT_VARIANTS),
+        Needed("ProductionVariants", COMPONENT_VARIANTS, OBJECT_LIST),
         Needed("EnableNetworkIsolation", True),
         Needed("VpcConfig.Subnets", [SUBNET_ID], ID_LIST),
         Needed("VpcConfig.SecurityGroupIds", [GROUP_ID], ID_LIST),
