@@ -29,6 +29,7 @@ NOTEBOOK = "AWS::SageMaker::NotebookInstance"
 SETTINGS = ("PlatformIdentifier", "InstanceMetadataServiceConfiguration")
 """DescribeNotebookInstance and AWS::SageMaker::NotebookInstance name them alike."""
 IMDS_AT_CREATION = {"MinimumInstanceMetadataServiceVersion": "1"}
+CHOSEN = "(chosen by SageMaker)"
 
 
 class NotebookRuntime(FactKind):
@@ -50,8 +51,9 @@ class NotebookRuntime(FactKind):
             properties = notebook.properties
             described = Configuration(
                 PlatformIdentifier=Opaque(
-                    "(chosen by SageMaker)",
-                    Why("PlatformIdentifier", "not set in the template, so SageMaker chooses it at creation", "set PlatformIdentifier"),
+                    CHOSEN,
+                    Why(CHOSEN, "not set in the template: SageMaker chooses the platform at creation", "set PlatformIdentifier"),
+                    "PlatformIdentifier",
                 ),
                 InstanceMetadataServiceConfiguration=dict(IMDS_AT_CREATION),
             )
