@@ -1,5 +1,5 @@
 """notebook_platform through its real Lambda handler, notebooks in the embedded AWS (moto with the
-notebook settings it drops, smguard/embedded/sagemaker_notebook_instances.py)."""
+notebook settings it drops, smguard/embedded/sagemaker_notebooks.py)."""
 
 from __future__ import annotations
 
