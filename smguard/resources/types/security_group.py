@@ -3,7 +3,9 @@
 Rules carry IPv4 ranges twice in the record: ``ipRanges`` as plain CIDR strings and ``ipv4Ranges``
 as objects; both are rebuilt from a Describe response and from a template. A template's groups are
 never a VPC's default group; a VPC it declares has one, which AWS creates and the template may add
-rules to (AWS::EC2::SecurityGroupIngress/Egress on the VPC's DefaultSecurityGroup).
+rules to (AWS::EC2::SecurityGroupIngress/Egress on the VPC's DefaultSecurityGroup, in this template
+or in another scanned with it through an export), and an ingress rule with ``GroupName: default``
+goes to the default group of the account's default VPC.
 """
 
 from __future__ import annotations
