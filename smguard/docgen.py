@@ -14,6 +14,7 @@ from smguard.engine.handler import EngineParameters
 from smguard.engine.parameters import ParameterSpec
 from smguard.engine.rule import CHANGE_TRIGGER, PERIODIC_TRIGGER, SmguardRule
 from smguard.resources import resource_types
+from smguard.standard import CONTROLS, STANDARD, STANDARD_DATE, covering
 
 ANCHORS = (
     ("aws_config_managed_rules", "AWS Config managed rule"),
@@ -45,6 +46,7 @@ def render(rules: Sequence[RuleEntry], engine_parameters: Iterable[ParameterSpec
             f"| [`{entry.name}`](#{entry.name}) | {entry.metadata.severity} | {_cell(entry.metadata.title)} | "
             f"{_cell(', '.join(entry.rule.resource_types))} | {_trigger(entry.rule)} | " + " | ".join(anchors) + " |"
         )
+    lines += _standard_section(rules)
     lines += [
         "",
         "## Parameters every rule accepts",
@@ -86,6 +88,36 @@ def _unconfirmed_section(rules: Sequence[RuleEntry]) -> list[str]:
         "|---|---|",
         *rows,
     ]
+
+
+def _standard_section(rules: Sequence[RuleEntry]) -> list[str]:
+    """Each SageMaker control of the standard (smguard/standard.py) against the rules whose
+    metadata maps it, with what those rules check beyond the control's managed rule."""
+    mapped = [(entry.name, entry.metadata.mappings.security_hub_controls) for entry in rules]
+    by_name = {entry.name: entry for entry in rules}
+    lines = [
+        "",
+        f"## {STANDARD} ({STANDARD_DATE}): SageMaker controls",
+        "",
+        "Each control of the standard, the AWS Config managed rule behind it, the smguard rules whose",
+        "metadata maps it, and what they check beyond it. A control no rule covers says why.",
+        "",
+        "| control | title | AWS Config managed rule | smguard rules | beyond the control |",
+        "|---|---|---|---|---|",
+    ]
+    for control in CONTROLS:
+        names = covering(control, mapped)
+        if names:
+            rules_cell = ", ".join(f"[`{name}`](#{name})" for name in names)
+            beyond = " ".join(f"{name}: {_text(by_name[name].metadata.beyond_managed_rule)}" for name in names)
+        elif control.not_covered is not None:
+            rules_cell, beyond = "none (decided)", _text(control.not_covered)
+        else:
+            rules_cell, beyond = "none", "not covered yet"
+        lines.append(
+            f"| {control.id} | {_cell(control.title)} | {control.managed_rule} | {rules_cell} | {_cell(beyond)} |"
+        )
+    return lines
 
 
 def _rule_section(entry: RuleEntry) -> list[str]:

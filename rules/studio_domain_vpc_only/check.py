@@ -6,11 +6,14 @@ organization. VpcOnly sends it through the domain's own subnets, so those subnet
 groups of users, spaces and domain-level apps decide what Studio can reach; ``SubnetIds`` and
 ``SecurityGroupIds`` hold them to the approved ones.
 
-Notebook sharing writes snapshots of notebooks (with their cell output when
-``NotebookOutputOption`` is Allowed) to ``S3OutputPath``. AWS documents that sharing is not allowed
-when ``SharingSettings`` is absent, so any SharingSettings object, even an empty one, configures
-sharing: the rule then requires ``S3KmsKeyId`` so that the snapshots are encrypted with a key the
-organization controls, whatever the other sharing settings say.
+Notebook sharing is not allowed when ``SharingSettings`` is absent. When it is set,
+``NotebookOutputOption`` (default Disabled) says whether shared notebooks carry their cell output,
+which can hold the data itself. The SageMaker API reference (SharingSettings) applies
+``S3OutputPath`` and ``S3KmsKeyId`` only when NotebookOutputOption is Allowed: the rule requires the
+key exactly then, so that cell output written to S3 is encrypted with a key the organization
+controls. A value other than Allowed or Disabled (they are case-sensitive) cannot be shown to keep
+output out, so it needs the key too.
+https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_SharingSettings.html
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ SHOWN_IDS = 2
 SET_VPC_ONLY = "set VpcOnly with UpdateDomain while no apps run"
 FIX = "fix with UpdateDomain"
 SET_APPROVED = "set approved ones with UpdateDomain"
-SET_SHARING_KEY = "set S3KmsKeyId or remove SharingSettings with UpdateDomain"
+SET_SHARING_KEY = "set S3KmsKeyId or NotebookOutputOption Disabled with UpdateDomain"
 NONE_SHOWN = ", so none is shown to be approved"
 
 
@@ -152,5 +155,13 @@ def _sharing(user_settings: Any) -> tuple[str, list[str]]:
     key = sharing.get("S3KmsKeyId", ABSENT)
     if isinstance(key, str) and key:
         return f"shared notebooks are encrypted with {key}", []
+    output = sharing.get("NotebookOutputOption", ABSENT)
+    if output is ABSENT or output == "Disabled":
+        shown = "absent (defaults to Disabled)" if output is ABSENT else "Disabled"
+        return f"shared notebooks carry no cell output (NotebookOutputOption {shown})", []
     shown_key = "absent" if key is ABSENT else describe_typed_value(key)
-    return "", [f"SharingSettings.S3KmsKeyId is {shown_key} while notebook sharing is on; {SET_SHARING_KEY}."]
+    if output == "Allowed":
+        why = "NotebookOutputOption is Allowed"
+    else:
+        why = f"NotebookOutputOption is {describe_typed_value(output)}, not Allowed or Disabled (values are case-sensitive)"
+    return "", [f"SharingSettings.S3KmsKeyId is {shown_key} while {why}; {SET_SHARING_KEY}."]

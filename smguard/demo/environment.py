@@ -118,12 +118,15 @@ def build(session: boto3.Session, today: date) -> DemoEnvironment:
         "passing here; the rule's tests cover an AWS managed key."
     )
     endpoint_config.TYPE.example(session, base, "fraud-scoring-v3", compliant=True, ModelName="fraud-scoring")
+    endpoint_config.TYPE.example(session, base, "genai-components", compliant=True, ModelName=None)
     env.compliant_domain = domain.TYPE.example(session, base, "ds-studio", compliant=True)
     monitoring.build(session, base)  # Model Monitor jobs, a feature store and a shadow test, compliant and not
 
     # Violations, as found in real accounts.
     notebook_instance.TYPE.example(session, base, "ds-scratch", compliant=False)
     endpoint_config.TYPE.example(session, base, "churn-v1", compliant=False, ModelName="fraud-scoring")
+    model.TYPE.example(session, base, "churn-experiment", compliant=False)
+    endpoint_config.TYPE.example(session, base, "genai-sandbox", compliant=False, ModelName=None)
     env.legacy_vpc = vpc.TYPE.example(session, base, "legacy-analytics", compliant=False, CidrBlock="10.20.0.0/16")
     env.legacy_subnet = ec2.create_subnet(VpcId=env.legacy_vpc, CidrBlock="10.20.1.0/24")["Subnet"]["SubnetId"]
     env.public_domain = domain.TYPE.example(

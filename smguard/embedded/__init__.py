@@ -10,6 +10,7 @@ from smguard.embedded import (
     organization_rules,
     recorded_config,
     remediation,
+    sagemaker_endpoint_configs,
     sagemaker_notebooks,
     sagemaker_resources,
 )
@@ -18,8 +19,8 @@ from smguard.embedded.config_compliance import ResultTokenClaims, result_token
 
 def install() -> None:
     """Give moto's Config the compliance, compliance-history, organization-rule, remediation and
-    recorded-state APIs, and SageMaker the notebook update the remediation runbook needs and the
-    resources smguard evaluates that moto lacks (idempotent, process-wide)."""
+    recorded-state APIs, and SageMaker the notebook update and settings, the endpoint configuration
+    fields moto drops and the resources smguard evaluates that moto lacks (idempotent, process-wide)."""
     config_compliance.install()
     compliance_history.install()
     organization_rules.install()
@@ -27,6 +28,7 @@ def install() -> None:
     sagemaker_notebooks.install()
     sagemaker_resources.install()
     recorded_config.install()  # after compliance_history: other types' listings fall through to it
+    sagemaker_endpoint_configs.install()
 
 
 __all__ = ["ResultTokenClaims", "install", "result_token"]

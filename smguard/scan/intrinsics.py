@@ -22,7 +22,7 @@ import botocore.session
 
 from smguard.scan.errors import TemplateError, UnresolvedValueError
 from smguard.scan.loader import LoadedTemplate, LocatedDict
-from smguard.scan.values import Configuration, Opaque, ResourceReference, Unresolved, Why, is_open
+from smguard.scan.values import Configuration, ImportedReference, Opaque, ResourceReference, Unresolved, Why, is_open
 
 ABSENT: Any = object()
 """``AWS::NoValue``: the property is removed, as if the template did not set it."""
@@ -90,6 +90,9 @@ class Resolver:
         self.overrides = {name: value for name, value in overrides.items() if name in self.parameters}
         self._parameter_values: dict[str, Any] = {}
         self._condition_values: dict[str, Condition] = {}
+        self.exports: Mapping[str, tuple[str, Any]] = {}
+        """Export name -> (exporting template's path, resolved value), of every template scanned
+        with this one (smguard.scan.template.link_exports); empty when scanned alone."""
         self._evaluating: set[str] = set()
 
     def _section(self, name: str) -> LocatedDict:
@@ -479,6 +482,16 @@ def _base64(resolver: Resolver, node: Any, argument: Any, path: str) -> Any:
 
 
 def _import_value(resolver: Resolver, node: Any, argument: Any, path: str) -> Any:
+    """An export of another scanned template: its literal value, or a reference to the exporting
+    template's resource (ImportedReference); else open, as the export of an unknown stack."""
+    name = resolver.resolve(argument, path)
+    exported = resolver.exports.get(name) if isinstance(name, str) and not is_open(name) else None
+    if exported is not None and exported[0] != str(resolver.path):
+        exporter, value = exported
+        if isinstance(value, ResourceReference):
+            return ImportedReference(shown(node), value, exporter)
+        if isinstance(value, str) and not is_open(value):
+            return value
     return Unresolved(shown(node), Why(shown(node), "the export of another stack, known only once deployed"), excluded=("",))
 
 

@@ -24,7 +24,7 @@ from smguard.resources import resource_types
 from smguard.resources.base import FactKind, FactSlice, TemplateFacts
 from smguard.scan.errors import UnknownTemplateParameterError, UnresolvedValueError
 from smguard.scan.loader import load_template
-from smguard.scan.template import Recorded, ScannedTemplate
+from smguard.scan.template import Recorded, ScannedTemplate, link_exports
 from smguard.scan.values import Opaque
 
 UNKNOWN = "UNKNOWN"
@@ -54,8 +54,10 @@ def scan_templates(
     """Every rule on every resource of its scope in each template, by file, line and rule.
 
     All templates are read first, so that a bad one or an override no template declares stops
-    the scan before anything is reported."""
+    the scan before anything is reported, and so that an ``!ImportValue`` in one links to the
+    export of another (a VPC in one template, its flow log in another)."""
     templates = [ScannedTemplate(load_template(path), overrides, region) for path in paths]
+    link_exports(templates)
     declared = {name for template in templates for name in template.resolver.parameters}
     unknown = sorted(set(overrides) - declared)
     if unknown:

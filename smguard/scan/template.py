@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 from smguard.engine.rule import Resource
@@ -11,7 +11,7 @@ from smguard.scan.errors import TemplateError
 from smguard.scan.intrinsics import Condition, Resolver
 from smguard.scan.loader import LoadedTemplate, LocatedDict
 from smguard.scan.shapes import typed
-from smguard.scan.values import Configuration, Opaque, Why
+from smguard.scan.values import Configuration, ImportedReference, Opaque, ResourceReference, Unresolved, Why
 
 SUPPORTED_TRANSFORMS = frozenset({"AWS::Serverless-2016-10-31", "AWS::LanguageExtensions"})
 """SAM's transform leaves SageMaker and EC2 resources as they are (it expands AWS::Serverless::*
@@ -74,6 +74,8 @@ class ScannedTemplate:
             if not isinstance(resource, Mapping) or not isinstance(resource.get("Type"), str):
                 raise TemplateError(self.path, f"resource {logical_id} has no Type", self._declared.line_of(logical_id))
         self._cache: dict[str, TemplateResource | None] = {}
+        self.linked: Sequence[ScannedTemplate] = ()
+        """The other templates scanned with this one (link_exports)."""
 
     def _check_transforms(self, document: LocatedDict) -> None:
         transform = document.get("Transform")
@@ -110,15 +112,44 @@ class ScannedTemplate:
             elif isinstance(node, LocatedDict):
                 pending.extend((node, child_key, child) for child_key, child in reversed(node.items()))
 
-    def of_types(self, *resource_types: str) -> list[TemplateResource]:
-        """The resources of these types that may be created, in template order."""
+    def of_types(self, *resource_types: str, with_imports: bool = False) -> list[TemplateResource]:
+        """The resources of these types that may be created, in template order; ``with_imports``:
+        then those of the other templates that import this one's resources (imported_of_types)."""
         found = []
         for logical_id, resource in self._declared.items():
             if resource["Type"] in resource_types:
                 scanned = self.resource(logical_id)
                 if scanned is not None:
                     found.append(scanned)
+        return found + self.imported_of_types(*resource_types) if with_imports else found
+
+    def imported_of_types(self, *resource_types: str) -> list[TemplateResource]:
+        """The resources of these types of the templates scanned with this one that import one of
+        its exports, seen from here: the import is this template's resource, their own resources
+        are foreign (open values without a link). Their lines are in their own templates."""
+        found = []
+        for other in self.linked:
+            for resource in other.of_types(*resource_types):
+                rebased, imports_here = _seen_from(resource.properties, str(self.path), str(other.path))
+                if imports_here:
+                    found.append(replace(resource, properties=rebased))
         return found
+
+    def exports(self) -> dict[str, Any]:
+        """Export name -> resolved value of each output the template may create with a known name."""
+        outputs = self.resolver.template.document.get("Outputs")
+        exported: dict[str, Any] = {}
+        if not isinstance(outputs, Mapping):
+            return exported
+        for logical_id, output in outputs.items():
+            if not isinstance(output, Mapping) or not isinstance(output.get("Export"), Mapping):
+                continue
+            if "Condition" in output and self.resolver.condition(output["Condition"], output).value is False:
+                continue
+            name = self.resolver.resolve(output["Export"].get("Name"), f"Outputs.{logical_id}.Export.Name")
+            if isinstance(name, str) and not isinstance(name, Unresolved):
+                exported[name] = self.resolver.resolve(output.get("Value"), f"Outputs.{logical_id}.Value")
+        return exported
 
     def resource(self, logical_id: str) -> TemplateResource | None:
         """A resolved resource, or None when its condition is false (it is not created)."""
@@ -145,3 +176,42 @@ class ScannedTemplate:
             raise TemplateError(self.path, f"resource {logical_id}: Properties must be a mapping", resource.line_of("Properties"))
         kind: str = resource["Type"]
         return TemplateResource(logical_id, kind, self._declared.line_of(logical_id) or 1, typed(kind, properties), condition)
+
+
+def link_exports(templates: Sequence[ScannedTemplate]) -> None:
+    """Let each template's imports see the exports of the others, and each template see the others.
+
+    Export names are unique in an account and region; a name two scanned templates export (say,
+    the same network template for two accounts) is linked to neither, and its imports stay open."""
+    table: dict[str, tuple[str, Any]] = {}
+    twice: set[str] = set()
+    for template in templates:
+        for name, value in template.exports().items():
+            if name in table:
+                twice.add(name)
+            table[name] = (str(template.path), value)
+    for name in twice:
+        del table[name]
+    for template in templates:
+        template.resolver.exports = table
+        template.linked = [other for other in templates if other is not template]
+
+
+def _seen_from(value: Any, path: str, foreign: str) -> tuple[Any, bool]:
+    """A value of another template as the template at ``path`` sees it, and whether it imports one
+    of that template's resources: such an import is the resource itself; the other template's own
+    references are to resources this one does not have, so they are open values without a link."""
+    if isinstance(value, ImportedReference):
+        return (value.target, True) if value.exporter == path else (value, False)
+    if isinstance(value, ResourceReference):
+        return Unresolved(value.shown, value.why, identity=f"{value.identity} in {foreign}", excluded=value.excluded, path=value.path), False
+    if isinstance(value, Configuration):
+        rebased, found = Configuration(), False
+        for key, item in dict.items(value):
+            dict.__setitem__(rebased, key, (seen := _seen_from(item, path, foreign))[0])
+            found = found or seen[1]
+        return rebased, found
+    if isinstance(value, list):
+        items = [_seen_from(item, path, foreign) for item in value]
+        return [item for item, _ in items], any(found for _, found in items)
+    return value, False

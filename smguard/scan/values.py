@@ -171,6 +171,30 @@ class ResourceReference(Unresolved):
         return ResourceReference(self.logical_id, self.resource_type, self.attribute, **fields)
 
 
+class ImportedReference(Unresolved):
+    """``!ImportValue`` of an export that another template scanned with this one declares, whose
+    value is one of that template's resources (``target``, a :class:`ResourceReference` there).
+    In the importing template it is open like any import; the exporting template's fact kinds see
+    their own resource in it (:meth:`ScannedTemplate.of_types` with ``with_imports``)."""
+
+    target: ResourceReference
+    exporter: str
+    """The path of the exporting template."""
+
+    def __new__(cls, shown: str, target: ResourceReference, exporter: str, **fields: Any) -> ImportedReference:
+        fields.setdefault("why", Why(shown, f"the export of {target.shown} in {exporter}, known only once deployed"))
+        fields.setdefault("excluded", ("",))
+        value = super().__new__(cls, shown, **fields)
+        value.target = target
+        value.exporter = exporter
+        return value
+
+    def _copy(self, **changes: Any) -> ImportedReference:
+        fields = {"why": self.why, "identity": self.identity, "candidates": self.candidates, "excluded": self.excluded, "path": self.path}
+        fields.update(changes)
+        return ImportedReference(self.shown, self.target, self.exporter, **fields)
+
+
 @dataclass(frozen=True)
 class Opaque:
     """A value whose type or presence the template does not determine; reading it raises."""

@@ -48,6 +48,9 @@ ID_LIST = "id list"
 REFERENCE = "reference"
 """Any non-empty string satisfies the presence check (e.g. a KMS key id, alias or ARN); absent,
 null, empty or a non-string must not. Rules that resolve the reference check more, not less."""
+OBJECT_LIST = "object list"
+"""A non-empty list of objects (an endpoint configuration's variants): which objects is for the
+properties needed inside them, so a list still of objects satisfies it."""
 UNLESS_ABSENT = "unless absent"
 """Absent or null is accepted (the rule says the field was not checked, as for a template-built
 fact); any other value must be exactly ``value``: a value present but unreadable never counts."""
@@ -81,6 +84,8 @@ class Needed:
             return isinstance(value, str) and bool(value)
         if self.kind == ONE_OF:
             return isinstance(value, str) and value in self.value
+        if self.kind == OBJECT_LIST:
+            return isinstance(value, list) and bool(value) and all(isinstance(v, Mapping) for v in value)
         if self.kind == ID_LIST:
             return isinstance(value, list) and bool(value) and all(isinstance(v, str) and v for v in value)
         if self.kind == CASELESS:

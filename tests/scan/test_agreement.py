@@ -47,6 +47,7 @@ NAMED = {
     "ds-scratch": "ScratchNotebook",
     "gpu-driver-build": "GpuDriverBuildNotebook",
     "fraud-scoring": "FraudScoringModel",
+    "churn-experiment": "ChurnExperimentModel",
     "fraud-scoring-v3": "FraudScoringEndpointConfig",
     "churn-v1": "ChurnEndpointConfig",
     **{
@@ -61,6 +62,8 @@ NAMED = {
     "churn-shadow": "ChurnShadowTest",
     "customer-features": "CustomerFeatureGroup",
     "marketing-features": "MarketingFeatureGroup",
+    "genai-components": "GenAiComponentsEndpointConfig",
+    "genai-sandbox": "GenAiSandboxEndpointConfig",
 }
 TEMPLATE_REFERENCE = re.compile(r"!(?:Ref|GetAtt) ([A-Za-z0-9]+)(?:\.[A-Za-z0-9]+)?")
 Results = dict[tuple[str, str], tuple[str, str]]

@@ -94,8 +94,7 @@ def test_json_lists_every_finding_in_the_result_vocabulary() -> None:
             "resource_id": "PublicStudio",
             "compliance": "NON_COMPLIANT",
             "annotation": "AppNetworkAccessType is absent (defaults to PublicInternetOnly); set VpcOnly with UpdateDomain while no "
-            "apps run. SharingSettings.S3KmsKeyId is absent while notebook sharing is on; set S3KmsKeyId or remove "
-            "SharingSettings with UpdateDomain.",
+            "apps run. SharingSettings.S3KmsKeyId is absent while NotebookOutputOption is Allowed; set S3KmsKeyId or NotebookOutputOption Disabled with UpdateDomain.",
             **facts,
             "file": STUDIO,
             "line": 22,

@@ -30,6 +30,8 @@ RESOURCES: dict[str, dict[str, Any]] = {
             "DirectInternetAccess": "Disabled",
             "RootAccess": "Disabled",
             "LifecycleConfigName": "approved-setup",
+            "PlatformIdentifier": "notebook-al2023-v1",
+            "InstanceMetadataServiceConfiguration": {"MinimumInstanceMetadataServiceVersion": "2"},
         },
     },
     "EndpointConfig": {
@@ -38,6 +40,15 @@ RESOURCES: dict[str, dict[str, Any]] = {
             "KmsKeyId": ARN,
             "ProductionVariants": [{"VariantName": "a", "ModelName": "m", "InitialInstanceCount": 1, "InstanceType": "ml.m5.large"}],
             "DataCaptureConfig": {"EnableCapture": True, "KmsKeyId": ARN, "DestinationS3Uri": "s3://capture/"},
+        },
+    },
+    "ComponentsConfig": {
+        "Type": "AWS::SageMaker::EndpointConfig",
+        "Properties": {
+            "KmsKeyId": ARN,
+            "ProductionVariants": [{"VariantName": "a", "InitialInstanceCount": 1, "InstanceType": "ml.m5.large"}],
+            "EnableNetworkIsolation": True,
+            "VpcConfig": {"Subnets": [SUBNET], "SecurityGroupIds": [GROUP]},
         },
     },
     "Domain": {
@@ -56,7 +67,11 @@ RESOURCES: dict[str, dict[str, Any]] = {
     },
     "Model": {
         "Type": "AWS::SageMaker::Model",
-        "Properties": {"EnableNetworkIsolation": True, "VpcConfig": {"Subnets": [SUBNET], "SecurityGroupIds": [GROUP]}},
+        "Properties": {
+            "EnableNetworkIsolation": True,
+            "VpcConfig": {"Subnets": [SUBNET], "SecurityGroupIds": [GROUP]},
+            "PrimaryContainer": {"Image": "registry.ds.internal:5000/m:1", "ImageConfig": {"RepositoryAccessMode": "Vpc"}},
+        },
     },
     "Vpc": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.0.0.0/16"}},
     "FlowLog": {
@@ -86,6 +101,7 @@ PARAMETERS = {
     "notebook_in_vpc": {"SubnetIds": SUBNET, "SecurityGroupIds": GROUP},
     "studio_domain_vpc_only": {"SubnetIds": SUBNET, "SecurityGroupIds": GROUP},
     "sagemaker_model_isolation": {"SubnetIds": SUBNET, "SecurityGroupIds": GROUP},
+    "sagemaker_endpoint_isolation": {"SubnetIds": SUBNET, "SecurityGroupIds": GROUP},
     "vpc_flow_logs": {"LogDestinations": "arn:aws:s3:::central-logs", "MaxAggregationInterval": "60"},
     "vpc_endpoints": {"RequiredServices": "sts"},
 }
@@ -96,6 +112,13 @@ CASES = [
     ("Notebook", "LifecycleConfigName", "notebook_root_access"),
     ("Notebook", "SubnetId", "notebook_in_vpc"),
     ("Notebook", "SecurityGroupIds[0]", "notebook_in_vpc"),
+    ("Notebook", "PlatformIdentifier", "notebook_platform"),
+    ("Notebook", "InstanceMetadataServiceConfiguration.MinimumInstanceMetadataServiceVersion", "notebook_platform"),
+    ("ComponentsConfig", "EnableNetworkIsolation", "sagemaker_endpoint_isolation"),
+    ("ComponentsConfig", "VpcConfig.Subnets[0]", "sagemaker_endpoint_isolation"),
+    ("ComponentsConfig", "VpcConfig.SecurityGroupIds[0]", "sagemaker_endpoint_isolation"),
+    ("ComponentsConfig", "ProductionVariants[0].ModelName", "sagemaker_endpoint_isolation"),
+    ("ComponentsConfig", "ProductionVariants[0].EnableSSMAccess", "sagemaker_endpoint_isolation"),
     ("EndpointConfig", "KmsKeyId", "sagemaker_kms"),
     ("EndpointConfig", "DataCaptureConfig.KmsKeyId", "sagemaker_kms"),
     ("EndpointConfig", "DataCaptureConfig.EnableCapture", "sagemaker_kms"),
@@ -108,6 +131,7 @@ CASES = [
     ("Model", "EnableNetworkIsolation", "sagemaker_model_isolation"),
     ("Model", "VpcConfig.Subnets[0]", "sagemaker_model_isolation"),
     ("Model", "VpcConfig.SecurityGroupIds[0]", "sagemaker_model_isolation"),
+    ("Model", "PrimaryContainer.ImageConfig.RepositoryAccessMode", "sagemaker_model_private_registry"),
     ("FlowLog", "TrafficType", "vpc_flow_logs"),
     ("FlowLog", "LogDestination", "vpc_flow_logs"),
     ("FlowLog", "MaxAggregationInterval", "vpc_flow_logs"),
@@ -205,4 +229,25 @@ def test_a_key_id_alone_cannot_be_compared_with_approved_key_arns(tmp_path: Path
         "The KMS key 1234abcd-12ab-34cd-56ef-1234567890ab named by KmsKeyId was not described; a template scan knows "
         "only the keys the template declares and alias/aws/ keys, the deployed rule describes the others with "
         "kms:DescribeKey.",
+    )
+
+
+def test_a_platform_the_template_leaves_to_sagemaker_is_unknown_and_imds_defaults_to_version_1(tmp_path: Path) -> None:
+    """SageMaker chooses the platform when none is set (not documented which); IMDS defaults to 1."""
+    file = template(tmp_path)
+    document = json.loads(file.read_text())
+    del document["Resources"]["Notebook"]["Properties"]["PlatformIdentifier"]
+    file.write_text(json.dumps(document))
+    assert result_of(file, "notebook_platform", "Notebook") == (
+        "UNKNOWN",
+        "PlatformIdentifier is (chosen by SageMaker), not set in the template: SageMaker chooses the platform at "
+        "creation; set PlatformIdentifier.",
+    )
+    del document["Resources"]["Notebook"]["Properties"]["InstanceMetadataServiceConfiguration"]
+    document["Resources"]["Notebook"]["Properties"]["PlatformIdentifier"] = "notebook-al2023-v1"
+    file.write_text(json.dumps(document))
+    assert result_of(file, "notebook_platform", "Notebook") == (
+        "NON_COMPLIANT",
+        'MinimumInstanceMetadataServiceVersion is "1" (read with DescribeNotebookInstance), so IMDSv1 is served. '
+        "Set MinimumInstanceMetadataServiceVersion 2 (UpdateNotebookInstance).",
     )

@@ -63,7 +63,7 @@ def test_studio_domain_vpc_only_and_public() -> None:
         (5, 'PrivateStudio', 'sagemaker_kms', 'COMPLIANT', 'KmsKeyId is arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab.'),
         (5, 'PrivateStudio', 'studio_domain_vpc_only', 'COMPLIANT', 'AppNetworkAccessType is VpcOnly: Studio traffic goes through vpc-0a1b2c3d4e5f60718; shared notebooks are encrypted with arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab.'),
         (22, 'PublicStudio', 'sagemaker_kms', 'NON_COMPLIANT', 'KmsKeyId is absent (volumes use an AWS managed key); KmsKeyId cannot be changed: create a new domain with KmsKeyId and migrate the user profiles.'),
-        (22, 'PublicStudio', 'studio_domain_vpc_only', 'NON_COMPLIANT', 'AppNetworkAccessType is absent (defaults to PublicInternetOnly); set VpcOnly with UpdateDomain while no apps run. SharingSettings.S3KmsKeyId is absent while notebook sharing is on; set S3KmsKeyId or remove SharingSettings with UpdateDomain.'),
+        (22, 'PublicStudio', 'studio_domain_vpc_only', 'NON_COMPLIANT', 'AppNetworkAccessType is absent (defaults to PublicInternetOnly); set VpcOnly with UpdateDomain while no apps run. SharingSettings.S3KmsKeyId is absent while NotebookOutputOption is Allowed; set S3KmsKeyId or NotebookOutputOption Disabled with UpdateDomain.'),
     ]
     assert scan('studio.yaml', rules=rules_in(expected)) == expected
 
@@ -413,3 +413,31 @@ def test_a_transform_or_foreach_anywhere_is_refused(tmp_path: Path, extra: str, 
     with pytest.raises(TemplateError) as raised:
         scan(template, rules=("notebook_root_access",))
     assert str(raised.value) == f"{template}:{message}"
+
+
+def test_studio_sharing_without_cell_output_needs_no_key_and_an_open_option_is_unknown(tmp_path: Path) -> None:
+    """SharingSettings.S3KmsKeyId applies only when NotebookOutputOption is Allowed (API reference)."""
+    template = tmp_path / "sharing.yaml"
+    template.write_text(
+        "Parameters:\n"
+        "  OutputOption: {Type: String}\n"
+        "Resources:\n"
+        "  NoOutput:\n"
+        "    Type: AWS::SageMaker::Domain\n"
+        "    Properties:\n"
+        "      AppNetworkAccessType: VpcOnly\n"
+        "      DefaultUserSettings:\n"
+        "        SharingSettings: {NotebookOutputOption: Disabled, S3OutputPath: s3://shares/}\n"
+        "  OpenOutput:\n"
+        "    Type: AWS::SageMaker::Domain\n"
+        "    Properties:\n"
+        "      AppNetworkAccessType: VpcOnly\n"
+        "      DefaultUserSettings:\n"
+        "        SharingSettings: {NotebookOutputOption: !Ref OutputOption}\n"
+    )
+    assert scan(template, rules=("studio_domain_vpc_only",)) == [
+        (4, "NoOutput", "studio_domain_vpc_only", "COMPLIANT", "AppNetworkAccessType is VpcOnly: Studio traffic goes "
+         "through the domain VPC; shared notebooks carry no cell output (NotebookOutputOption Disabled)."),
+        (10, "OpenOutput", "studio_domain_vpc_only", "UNKNOWN", "DefaultUserSettings.SharingSettings.NotebookOutputOption "
+         "is !Ref OutputOption, a parameter without default; pass --parameter-overrides OutputOption=VALUE to evaluate it."),
+    ]

@@ -18,10 +18,18 @@ ENGINE_SERVICES = {"config", "sts", "ssm"}
 """Config (every rule), STS (organization mode), SSM (the exemption register)."""
 
 
+ENDPOINT_OF_PREFIX = {"sagemaker": "sagemaker.api"}
+"""IAM service prefixes whose API's interface endpoint has another name (SageMaker's API: com.amazonaws.<region>.sagemaker.api)."""
+
+
 def test_every_called_service_has_a_documented_vpc_endpoint():
     text = (REPOSITORY / "docs" / "deployment.md").read_text()
     documented = set(re.findall(r"com\.amazonaws\.<region>\.([a-z0-9.-]+)`", text))
-    called = {action.split(":")[0] for entry in discover() for action in required_actions(entry.rule)}
+    called = {
+        ENDPOINT_OF_PREFIX.get(prefix, prefix)
+        for entry in discover()
+        for prefix in {action.split(":")[0] for action in required_actions(entry.rule)}
+    }
     assert called | ENGINE_SERVICES <= documented
 
 

@@ -85,6 +85,6 @@ NEEDED = {
 }
 """The recorded properties the check cannot decide COMPLIANT without, and the value that satisfies each."""
 
-DEMO = (12, 9, 1)
+DEMO = (13, 10, 1)
 """What the rule reports in `smguard demo`'s account (smguard/demo/environment.py), before the central
 register's exemptions: (compliant, non-compliant, not applicable)."""

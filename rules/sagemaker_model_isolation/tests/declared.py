@@ -19,6 +19,6 @@ NEEDED = {
 }
 """The recorded properties the check cannot decide COMPLIANT without, and the value that satisfies each."""
 
-DEMO = (0, 1, 0)
+DEMO = (0, 2, 0)
 """What the rule reports in `smguard demo`'s account (smguard/demo/environment.py), before the central
 register's exemptions: (compliant, non-compliant, not applicable)."""

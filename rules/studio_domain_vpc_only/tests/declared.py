@@ -14,16 +14,16 @@ from smguard.resources.types import domain
 from tests.hostile.needed import KEY_ARN, REFERENCE, Needed, lookup
 
 
-def _sharing_on(configuration: Mapping[str, Any]) -> bool:
-    """Studio notebook sharing is on when SharingSettings is recorded and not null (even as an empty object)."""
-    found, sharing = lookup(configuration, "DefaultUserSettings.SharingSettings")
-    return found and sharing is not None
+def _cell_output_shared(configuration: Mapping[str, Any]) -> bool:
+    """Shared notebooks carry cell output unless NotebookOutputOption is absent (default) or Disabled."""
+    found, output = lookup(configuration, "DefaultUserSettings.SharingSettings.NotebookOutputOption")
+    return found and output != "Disabled"
 
 
 NEEDED = {
     domain.TYPE.name: (
         Needed("AppNetworkAccessType", "VpcOnly"),
-        Needed("DefaultUserSettings.SharingSettings.S3KmsKeyId", KEY_ARN, REFERENCE, applies=_sharing_on),
+        Needed("DefaultUserSettings.SharingSettings.S3KmsKeyId", KEY_ARN, REFERENCE, applies=_cell_output_shared),
     ),
 }
 """The recorded properties the check cannot decide COMPLIANT without, and the value that satisfies each."""

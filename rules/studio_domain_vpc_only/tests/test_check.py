@@ -293,21 +293,41 @@ def test_null_sharing_settings_means_sharing_is_off():
 
 
 @pytest.mark.parametrize(
-    "sharing",
+    ("sharing", "shown"),
     [
-        {},
-        {"NotebookOutputOption": "Disabled"},
-        {"NotebookOutputOption": "Disabled", "S3OutputPath": ""},
-        {"NotebookOutputOption": "Allowed", "S3OutputPath": SHARES},
-        {"S3OutputPath": SHARES},
-        {"NotebookOutputOption": "Allowed"},
+        ({}, "absent (defaults to Disabled)"),
+        ({"S3OutputPath": SHARES}, "absent (defaults to Disabled)"),
+        ({"NotebookOutputOption": "Disabled"}, "Disabled"),
+        ({"NotebookOutputOption": "Disabled", "S3OutputPath": ""}, "Disabled"),
+        ({"NotebookOutputOption": "Disabled", "S3KmsKeyId": ""}, "Disabled"),
     ],
 )
-def test_any_sharing_settings_without_a_kms_key_are_non_compliant(sharing: dict) -> None:
+def test_sharing_without_cell_output_needs_no_kms_key(sharing: dict, shown: str) -> None:
+    """The API reference applies S3KmsKeyId only when NotebookOutputOption is Allowed (default Disabled)."""
+    assert evaluate(with_sharing(sharing)) == (
+        Compliance.COMPLIANT,
+        f"AppNetworkAccessType is VpcOnly: Studio traffic goes through {VPC}; shared notebooks carry no cell "
+        f"output (NotebookOutputOption {shown}).",
+    )
+
+
+@pytest.mark.parametrize("sharing", [{"NotebookOutputOption": "Allowed", "S3OutputPath": SHARES}, {"NotebookOutputOption": "Allowed"}])
+def test_sharing_cell_output_without_a_kms_key_is_non_compliant(sharing: dict) -> None:
     assert evaluate(with_sharing(sharing)) == (
         Compliance.NON_COMPLIANT,
-        "SharingSettings.S3KmsKeyId is absent while notebook sharing is on; set S3KmsKeyId or "
-        "remove SharingSettings with UpdateDomain.",
+        "SharingSettings.S3KmsKeyId is absent while NotebookOutputOption is Allowed; "
+        "set S3KmsKeyId or NotebookOutputOption Disabled with UpdateDomain.",
+    )
+
+
+@pytest.mark.parametrize(
+    ("output", "shown"), [("allowed", '"allowed"'), ("", "empty"), (None, "null"), (True, "true (a boolean)")]
+)
+def test_an_output_option_that_is_not_allowed_or_disabled_needs_the_key(output: object, shown: str) -> None:
+    assert evaluate(with_sharing({"NotebookOutputOption": output})) == (
+        Compliance.NON_COMPLIANT,
+        f"SharingSettings.S3KmsKeyId is absent while NotebookOutputOption is {shown}, not Allowed or Disabled "
+        "(values are case-sensitive); set S3KmsKeyId or NotebookOutputOption Disabled with UpdateDomain.",
     )
 
 
@@ -323,8 +343,8 @@ def test_null_empty_or_mistyped_sharing_key_is_never_compliant(key: object, show
     sharing = {"NotebookOutputOption": "Allowed", "S3OutputPath": SHARES, "S3KmsKeyId": key}
     assert evaluate(with_sharing(sharing)) == (
         Compliance.NON_COMPLIANT,
-        f"SharingSettings.S3KmsKeyId is {shown} while notebook sharing is on; set S3KmsKeyId or "
-        "remove SharingSettings with UpdateDomain.",
+        f"SharingSettings.S3KmsKeyId is {shown} while NotebookOutputOption is Allowed; "
+        "set S3KmsKeyId or NotebookOutputOption Disabled with UpdateDomain.",
     )
 
 
@@ -332,7 +352,8 @@ def test_null_empty_or_mistyped_sharing_key_is_never_compliant(key: object, show
 def test_sharing_settings_that_are_not_an_object_are_never_compliant(sharing: object, shown: str) -> None:
     assert evaluate(with_sharing(sharing)) == (
         Compliance.NON_COMPLIANT,
-        f"SharingSettings is {shown}, not an object; set S3KmsKeyId or remove SharingSettings with UpdateDomain.",
+        f"SharingSettings is {shown}, not an object; set S3KmsKeyId or NotebookOutputOption Disabled with "
+        "UpdateDomain.",
     )
 
 
@@ -348,12 +369,12 @@ def test_network_access_and_subnet_findings_are_reported_together():
 
 
 def test_security_group_and_sharing_findings_are_reported_together():
-    configuration = with_sharing({"S3OutputPath": SHARES})
+    configuration = with_sharing({"NotebookOutputOption": "Allowed", "S3OutputPath": SHARES})
     assert evaluate(configuration, SecurityGroupIds=f"{USER_GROUP},{SPACE_GROUP}") == (
         Compliance.NON_COMPLIANT,
         f"DomainSettings.SecurityGroupIds has {APP_GROUP} outside the approved list; replace it with "
-        "UpdateDomain. SharingSettings.S3KmsKeyId is absent while notebook sharing is on; set S3KmsKeyId or "
-        "remove SharingSettings with UpdateDomain.",
+        "UpdateDomain. SharingSettings.S3KmsKeyId is absent while NotebookOutputOption is Allowed; "
+        "set S3KmsKeyId or NotebookOutputOption Disabled with UpdateDomain.",
     )
 
 

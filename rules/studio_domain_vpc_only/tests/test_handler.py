@@ -80,6 +80,27 @@ def test_change_of_a_domain_created_with_defaults_is_non_compliant(posted):
     ]
 
 
+def test_change_of_a_domain_sharing_notebooks_without_cell_output_needs_no_key(posted):
+    """The API reference applies S3KmsKeyId only when NotebookOutputOption is Allowed."""
+    vpc, subnet, approved, _ = network()
+    sharing = {"NotebookOutputOption": "Disabled", "S3OutputPath": SHARES}
+    item = recorded_domain(
+        "risk", vpc, subnet, AppNetworkAccessType="VpcOnly", DefaultUserSettings=user_settings(approved, SharingSettings=sharing)
+    )
+
+    lambda_handler(change_event(item), None)
+
+    assert posted.results() == [
+        (
+            DOMAIN,
+            item["resourceId"],
+            "COMPLIANT",
+            f"AppNetworkAccessType is VpcOnly: Studio traffic goes through {vpc}; shared notebooks carry no cell "
+            "output (NotebookOutputOption Disabled).",
+        )
+    ]
+
+
 def test_change_of_a_domain_sharing_notebooks_without_a_key_with_an_unapproved_group_is_non_compliant(posted):
     vpc, subnet, approved, other = network()
     item = recorded_domain(
@@ -99,8 +120,8 @@ def test_change_of_a_domain_sharing_notebooks_without_a_key_with_an_unapproved_g
             item["resourceId"],
             "NON_COMPLIANT",
             f"DomainSettings.SecurityGroupIds has {other} outside the approved list; replace it with UpdateDomain. "
-            "SharingSettings.S3KmsKeyId is absent while notebook sharing is on; set S3KmsKeyId or remove SharingSettings "
-            "with UpdateDomain.",
+            "SharingSettings.S3KmsKeyId is absent while NotebookOutputOption is Allowed; set "
+            "S3KmsKeyId or NotebookOutputOption Disabled with UpdateDomain.",
         )
     ]
 

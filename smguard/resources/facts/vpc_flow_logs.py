@@ -63,7 +63,7 @@ class VpcFlowLogs(PerVpc):
         from smguard.scan.values import Configuration, Opaque
 
         vpcs, slices = slices_of(template)
-        for flow_log in template.of_types(FLOW_LOG):
+        for flow_log in template.of_types(FLOW_LOG, with_imports=True):
             properties = flow_log.properties
             if isinstance(properties, Opaque):
                 uncertain_everywhere(slices, Configuration(FlowLogId=flow_log.logical_id, ResourceId=properties), properties.reason)

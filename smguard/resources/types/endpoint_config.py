@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from smguard.resources import sagemaker
-from smguard.resources.base import BOOLEAN, INTEGER, SAMPLE_KEY_ARN
+from smguard.resources.base import BOOLEAN, INTEGER, SAMPLE_KEY_ARN, SUBNET_ID
 
 if TYPE_CHECKING:
     from smguard.demo.environment import DemoBase
@@ -53,15 +53,33 @@ class EndpointConfig(sagemaker.SageMakerType):
         (("DataCaptureConfig", "EnableCapture"), BOOLEAN),
         (("DataCaptureConfig", "InitialSamplingPercentage"), INTEGER),
         (("EnableNetworkIsolation",), BOOLEAN),
+        (("ProductionVariants", "*", "EnableSSMAccess"), BOOLEAN),
+        (("ShadowProductionVariants", "*", "EnableSSMAccess"), BOOLEAN),
+        (("ShadowProductionVariants", "*", "InitialInstanceCount"), INTEGER),
+        (("VpcConfig", "Subnets", "*"), SUBNET_ID),
     )
 
     def example(self, session: Any, base: DemoBase, name: str, *, compliant: bool, **changes: Any) -> str:
-        """One variant serving the model ``changes["ModelName"]``; compliant: storage encrypted
-        with the base's key. Not: no key (SageMaker's own encryption of the storage volume)."""
+        """One variant serving the model ``changes["ModelName"]``, or, with ``ModelName=None``, hosting
+        inference components (it names no model; the configuration takes the base's role, as AWS's
+        examples do). Compliant: storage encrypted with the base's key, and for inference components
+        network isolation in the base's private subnets and group. Not: no key (SageMaker's own
+        encryption of the storage volume), and for inference components no isolation, no VPC and an
+        SSM shell on the hosts (EnableSSMAccess)."""
         if "ModelName" not in changes:
-            raise TypeError(f"endpoint configuration {name}: pass ModelName=, the model its variant serves")
-        variant = {"VariantName": "primary", "ModelName": changes.pop("ModelName"), "InitialInstanceCount": 1, "InstanceType": "ml.m5.large"}
+            raise TypeError(f"endpoint configuration {name}: pass ModelName=, the model its variant serves (None: inference components)")
+        model = changes.pop("ModelName")
+        variant: dict[str, Any] = {"VariantName": "primary", "InitialInstanceCount": 1, "InstanceType": "ml.m5.large"}
         request: dict[str, Any] = {"EndpointConfigName": name, "ProductionVariants": [variant]}
+        if model is not None:
+            variant["ModelName"] = model
+        else:
+            request["ExecutionRoleArn"] = base.role_arn
+            if compliant:
+                request["EnableNetworkIsolation"] = True
+                request["VpcConfig"] = {"Subnets": base.subnets, "SecurityGroupIds": [base.security_group]}
+            else:
+                variant["EnableSSMAccess"] = True
         if compliant:
             request["KmsKeyId"] = base.key_arn
         session.client("sagemaker").create_endpoint_config(**(request | changes))

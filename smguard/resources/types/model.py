@@ -21,6 +21,9 @@ PROPERTIES = sagemaker.same_names(
 )
 """DescribeModel and AWS::SageMaker::Model use the same names."""
 
+PRIVATE_REGISTRY = "registry.ds.internal:5000"
+"""The demo organization's private Docker registry, reached through its VPC."""
+
 class Model(sagemaker.SageMakerType):
     name = "AWS::SageMaker::Model"
     sample_id = "scoring"
@@ -40,13 +43,17 @@ class Model(sagemaker.SageMakerType):
     template_typed_properties = ((("EnableNetworkIsolation",), BOOLEAN), (("VpcConfig", "Subnets", "*"), SUBNET_ID))
 
     def example(self, session: Any, base: DemoBase, name: str, *, compliant: bool, **changes: Any) -> str:
-        """The image ``<name>:3`` of the account's registry; compliant: in the base's private
-        subnets and group, network isolation on. Not: neither."""
-        image = f"{base.account_id}.dkr.ecr.{base.region}.amazonaws.com/{name}:3"
-        request: dict[str, Any] = {"ModelName": name, "ExecutionRoleArn": base.role_arn, "PrimaryContainer": {"Image": image}}
+        """Compliant: the image ``<name>:3`` of the organization's private registry, pulled through
+        the VPC (ImageConfig Vpc), in the base's private subnets and group, network isolation on.
+        Not: the image of the account's Amazon ECR, no VPC, no isolation."""
+        request: dict[str, Any] = {"ModelName": name, "ExecutionRoleArn": base.role_arn}
         if compliant:
+            image = {"Image": f"{PRIVATE_REGISTRY}/{name}:3", "ImageConfig": {"RepositoryAccessMode": "Vpc"}}
             request["VpcConfig"] = {"Subnets": base.subnets, "SecurityGroupIds": [base.security_group]}
             request["EnableNetworkIsolation"] = True
+        else:
+            image = {"Image": f"{base.account_id}.dkr.ecr.{base.region}.amazonaws.com/{name}:3"}
+        request["PrimaryContainer"] = image
         session.client("sagemaker").create_model(**(request | changes))
         return name
 

@@ -54,8 +54,9 @@ class NotebookInstance(sagemaker.SageMakerType):
     template_typed_properties = ((("VolumeSizeInGB",), INTEGER), (("SubnetId",), SUBNET_ID))
 
     def example(self, session: Any, base: DemoBase, name: str, *, compliant: bool, **changes: Any) -> str:
-        """Compliant: in the base's private subnet and group, its key, no internet, no root.
-        Not: what a quick start leaves (direct internet, no VPC, no key) with root access."""
+        """Compliant: in the base's private subnet and group, its key, no internet, no root, on the
+        supported Amazon Linux 2023 platform with IMDSv2 required. Not: what a quick start leaves
+        (direct internet, no VPC, no key, IMDSv1 allowed) with root access, on an old platform."""
         request: dict[str, Any] = {"NotebookInstanceName": name, "InstanceType": "ml.t3.medium", "RoleArn": base.role_arn}
         if compliant:
             request |= {
@@ -64,9 +65,11 @@ class NotebookInstance(sagemaker.SageMakerType):
                 "KmsKeyId": base.key_arn,
                 "DirectInternetAccess": "Disabled",
                 "RootAccess": "Disabled",
+                "PlatformIdentifier": "notebook-al2023-v1",
+                "InstanceMetadataServiceConfiguration": {"MinimumInstanceMetadataServiceVersion": "2"},
             }
         else:
-            request["RootAccess"] = "Enabled"
+            request |= {"RootAccess": "Enabled", "PlatformIdentifier": "notebook-al2-v2"}
         session.client("sagemaker").create_notebook_instance(**(request | changes))
         return name
 

@@ -3,13 +3,16 @@
 Rules carry IPv4 ranges twice in the record: ``ipRanges`` as plain CIDR strings and ``ipv4Ranges``
 as objects; both are rebuilt from a Describe response and from a template. A template's groups are
 never a VPC's default group; a VPC it declares has one, which AWS creates and the template may add
-rules to (AWS::EC2::SecurityGroupIngress/Egress on the VPC's DefaultSecurityGroup).
+rules to (AWS::EC2::SecurityGroupIngress/Egress on the VPC's DefaultSecurityGroup, in this template
+or in another scanned with it through an export), and an ingress rule with ``GroupName: default``
+goes to the default group of the account's default VPC.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from smguard.engine.rule import Resource
@@ -27,6 +30,8 @@ NAME = "AWS::EC2::SecurityGroup"
 INGRESS = "AWS::EC2::SecurityGroupIngress"
 EGRESS = "AWS::EC2::SecurityGroupEgress"
 PERMISSION_LISTS = ("IpPermissions", "IpPermissionsEgress")
+DEFAULT_VPC_GROUP = "default"
+"""How scan names the default VPC's default group, which a template reaches by ``GroupName: default``."""
 DEFAULT_GROUP_NOT_DECLARED = (
     "The default security group of {vpc} is created by AWS with the VPC and the template adds no rule to it; "
     "the deployed rule evaluates it (AWS creates it with an all-traffic self rule and all egress: revoke them "
@@ -120,6 +125,41 @@ def default_group_configuration(vpc_logical_id: str, rules: Sequence[tuple[Confi
     )
 
 
+def default_vpc_group_configuration(rules: Sequence[tuple[Configuration, bool]]) -> Configuration:
+    """The default group of the region's default VPC, which a template names ``GroupName: default``
+    (neither it nor the VPC is in the template), with the rules the template adds to it."""
+    from smguard.scan.values import Configuration, Unresolved, Why
+
+    default_vpc = Why("the default VPC", "the default VPC of the account and region the stack is deployed in")
+    return Configuration(
+        groupName="default",
+        groupId=Unresolved("named default in the default VPC", default_vpc, excluded=("",)),
+        vpcId=Unresolved("the default VPC", default_vpc, excluded=("",)),
+        ipPermissions=[entry for entry, egress in rules if not egress],
+        ipPermissionsEgress=[entry for entry, egress in rules if egress],
+    )
+
+
+def _with_added_rules(
+    resource_id: str,
+    rules: Sequence[tuple[TemplateResource, Configuration, bool]],
+    line: int,
+    configuration: Callable[[Sequence[tuple[Configuration, bool]]], Configuration],
+) -> Recorded:
+    """A default group with the rules the template adds: those created for sure, and, when some
+    may not be, the group had all of them been created."""
+    from smguard.scan.template import Recorded
+
+    certain = [(entry, egress) for rule, entry, egress in rules if rule.certain]
+    every = [(entry, egress) for _, entry, egress in rules]
+    return Recorded(
+        Resource(NAME, resource_id, configuration(certain)),
+        line,
+        if_all_created=None if len(every) == len(certain) else Resource(NAME, resource_id, configuration(every)),
+        uncertainties=tuple(rule.uncertainty() for rule, _, _ in rules if not rule.certain),
+    )
+
+
 class SecurityGroup(ResourceType):
     name = NAME
     sample_id = SAMPLE_GROUP_ID
@@ -158,32 +198,30 @@ class SecurityGroup(ResourceType):
             shape: Any = properties if isinstance(properties, Opaque) else template_configuration(group.logical_id, properties, vpcs)
             found.append(Recorded(Resource(NAME, group.logical_id, shape), group.line))
         added: dict[str, list[tuple[TemplateResource, Configuration, bool]]] = {logical_id: [] for logical_id in vpcs}
-        for rule in template.of_types(INGRESS, EGRESS):
+        by_name: list[tuple[TemplateResource, Configuration, bool]] = []
+        own = template.of_types(INGRESS, EGRESS)
+        own_ids = {id(rule) for rule in own}
+        for rule in [*own, *template.imported_of_types(INGRESS, EGRESS)]:
             properties = rule.properties
             if not isinstance(properties, Configuration):
                 continue
+            egress = rule.resource_type == EGRESS
             group_id = dict.get(properties, "GroupId")
             if isinstance(group_id, ResourceReference) and group_id.attribute == "DefaultSecurityGroup" and group_id.logical_id in vpcs:
-                egress = rule.resource_type == EGRESS
                 added[group_id.logical_id].append((rule, template_permission(properties, egress), egress))
+            elif id(rule) in own_ids and not egress and group_id is None and dict.get(properties, "GroupName") == "default":
+                # AuthorizeSecurityGroupIngress takes a group name for the default VPC only: the default VPC's default group.
+                by_name.append((rule, template_permission(properties, egress), egress))
         for logical_id, rules in added.items():
             resource_id = f"{logical_id}.DefaultSecurityGroup"
             if not rules:
                 fixed = ("NOT_APPLICABLE", DEFAULT_GROUP_NOT_DECLARED.format(vpc=logical_id))
                 found.append(Recorded(Resource(NAME, resource_id, Configuration()), vpcs[logical_id].line, fixed=fixed))
                 continue
-            certain = [(entry, egress) for rule, entry, egress in rules if rule.certain]
-            every = [(entry, egress) for _, entry, egress in rules]
-            found.append(
-                Recorded(
-                    Resource(NAME, resource_id, default_group_configuration(logical_id, certain)),
-                    min(rule.line for rule, _, _ in rules),
-                    if_all_created=None if len(every) == len(certain) else Resource(
-                        NAME, resource_id, default_group_configuration(logical_id, every)
-                    ),
-                    uncertainties=tuple(rule.uncertainty() for rule, _, _ in rules if not rule.certain),
-                )
-            )
+            lines = [rule.line for rule, _, _ in rules if id(rule) in own_ids] or [vpcs[logical_id].line]
+            found.append(_with_added_rules(resource_id, rules, min(lines), partial(default_group_configuration, logical_id)))
+        if by_name:
+            found.append(_with_added_rules(DEFAULT_VPC_GROUP, by_name, min(rule.line for rule, _, _ in by_name), default_vpc_group_configuration))
         return found
 
     def example(self, session: Any, base: DemoBase, name: str, *, compliant: bool, **changes: Any) -> str:

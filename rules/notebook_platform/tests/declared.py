@@ -1,0 +1,22 @@
+"""What the suite's tests across all rules need to know about notebook_platform, declared in its folder.
+
+``NEEDED`` is read by the hostile suite (tests/hostile/declared.py),
+``DEMO`` by the demo's test (tests/cli/test_demo.py); a copy of this folder carries them.
+"""
+
+from __future__ import annotations
+
+from smguard.resources.types import notebook_instance
+from tests.hostile.needed import Needed
+
+NEEDED = {
+    notebook_instance.TYPE.name: (
+        Needed("PlatformIdentifier", "notebook-al2023-v1"),
+        Needed("InstanceMetadataServiceConfiguration.MinimumInstanceMetadataServiceVersion", "2"),
+    ),
+}
+"""The recorded properties the check cannot decide COMPLIANT without, and the value that satisfies each."""
+
+DEMO = (2, 1, 0)
+"""What the rule reports in `smguard demo`'s account (smguard/demo/environment.py), before the central
+register's exemptions: (compliant, non-compliant, not applicable)."""
