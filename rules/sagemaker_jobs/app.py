@@ -1,0 +1,86 @@
+"""Lambda entry point of the sagemaker_jobs rule (periodic only).
+
+Jobs are not recorded by AWS Config (training jobs aside) and never change, so the rule reads,
+on a schedule, the jobs created since its previous run (window.py says how it knows that run) and
+evaluates each once. API calls of a run, with N jobs created in the window (n_k of kind k), A
+results on the account resource and J job results delivered:
+
+    6 List calls (one per kind) + sum_k floor(n_k/100) more List pages
+    + N Describe calls (one per new job)
+    + max(1, ceil(A/100)) GetComplianceDetailsByResource (the previous window; 1 in practice)
+    + ceil((N+1)/100) PutEvaluations (the jobs and the window)
+
+Nothing grows with the jobs of earlier runs: they are neither listed (CreationTimeAfter) nor
+described again, and their results are never retired: the engine's clean-up of results of
+resources a periodic run no longer finds is switched off for this rule (a job outside the window
+is not gone, only not re-read). Results are posted under one resource type per job kind, the job's
+name as the id (docs/resource-types.md says what the Config console shows for each).
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+from typing import Any, Mapping
+
+import rdklib
+
+from .check import JOB_TYPES, SagemakerJobsParameters, check
+from .window import ACCOUNT_TYPE, next_window, parse_time, read_window
+from smguard.engine import PERIODIC_TRIGGER, Resource, RuleHandler, SmguardRule, Verdict, to_evaluation
+from smguard.engine.errors import InvalidEventError
+from smguard.engine.events import parse_event
+
+DESCRIBE_THREADS = 8
+"""Describe calls in flight at once: a thousand new jobs take seconds, not minutes."""
+
+
+class SagemakerJobs(SmguardRule):
+    resource_types = tuple(JOB_TYPES)
+    triggers = frozenset({PERIODIC_TRIGGER})
+    maximum_execution_frequency = "One_Hour"
+    parameters = SagemakerJobsParameters
+    aws_actions = (
+        *(action for job_type in JOB_TYPES.values() for action in job_type.actions),
+        "config:GetComplianceDetailsByResource",
+    )
+    delete_old_evaluations_on_scheduled_notification = False
+    """rdklib's flag, read by the engine: a job outside this run's window still exists, so its result stays."""
+
+    check = staticmethod(check)
+
+    def evaluate_periodic(
+        self, event: Mapping[str, Any], client_factory: Any, valid_rule_parameters: SagemakerJobsParameters
+    ) -> list[rdklib.Evaluation]:
+        rule_event = parse_event(event)
+        if not rule_event.account_id or not rule_event.config_rule_name:
+            raise InvalidEventError("accountId and configRuleName are needed to read the rule's previous window")
+        notified = parse_time(rule_event.notification_time)
+        previous = read_window(client_factory.build_client("config"), rule_event.account_id, rule_event.config_rule_name)
+        window = next_window(previous, notified, timedelta(days=valid_rule_parameters.first_run_lookback_days))
+        if window is None:
+            return []
+        sagemaker = client_factory.build_client("sagemaker")
+        with ThreadPoolExecutor(DESCRIBE_THREADS) as pool:
+            jobs = [
+                resource
+                for job_type in JOB_TYPES.values()
+                for resource, _arn in job_type.describe_each(sagemaker, job_type.created_between(sagemaker, window.start, window.end), pool)
+            ]
+        evaluations = [
+            to_evaluation(self.check(job, valid_rule_parameters, None), job.resource_type, job.resource_id) for job in jobs
+        ]
+        return [*evaluations, to_evaluation(Verdict.not_applicable(window.annotation()), ACCOUNT_TYPE, rule_event.account_id)]
+
+    def list_resources(self, clients: Any) -> list[Resource]:
+        """Every job of every kind (``smguard evaluate``: no previous run, nothing left out)."""
+        sagemaker = clients.build_client("sagemaker")
+        with ThreadPoolExecutor(DESCRIBE_THREADS) as pool:
+            return [
+                resource
+                for job_type in JOB_TYPES.values()
+                for resource, _arn in job_type.describe_each(sagemaker, job_type.all_names(sagemaker), pool)
+            ]
+
+
+lambda_handler = RuleHandler(SagemakerJobs())
