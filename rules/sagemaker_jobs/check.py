@@ -138,7 +138,7 @@ def check(resource: Resource, parameters: SagemakerJobsParameters, facts: None) 
     else:
         parts = _gaps(configuration, requirements, "")
     if parts:
-        return Verdict.non_compliant(Finding(tuple(parts), (f". {FIX}",), lead=f"{subject} lacks ", separator=", "))
+        return Verdict.non_compliant(Finding(tuple(parts), (f". {FIX}",), lead=f"{subject} must set ", separator=", "))
     asked = [r for r in requirements if r.applies is None or r.applies(configuration)]
     reason = f"{subject} has {_and(r.setting for r in asked)}"
     if len(asked) < len(requirements):
@@ -154,14 +154,14 @@ def _tuning_gaps(configuration: Mapping[str, Any], requirements: tuple[Requireme
     listed = configuration.get("TrainingJobDefinitions")
     if listed is not None:
         if not isinstance(listed, list):
-            return [f"TrainingJobDefinitions readable as a list (it is {describe_typed_value(listed)})"]
+            return [f"TrainingJobDefinitions as a list ({describe_typed_value(listed)})"]
         definitions += [(f"TrainingJobDefinitions[{n}].", definition) for n, definition in enumerate(listed)]
     if not definitions:
-        return ["a training job definition (TrainingJobDefinition and TrainingJobDefinitions are absent)"]
+        return ["TrainingJobDefinition or TrainingJobDefinitions (both absent)"]
     gaps = []
     for prefix, definition in definitions:
         if not isinstance(definition, Mapping):
-            gaps.append(f"a readable {prefix.rstrip('.')} (it is {describe_typed_value(definition)})")
+            gaps.append(f"{prefix.rstrip('.')} as an object ({describe_typed_value(definition)})")
         else:
             gaps += _gaps(definition, requirements, prefix)
     return gaps
@@ -175,9 +175,10 @@ def _gaps(configuration: Mapping[str, Any], requirements: tuple[Requirement, ...
         values = [_lookup(configuration, path) for path in requirement.paths]
         if any(_holds(requirement.kind, value) for value in values):
             continue
-        shown = next(((path, value) for path, value in zip(requirement.paths, values) if value is not None), None)
-        path, value = shown or (requirement.paths[0], None)
-        gaps.append(f"{requirement.setting} ({prefix}{path} {_described(value)})")
+        found = next(((path, value) for path, value in zip(requirement.paths, values) if value is not None), None)
+        path, value = found or (requirement.paths[0], None)
+        wanted = " true" if requirement.kind == TRUE else ""
+        gaps.append(f"{prefix}{path}{wanted} ({_shown(value)})")
     return gaps
 
 
@@ -189,12 +190,15 @@ def _holds(kind: str, value: Any) -> bool:
     return isinstance(value, list) and bool(value) and all(isinstance(item, str) and item for item in value)
 
 
-def _described(value: Any) -> str:
+def _shown(value: Any) -> str:
+    """The value found, as short as the annotation's room needs: flags as true/false, others typed."""
     if value is None:
         return "absent"
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, _Unreadable):
-        return f"unreadable: its parent is {describe_typed_value(value.value)}"
-    return f"is {describe_typed_value(value)}"
+        return f"unreadable, in {describe_typed_value(value.value)}"
+    return describe_typed_value(value)
 
 
 def _lookup(configuration: Mapping[str, Any], path: str) -> Any:
