@@ -19,6 +19,7 @@ name as the id (docs/resource-types.md says what the Config console shows for ea
 
 from __future__ import annotations
 
+import re
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any, Mapping
@@ -31,6 +32,7 @@ from smguard.engine import PERIODIC_TRIGGER, Resource, RuleHandler, SmguardRule,
 from smguard.engine.errors import InvalidEventError
 from smguard.engine.events import parse_event
 
+ACCOUNT_ID = re.compile(r"[0-9]{12}")
 DESCRIBE_THREADS = 8
 """Describe calls in flight at once: a thousand new jobs take seconds, not minutes."""
 
@@ -53,8 +55,12 @@ class SagemakerJobs(SmguardRule):
         self, event: Mapping[str, Any], client_factory: Any, valid_rule_parameters: SagemakerJobsParameters
     ) -> list[rdklib.Evaluation]:
         rule_event = parse_event(event)
-        if not rule_event.account_id or not rule_event.config_rule_name:
-            raise InvalidEventError("accountId and configRuleName are needed to read the rule's previous window")
+        if not rule_event.config_rule_name:
+            raise InvalidEventError("configRuleName is missing; it is needed to read the rule's previous window")
+        if not ACCOUNT_ID.fullmatch(rule_event.account_id or ""):
+            raise InvalidEventError(
+                f"accountId {str(rule_event.account_id)[:64]!r} is not an AWS account id; the rule's window is recorded on the account"
+            )
         notified = parse_time(rule_event.notification_time)
         previous = read_window(client_factory.build_client("config"), rule_event.account_id, rule_event.config_rule_name)
         window = next_window(previous, notified, timedelta(days=valid_rule_parameters.first_run_lookback_days))

@@ -30,12 +30,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from botocore.utils import parse_to_aware_datetime
+
 from smguard.engine.errors import SmguardError
 
 ACCOUNT_TYPE = "AWS::::Account"
 """AWS Config's resource type for an account; the window is recorded as the rule's result on it."""
 
-_TIME = "%Y-%m-%dT%H:%M:%S.%fZ"
+EARLIEST = datetime.min.replace(tzinfo=timezone.utc)
 _ANNOTATION = "SageMaker jobs created after {start} and up to {end} were evaluated; the next run starts at {end}."
 _PATTERN = re.compile(r"SageMaker jobs created after (?P<start>\S+) and up to (?P<end>\S+) were evaluated; the next run starts at (?P=end)\.")
 
@@ -67,19 +69,18 @@ class Window:
 
 
 def parse_time(text: str) -> datetime:
-    """An ISO 8601 time (Config's ``...Z`` form included) as an aware UTC datetime."""
-    parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)).astimezone(timezone.utc)
+    """A time as botocore reads it (the engine accepted the notification time with the same parser), in UTC."""
+    return parse_to_aware_datetime(text).astimezone(timezone.utc)
 
 
 def _text(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime(_TIME)
+    return moment.astimezone(timezone.utc).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
 def next_window(previous: Window | None, notified: datetime, first_lookback: timedelta) -> Window | None:
     """The window this run reads, or None when a newer run already read past ``notified``."""
     if previous is None:
-        return Window(notified - first_lookback, notified)
+        return Window(max(notified, EARLIEST + first_lookback) - first_lookback, notified)
     if previous.end == notified:
         return previous
     if previous.end > notified:
