@@ -26,11 +26,14 @@ def describe_environment(env: environment.DemoEnvironment) -> str:
             "  - notebook ds-research: KMS key, root disabled, no direct internet, in the VPC",
             "  - endpoint configuration fraud-scoring-v3 with the key; model fraud-scoring",
             f"  - Studio domain ds-studio ({env.compliant_domain}): VpcOnly, KMS key",
+            "  - a training, processing, transform, tuning, AutoML and labeling job (*-approved) with the keys, "
+            "isolation, encryption and VPC the SCPs require",
             "[bold]Violations[/] (as found in real accounts):",
             "  - notebook ds-scratch: root access, direct internet, no KMS key, not in a VPC",
             "  - endpoint configuration churn-v1 without a KMS key",
             f"  - VPC {env.legacy_vpc} (legacy-analytics): open default security group, no flow logs, no endpoints",
             f"  - Studio domain marketing-studio ({env.public_domain}): PublicInternetOnly",
+            "  - the same six jobs run before the SCPs were attached (*-before-scp): none of it",
             f"[bold]Exemption[/] (central register, SSM {environment.EXEMPTIONS_PARAMETER}):",
             f"  - notebook gpu-driver-build keeps root access: ticket {environment.EXEMPTION_TICKET}, "
             f"until {env.exemption_expires.isoformat()}\n",
