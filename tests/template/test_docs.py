@@ -16,12 +16,14 @@ from tests.template.conftest import REPOSITORY
 
 ENGINE_SERVICES = {"config", "sts", "ssm"}
 """Config (every rule), STS (organization mode), SSM (the exemption register)."""
+ENDPOINT_OF = {"sagemaker": "sagemaker.api"}
+"""IAM service prefixes whose VPC endpoint has another name (com.amazonaws.<region>.sagemaker.api)."""
 
 
 def test_every_called_service_has_a_documented_vpc_endpoint():
     text = (REPOSITORY / "docs" / "deployment.md").read_text()
     documented = set(re.findall(r"com\.amazonaws\.<region>\.([a-z0-9.-]+)`", text))
-    called = {action.split(":")[0] for entry in discover() for action in required_actions(entry.rule)}
+    called = {ENDPOINT_OF.get(prefix, prefix) for entry in discover() for prefix in (a.split(":")[0] for a in required_actions(entry.rule))}
     assert called | ENGINE_SERVICES <= documented
 
 
