@@ -65,7 +65,8 @@ class LabelingJob(JobType):
 
     def example(self, session: Any, base: DemoBase, name: str, *, compliant: bool, **changes: Any) -> str:
         """Compliant: automated labeling with the base's key on its volume and on the output. Not:
-        automated labeling without either key."""
+        automated labeling without either key. A change to None leaves the field out
+        (``LabelingJobAlgorithmsConfig=None``: labeling by people only)."""
         request: dict[str, Any] = {
             "LabelingJobName": name,
             "LabelAttributeName": "damage",
@@ -78,7 +79,7 @@ class LabelingJob(JobType):
         if compliant:
             request["OutputConfig"]["KmsKeyId"] = base.key_arn
             request["LabelingJobAlgorithmsConfig"]["LabelingJobResourceConfig"] = {"VolumeKmsKeyId": base.key_arn}
-        session.client("sagemaker").create_labeling_job(**(request | changes))
+        session.client("sagemaker").create_labeling_job(**{k: v for k, v in (request | changes).items() if v is not None})
         return name
 
 
