@@ -57,12 +57,11 @@ class SagemakerJobs(SmguardRule):
         rule_event = parse_event(event)
         if not rule_event.config_rule_name:
             raise InvalidEventError("configRuleName is missing; it is needed to read the rule's previous window")
-        if not ACCOUNT_ID.fullmatch(rule_event.account_id or ""):
-            raise InvalidEventError(
-                f"accountId {str(rule_event.account_id)[:64]!r} is not an AWS account id; the rule's window is recorded on the account"
-            )
+        account_id = rule_event.account_id or ""
+        if not ACCOUNT_ID.fullmatch(account_id):
+            raise InvalidEventError(f"accountId {account_id[:64]!r} is not an AWS account id; the rule's window is recorded on the account")
         notified = parse_time(rule_event.notification_time)
-        previous = read_window(client_factory.build_client("config"), rule_event.account_id, rule_event.config_rule_name)
+        previous = read_window(client_factory.build_client("config"), account_id, rule_event.config_rule_name)
         window = next_window(previous, notified, timedelta(days=valid_rule_parameters.first_run_lookback_days))
         if window is None:
             return []
@@ -76,7 +75,7 @@ class SagemakerJobs(SmguardRule):
         evaluations = [
             to_evaluation(self.check(job, valid_rule_parameters, None), job.resource_type, job.resource_id) for job in jobs
         ]
-        return [*evaluations, to_evaluation(Verdict.not_applicable(window.annotation()), ACCOUNT_TYPE, rule_event.account_id)]
+        return [*evaluations, to_evaluation(Verdict.not_applicable(window.annotation()), ACCOUNT_TYPE, account_id)]
 
     def list_resources(self, clients: Any) -> list[Resource]:
         """Every job of every kind (``smguard evaluate``: no previous run, nothing left out)."""

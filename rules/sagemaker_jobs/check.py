@@ -23,7 +23,7 @@ Jobs cannot be changed: the fix is to run the job again with the settings.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -217,6 +217,6 @@ class _Unreadable:
         self.value = value
 
 
-def _and(settings: Any) -> str:
+def _and(settings: Iterable[str]) -> str:
     items = list(settings)
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]

@@ -66,5 +66,5 @@ def _get_compliance_details_by_resource_response(self: ConfigResponse) -> str:
 
 def install() -> None:
     """Give moto's Config GetComplianceDetailsByResource (idempotent, process-wide)."""
-    ConfigBackend.get_compliance_details_by_resource = get_compliance_details_by_resource
-    ConfigResponse.get_compliance_details_by_resource = _get_compliance_details_by_resource_response
+    setattr(ConfigBackend, "get_compliance_details_by_resource", get_compliance_details_by_resource)
+    setattr(ConfigResponse, "get_compliance_details_by_resource", _get_compliance_details_by_resource_response)

@@ -151,7 +151,7 @@ _moto_create_processing_job = SageMakerResponse.create_processing_job
 def _create_processing_job(self: SageMakerResponse) -> ActionResult:
     result = _moto_create_processing_job(self)
     job = self.sagemaker_backend.processing_jobs[self._get_param("ProcessingJobName")]
-    job.processing_resources = self._get_param("ProcessingResources")
+    job.processing_resources = self._get_param("ProcessingResources")  # type: ignore[attr-defined]  # read by moto's response_object
     return result
 
 

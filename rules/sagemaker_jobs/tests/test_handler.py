@@ -35,7 +35,7 @@ RULE = "smguard-test-rule"
 
 
 @pytest.fixture
-def session(aws) -> boto3.Session:
+def session(aws: None) -> boto3.Session:
     embedded.install()
     return boto3.Session(region_name=REGION)
 
