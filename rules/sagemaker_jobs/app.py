@@ -5,8 +5,8 @@ on a schedule, the jobs created since its previous run (window.py says how it kn
 evaluates each once. API calls of a run, with N jobs created in the window (n_k of kind k), A
 results on the account resource and J job results delivered:
 
-    6 List calls (one per kind) + sum_k floor(n_k/100) more List pages
-    + N Describe calls (one per new job)
+    sum_k max(1, ceil(n_k/100)) List (one per kind and 100 new jobs of it)
+    + N Describe (one per new job, 8 at a time)
     + max(1, ceil(A/100)) GetComplianceDetailsByResource (the previous window; 1 in practice)
     + ceil((N+1)/100) PutEvaluations (the jobs and the window)
 
@@ -22,7 +22,8 @@ from __future__ import annotations
 import re
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import rdklib
 

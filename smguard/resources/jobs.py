@@ -15,6 +15,7 @@ evaluated before are never listed again), and :meth:`JobType.describe` reads eve
 
 from __future__ import annotations
 
+import contextvars
 from collections.abc import Iterable, Mapping
 from concurrent.futures import Executor
 from datetime import datetime
@@ -86,10 +87,14 @@ class JobType(ResourceType):
     def describe_each(
         self, sagemaker: Any, names: Iterable[str], pool: Executor, progress: ProgressTracker | None = None
     ) -> list[Described]:
-        """One Describe per job name, on ``pool``; a job gone in between is skipped."""
+        """One Describe per job name, on ``pool``; a job gone in between is skipped.
+
+        Each call runs in a copy of the caller's context, so that the Lambda invocation's deadline
+        (smguard.engine.clients.invocation_deadline, a context variable) holds on the pool's threads too."""
         describe = getattr(sagemaker, xform_name(self.describe_operation))
+        caller = contextvars.copy_context()
         return _describe_each(
-            names, lambda name: describe(**{self.identifier: name}), self.recorded, pool, progress or _Unwatched()
+            names, lambda name: caller.copy().run(describe, **{self.identifier: name}), self.recorded, pool, progress or _Unwatched()
         )
 
     def all_names(self, sagemaker: Any) -> list[str]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -21,6 +22,8 @@ import pytest
 from smguard import embedded
 from smguard.demo.environment import DemoBase
 from smguard.engine import InvalidRuleParameterError
+from smguard.engine.clients import invocation_deadline
+from smguard.engine.errors import DeadlineExceededError
 from smguard.engine.handler import SHARED_CLIENTS
 from smguard.resources.types import auto_ml_job, hyper_parameter_tuning_job, labeling_job, processing_job, training_job, transform_job
 from smguard.rules.sagemaker_jobs.app import lambda_handler
@@ -204,3 +207,20 @@ def test_list_pages_are_followed_and_jobs_outside_the_window_are_dropped(session
     assert len(pages.requests) == 3
     assert {request["MaxResults"] for request in pages.requests} == {100}
     assert [r[1] for r in posted.results()] == [*(f"job-{n}" for n in range(5)), ACCOUNT]
+
+
+def test_describe_calls_on_the_thread_pool_keep_the_invocations_deadline(session):
+    """The Describe calls run on worker threads; the function's deadline must hold there too."""
+    training_job.TYPE.example(session, BASE, "late", compliant=True)
+
+    class LittleTimeLeft:
+        @staticmethod
+        def get_remaining_time_in_millis() -> int:
+            return 10_000
+
+    sagemaker = SHARED_CLIENTS.client("sagemaker")
+    with invocation_deadline(LittleTimeLeft()), ThreadPoolExecutor(2) as pool:
+        with pytest.raises(DeadlineExceededError, match="DescribeTrainingJob"):
+            training_job.TYPE.describe_each(sagemaker, ["late"], pool)
+    with ThreadPoolExecutor(2) as pool:
+        assert [resource.resource_id for resource, _ in training_job.TYPE.describe_each(sagemaker, ["late"], pool)] == ["late"]
