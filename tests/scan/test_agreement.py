@@ -31,16 +31,14 @@ import pytest
 from smguard.catalogue import discover
 from smguard.embedded import install
 from smguard.demo.environment import CENTRAL_LOG_BUCKET, REGION, DemoEnvironment, build
-from smguard.resources import resource_types
 from smguard.resources.facts.vpc_flow_logs import VPC_FLOW_LOGS
-from smguard.resources.jobs import JobType
 from smguard.resources.types import model as model_type
 from smguard.sweep.clients import SweepClients
 from smguard.sweep.collected import SilentProgress
 from smguard.sweep.collectors import collect
 from smguard.sweep.evaluation import evaluate, parse_settings, types_to_collect
 from tests.scan.support import scan
-from tests.support.declared import declaration
+from tests.support.declared import declaration, rules_on_jobs
 
 RULE_PARAMETERS = {
     "vpc_flow_logs": {"LogDestinations": f"arn:aws:s3:::{CENTRAL_LOG_BUCKET}"},
@@ -126,7 +124,7 @@ def test_deployed_and_scanned_results_agree(deployed: tuple[Results, DemoEnviron
     models = [(entry.name, "FraudScoringModel") for entry in discover() if model_type.TYPE.name in entry.rule.resource_types]
     flow_logs = [(entry.name, "PrivateVpc") for entry in discover() if entry.rule.facts is VPC_FLOW_LOGS]
     model, flow_log = ("sagemaker_model_isolation", "FraudScoringModel"), ("vpc_flow_logs", "PrivateVpc")
-    job_rules = {entry.name for entry in discover() if all(isinstance(resource_types()[t], JobType) for t in entry.rule.resource_types)}
+    job_rules = rules_on_jobs()
     jobs = [key for key in account if key[0] in job_rules]
     differing = [*default_groups, *models, *flow_logs, *jobs]
     assert _without(account, differing) == _without(template, differing)
