@@ -1,12 +1,14 @@
 """Every SageMaker job must carry what the SCPs require of its kind when it is created.
 
-The preventive controls (policies/sagemaker-encryption.json and sagemaker-network.json) deny a
+The preventive controls (policies/sagemaker-controls.json) deny a
 create request without a volume KMS key, an output KMS key, inter-container traffic encryption,
 network isolation or VPC subnets, each on the create actions that carry the condition key. This
 check asks the same of the job's Describe answer, so that jobs created where the SCPs did not
 apply (before they were attached, in the management account, in an OU without them) are reported.
 Each job kind is held to the statements that name its create action, through the fields its API
-has (:data:`REQUIREMENTS`); ``tests/test_check.py`` derives the statement list from the policies.
+has (:data:`REQUIREMENTS`); ``tests/test_check.py`` derives the statement list from the policies. Beyond
+the SCP, a labeling job with automated labeling must have a volume key (CreateLabelingJob carries
+none otherwise, so the SCP cannot ask it); not twinned: remote debugging of training jobs.
 
 - A key counts when it is a non-empty string (an id, ARN, alias or alias ARN, as the API accepts).
 - A flag counts only when it is the boolean true; absent means false (the API default).
