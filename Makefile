@@ -141,7 +141,7 @@ bench-scan: $(STAMP) $(CHECKOV_STAMP)
 bench: bench-scan
 
 # --- the rule benchmarks: cold start, periodic rules at scale, change-rule throughput ------------
-.PHONY: bench-cold-start bench-periodic bench-change bench-period bench-recorded-facts
+.PHONY: bench-cold-start bench-periodic bench-change bench-period bench-recorded-facts bench-jobs
 
 ## bench-cold-start: each rule's handler, imported and handling one event in a fresh process, vs import boto3
 bench-cold-start: $(STAMP)
@@ -150,6 +150,10 @@ bench-cold-start: $(STAMP)
 ## bench-periodic: the periodic rules over 100, 500 and 2,000 VPCs: calls per VPC against their formula
 bench-periodic: $(STAMP)
 	$(BIN)/python benchmarks/periodic_scale.py
+
+## bench-jobs: sagemaker_jobs over 100 and 1,000 jobs: calls per run (first, nothing new, 12 new) against its formula
+bench-jobs: $(STAMP)
+	$(BIN)/python benchmarks/jobs_window.py
 
 ## bench-change: 10,000 change notifications through the change-triggered rules in one process
 bench-change: $(STAMP)
@@ -163,7 +167,7 @@ bench-period: $(STAMP)
 bench-recorded-facts: $(STAMP)
 	$(BIN)/python benchmarks/recorded_facts_cold_start.py
 
-bench: bench-cold-start bench-periodic bench-change bench-evaluate bench-period bench-recorded-facts
+bench: bench-cold-start bench-periodic bench-jobs bench-change bench-evaluate bench-period bench-recorded-facts
 
 # --- the mutation score of the rules' checks ---------------------------------------------------
 .PHONY: mutation

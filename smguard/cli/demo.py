@@ -107,6 +107,7 @@ def demo_command(ctx: click.Context, out: Path, replace: bool, serve: bool, orga
             "No AWS account or network is used.\n"
         )
         env = environment.build(session, now.date())
+        now = datetime.now(timezone.utc)  # the rules run once it is built: its SageMaker jobs were created before
         console.print(describe_environment(env))
         deployed = deploy_with_history(session, env, now)
         runs = run_rules(session, deployed, account_id=environment.ACCOUNT_ID, now=now)

@@ -21,7 +21,20 @@ import boto3
 from smguard.demo import monitoring
 from smguard.resources.facts.kms_keys import KMS_KEYS
 from smguard.resources.facts.vpc_endpoints import VPC_ENDPOINTS
-from smguard.resources.types import domain, endpoint_config, model, notebook_instance, security_group, vpc
+from smguard.resources.types import (
+    auto_ml_job,
+    domain,
+    endpoint_config,
+    hyper_parameter_tuning_job,
+    labeling_job,
+    model,
+    notebook_instance,
+    processing_job,
+    security_group,
+    training_job,
+    transform_job,
+    vpc,
+)
 
 ACCOUNT_ID = "123456789012"
 REGION = "us-east-1"
@@ -133,6 +146,8 @@ def build(session: boto3.Session, today: date) -> DemoEnvironment:
         session, base, "marketing-studio", compliant=False, VpcId=env.legacy_vpc, SubnetIds=[env.legacy_subnet]
     )
 
+    _jobs(session, base)
+
     # An exempted resource: a GPU notebook that needs root until a golden image ships, approved centrally.
     notebook_instance.TYPE.example(
         session, base, EXEMPT_NOTEBOOK, compliant=True, InstanceType="ml.p3.2xlarge", SubnetId=base.subnets[1], RootAccess="Enabled"
@@ -159,6 +174,25 @@ def build(session: boto3.Session, today: date) -> DemoEnvironment:
         ),
     )
     return env
+
+
+JOBS = {
+    "fraud-train": training_job.TYPE,
+    "fraud-features": processing_job.TYPE,
+    "fraud-batch-score": transform_job.TYPE,
+    "fraud-tune": hyper_parameter_tuning_job.TYPE,
+    "churn-automl": auto_ml_job.TYPE,
+    "claims-labels": labeling_job.TYPE,
+}
+"""One job of each kind sagemaker_jobs reads, by the stem of its names."""
+
+
+def _jobs(session: boto3.Session, base: DemoBase) -> None:
+    """Each kind of job twice: as the SCPs require it (``-approved``), and as it ran before they were
+    attached (``-before-scp``: no keys, no isolation, no encryption, no VPC)."""
+    for stem, job_type in JOBS.items():
+        job_type.example(session, base, f"{stem}-approved", compliant=True)
+        job_type.example(session, base, f"{stem}-before-scp", compliant=False)
 
 
 def _delete_default_vpc(ec2: Any) -> None:

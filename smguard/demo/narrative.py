@@ -31,6 +31,8 @@ def describe_environment(env: environment.DemoEnvironment) -> str:
             "    fraud-scoring-daily (inline job): keys, network isolation, encryption between instances, in the VPC;",
             "    fraud-scoring-weekly-quality names its job definition",
             "  - feature group customer-features and shadow test fraud-scoring-shadow with the key",
+            "  - a training, processing, transform, tuning, AutoML and labeling job (*-approved) with the keys, "
+            "isolation, encryption and VPC the SCPs require",
             "[bold]Violations[/] (as found in real accounts):",
             "  - notebook ds-scratch: root access, direct internet, no KMS key, not in a VPC, old platform, IMDSv1",
             "  - endpoint configuration churn-v1 without a KMS key",
@@ -40,6 +42,7 @@ def describe_environment(env: environment.DemoEnvironment) -> str:
             f"  - Studio domain marketing-studio ({env.public_domain}): PublicInternetOnly",
             "  - churn-{data-quality,bias,explainability,quality}, churn-daily, marketing-features, churn-shadow:",
             "    SageMaker's defaults (no keys, no network settings)",
+            "  - the same six jobs run before the SCPs were attached (*-before-scp): none of it",
             f"[bold]Exemption[/] (central register, SSM {environment.EXEMPTIONS_PARAMETER}):",
             f"  - notebook gpu-driver-build keeps root access: ticket {environment.EXEMPTION_TICKET}, "
             f"until {env.exemption_expires.isoformat()}\n",

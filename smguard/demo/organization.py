@@ -25,7 +25,7 @@ import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 
 import boto3
 
@@ -81,6 +81,7 @@ def build_organization(management: boto3.Session, now: datetime) -> DemoOrganiza
 
     sessions = {account_id: assumed_credentials(management, account_id).session(region) for account_id in workloads.values()}
     environments = [environment.build(session, now.date()) for session in sessions.values()]
+    now = max(now, datetime.now(timezone.utc))  # the rules run once it is built: its SageMaker jobs were created before
     security_credentials = operator_credentials(assumed_credentials(management, security_id).session(region), security_id)
     security = sessions[security_id] = security_credentials.session(region)
     _organization_register(security, {account_id: sessions[account_id] for account_id in workloads.values()})

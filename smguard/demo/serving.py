@@ -10,7 +10,7 @@ import json
 import signal
 import threading
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timezone
 
 import boto3
 import click
@@ -28,6 +28,7 @@ from smguard.demo.runner import run_rules
 def serve_account(console: Console, endpoint: str, session: boto3.Session, now: datetime) -> None:
     """The demo account, as ``smguard demo`` builds it, served until interrupted."""
     env = environment.build(session, now.date())
+    now = max(now, datetime.now(timezone.utc))  # the rules run once it is built: its SageMaker jobs were created before
     deployed = deploy_with_history(session, env, now)
     runs = run_rules(session, deployed, account_id=environment.ACCOUNT_ID, now=now)
     deliver_history([environment.ACCOUNT_ID], now)

@@ -37,6 +37,20 @@ ACTION_RESOURCES: dict[str, str] = {
     ),
     "sagemaker:DescribeDomain": "arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:domain/*",
     "sagemaker:DescribeModel": "arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:model/*",
+    "sagemaker:ListTrainingJobs": ANY,
+    "sagemaker:ListProcessingJobs": ANY,
+    "sagemaker:ListTransformJobs": ANY,
+    "sagemaker:ListHyperParameterTuningJobs": ANY,
+    "sagemaker:ListAutoMLJobs": ANY,
+    "sagemaker:ListLabelingJobs": ANY,
+    "sagemaker:DescribeTrainingJob": "arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:training-job/*",
+    "sagemaker:DescribeProcessingJob": "arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:processing-job/*",
+    "sagemaker:DescribeTransformJob": "arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:transform-job/*",
+    "sagemaker:DescribeHyperParameterTuningJob": (
+        "arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:hyper-parameter-tuning-job/*"
+    ),
+    "sagemaker:DescribeAutoMLJobV2": "arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:automl-job/*",
+    "sagemaker:DescribeLabelingJob": "arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:labeling-job/*",
     # What the remediation runbooks call (smguard.deploy.remediation), with the resources the Service
     # Authorization Reference lets a policy name.
     "ec2:RevokeSecurityGroupIngress": "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:security-group/*",
@@ -55,11 +69,13 @@ ACTION_RESOURCES: dict[str, str] = {
     ),
     "ssm:StartAutomationExecution": "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:automation-definition/*",
     "ssm:GetAutomationExecution": "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:automation-execution/*",
-    # AWS Config: PutEvaluations and GetResourceConfigHistory support no resource-level permissions;
+    # AWS Config: PutEvaluations, GetResourceConfigHistory and GetComplianceDetailsByResource support no
+    # resource-level permissions;
     # GetComplianceDetailsByConfigRule names the rule by its ID (config-rule/config-rule-abc123), which
     # organization rules in member accounts only get at creation, hence the wildcard on the ID.
     "config:PutEvaluations": ANY,
     "config:GetResourceConfigHistory": ANY,
+    "config:GetComplianceDetailsByResource": ANY,
     "config:GetComplianceDetailsByConfigRule": (
         "arn:${AWS::Partition}:config:${AWS::Region}:${AWS::AccountId}:config-rule/*"
     ),

@@ -5,12 +5,14 @@ result tokens with ``result_token()`` as AWS Config would when it invokes a rule
 """
 
 from smguard.embedded import (
+    compliance_by_resource,
     compliance_history,
     config_compliance,
     organization_rules,
     recorded_config,
     remediation,
     sagemaker_endpoint_configs,
+    sagemaker_jobs,
     sagemaker_notebooks,
     sagemaker_resources,
 )
@@ -20,7 +22,8 @@ from smguard.embedded.config_compliance import ResultTokenClaims, result_token
 def install() -> None:
     """Give moto's Config the compliance, compliance-history, organization-rule, remediation and
     recorded-state APIs, and SageMaker the notebook update and settings, the endpoint configuration
-    fields moto drops and the resources smguard evaluates that moto lacks (idempotent, process-wide)."""
+    fields moto drops and the resources smguard evaluates that moto lacks (Model Monitor, feature
+    groups, inference experiments, labeling jobs, processing-job resources) (idempotent, process-wide)."""
     config_compliance.install()
     compliance_history.install()
     organization_rules.install()
@@ -29,6 +32,8 @@ def install() -> None:
     sagemaker_resources.install()
     recorded_config.install()  # after compliance_history: other types' listings fall through to it
     sagemaker_endpoint_configs.install()
+    compliance_by_resource.install()
+    sagemaker_jobs.install()
 
 
 __all__ = ["ResultTokenClaims", "install", "result_token"]

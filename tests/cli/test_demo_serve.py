@@ -22,6 +22,7 @@ from smguard.catalogue import rule_names
 from smguard.deploy.naming import names, rule_of
 from smguard.demo.history import HISTORY_DAYS
 from tests.cli.test_demo import expected_counts
+from tests.support.declared import rules_on_jobs
 
 ROOT = Path(__file__).resolve().parents[2]
 STARTUP_SECONDS = 120
@@ -246,8 +247,10 @@ def test_an_organization_is_served_with_template_yamls_organization_rules_and_an
         "--out", str(tmp_path / "month"),
     )  # fmt: skip
     assert month.returncode == 0, month.stderr
-    # Per member account: the fixed breach, the exempted one (not named through an aggregator), every current one open.
-    non_compliant = sum(counts["NON_COMPLIANT"] for key, counts in aggregated.items() if key[0] in members)
+    # Per member account: the fixed breach, the exempted one (not named through an aggregator), every current one open,
+    # but for the jobs rules' (their jobs exist since today: the history files hold no window of today's run yet).
+    on_jobs = rules_on_jobs()
+    non_compliant = sum(counts["NON_COMPLIANT"] for key, counts in aggregated.items() if key[0] in members and key[1] not in on_jobs)
     assert closed_as(tmp_path / "month") == {"COMPLIANT": len(members), "NOT_APPLICABLE": len(members), "": non_compliant}
 
     assert served.stop(signal.SIGTERM) == (0, "")

@@ -5,7 +5,7 @@ give each example a fresh moto; instead a module-scoped world is seeded once wit
 read (a customer managed KMS key, VPCs with and without flow logs and SageMaker endpoints) and
 examples only read from it. AWS Config APIs that moto lacks are answered from memory:
 GetResourceConfigHistory from the items the test registers (as AWS Config would have recorded
-them), GetComplianceDetailsByConfigRule with no earlier results, PutEvaluations outside TestMode
+them), GetComplianceDetailsByConfigRule and GetComplianceDetailsByResource with no earlier results, PutEvaluations outside TestMode
 (every result token a test makes up is invalid) with InvalidResultTokenException.
 """
 
@@ -19,6 +19,7 @@ from typing import Any
 import boto3
 from moto import mock_aws
 
+from smguard.embedded import sagemaker_jobs
 from smguard.engine.handler import SHARED_CLIENTS
 from tests.hostile.needed import KEY_ID, REGION, VPC_WITH_FLOW_LOG
 from tests.support.aws import PutEvaluationsRecorder, record_put_evaluations
@@ -114,12 +115,14 @@ def seed(ec2: Any, kms: Any) -> tuple[str, list[str]]:
 def open_world() -> Iterator[World]:
     """Start moto, seed it, hook the config client; yields the world, then tears everything down."""
     SHARED_CLIENTS.clear()
+    sagemaker_jobs.install()
     with mock_aws():
         key_id, vpc_ids = seed(boto3.client("ec2", region_name=REGION), boto3.client("kms", region_name=REGION))
         world = World(recorder=record_put_evaluations(), key_id=key_id, vpc_ids=vpc_ids)
         events = SHARED_CLIENTS.client("config").meta.events
         events.register("before-call.config-service.GetResourceConfigHistory", world.answer_history)
         events.register("before-call.config-service.GetComplianceDetailsByConfigRule", world.answer_compliance_details)
+        events.register("before-call.config-service.GetComplianceDetailsByResource", world.answer_compliance_details)
         events.register("before-call.config-service.PutEvaluations", world.answer_put_evaluations)
         yield world
     SHARED_CLIENTS.clear()

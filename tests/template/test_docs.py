@@ -16,8 +16,6 @@ from tests.template.conftest import REPOSITORY
 
 ENGINE_SERVICES = {"config", "sts", "ssm"}
 """Config (every rule), STS (organization mode), SSM (the exemption register)."""
-
-
 ENDPOINT_OF_PREFIX = {"sagemaker": "sagemaker.api"}
 """IAM service prefixes whose API's interface endpoint has another name (SageMaker's API: com.amazonaws.<region>.sagemaker.api)."""
 
