@@ -319,6 +319,47 @@ def _product_resources(product: Product) -> dict[str, Any]:
     }
 
 
+NO_RESOURCE_LEVEL = frozenset(
+    {
+        "codeartifact:CreateDomain", "codeartifact:CreateRepository", "codeartifact:ListTagsForResource",
+        "codeartifact:TagResource", "codeartifact:UntagResource", "ec2:CreateTags", "ec2:DeleteTags",
+        "ec2:DescribeAvailabilityZones", "ec2:DescribeFlowLogs", "ec2:DescribeNetworkInterfaces",
+        "ec2:DescribeRouteTables", "ec2:DescribeSecurityGroups", "ec2:DescribeSubnets", "ec2:DescribeVpcEndpoints",
+        "ec2:DescribeVpcs", "ec2:DisassociateRouteTable", "elasticfilesystem:CreateFileSystem",
+        "elasticfilesystem:DescribeFileSystems", "kms:CreateKey", "logs:CreateLogDelivery", "logs:DeleteLogDelivery",
+        "route53:AssociateVPCWithHostedZone", "sagemaker:AddTags",
+    }
+)  # fmt: skip
+"""Actions granted on "*" (the IAM policy database parliament reads lists no resource type for them; a
+"*" grants them whatever AWS evaluates). Every other action is held to ARNs of its service in this
+region (tests/template/test_parliament.py finds any action left on "*" that could be narrower)."""
+OWN_ACCOUNT_SERVICES = frozenset({"kms", "sagemaker", "codeartifact", "elasticfilesystem"})
+"""Services whose resources a product creates in its own account only. EC2 actions also name resources
+of other owners (the AWS services' endpoint services), so theirs are held to the region alone."""
+
+
+def _resource_statements(actions: tuple[str, ...]) -> list[dict[str, Any]]:
+    """The product's actions: on ARNs of their service in this region where IAM allows it, else on "*"
+    held to this region; resource ids are generated, so no narrower ARN is known beforehand."""
+    region = {"StringEquals": {"aws:RequestedRegion": {"Ref": "AWS::Region"}}}
+    unscoped = sorted(action for action in set(actions) if action in NO_RESOURCE_LEVEL)
+    statements: list[dict[str, Any]] = [
+        {"Sid": "ActionsWithoutResourceLevelPermissions", "Effect": "Allow", "Action": unscoped, "Resource": "*", "Condition": region}
+    ] if unscoped else []
+    services = sorted({action.split(":")[0] for action in actions if action not in NO_RESOURCE_LEVEL})
+    for service in services:
+        account = "${AWS::AccountId}" if service in OWN_ACCOUNT_SERVICES else "*"
+        statements.append(
+            {
+                "Sid": f"{service.replace('elasticfilesystem', 'efs').capitalize()}InThisRegion",
+                "Effect": "Allow",
+                "Action": sorted({action for action in actions if action.startswith(f"{service}:") and action not in NO_RESOURCE_LEVEL}),
+                "Resource": {"Fn::Sub": f"arn:${{AWS::Partition}}:{service}:${{AWS::Region}}:{account}:*"},
+            }
+        )
+    return statements
+
+
 def _launch_role(product: Product) -> dict[str, Any]:
     """The role CloudFormation uses to launch ``product``: its stack, its template, its resources only."""
     permissions = PERMISSIONS[product.name]
@@ -345,14 +386,7 @@ def _launch_role(product: Product) -> dict[str, Any]:
             "Action": "s3:GetObject",
             "Resource": {"Fn::Sub": f"arn:${{AWS::Partition}}:s3:::${{ProductTemplatesBucket}}/${{ProductTemplatesPrefix}}/{product.file_name}"},
         },
-        {
-            "Sid": "TheProductsResources",
-            "Effect": "Allow",
-            "Action": sorted(set(permissions.actions)),
-            "Resource": "*",
-            # Generated ids: no ARN is known before creation; held to this region.
-            "Condition": {"StringEquals": {"aws:RequestedRegion": {"Ref": "AWS::Region"}}},
-        },
+        *_resource_statements(permissions.actions),
     ]
     if permissions.stack_named:
         statements.append(
@@ -451,10 +485,10 @@ def _organization_share() -> dict[str, Any]:
                                     "Resource": portfolio_arn,
                                 },
                                 {
-                                    # Service Catalog checks the organization through these (Service
+                                    # Service Catalog checks the organization the share names (Service
                                     # Catalog Administrator Guide, "Sharing with AWS Organizations").
                                     "Effect": "Allow",
-                                    "Action": ["organizations:DescribeOrganization", "organizations:DescribeOrganizationalUnit"],
+                                    "Action": "organizations:DescribeOrganization",
                                     "Resource": "*",
                                 },
                                 {
