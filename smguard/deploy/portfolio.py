@@ -440,7 +440,7 @@ def handler(event, context):
     catalog = boto3.client("servicecatalog")
     wanted = [node for node in properties["Nodes"] if node]
     old = [node for node in event.get("OldResourceProperties", {}).get("Nodes", []) if node]
-    status = cfnresponse.SUCCESS
+    status, reason = cfnresponse.SUCCESS, None
     try:
         removed = old if event["RequestType"] == "Delete" else [node for node in old if node not in wanted]
         added = [] if event["RequestType"] == "Delete" else [node for node in wanted if node not in old]
@@ -451,9 +451,10 @@ def handler(event, context):
                 PortfolioId=properties["PortfolioId"], OrganizationNode=organization_node(node), SharePrincipals=True
             )
     except Exception as error:  # CloudFormation must hear of any failure, or it waits an hour
-        print(f"portfolio share failed: {error}")
+        reason = f"portfolio share failed: {error}"
+        print(reason)
         status = cfnresponse.FAILED
-    cfnresponse.send(event, context, status, {}, properties["PortfolioId"] + "-organization-share")
+    cfnresponse.send(event, context, status, {}, properties["PortfolioId"] + "-organization-share", reason=reason)
 
 
 def organization_node(node):

@@ -23,8 +23,10 @@ IAM roles are created with their trust policy only (moto does not enforce IAM).
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import json
+import os
 import re
 import sys
 import types
@@ -360,7 +362,7 @@ def _custom_resource(launch: _Launch, logical_id: str, p: dict[str, Any]) -> tup
     handler_name, source = launch.functions[token]
     responses: list[dict[str, Any]] = []
     module = types.ModuleType(INLINE_MODULE)
-    with _cfnresponse(responses):
+    with _cfnresponse(responses), _credentials_of(launch.session):
         exec(compile(source, f"{logical_id} ServiceToken ({INLINE_MODULE}.py)", "exec"), module.__dict__)  # noqa: S102 - the template's own inline code
         event = {
             "RequestType": "Create",
@@ -380,6 +382,27 @@ def _custom_resource(launch: _Launch, logical_id: str, p: dict[str, Any]) -> tup
     return str(response["PhysicalResourceId"]), {key: str(value) for key, value in response.get("Data", {}).items()}
 
 
+@contextlib.contextmanager
+def _credentials_of(session: Any) -> Iterator[None]:
+    """The function runs as its execution role, in the stack's account: this process's environment
+    credentials are the launching session's while it runs (boto3 inside the code reads them)."""
+    credentials = session.get_credentials().get_frozen_credentials()
+    names = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")
+    saved = {name: os.environ.get(name) for name in names}
+    os.environ.update(AWS_ACCESS_KEY_ID=credentials.access_key, AWS_SECRET_ACCESS_KEY=credentials.secret_key)
+    os.environ.pop("AWS_SESSION_TOKEN", None)
+    if credentials.token:
+        os.environ["AWS_SESSION_TOKEN"] = credentials.token
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
 class _cfnresponse:  # noqa: N801 - stands for the module of that name
     """The ``cfnresponse`` module Lambda gives inline code, its ``send`` delivering to the provisioner
     (CloudFormation User Guide, "cfn-response module")."""
@@ -389,11 +412,20 @@ class _cfnresponse:  # noqa: N801 - stands for the module of that name
     def __init__(self, responses: list[dict[str, Any]]) -> None:
         self.responses = responses
         self.module = types.ModuleType("cfnresponse")
-        self.module.SUCCESS, self.module.FAILED = self.SUCCESS, self.FAILED
-        self.module.send = self.send  # type: ignore[attr-defined]
+        vars(self.module).update(SUCCESS=self.SUCCESS, FAILED=self.FAILED, send=self.send)
 
-    def send(self, event: Any, context: Any, status: str, data: Any, physical_id: Any = None, no_echo: bool = False, reason: Any = None) -> None:
-        self.responses.append({"Status": status, "Data": data or {}, "PhysicalResourceId": physical_id or event["LogicalResourceId"], "Reason": reason})
+    def send(
+        self, event: Any, context: Any, responseStatus: str, responseData: Any,  # noqa: N803 - the module's own names
+        physicalResourceId: Any = None, noEcho: bool = False, reason: Any = None,  # noqa: N803
+    ) -> None:
+        self.responses.append(
+            {
+                "Status": responseStatus,
+                "Data": responseData or {},
+                "PhysicalResourceId": physicalResourceId or event["LogicalResourceId"],
+                "Reason": reason,
+            }
+        )
 
     def __enter__(self) -> _cfnresponse:
         self.saved = sys.modules.get("cfnresponse")
@@ -408,7 +440,7 @@ class _cfnresponse:  # noqa: N801 - stands for the module of that name
 
 
 def _flow_log(launch: _Launch, logical_id: str, p: dict[str, Any]) -> tuple[str, dict[str, str]]:
-    request = {
+    request: dict[str, Any] = {
         "ResourceIds": [p["ResourceId"]],
         "ResourceType": p["ResourceType"],
         "TrafficType": p["TrafficType"],
