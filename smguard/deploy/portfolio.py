@@ -494,7 +494,7 @@ def _organization_share() -> dict[str, Any]:
                                 },
                                 {
                                     "Effect": "Allow",
-                                    "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+                                    "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
                                     "Resource": {"Fn::Sub": "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/*"},
                                 },
                             ]
