@@ -100,13 +100,15 @@ def describe_launches(launched: LaunchedProducts) -> str:
 
 
 def results(launched: LaunchedProducts) -> list[ResultRow]:
-    """Every result of every rule in the team account, as the Config console lists them."""
+    """Every result of every rule in the team account."""
     statuses = read_dashboard(launched.session.client("config"), [run.config_rule_name for run in launched.runs])
-    return [
+    rows = [
         ResultRow(status.rule, (short_type(result.resource_type), result.resource_id), result.compliance, result.annotation)
         for status in statuses
         for result in status.results
     ]
+    # By rule, type and result, not by the generated ids: the same order in every run.
+    return sorted(rows, key=lambda row: (row.rule, row.resource[0], row.result, row.resource[1]))
 
 
 def render(rows: list[ResultRow]) -> RenderableType:
