@@ -17,13 +17,15 @@ What CloudFormation does beyond the API call is done too, each with its document
   provisioner instead of an S3 URL; a FAILED response fails the launch.
 
 Types moto does not implement (CodeArtifact, SageMaker user profiles) are not created: they are listed
-in :attr:`ProvisionedStack.skipped`, and an export or a property that needs one of them is refused.
+in :attr:`ProvisionedStack.skipped`; a resource that needs one of them is refused, and an export of
+one is not made, so importing it is refused.
 IAM roles are created with their trust policy only (moto does not enforce IAM).
 """
 
 from __future__ import annotations
 
 import contextlib
+import io
 import ipaddress
 import json
 import os
@@ -31,6 +33,7 @@ import re
 import sys
 import types
 import uuid
+import zipfile
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,7 +42,7 @@ from typing import Any
 from smguard.resources.types.vpc import as_aws_creates_it, default_group
 from smguard.scan.intrinsics import SUB_VARIABLE, Resolver
 from smguard.scan.loader import load_template
-from smguard.scan.values import Opaque, ResourceReference, Unresolved
+from smguard.scan.values import Opaque, Unresolved
 
 CUSTOM_PREFIX = "Custom::"
 
@@ -335,9 +338,6 @@ INLINE_MODULE = "index"
 
 
 def _function(launch: _Launch, logical_id: str, p: dict[str, Any]) -> tuple[str, dict[str, str]]:
-    import io
-    import zipfile
-
     code = p.get("Code", {})
     if "ZipFile" not in code:
         raise ProvisioningError(f"{logical_id}: only functions with inline code (Code.ZipFile) are created by the embedded AWS")

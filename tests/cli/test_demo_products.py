@@ -9,13 +9,13 @@ from datetime import datetime, timezone
 
 import boto3
 import pytest
+from rich.console import Console
 
 from smguard.demo import environment
 from smguard.demo.embedded_aws import embedded_aws
 from smguard.demo.products import EXPECTED_RESULTS, LaunchedProducts, launch_and_evaluate, render, results
 from smguard.cli.tables import ResultRow
 
-SHA = r"[0-9a-f]+"
 EXPECTED = {
     ("notebook_direct_internet", "SageMaker NotebookInstance", "COMPLIANT"): (
         r"DirectInternetAccess is Disabled: the notebook has no SageMaker-provided internet route and reaches networks only "
@@ -77,8 +77,6 @@ def test_every_product_is_launched_and_what_the_embedded_aws_cannot_create_is_na
 
 def test_a_result_that_is_neither_compliant_nor_not_applicable_is_called_out():
     rows = [ResultRow("vpc_flow_logs", ("EC2 VPC", "vpc-1"), "NON_COMPLIANT", "no flow log")]
-    from rich.console import Console
-
     console = Console(width=120, record=True)
     console.print(render(rows))
     assert "1 result(s) on what the products created are neither COMPLIANT nor NOT_APPLICABLE." in console.export_text()
