@@ -386,9 +386,14 @@ def _custom_resource(launch: _Launch, logical_id: str, p: dict[str, Any]) -> tup
 def _credentials_of(session: Any) -> Iterator[None]:
     """The function runs as its execution role, in the stack's account: this process's environment
     credentials are the launching session's while it runs (boto3 inside the code reads them)."""
+    import boto3  # the module whose default session the inline code's boto3.client() uses
+
     credentials = session.get_credentials().get_frozen_credentials()
     names = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")
     saved = {name: os.environ.get(name) for name in names}
+    # A fresh default session, as in a new Lambda execution environment: one created earlier in this
+    # process keeps the credentials it resolved then.
+    saved_session, boto3.DEFAULT_SESSION = boto3.DEFAULT_SESSION, None
     os.environ.update(AWS_ACCESS_KEY_ID=credentials.access_key, AWS_SECRET_ACCESS_KEY=credentials.secret_key)
     os.environ.pop("AWS_SESSION_TOKEN", None)
     if credentials.token:
@@ -396,6 +401,7 @@ def _credentials_of(session: Any) -> Iterator[None]:
     try:
         yield
     finally:
+        boto3.DEFAULT_SESSION = saved_session
         for name, value in saved.items():
             if value is None:
                 os.environ.pop(name, None)
