@@ -105,6 +105,13 @@ $(SAM_STAMP): tools/sam-requirements.txt
 
 tools: $(CHECKOV_STAMP) $(SAM_STAMP)
 
+## publish-products: upload products/*.yaml where the portfolio's products read them (PRODUCTS_BUCKET=..., PRODUCTS_PREFIX=...)
+PRODUCTS_PREFIX ?= smguard-products/v1
+.PHONY: publish-products
+publish-products: $(STAMP)
+	test -n "$(PRODUCTS_BUCKET)" || { echo "PRODUCTS_BUCKET=<the stack's ProductTemplatesBucket> is required"; exit 2; }
+	$(BIN)/python -m smguard.deploy.publish --bucket $(PRODUCTS_BUCKET) --prefix $(PRODUCTS_PREFIX)
+
 ## build: sam build (no Docker, no Python 3.12 needed: see smguard/deploy/codeuri/Makefile)
 build: $(SAM_STAMP)
 	SAM_CLI_TELEMETRY=0 $(TOOLS)/sam/bin/sam build --template-file template.yaml --build-dir .aws-sam/build

@@ -15,6 +15,10 @@ from smguard.cli.tables import stdout_console
 from smguard.demo import environment
 from smguard.demo.embedded_aws import embedded_aws, served_aws
 from smguard.demo.narrative import dashboard, describe_environment, describe_remediations, describe_runs
+from smguard.demo.products import describe_launches, launch_and_evaluate
+from smguard.deploy.portfolio import PRODUCTS_DIR
+from smguard.demo.products import render as render_launched
+from smguard.demo.products import results as launched_results
 from smguard.demo.remediation import remediate
 from smguard.demo.history import HISTORY_DAYS, deliver_history, deploy_with_history
 from smguard.demo.runner import run_rules
@@ -124,6 +128,10 @@ def demo_command(ctx: click.Context, out: Path, replace: bool, serve: bool, orga
             bundle = export_bundle(session, request, out)
         except EvidenceError as error:
             raise command_error(error) from error
+        # After the export, which is of the demo account alone: the team account's products, which
+        # an installed package does not hold (products/ is in the repository).
+        launched = launch_and_evaluate(session, now) if PRODUCTS_DIR.is_dir() else None
+        launched_rows = launched_results(launched) if launched else []
     verification = verify_bundle(bundle)
     period = json.loads((bundle / MANIFEST).read_text(encoding="utf-8"))["period"]
     console.print(
@@ -135,6 +143,11 @@ def demo_command(ctx: click.Context, out: Path, replace: bool, serve: bool, orga
         f"  manifest.json SHA-256 {sha256_of(bundle / MANIFEST)}\n"
         f"  `smguard verify {bundle}`: {'intact' if verification.intact else 'NOT intact'} ({verification.checked} files)\n"
     )
+    if launched is None:
+        console.print(f"Self-service products: {PRODUCTS_DIR} is not here (an installed package); run the demo from a checkout to launch them.")
+    else:
+        console.print(describe_launches(launched))
+        console.print(render_launched(launched_rows))
     if env.notes:
         console.print("[bold]Where the embedded AWS differs from AWS[/]:")
     for note in env.notes:

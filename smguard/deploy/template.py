@@ -22,6 +22,7 @@ from smguard.catalogue import RuleEntry, discover
 from smguard.deploy.naming import camel
 from smguard.deploy.observability import dashboard
 from smguard.deploy.organization import stack_set_resource
+from smguard.deploy.portfolio import template_fragment as portfolio_fragment
 from smguard.deploy.reevaluation import reevaluation_resources
 from smguard.deploy import remediation
 from smguard.deploy.rule_stack import rule_resources
@@ -80,12 +81,17 @@ def build_template(entries: Sequence[RuleEntry] | None = None, *, preventive_con
         **remediation.conditions(),
         **remediation.rule_parameter_conditions(entries),
     }
-    fragment = preventive_controls_fragment() if preventive_controls else {}
-    for section, target in (("Parameters", parameters), ("Conditions", template_conditions), ("Resources", resources)):
-        clashes = sorted(set(fragment.get(section, {})) & set(target))
-        if clashes:
-            raise ValueError(f"smguard.policies.template_fragment() redefines {section}: {', '.join(clashes)}")
-        target.update(fragment.get(section, {}))
+    rules = template_rules()
+    fragments = {"smguard.policies.template_fragment()": preventive_controls_fragment() if preventive_controls else {}}
+    fragments["smguard.deploy.portfolio.template_fragment()"] = portfolio_fragment()
+    for origin, fragment in fragments.items():
+        for section, target in (
+            ("Parameters", parameters), ("Conditions", template_conditions), ("Rules", rules), ("Resources", resources)
+        ):
+            clashes = sorted(set(fragment.get(section, {})) & set(target))
+            if clashes:
+                raise ValueError(f"{origin} redefines {section}: {', '.join(clashes)}")
+            target.update(fragment.get(section, {}))
     return {
         "AWSTemplateFormatVersion": "2010-09-09",
         "Transform": "AWS::Serverless-2016-10-31",
@@ -94,7 +100,7 @@ def build_template(entries: Sequence[RuleEntry] | None = None, *, preventive_con
             "for one account or a whole organization."
         ),
         "Parameters": parameters,
-        "Rules": template_rules(),
+        "Rules": rules,
         "Conditions": template_conditions,
         "Resources": resources,
         "Outputs": {

@@ -62,7 +62,14 @@ VARYING = (
     (re.compile(r"\b(vpc|subnet|sg)-[0-9a-f]{17}\b"), r"\1-<id>"),
     (re.compile(r"key/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"), "key/<id>"),
     (re.compile(r"\b\d{4}-\d{2}-\d{2}\b"), "<date>"),
+    (re.compile(r"T\d{2}:\d{2}:\d{2}\.\d{6}Z"), "T<time>Z"),  # sagemaker_jobs' window: when the demo ran
     (re.compile(r"\b[0-9a-f]{64}\b"), "<sha256>"),
+    # The products' team account (smguard/demo/products.py): its id, its flow log's and generated names' suffixes.
+    (re.compile(r"\b(?!123456789012\b)\d{12}\b"), "<account>"),
+    (re.compile(r"\bfl-[0-9a-f]{17}\b"), "fl-<id>"),
+    (re.compile(r"-[0-9A-F]{12}\b"), "-<suffix>"),
+    (re.compile(r"key/[0-9a-f-]{1,35}(?= *│)"), "key/<id>"),  # a key ARN the table wraps...
+    (re.compile(r"(│ +)[0-9a-f-]{1,35}(, an enabled customer managed key)"), r"\1<id>\2"),  # ...and its rest
 )
 """What differs from one demo run to the next: moto's ids (fixed lengths, so the layout does not move), dates, hashes."""
 

@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 
 from smguard.deploy.runtime import FUNCTION_TIMEOUT_SECONDS as DEPLOYED_TIMEOUT
 from smguard.engine.clients import ATTEMPT_RESERVE_SECONDS, BOTO_CONFIG
@@ -141,8 +142,9 @@ def _assert_names_every_undelivered(result, message: str) -> None:
 
 
 def test_the_bounds_fit_the_deployed_function_timeout():
-    template = (ROOT / "template.yaml").read_text()
-    timeouts = {int(value) for value in re.findall(r"^\s+Timeout: (\d+)\s*$", template, re.MULTILINE)}
+    resources = yaml.safe_load((ROOT / "template.yaml").read_text())["Resources"]
+    # The rules' functions (the portfolio's share function is no rule's and runs once per stack operation).
+    timeouts = {int(r["Properties"]["Timeout"]) for r in resources.values() if r["Type"] == "AWS::Serverless::Function"}
     assert timeouts == {DEPLOYED_TIMEOUT} == {FUNCTION_TIMEOUT_SECONDS}
     assert BOTO_CONFIG.retries["mode"] == "standard" and MAX_ATTEMPTS == 6
     assert ATTEMPT_RESERVE_SECONDS == BOTO_CONFIG.connect_timeout + BOTO_CONFIG.read_timeout + 25 + 2

@@ -37,6 +37,10 @@ OPTIONAL_FEATURES = {
     "ExcludedAccounts": "444455556666",
     "ExemptionsParameterName": "/smguard/exemptions",
     "ExemptionsParameterKeyArn": "arn:aws:kms:eu-west-1:111122223333:key/11111111-2222-3333-4444-555555555555",
+    "DeployProductPortfolio": "true",
+    "ProductTemplatesBucket": "central-it-product-templates",
+    "PortfolioShareOrganizationNodes": "ou-abcd-abcdefgh",
+    "PortfolioShareAccountId": "444455556666",
 }
 
 
