@@ -62,6 +62,10 @@ PATHS: dict[str, list[tuple[str, str, str, dict, Decision]]] = {
         ("cut the functions' egress (tagged security group)", "ec2:RevokeSecurityGroupEgress",
          f"arn:aws:ec2:eu-west-1:{ACCOUNT}:security-group/sg-1", TAG, DENY),
         ("delete the tagged VPC endpoint", "ec2:DeleteVpcEndpoints", f"arn:aws:ec2:eu-west-1:{ACCOUNT}:vpc-endpoint/vpce-1", TAG, DENY),
+        ("filter every alarm out of the topic's subscription", "sns:SetSubscriptionAttributes",
+         f"arn:aws:sns:eu-west-1:{ACCOUNT}:smguard-alarms:0f0e0d0c-0b0a-0908-0706-050403020100", {}, DENY),
+        ("drain the failed-invocations queue message by message", "sqs:ReceiveMessage",
+         f"arn:aws:sqs:eu-west-1:{ACCOUNT}:smguard-failed-invocations", {}, DENY),
         ("stop the recorder", "config:StopConfigurationRecorder", "*", {}, DENY),
     ],
     "3-leave-the-organization": [

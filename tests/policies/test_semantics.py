@@ -495,6 +495,12 @@ PROTECTED = [
     ("ProtectSmguardResources", "sns:SetTopicAttributes", ALARM_TOPIC),
     ("ProtectSmguardResources", "sns:RemovePermission", ALARM_TOPIC),
     ("ProtectSmguardResources", "sns:Unsubscribe", ALARM_TOPIC + ":0f0e0d0c-0b0a-0908-0706-050403020100"),
+    # A filter policy on the alarm topic's subscription drops every alarm; the subscription's ARN is
+    # the topic's plus ":<id>" (SNS API Reference, SetSubscriptionAttributes example).
+    ("ProtectSmguardResources", "sns:SetSubscriptionAttributes", ALARM_TOPIC + ":0f0e0d0c-0b0a-0908-0706-050403020100"),
+    # Receiving and deleting the failed invocations drains the queue as surely as purging it.
+    ("ProtectSmguardResources", "sqs:ReceiveMessage", FAILED_QUEUE),
+    ("ProtectSmguardResources", "sqs:DeleteMessage", FAILED_QUEUE),
     ("ProtectSmguardResources", "sqs:DeleteQueue", FAILED_QUEUE),
     ("ProtectSmguardResources", "sqs:PurgeQueue", FAILED_QUEUE),
     ("ProtectSmguardResources", "sqs:SetQueueAttributes", FAILED_QUEUE),
