@@ -14,6 +14,7 @@ from smguard.policies import (
     longest_values,
     POLICIES_DIR,
     SIZE_LIMITS,
+    SERVICE_CONTROL_POLICY,
     PolicySourceError,
     load_policies,
 )
@@ -63,6 +64,32 @@ def test_preventive_controls_document_states_the_measured_sizes(name):
     if policy.placeholders():
         expected.append(_worst_case_size(policy))
     assert _size_cells(text, policy.file) == (expected, SIZE_LIMITS[policy.type])
+
+
+# AWS Organizations attaches at most five SCPs to a root, OU or account (Organizations quotas).
+# FullAWSAccess takes one and AWS Control Tower's own SCP another; smguard must fit in what is left
+# with room for one of the organization's own (issue 14: at most two attachments per target).
+SMGUARD_SCP_BUDGET = 2
+
+
+def _scp_count(directory=POLICIES_DIR) -> int:
+    return sum(policy.type == SERVICE_CONTROL_POLICY for policy in load_policies(directory))
+
+
+def test_the_manifest_lists_at_most_two_service_control_policies():
+    assert _scp_count() <= SMGUARD_SCP_BUDGET
+
+
+def test_the_scp_count_sees_a_third_service_control_policy(tmp_path):
+    """The check above has teeth: a manifest with a third SCP is counted as three."""
+    entries = [
+        {"file": f"p{i}.json", "name": f"p{i}", "type": SERVICE_CONTROL_POLICY, "logical_id": f"P{i}", "description": "p"}
+        for i in range(3)
+    ]
+    (tmp_path / MANIFEST_FILE).write_text(json.dumps({"policies": entries}))
+    for entry in entries:
+        (tmp_path / entry["file"]).write_text(json.dumps({"Statement": []}))
+    assert _scp_count(tmp_path) == 3 > SMGUARD_SCP_BUDGET
 
 
 def test_size_cells_reads_every_figure_of_the_row():
