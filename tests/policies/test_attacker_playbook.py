@@ -1,4 +1,4 @@
-"""An account administrator's playbook against the guardrail (issue 14, findings 1-3, 5 and 6).
+"""An account administrator's playbook against the guardrail (issue 14, findings 1-3, 5, 6 and 8).
 
 Each path is the attacker's sequence of requests, every step evaluated with both smguard SCPs
 attached together (next to FullAWSAccess) and the expected decision per step: the path is closed
@@ -20,14 +20,24 @@ from .policy_data import (
     KMS_KEY,
     OTHER_ACCOUNT,
     SAGEMAKER,
+    compliant_context,
     rendered,
     request,
+    with_change,
 )
 
 DENY, ALLOW = Decision.EXPLICIT_DENY, Decision.ALLOWED
 SM = f"arn:aws:sagemaker:eu-west-1:{ACCOUNT}"
 TAG = {"aws:ResourceTag/smguard:guardrail": "protected"}
 MODEL = f"{SM}:model/m"
+# An AWS managed key (aws/sagemaker) has an ARN of the account's own form: key/<uuid>, no alias.
+AWS_MANAGED_KEY = f"arn:aws:kms:eu-west-1:{ACCOUNT}:key/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
+
+
+def _training_job(key: str, value: str) -> dict:
+    """A training job compliant in every other respect, with one key changed."""
+    return with_change(compliant_context("sagemaker:CreateTrainingJob", ACCOUNT_ADMIN), key, value)
+
 
 # (step, action, resource, extra keys, expected)
 PATHS: dict[str, list[tuple[str, str, str, dict, Decision]]] = {
@@ -41,6 +51,13 @@ PATHS: dict[str, list[tuple[str, str, str, dict, Decision]]] = {
         ("isolated endpoint config in a VPC, then a component naming a container", "sagemaker:CreateEndpointConfig",
          f"{SM}:endpoint-config/c", {"sagemaker:VolumeKmsKeyArn": KMS_KEY, "sagemaker:NetworkIsolation": "true",
                                      "sagemaker:VpcSubnets": ["subnet-1"]}, ALLOW),
+        # The next three carry none of the network keys and are allowed (docs/preventive-controls.md,
+        # finding 1): the only configuration they can ride on is the isolated one in a VPC above, the
+        # attacker's own having been denied at the first two steps.
+        ("create the endpoint on that configuration", "sagemaker:CreateEndpoint", f"{SM}:endpoint/e", {}, ALLOW),
+        ("a component naming a container image directly, no model", "sagemaker:CreateInferenceComponent",
+         f"{SM}:inference-component/ic", {}, ALLOW),
+        ("swap the component's container", "sagemaker:UpdateInferenceComponent", f"{SM}:inference-component/ic", {}, ALLOW),
     ],
     "2-silence-the-detective-rules": [
         ("write a made-up approval into the register", "ssm:PutParameter",
@@ -87,6 +104,14 @@ PATHS: dict[str, list[tuple[str, str, str, dict, Decision]]] = {
          {"sagemaker:VolumeKmsKeyArn": KMS_KEY, "sagemaker:VpcSubnets": ["subnet-1"],
           "sagemaker:DirectInternetAccess": "Disabled", "sagemaker:RootAccess": "Disabled"}, DENY),
     ],
+    "8-kms-keys-other-than-the-account's-own": [
+        # Allowed, as documented ("Keys of this account only"): an AWS managed key's ARN cannot be
+        # told apart from a customer key's; the detective twin sagemaker_kms reports it.
+        ("training job output under the AWS managed key, named by its ARN", "sagemaker:CreateTrainingJob",
+         f"{SM}:training-job/t", _training_job("sagemaker:OutputKmsKeyArn", AWS_MANAGED_KEY), ALLOW),
+        ("training job output under another account's key", "sagemaker:CreateTrainingJob", f"{SM}:training-job/t",
+         _training_job("sagemaker:OutputKmsKeyArn", f"arn:aws:kms:eu-west-1:{OTHER_ACCOUNT}:key/k"), DENY),
+    ],
     "6-become-the-guardrail-administrator": [
         ("pass a rule role to one's own function", "iam:PassRole",
          f"arn:aws:iam::{ACCOUNT}:role/{names('notebook_in_vpc').role('eu-west-1')}", {}, DENY),
@@ -112,7 +137,7 @@ def test_each_step_of_each_path_is_decided_as_intended(path, step, action, resou
     assert scp_decision(scps, action, resource, {**request(ACCOUNT_ADMIN), **keys}) is expected
 
 
-@pytest.mark.parametrize("path", [path for path in PATHS if path != "1-inference-component-outside-isolation"])
+@pytest.mark.parametrize("path", PATHS)
 def test_every_path_is_closed_at_some_step(path):
     assert any(expected is DENY for *_, expected in PATHS[path])
 
