@@ -48,6 +48,7 @@ Recording is a snapshot, taken when ``record`` is called (AWS records continuous
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -129,7 +130,11 @@ def record(session: boto3.Session, captured_at: datetime | None = None) -> int:
     with ThreadPoolExecutor(max_workers=4) as pool:
         for resource_type in sorted(wanted):
             if resource_type in resource_types():
-                described += resource_types()[resource_type].describe(clients, pool, SilentProgress())
+                definition = resource_types()[resource_type]
+                described += [
+                    (_as_recorded(resource, definition.not_recorded_properties), arn)
+                    for resource, arn in definition.describe(clients, pool, SilentProgress())
+                ]
             else:
                 described += kinds[resource_type].describe_recorded(clients)
     items: dict[tuple[str, str], dict[str, Any]] = {}
@@ -144,6 +149,14 @@ def record(session: boto3.Session, captured_at: datetime | None = None) -> int:
         items[(resource.resource_type, resource.resource_id)] = {**item, "version": "1.3", "tags": []}
     config_backends[account][region].__dict__[_STORE_ATTRIBUTE] = items
     return len(items)
+
+
+def _as_recorded(resource: Any, not_recorded: tuple[str, ...]) -> Any:
+    """The Describe answer without what AWS Config does not record of the type."""
+    if not not_recorded:
+        return resource
+    configuration = {key: value for key, value in resource.configuration.items() if key not in not_recorded}
+    return dataclasses.replace(resource, configuration=configuration)
 
 
 def _iso(value: Any) -> str:

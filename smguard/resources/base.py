@@ -72,6 +72,11 @@ class ResourceType:
     BatchGetResourceConfig (or their aggregate forms), which serve every recorded type: a type that
     does not say is read the slower way, never missed."""
 
+    not_recorded_properties: ClassVar[tuple[str, ...]] = ()
+    """Properties the Describe API returns that AWS Config's recorded item of the type lacks
+    (awslabs/aws-config-resource-schema lists no such property): the embedded recorder leaves them
+    out, as AWS does, and a rule that needs them reads them with Describe (a fact kind)."""
+
     unconfirmed_properties: ClassVar[tuple[str, ...]] = ()
     """Recorded property paths smguard's rules read whose recorded name neither AWS documentation nor
     awslabs/aws-config-resource-schema confirms: smguard assumes the CloudFormation property name

@@ -195,6 +195,9 @@ def _item(item: Mapping[str, Any]) -> RecordedItem | None:
     return RecordedItem(item["accountId"], item["awsRegion"], CollectedResource(resource, item.get("arn")))
 
 
+REGISTER_SERVICE = "ssm"
+
+
 @dataclass
 class RecordedPlace:
     """One account and region's recorded items and what its recorder records; given to the rules'
@@ -207,6 +210,10 @@ class RecordedPlace:
     recorded: frozenset[str] | None
     clients: SweepClients
     items: dict[str, list[CollectedResource]] = field(default_factory=dict)
+    local: bool = False
+    """Whether the caller's clients act in this account and region (one account's own recorder). An
+    aggregator's places are not: the command assumes no role, so a call for facts the recorded items
+    lack would read the caller's account instead of the place's."""
 
     def records(self, resource_type: str) -> bool:
         return self.recorded is not None and resource_type in self.recorded
@@ -222,6 +229,14 @@ class RecordedPlace:
         return [collected.resource for collected in self.items.get(resource_type, [])]
 
     def build_client(self, service: str, region: str | None = None, assume_role_mode: bool = True) -> Any:
+        """The caller's client; for another account or region only SSM, for the exemption register,
+        which lives in the caller's (deploying) account as organization rules read it. Any other call
+        would ask the caller's account about this place's resources: a gap, never a guess."""
+        if not self.local and service != REGISTER_SERVICE:
+            raise UnrecordedFactError(
+                f"a rule reads {service} for facts the recorded items of {self.account} {self.region} lack, and "
+                "--aggregator assumes no role into that account; evaluate it with --source config (or describe) there"
+            )
         return self.clients.build_client(service, region, assume_role_mode)
 
     @property
@@ -232,11 +247,12 @@ class RecordedPlace:
 def places(source: RecordedSource, clients: SweepClients, resource_types: Iterable[str]) -> list[RecordedPlace]:
     """Every account and region the source reads (or holds items of), with its items of the types."""
     wanted = frozenset(resource_types)
+    local = isinstance(source, AccountRecorder)
     found = {
-        place: RecordedPlace(place[0], place[1], recorded, clients)
+        place: RecordedPlace(place[0], place[1], recorded, clients, local=local)
         for place, recorded in source.coverage(wanted).items()
     }
     for item in read(source, wanted):
-        place = found.setdefault((item.account, item.region), RecordedPlace(item.account, item.region, None, clients))
+        place = found.setdefault((item.account, item.region), RecordedPlace(item.account, item.region, None, clients, local=local))
         place.items.setdefault(item.collected.resource.resource_type, []).append(item.collected)
     return [found[key] for key in sorted(found)]

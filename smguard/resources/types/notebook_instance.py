@@ -48,6 +48,7 @@ class NotebookInstance(sagemaker.SageMakerType):
     }
     describe_properties = PROPERTIES
     identifier = "NotebookInstanceName"
+    not_recorded_properties = ("PlatformIdentifier", "InstanceMetadataServiceConfiguration")
     arn_field = "NotebookInstanceArn"
     listing = ("list_notebook_instances", "NotebookInstances")
     describe_operation = "describe_notebook_instance"
