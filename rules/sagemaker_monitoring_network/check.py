@@ -16,8 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from smguard.engine import CsvList, Finding, Resource, RuleParameters, Verdict, describe_ids, describe_typed_value, parameter
-from smguard.engine.recorded import ABSENT, SECURITY_GROUP_ID, SUBNET_ID, id_list_problem
+from smguard.engine import CsvList, Finding, Resource, RuleParameters, Verdict, describe_typed_value, parameter
+from smguard.engine.recorded import ABSENT, SECURITY_GROUP_ID, SUBNET_ID, describe_off_by_default, vpc_config_findings
 from smguard.resources.monitoring import JobDefinitionType
 from smguard.resources.types import (
     data_quality_job_definition,
@@ -116,9 +116,12 @@ def check(resource: Resource, parameters: SagemakerMonitoringNetworkParameters, 
     for flag in ("EnableNetworkIsolation", "EnableInterContainerTrafficEncryption"):
         value = network.get(flag, ABSENT)
         if value is not True:
-            findings.append(f"{flag} is {_describe_flag(value)}")
+            findings.append(f"{flag} is {describe_off_by_default(value)}")
             needs.append(f"{flag}=true")
-    vpc_findings, vpc_needs, placement = _vpc_config(network.get("VpcConfig", ABSENT), parameters)
+    vpc_config = network.get("VpcConfig", ABSENT)
+    vpc_findings, vpc_needs, placement = vpc_config_findings(
+        ABSENT if vpc_config is None else vpc_config, parameters.subnet_ids, parameters.security_group_ids, SHOWN_IDS
+    )
     findings += vpc_findings
     needs += vpc_needs
     if findings:
@@ -144,47 +147,3 @@ def _network_config(configuration: Mapping[str, Any], location: NetworkLocation)
 def _non_compliant(findings: list[str], needs: list[str], location: NetworkLocation, lead: str = "") -> Verdict:
     fixes = (location.fix.format(needs=" and ".join(needs)), location.short_fix)
     return Verdict.non_compliant(Finding(tuple(findings), fixes, lead=lead, prefer_parts=True))
-
-
-def _describe_flag(value: Any) -> str:
-    if value is ABSENT:
-        return "absent (defaults to false)"
-    if value is False:
-        return "false"
-    return f"{describe_typed_value(value)}, not the boolean true"
-
-
-def _vpc_config(vpc_config: Any, parameters: SagemakerMonitoringNetworkParameters) -> tuple[list[str], list[str], str]:
-    """Findings about VpcConfig, what the job needs to fix them, and where a compliant one places the job."""
-    if vpc_config is ABSENT or vpc_config is None:
-        return [f"VpcConfig is absent"], ["a VpcConfig"], ""
-    if not isinstance(vpc_config, Mapping):
-        return [f"VpcConfig is {describe_typed_value(vpc_config)}, not an object"], ["a VpcConfig"], ""
-    subnets = vpc_config.get("Subnets", ABSENT)
-    groups = vpc_config.get("SecurityGroupIds", ABSENT)
-    if subnets is ABSENT or subnets == []:
-        missing = "no" if subnets is ABSENT else "empty"
-        return [f"VpcConfig has {missing} Subnets, so it places nothing"], ["a VpcConfig"], ""
-    findings, needs = [], []
-    for prop, value, approved, what in (
-        ("Subnets", subnets, parameters.subnet_ids, "subnet"),
-        ("SecurityGroupIds", groups, parameters.security_group_ids, "security group"),
-    ):
-        problem = id_list_problem(value, f"{what} ids")
-        if problem:
-            findings.append(f"VpcConfig.{prop} {problem}")
-            needs.append(f"valid VpcConfig.{prop}")
-            continue
-        outside = [item for item in value if approved is not None and item not in approved]
-        if outside:
-            findings.append(f"VpcConfig.{prop} has {describe_ids(outside, SHOWN_IDS)} not approved")
-            needs.append(f"approved {what}s")
-    if findings:
-        return findings, needs, ""
-    checked = [
-        name
-        for name, ids in (("subnets", parameters.subnet_ids), ("security groups", parameters.security_group_ids))
-        if ids is not None
-    ]
-    approved_note = " (approved)" if len(checked) == 2 else f" ({checked[0]} approved)" if checked else ""
-    return [], [], f"subnets {describe_ids(subnets, SHOWN_IDS)} with security groups {describe_ids(groups, SHOWN_IDS)}{approved_note}"
