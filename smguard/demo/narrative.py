@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import boto3
-from rich.console import RenderableType
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
 from smguard.cli.tables import rule_and_resource, styled_result
 from smguard.demo import environment
 from smguard.demo.dashboard import read_dashboard, render
+from smguard.demo.pack_score import describe_score, read_score
 from smguard.demo.remediation import RemediationRun
 from smguard.demo.runner import RuleRun
 
@@ -86,7 +87,12 @@ def describe_remediations(fixes: Sequence[RemediationRun]) -> RenderableType:
 
 
 def dashboard(session: boto3.Session, runs: Sequence[RuleRun], after: str | None = None) -> RenderableType:
-    """The Config dashboard of ``session``'s account for the rules of ``runs`` (shown again ``after`` something)."""
-    statuses = read_dashboard(session.client("config"), [run.config_rule_name for run in runs])
+    """The Config dashboard of ``session``'s account for the rules of ``runs`` (shown again ``after``
+    something): the conformance pack's compliance score, then the rules."""
+    config = session.client("config")
+    statuses = read_dashboard(config, [run.config_rule_name for run in runs])
     account_id = session.client("sts").get_caller_identity()["Account"]
-    return render(statuses, account_id=account_id, region=session.region_name, after=after)
+    return Group(
+        describe_score(*read_score(config), statuses),
+        render(statuses, account_id=account_id, region=session.region_name, after=after),
+    )

@@ -121,6 +121,15 @@ def member_pack_name(organization_pack: str, suffix: str) -> str:
     return f"{ORGANIZATION_PACK_MEMBER_PREFIX}{organization_pack}-{suffix}"
 
 
+def is_smguard_pack(aws_name: str) -> bool:
+    """Whether a conformance pack's name in AWS is smguard's: the account pack, or a member account's
+    copy of the organization pack."""
+    if aws_name == CONFORMANCE_PACK_NAME:
+        return True
+    stem = f"{ORGANIZATION_PACK_MEMBER_PREFIX}{CONFORMANCE_PACK_NAME}-"
+    return aws_name.startswith(stem) and MEMBER_SUFFIX.fullmatch(aws_name[len(stem):]) is not None
+
+
 def names(rule: str) -> RuleNames:
     """Every name of the rule folder ``rule``."""
     return RuleNames(rule)

@@ -1,25 +1,27 @@
 """Deploy the Config rules of template.yaml into the embedded AWS, as CloudFormation would create them.
 
-The demo and ``smguard demo --serve`` must show what a deployment does, so they take every Config
-rule from the template's own resources instead of building rules from the catalogue: the
-``AWS::Config::ConfigRule`` resources (``DeploymentScope=Account``) through PutConfigRule, or the
-``AWS::Config::OrganizationConfigRule`` resources (``DeploymentScope=Organization``) through
-PutOrganizationConfigRule, whichever the resources' conditions select for the given parameter
-values. Names, scope, triggers and input parameters are the template's; the intrinsics are resolved
-by the same resolver ``smguard scan`` uses, with the account and region of the embedded deployment.
+The demo and ``smguard demo --serve`` must show what a deployment does, so they take the rules from
+the template's own resources instead of building rules from the catalogue: the
+``AWS::Config::ConformancePack`` (``DeploymentScope=Account``) through PutConformancePack, or the
+``AWS::Config::OrganizationConformancePack`` (``DeploymentScope=Organization``) through
+PutOrganizationConformancePack, whichever the resources' conditions select for the given parameter
+values. The pack's template body, its input parameters, names, scope, triggers and remediations are
+the template's; the outer template's intrinsics are resolved by the same resolver ``smguard scan``
+uses, with the account and region of the embedded deployment, and the embedded AWS Config
+interprets the pack template as AWS Config does (:mod:`smguard.embedded.conformance_packs`).
 
 The template is the repository's template.yaml when smguard runs from a checkout, and otherwise
 (an installed package, which ships no template) the same document generated from the catalogue by
 :mod:`smguard.deploy.template`, but for the Organizations policies, which deploy no Config rule.
 
-The remediation configurations of the deployed rules are created too (PutRemediationConfigurations),
-with the roles they name and smguard's own Automation documents (SSM CreateDocument).
-
-Each rule's function (the ``AWS::Serverless::Function`` its source names by ``Fn::GetAtt``) is
-created with the template's name, runtime and handler, and its role with the template's name and
-trust policy; the role's inline policies are not (moto does not enforce IAM). The function's code is
-a placeholder: the embedded AWS never runs it. Whoever drives the embedded AWS imports the handler
-the template names (:meth:`DeployedRule.lambda_handler`) and invokes it in-process with a result token from
+What the pack needs first is created first, as CloudFormation orders a stack by its references and
+``DependsOn``: each rule's function (the ``AWS::Serverless::Function`` an input parameter names by
+``Fn::GetAtt``) with the template's name, runtime and handler, and its role with the template's name
+and trust policy; the remediation roles and smguard's own Automation documents (SSM CreateDocument)
+the pack depends on. The roles' inline policies are not created (moto does not enforce IAM), nor the
+Lambda permissions (moto's Config does not check them). The function's code is a placeholder: the
+embedded AWS never runs it. Whoever drives the embedded AWS imports the handler the template names
+(:meth:`DeployedRule.lambda_handler`) and invokes it in-process with a result token from
 :func:`smguard.embedded.result_token`, as Config would invoke the function.
 """
 
@@ -38,7 +40,7 @@ from typing import Any
 import smguard
 import smguard.rules
 from smguard.catalogue import RuleEntry, rule_names
-from smguard.deploy.naming import rule_of
+from smguard.deploy.naming import names, rule_for_function_logical_id
 from smguard.deploy.rule_stack import rule_parameter_names
 from smguard.engine.handler import EngineParameters, RuleHandler
 from smguard.scan.intrinsics import Resolver
@@ -49,13 +51,13 @@ REPOSITORY_TEMPLATE = Path(smguard.__file__).resolve().parent.parent / "template
 STACK_NAME = "smguard"
 ARTIFACT_RULES_PACKAGE = "rules"
 """The top-level package of a rule function's artifact, where its Handler lives (``rules.<rule>.app``)."""
-ACCOUNT_RULE = "AWS::Config::ConfigRule"
-ORGANIZATION_RULE = "AWS::Config::OrganizationConfigRule"
+ACCOUNT_PACK = "AWS::Config::ConformancePack"
+ORGANIZATION_PACK = "AWS::Config::OrganizationConformancePack"
 FUNCTION = "AWS::Serverless::Function"
 ROLE = "AWS::IAM::Role"
-RULE_NAME_PROPERTY = {ACCOUNT_RULE: "ConfigRuleName", ORGANIZATION_RULE: "OrganizationConfigRuleName"}
-REMEDIATION = "AWS::Config::RemediationConfiguration"
 DOCUMENT = "AWS::SSM::Document"
+PERMISSION = "AWS::Lambda::Permission"
+PACK_NAME_PROPERTY = {ACCOUNT_PACK: "ConformancePackName", ORGANIZATION_PACK: "OrganizationConformancePackName"}
 
 
 class StackDeploymentError(ValueError):
@@ -65,15 +67,18 @@ class StackDeploymentError(ValueError):
 
 @dataclass(frozen=True)
 class DeployedRule:
-    """One Config rule resource of the template, as created in the embedded AWS."""
+    """One rule of the template's conformance pack, as deployed in the embedded AWS: its function, and
+    the Config rules (one per account the pack reaches) that invoke it."""
 
     logical_id: str
+    """The logical ID of the rule's function in template.yaml."""
     rule: str
-    """The catalogue rule (its folder's name) whose Config rule this is, found from ``name`` by
-    :func:`smguard.deploy.naming.rule_of`."""
+    """The catalogue rule (its folder's name) whose function this is."""
     name: str
-    """ConfigRuleName, or OrganizationConfigRuleName in organization mode: the name AWS shows."""
+    """The ConfigRuleName the pack template declares; AWS Config creates the rule as
+    ``<name>-conformance-pack-<suffix>`` (:func:`smguard.deploy.naming.RuleNames.pack_rule`)."""
     organization: bool
+    """Whether an organization conformance pack deployed it (a rule in every member account)."""
     function_arn: str
     handler: str
     """The function's Handler, ``rules.<rule>.app.lambda_handler``: what Lambda would run."""
@@ -225,15 +230,12 @@ class _Deployment:
         return self.attributes[(logical_id, attribute)]
 
     def reference(self, logical_id: str, where: str) -> str:
-        """``Ref``: a Config rule's name (the rule is deployed first), an SSM document's name (created on first use)."""
+        """``Ref``: an SSM document's name (the document is created on first use)."""
         if (logical_id, "Ref") not in self.attributes:
             kind = self.resources[logical_id].get("Type")
-            if kind == ACCOUNT_RULE:
-                self.attributes[(logical_id, "Ref")] = str(self._subset(logical_id, ("ConfigRuleName",))["ConfigRuleName"])
-            elif kind == DOCUMENT:
-                self.attributes[(logical_id, "Ref")] = self.create_document(logical_id)
-            else:
+            if kind != DOCUMENT:
                 raise StackDeploymentError(f"{where}: Ref {logical_id} ({kind}) is not created by the embedded deployment")
+            self.attributes[(logical_id, "Ref")] = self.create_document(logical_id)
         return self.attributes[(logical_id, "Ref")]
 
     def create_document(self, logical_id: str) -> str:
@@ -246,14 +248,17 @@ class _Deployment:
         )
         return str(properties["Name"])
 
-    def deploy_remediation(self, logical_id: str) -> None:
-        """PutRemediationConfigurations, as CloudFormation creates an ``AWS::Config::RemediationConfiguration``."""
-        properties = self.properties(logical_id)
-        # Parameters are strings; CloudFormation converts them to the property's type (Integer here).
-        for key in ("MaximumAutomaticAttempts", "RetryAttemptSeconds"):
-            if key in properties:
-                properties[key] = int(properties[key])
-        self.session.client("config").put_remediation_configurations(RemediationConfigurations=[properties])
+    def create_dependency(self, logical_id: str, dependent: str) -> None:
+        """A resource ``dependent`` names in its ``DependsOn``, created as CloudFormation creates it first."""
+        kind = self.resources[logical_id].get("Type")
+        if kind == ROLE:
+            self.attribute(logical_id, "Arn", dependent)
+        elif kind == DOCUMENT:
+            self.reference(logical_id, dependent)
+        elif kind not in (PERMISSION, "AWS::CloudFormation::StackSet"):
+            # A Lambda permission changes nothing here (moto's Config does not check it); the StackSet's
+            # member-account resources are created by whoever builds the member accounts.
+            raise StackDeploymentError(f"{dependent} depends on {logical_id} ({kind}), which the embedded deployment does not create")
 
     def create_role(self, logical_id: str) -> str:
         # Its inline policies are left out: moto does not enforce IAM, and they name resources
@@ -269,7 +274,7 @@ class _Deployment:
 
     def create_function(self, logical_id: str) -> str:
         if not self.selected(logical_id):
-            raise StackDeploymentError(f"{logical_id} is not created with these parameter values, yet a rule names it")
+            raise StackDeploymentError(f"{logical_id} is not created with these parameter values, yet the conformance pack names it")
         # Only what Lambda needs to create the function: its name, code, runtime, handler and role.
         # The rest (layers, VPC, log group, event invoke configuration) refers to resources the demo
         # does not create and changes nothing about how a rule is invoked.
@@ -279,32 +284,31 @@ class _Deployment:
         )
         return str(created["FunctionArn"])
 
-    def rule_of(self, logical_id: str, known: list[str]) -> str:
-        """The catalogue rule a Config rule resource deploys, by the name the template gives it
-        (resolved alone: it creates nothing)."""
-        key = RULE_NAME_PROPERTY[self.resources[logical_id]["Type"]]
-        name = self._subset(logical_id, (key,)).get(key)
-        rule = rule_of(name, known) if isinstance(name, str) else None
-        if rule is None:
-            raise StackDeploymentError(f"{logical_id}: its {key} {name!r} is the name of no catalogue rule ({', '.join(known)})")
-        return rule
-
-    def deploy_rule(self, logical_id: str, rule: str) -> DeployedRule:
-        kind = self.resources[logical_id]["Type"]
+    def deploy_pack(self, logical_id: str) -> None:
+        """PutConformancePack or PutOrganizationConformancePack with the resource's resolved properties,
+        after what it depends on."""
+        depends_on = self.resources[logical_id].get("DependsOn", [])
+        for dependency in [depends_on] if isinstance(depends_on, str) else depends_on:
+            if self.selected(dependency):
+                self.create_dependency(dependency, logical_id)
         properties = self.properties(logical_id)
-        if kind == ACCOUNT_RULE:
-            if isinstance(properties.get("InputParameters"), Mapping):
-                # CloudFormation takes the object and gives PutConfigRule its JSON text.
-                properties["InputParameters"] = json.dumps(properties["InputParameters"])
-            self.session.client("config").put_config_rule(ConfigRule=properties)
-            name, function_arn = properties["ConfigRuleName"], properties["Source"]["SourceIdentifier"]
+        config = self.session.client("config")
+        if self.resources[logical_id]["Type"] == ACCOUNT_PACK:
+            config.put_conformance_pack(**properties)
         else:
-            self.session.client("config").put_organization_config_rule(**properties)
-            name = properties["OrganizationConfigRuleName"]
-            function_arn = properties["OrganizationCustomRuleMetadata"]["LambdaFunctionArn"]
-        function = next(key for key, value in self.attributes.items() if value == function_arn)[0]
-        handler = self.resolver.resolve(self.resources[function]["Properties"]["Handler"], function)
-        return DeployedRule(logical_id, rule, name, kind == ORGANIZATION_RULE, function_arn, handler)
+            config.put_organization_conformance_pack(**properties)
+
+    def deployed_rules(self, pack: str, known: list[str]) -> list[DeployedRule]:
+        """The rule functions the pack's input parameters named, in template order."""
+        deployed = []
+        for logical_id, resource in self.resources.items():
+            if resource.get("Type") != FUNCTION or (logical_id, "Arn") not in self.attributes:
+                continue
+            rule = rule_for_function_logical_id(logical_id, known)
+            handler = self.resolver.resolve(resource["Properties"]["Handler"], logical_id)
+            organization = self.resources[pack]["Type"] == ORGANIZATION_PACK
+            deployed.append(DeployedRule(logical_id, rule, names(rule).config_rule, organization, self.attributes[(logical_id, "Arn")], handler))
+        return deployed
 
 
 def deploy_config_rules(
@@ -315,35 +319,36 @@ def deploy_config_rules(
     template: LoadedTemplate | None = None,
     rules: Collection[str] | None = None,
 ) -> list[DeployedRule]:
-    """Create, in ``session``'s account (``account_id``) and region, the Config rules ``template`` (by
-    default :func:`smguard_template`) declares for ``parameters`` (template parameter -> value; the
-    rest take their defaults), with the functions they invoke. In template order.
+    """Deploy, from ``session``'s account (``account_id``) and region, the conformance pack ``template``
+    (by default :func:`smguard_template`) declares for ``parameters`` (template parameter -> value; the
+    rest take their defaults), with the functions its rules invoke. The rules in template order.
 
-    ``rules`` (rule folder names) keeps only those rules' Config rules and functions: what a test
-    needs of the stack, at a fraction of the cost of every rule. A rule the template does not deploy
-    with these parameter values is refused, as is a Config rule whose name is no catalogue rule's.
+    ``rules`` (rule folder names) keeps only those rules in the result, so that whoever invokes the
+    deployed rules (:func:`smguard.demo.runner.run_rules`) runs only those: what a test needs of the
+    stack. The pack itself holds every rule, as in AWS. A rule the pack does not hold is refused.
     """
     loaded = template or smguard_template()
     deployment = _Deployment(session, loaded, parameters, account_id)
-    known = rule_names()
-    deployed_rules = {
-        logical_id: deployment.rule_of(logical_id, known)
+    packs = [
+        logical_id
         for logical_id, resource in deployment.resources.items()
-        if resource.get("Type") in RULE_NAME_PROPERTY and deployment.selected(logical_id)
-    }
+        if resource.get("Type") in PACK_NAME_PROPERTY and deployment.selected(logical_id)
+    ]
+    if len(packs) != 1:
+        raise StackDeploymentError(
+            f"{loaded.path} creates {len(packs)} conformance packs with these parameter values ({', '.join(packs) or 'none'}); "
+            "the embedded deployment deploys exactly one"
+        )
+    [pack] = packs
+    deployment.deploy_pack(pack)
+    deployed = deployment.deployed_rules(pack, rule_names())
     if rules is not None:
         if isinstance(rules, str):
             raise TypeError(f"rules must be a collection of rule names, not the string {rules!r}")
-        missing = sorted(set(rules) - set(deployed_rules.values()))
+        missing = sorted(set(rules) - {rule.rule for rule in deployed})
         if missing:
-            raise StackDeploymentError(f"{loaded.path} deploys no Config rule of {', '.join(missing)} with these parameter values")
-        deployed_rules = {logical_id: rule for logical_id, rule in deployed_rules.items() if rule in rules}
-    deployed = [deployment.deploy_rule(logical_id, rule) for logical_id, rule in deployed_rules.items()]
-    for logical_id, resource in deployment.resources.items():
-        if resource.get("Type") == REMEDIATION and deployment.selected(logical_id):
-            rule_reference = resource.get("Properties", {}).get("ConfigRuleName", {})
-            if isinstance(rule_reference, Mapping) and rule_reference.get("Ref") in deployed_rules:
-                deployment.deploy_remediation(logical_id)
+            raise StackDeploymentError(f"{loaded.path}'s conformance pack holds no rule {', '.join(missing)} with these parameter values")
+        deployed = [rule for rule in deployed if rule.rule in rules]
     return deployed
 
 
