@@ -19,7 +19,8 @@ from smguard.demo.dashboard import Result, RuleStatus, render
 from smguard.demo.environment import EXEMPT_NOTEBOOK, EXEMPT_RULE, EXEMPTION_TICKET
 from smguard.demo.history import EXEMPTED_DAYS, HISTORY_DAYS, REOPENED_HOURS
 from smguard.demo.excerpt import BEGIN, SKIPPED, ExcerptError, excerpt, with_excerpt
-from smguard.deploy.naming import names
+from smguard.deploy.naming import CONFORMANCE_PACK_INFIX, names
+from smguard.score import compliance_score
 from smguard.evidence.manifest import write_manifest
 from tests.support.declared import declaration, rules_on_jobs
 
@@ -64,6 +65,7 @@ VARYING = (
     (re.compile(r"\b\d{4}-\d{2}-\d{2}\b"), "<date>"),
     (re.compile(r"T\d{2}:\d{2}:\d{2}\.\d{6}Z"), "T<time>Z"),  # sagemaker_jobs' window: when the demo ran
     (re.compile(r"\b[0-9a-f]{64}\b"), "<sha256>"),
+    (re.compile(r"-conformance-pack-[a-z0-9]+\b"), "-conformance-pack-<suffix>"),  # AWS Config's suffix of a pack's rule
     # The products' team account (smguard/demo/products.py): its id, its flow log's and generated names' suffixes.
     (re.compile(r"\b(?!123456789012\b)\d{12}\b"), "<account>"),
     (re.compile(r"\bfl-[0-9a-f]{17}\b"), "fl-<id>"),
@@ -120,14 +122,37 @@ def test_the_dashboard_counts_each_rule_as_expected_before_and_after_remediation
     assert dashboard_rows(before) == {rule: expected_counts(rule) for rule in deployed}
     assert dashboard_rows(after) == {rule: expected_counts_after_remediation(rule) for rule in deployed}
     first = min(deployed)
-    assert f"Names in AWS (template.yaml): {names(first).config_rule}, ..." in stable_lines(output)
+    shown = f"{names(first).config_rule}{CONFORMANCE_PACK_INFIX}<suffix>"  # stable_lines' form of the pack's suffix
+    assert f"Names in AWS (created by the conformance pack): {shown}, ..." in stable_lines(output)
+
+
+def pack_score(counts: list[tuple[str, int, int, int]]) -> str:
+    return compliance_score(sum(c[1] for c in counts), sum(c[2] for c in counts))
+
+
+def test_the_conformance_pack_score_is_shown_before_and_after_remediation_from_the_same_pairs(demo):
+    output, _ = demo
+    deployed = sorted(entry.name for entry in discover())
+    before = [expected_counts(rule) for rule in deployed]
+    after = [expected_counts_after_remediation(rule) for rule in deployed]
+    scores = [line for line in output.splitlines() if line.startswith("Compliance score of the conformance pack ")]
+
+    assert scores == [
+        f"Compliance score of the conformance pack smguard (ListConformancePackComplianceScores): {pack_score(counts)}% "
+        f"({sum(c[1] for c in counts)} compliant of {sum(c[1] + c[2] for c in counts)} rule-resource pairs; "
+        "NOT_APPLICABLE is not counted)"
+        for counts in (before, after)
+    ]
+    assert float(pack_score(after)) > float(pack_score(before))
 
 
 def test_the_rules_are_deployed_as_template_yaml_names_them(demo):
     _, bundle = demo
     deployed = {row["config_rule_name"] for row in csv.DictReader((bundle / "evaluations.csv").open(encoding="utf-8-sig"))}
+    # The pack's rules share the suffix AWS Config gives the pack's rules.
+    suffix = next(iter(deployed)).rpartition("-")[2]
     # Every rule the demo's account gives a resource to judge (a rule on a type the demo does not create has no row).
-    assert deployed == {names(entry.name).config_rule for entry in discover() if sum(expected_counts(entry.name)[1:])}
+    assert deployed == {names(entry.name).pack_rule(suffix) for entry in discover() if sum(expected_counts(entry.name)[1:])}
 
 
 def test_the_bundle_holds_every_result_and_verifies(demo):
