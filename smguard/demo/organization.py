@@ -86,11 +86,10 @@ def build_organization(management: boto3.Session, now: datetime) -> DemoOrganiza
     security = sessions[security_id] = security_credentials.session(region)
     _organization_register(security, {account_id: sessions[account_id] for account_id in workloads.values()})
     parameters = _organization_parameters(environments[0], organization_id, root_id, management_account_id)
-    for session in sessions.values():
-        _create_execution_role(session, parameters[EXECUTION_ROLE_PARAMETER], security_id)
 
     _act_as(security_credentials)
-    deployed = deploy_config_rules(security, parameters, account_id=security_id)
+    # The StackSet targets the root: every account but the management account gets its stack instance.
+    deployed = deploy_config_rules(security, parameters, account_id=security_id, stack_set_accounts=sessions)
     security.client("config").put_configuration_aggregator(
         ConfigurationAggregatorName=AGGREGATOR,
         OrganizationAggregationSource={"RoleArn": _aggregator_role(security), "AllAwsRegions": True},
@@ -153,21 +152,6 @@ def _organization_parameters(
         "ExcludedAccounts": management_account_id,
         EXECUTION_ROLE_PARAMETER: str(declared[EXECUTION_ROLE_PARAMETER]["Default"]),
     }
-
-
-def _create_execution_role(session: boto3.Session, role_name: str, trusted_account_id: str) -> None:
-    """What the template's StackSet creates in each account: the role the rule functions assume."""
-    session.client("iam").create_role(
-        RoleName=role_name,
-        AssumeRolePolicyDocument=json.dumps(
-            {
-                "Version": "2012-10-17",
-                "Statement": [
-                    {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{trusted_account_id}:root"}, "Action": "sts:AssumeRole"}
-                ],
-            }
-        ),
-    )
 
 
 def _aggregator_role(session: boto3.Session) -> str:

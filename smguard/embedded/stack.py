@@ -57,6 +57,7 @@ FUNCTION = "AWS::Serverless::Function"
 ROLE = "AWS::IAM::Role"
 DOCUMENT = "AWS::SSM::Document"
 PERMISSION = "AWS::Lambda::Permission"
+STACK_SET = "AWS::CloudFormation::StackSet"
 PACK_NAME_PROPERTY = {ACCOUNT_PACK: "ConformancePackName", ORGANIZATION_PACK: "OrganizationConformancePackName"}
 
 
@@ -170,7 +171,14 @@ class _DeploymentResolver(Resolver):
 
 
 class _Deployment:
-    def __init__(self, session: Any, template: LoadedTemplate, parameters: Mapping[str, str], account_id: str) -> None:
+    def __init__(
+        self,
+        session: Any,
+        template: LoadedTemplate,
+        parameters: Mapping[str, str],
+        account_id: str,
+        stack_set_accounts: Mapping[str, Any] | None = None,
+    ) -> None:
         declared = template.document.get("Parameters") or {}
         unknown = sorted(set(parameters) - set(declared))
         if unknown:  # CloudFormation refuses them too ("Parameters: [...] do not exist in the template")
@@ -179,6 +187,8 @@ class _Deployment:
         self.resolver = _DeploymentResolver(template, parameters, session.region_name, account_id)
         self.resources: Mapping[str, Any] = self.resolver.resources
         self.attributes: dict[tuple[str, str], str] = {}
+        self.stack_set_accounts = stack_set_accounts or {}
+        """Account id -> a session acting in it: where a StackSet the pack depends on creates its stack instances."""
 
     def selected(self, logical_id: str) -> bool:
         """Whether CloudFormation creates the resource: no Condition, or one that holds."""
@@ -255,10 +265,24 @@ class _Deployment:
             self.attribute(logical_id, "Arn", dependent)
         elif kind == DOCUMENT:
             self.reference(logical_id, dependent)
-        elif kind not in (PERMISSION, "AWS::CloudFormation::StackSet"):
-            # A Lambda permission changes nothing here (moto's Config does not check it); the StackSet's
-            # member-account resources are created by whoever builds the member accounts.
+        elif kind == STACK_SET:
+            self.create_stack_instances(logical_id)
+        elif kind != PERMISSION:  # a Lambda permission changes nothing here (moto's Config does not check it)
             raise StackDeploymentError(f"{dependent} depends on {logical_id} ({kind}), which the embedded deployment does not create")
+
+    def create_stack_instances(self, logical_id: str) -> None:
+        """A service-managed StackSet's stack instance in each of ``stack_set_accounts`` (the embedded
+        AWS has no StackSets): its TemplateBody deployed there with the StackSet's parameter values,
+        every resource the embedded deployment creates (roles, Automation documents)."""
+        properties = self.properties(logical_id)
+        body = _located(json.loads(properties["TemplateBody"]))
+        template = LoadedTemplate(Path(f"{logical_id}.TemplateBody"), body)
+        values = {item["ParameterKey"]: str(item["ParameterValue"]) for item in properties.get("Parameters", [])}
+        for account_id, session in sorted(self.stack_set_accounts.items()):
+            instance = _Deployment(session, template, values, account_id)
+            for resource_id, resource in instance.resources.items():
+                if instance.selected(resource_id):
+                    instance.create_dependency(resource_id, f"{logical_id} in {account_id}")
 
     def create_role(self, logical_id: str) -> str:
         # Its inline policies are left out: moto does not enforce IAM, and they name resources
@@ -318,6 +342,7 @@ def deploy_config_rules(
     account_id: str,
     template: LoadedTemplate | None = None,
     rules: Collection[str] | None = None,
+    stack_set_accounts: Mapping[str, Any] | None = None,
 ) -> list[DeployedRule]:
     """Deploy, from ``session``'s account (``account_id``) and region, the conformance pack ``template``
     (by default :func:`smguard_template`) declares for ``parameters`` (template parameter -> value; the
@@ -326,9 +351,12 @@ def deploy_config_rules(
     ``rules`` (rule folder names) keeps only those rules in the result, so that whoever invokes the
     deployed rules (:func:`smguard.demo.runner.run_rules`) runs only those: what a test needs of the
     stack. The pack itself holds every rule, as in AWS. A rule the pack does not hold is refused.
+
+    ``stack_set_accounts`` (account id -> a session acting in it) are the accounts a StackSet the pack
+    depends on reaches (organization mode: the execution and remediation roles of each member account).
     """
     loaded = template or smguard_template()
-    deployment = _Deployment(session, loaded, parameters, account_id)
+    deployment = _Deployment(session, loaded, parameters, account_id, stack_set_accounts)
     packs = [
         logical_id
         for logical_id, resource in deployment.resources.items()
