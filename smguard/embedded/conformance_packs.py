@@ -132,6 +132,8 @@ RULE_SUFFIX_LENGTH = 8
 PACK_ID_SUFFIX_LENGTH = 9
 STACK_PREFIX = "awsconfigconforms-"
 RULE_NAME_MAX_LENGTH = 128
+STATUS_REASON_MAX_LENGTH = 2000
+"""ConformancePackStatusReason's bound in the API model."""
 _ALPHABET = string.ascii_lowercase + string.digits
 TEMPLATE_SOURCES = ("TemplateBody", "TemplateS3Uri", "TemplateSSMDocumentDetails")
 NOT_IMPLEMENTED_MEMBERS = {
@@ -183,7 +185,11 @@ class ServiceOwnedPackAccessDeniedException(JsonRESTError):
 
 class PackDeploymentFailed(Exception):
     """A rule or remediation of the template could not be created: the deployment fails, as
-    CloudFormation's would, and is rolled back."""
+    CloudFormation's would, and is rolled back. ``code`` is the error the creation met."""
+
+    def __init__(self, code: str, message: str) -> None:
+        self.code = code
+        super().__init__(message)
 
 
 # --- request checks against the API model ----------------------------------------------------------
@@ -280,6 +286,8 @@ class Pack:
     created_by: str | None
     state: str
     reason: str | None
+    """Why the last deployment failed (ConformancePackStatusReason)."""
+    failure_code: str | None
     requested_at: datetime
     completed_at: datetime
     rules: dict[str, str] = field(default_factory=dict)
@@ -375,6 +383,7 @@ def deploy_pack(
                 created_by=created_by,
                 state="CREATE_IN_PROGRESS",
                 reason=None,
+                failure_code=None,
                 requested_at=now,
                 completed_at=now,
             )
@@ -386,9 +395,9 @@ def deploy_pack(
             pack.delivery_bucket, pack.delivery_prefix = delivery
         try:
             _apply(backend, pack, template.rules, template.remediations, functions_account)
-            pack.state, pack.reason = f"{action}_COMPLETE", None
+            pack.state, pack.reason, pack.failure_code = f"{action}_COMPLETE", None, None
         except PackDeploymentFailed as failure:
-            pack.state, pack.reason = f"{action}_FAILED", str(failure)
+            pack.state, pack.reason, pack.failure_code = f"{action}_FAILED", str(failure)[:STATUS_REASON_MAX_LENGTH], failure.code
         pack.completed_at = _now()
         return pack
 
@@ -402,22 +411,23 @@ def _apply(backend: ConfigBackend, pack: Pack, rules: Sequence[Any], remediation
         taken.add(rule_name)
         if len(rule_name) > RULE_NAME_MAX_LENGTH:
             raise PackDeploymentFailed(
+                "ValidationException",
                 f"{declared.logical_id}: the rule name {rule_name} is longer than {RULE_NAME_MAX_LENGTH} characters; declare a shorter ConfigRuleName"
             )
         previous = backend.config_rules.get(rule_name) if declared.name in kept else None
         try:
             built[declared.name] = _pack_config_rule(backend, functions_account, rule_name, declared.definition, previous)
         except JsonRESTError as error:
-            raise PackDeploymentFailed(f"{declared.logical_id}: {error.error_type}: {error.message}") from None
+            raise PackDeploymentFailed(error.error_type, f"{declared.logical_id}: {error.error_type}: {error.message}") from None
     if len(taken) > ConfigRule.MAX_RULES:
-        raise PackDeploymentFailed(f"the account would hold {len(taken)} Config rules, more than the {ConfigRule.MAX_RULES} allowed")
+        raise PackDeploymentFailed("MaxNumberOfConfigRulesExceededException", f"the account would hold {len(taken)} Config rules, more than the {ConfigRule.MAX_RULES} allowed")
     configurations: dict[str, dict[str, Any]] = {}
     for remediation in remediations:
         rule = built[remediation.rule]
         try:
             configurations[str(rule.config_rule_name)] = checked_configuration(backend, rule, remediation.configuration)
         except JsonRESTError as error:
-            raise PackDeploymentFailed(f"{remediation.logical_id}: {error.error_type}: {error.message}") from None
+            raise PackDeploymentFailed(error.error_type, f"{remediation.logical_id}: {error.error_type}: {error.message}") from None
     for declared_name, rule_name in kept.items():
         if declared_name not in built:
             _delete_rule(backend, rule_name)
@@ -744,7 +754,7 @@ def _deploy_members(deployer: ConfigBackend, pack: OrganizationPack, targets: li
         )
         action = "UPDATE" if current is not None and current.status != "CREATE_FAILED" else "CREATE"
         failed = deployed.state.endswith("_FAILED")
-        error = (f"{action}_FAILED", deployed.reason or "") if failed else None
+        error = (deployed.failure_code or "", deployed.reason or "") if failed else None
         pack.members[account_id] = MemberPack(account_id, name, f"{action}_{'FAILED' if failed else 'SUCCESSFUL'}", _now(), error)
 
 
