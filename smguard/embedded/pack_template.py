@@ -35,6 +35,7 @@ would otherwise deploy differently from AWS):
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -42,7 +43,7 @@ from typing import Any
 from smguard.scan.errors import TemplateError
 from smguard.scan.intrinsics import Resolver
 from smguard.scan.loader import LoadedTemplate, parse_template
-from smguard.scan.values import Opaque, ResourceReference, Unresolved
+from smguard.scan.values import Opaque, Unresolved
 
 TEMPLATE_SOURCE = "TemplateBody"
 """How messages name the template (the request member it came from)."""
@@ -125,6 +126,16 @@ class _PackResolver(Resolver):
         if isinstance(name, str) and name in self.resources:
             raise self.error(f"{path}: Ref {name} (a resource) is not interpreted by the embedded AWS in a conformance pack template", node, "Ref")
         return super()._ref(node, name, path)
+
+    def _allowed(self, name: str, spec: Mapping[str, Any], value: str) -> None:
+        """CloudFormation's AllowedValues and AllowedPattern, worded for a pack's input parameters."""
+        origin = "input parameter value" if name in self.overrides else "Default"
+        allowed = spec.get("AllowedValues")
+        if isinstance(allowed, list) and value not in [_text(item) for item in allowed]:
+            raise self.error(f"parameter {name}: {origin} {value!r} is not in AllowedValues ({', '.join(map(_text, allowed))})", self.parameters, name)
+        pattern = spec.get("AllowedPattern")
+        if isinstance(pattern, str) and re.fullmatch(pattern, value) is None:
+            raise self.error(f"parameter {name}: {origin} {value!r} does not match AllowedPattern {pattern}", self.parameters, name)
 
     def _pseudo(self, name: str) -> Any:
         if name not in PSEUDO_PARAMETERS:
@@ -258,9 +269,8 @@ class _Interpreter:
 
 
 def _plain(value: Any, where: str) -> Any:
-    """The resolved value as plain JSON data; a value the resolver left open is refused."""
-    if isinstance(value, ResourceReference):
-        raise PackTemplateError(f"{where}: {value.shown} refers to a resource attribute, which the embedded AWS does not interpret")
+    """The resolved value as plain JSON data; a value the resolver left open (only a reference to a
+    resource can be, every parameter having a value) is refused with the resolver's reason."""
     if isinstance(value, (Unresolved, Opaque)):
         raise PackTemplateError(f"{where}: {value.reason}")
     if isinstance(value, dict):  # scan's Configuration refuses items() while it holds an Opaque value
@@ -268,6 +278,13 @@ def _plain(value: Any, where: str) -> Any:
     if isinstance(value, list):
         return [_plain(item, f"{where}[{index}]") for index, item in enumerate(value)]
     return value
+
+
+def _text(value: Any) -> str:
+    """A template value as CloudFormation compares parameter values: a string (true -> "true")."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 def _is_number(value: Any) -> bool:

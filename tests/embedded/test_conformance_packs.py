@@ -297,9 +297,39 @@ class TestRefusedTemplates:
 
     def test_a_value_outside_allowed_values_is_refused(self, account):
         code, text = template_error(account, pack_template(), RemediationMode="Sometimes")
-        assert (code, "parameter RemediationMode: --parameter-overrides value 'Sometimes' is not in AllowedValues" in text) == (
+        assert code == "ConformancePackTemplateValidationException"
+        assert re.fullmatch(
+            r"TemplateBody:\d+: parameter RemediationMode: input parameter value 'Sometimes' is not in AllowedValues \(None, Manual, Automatic\)", text
+        ), text
+
+    @pytest.mark.parametrize(
+        ("description", "message"),
+        [
+            ({"Ref": "VpcDefaultSgConfigRule"}, "Ref VpcDefaultSgConfigRule (a resource) is not interpreted by the embedded AWS"),
+            (
+                {"Fn::Sub": "${VpcDefaultSgConfigRule.Arn}"},
+                "TemplateBody: Resources.NotebookRootAccessConfigRule.Description: NotebookRootAccessConfigRule.Description is "
+                "!Sub ${VpcDefaultSgConfigRule.Arn}, and VpcDefaultSgConfigRule is a resource of this template",
+            ),
+            ({"Fn::Sub": ["${A}", {"A": "a"}]}, "Fn::Sub with a variable map is not interpreted by the embedded AWS; use its string form"),
+            ({"Fn::GetAtt": ["VpcDefaultSgConfigRule", "Arn"]}, "Fn::GetAtt is not interpreted by the embedded AWS"),
+        ],
+    )
+    def test_references_to_resources_are_refused(self, account, description, message):
+        template = pack_template()
+        template["Resources"]["NotebookRootAccessConfigRule"]["Properties"]["Description"] = description
+        code, text = template_error(account, template)
+        assert (code, message in text) == ("ConformancePackTemplateValidationException", True), text
+
+    def test_a_json_template_with_a_number_parameter_deploys_and_a_non_number_is_refused(self, account):
+        template = pack_template(default_sg=False)
+        template["Parameters"]["RemediationMaximumAutomaticAttempts"]["Type"] = "Number"
+        account.config.put_conformance_pack(ConformancePackName=PACK, TemplateBody=json.dumps(template), ConformancePackInputParameters=inputs(account))
+        rule = rules_by_declared(account)[ROOT_ACCESS]["ConfigRuleName"]
+        assert remediation(account, rule)["MaximumAutomaticAttempts"] == 5
+        assert template_error(account, template, RemediationMaximumAutomaticAttempts="five") == (
             "ConformancePackTemplateValidationException",
-            True,
+            "TemplateBody: parameter RemediationMaximumAutomaticAttempts is a Number, not 'five'",
         )
 
     def test_templates_from_s3_or_ssm_are_not_implemented_and_one_source_is_required(self, account):
