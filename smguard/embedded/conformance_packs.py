@@ -19,7 +19,11 @@ where AWS does not say are marked:
 
 - Requests are checked against the API model (botocore's, the one AWS publishes): lengths,
   patterns, enums and list sizes refused with ValidationException in AWS's "N validation error(s)
-  detected" form; a Limit beyond the model's range with InvalidLimitException.
+  detected" form; a Limit beyond the model's range with InvalidLimitException. The model is the one
+  source of those bounds; where older API Reference pages differ, the model is newer (e.g.
+  ConformancePackInputParameters: at most 330 in the model of botocore 1.44, 60 on older pages).
+  The Filters of DescribeConformancePacks and DescribeConformancePackStatus (pack Types) are
+  refused as not implemented.
 - PutConformancePack takes exactly one of TemplateBody, TemplateS3Uri and
   TemplateSSMDocumentDetails (InvalidParameterValueException otherwise). The embedded AWS
   implements TemplateBody only and refuses the other two (and the Source, Scope and Tags members),

@@ -17,6 +17,7 @@ from smguard.deploy.naming import CONFORMANCE_PACK_INFIX, MEMBER_SUFFIX, names
 from smguard.embedded.conformance_packs import CONFORMS_SERVICE_PRINCIPAL
 from tests.embedded.conftest import ACCOUNT, REGION, T0, Account, evaluation
 from tests.embedded.test_config_compliance import error_of
+from tests.embedded.test_remediation import automation_role, open_default_group  # noqa: F401 (a fixture)
 from tests.support.functions import placeholder_function
 
 PACK = "smguard"
@@ -480,3 +481,36 @@ class TestCompliance:
         assert listed(SortBy="SCORE", Limit=1) == [("alpha", "50.00"), ("gamma", "100.00"), ("beta", "INSUFFICIENT_DATA")]
         assert listed(SortBy="SCORE", SortOrder="DESCENDING") == [("beta", "INSUFFICIENT_DATA"), ("gamma", "100.00"), ("alpha", "50.00")]
         assert listed(Filters={"ConformancePackNames": ["gamma", "absent"]}) == [("gamma", "100.00")]
+
+
+class TestRemediationThroughThePack:
+    def test_the_packs_remediation_fixes_the_resource_and_the_score_follows(self, account, open_default_group):  # noqa: F811
+        role = automation_role(account, f"smguard-vpc-default-sg-remediation-{REGION}")
+        sg_remediation = {
+            "Type": "AWS::Config::RemediationConfiguration",
+            "DependsOn": "VpcDefaultSgConfigRule",
+            "Properties": {
+                "ConfigRuleName": DEFAULT_SG,
+                "TargetType": "SSM_DOCUMENT",
+                "TargetId": "AWSConfigRemediation-RemoveVPCDefaultSecurityGroupRules",
+                "Automatic": False,
+                "Parameters": {
+                    "AutomationAssumeRole": {
+                        "StaticValue": {"Values": [{"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/smguard-vpc-default-sg-remediation-${AWS::Region}"}]}
+                    },
+                    "GroupId": {"ResourceValue": {"Value": "RESOURCE_ID"}},
+                },
+            },
+        }
+        put_pack(account, pack_template(extra_resources={"VpcDefaultSgRemediation": sg_remediation}))
+        rule = rules_by_declared(account)[DEFAULT_SG]["ConfigRuleName"]
+        assert remediation(account, rule)["Parameters"]["AutomationAssumeRole"] == {"StaticValue": {"Values": [role]}}
+        post(account, rule, GROUP, (open_default_group, "NON_COMPLIANT"), ("sg-closed", "COMPLIANT"))
+        assert score(account) == "50.00"
+        account.config.start_remediation_execution(ConfigRuleName=rule, ResourceKeys=[{"resourceType": GROUP, "resourceId": open_default_group}])
+        [status] = account.config.describe_remediation_execution_status(ConfigRuleName=rule)["RemediationExecutionStatuses"]
+        assert status["State"] == "SUCCEEDED"
+        [group] = account.session.client("ec2").describe_security_groups(GroupIds=[open_default_group])["SecurityGroups"]
+        assert group["IpPermissions"] == []
+        post(account, rule, GROUP, (open_default_group, "COMPLIANT"), at=T0 + timedelta(hours=1))
+        assert score(account) == "100.00"
