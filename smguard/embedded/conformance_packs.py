@@ -746,20 +746,25 @@ def _deploy_members(deployer: ConfigBackend, pack: OrganizationPack, targets: li
             continue
         member_backend = config_backends[account_id][deployer.region_name]
         name = current.pack_name if current else member_pack_name(pack.name, _random(RULE_SUFFIX_LENGTH))
-        deployed = deploy_pack(
-            member_backend,
-            name,
-            pack.body,
-            pack.input_parameters,
-            functions_account=deployer.account_id,
-            created_by=ORGANIZATION_RULES_SERVICE_PRINCIPAL,
-            delivery=pack.delivery,
-            organization=True,
-        )
         action = "UPDATE" if current is not None and current.status != "CREATE_FAILED" else "CREATE"
-        failed = deployed.state.endswith("_FAILED")
-        error = (deployed.failure_code or "", deployed.reason or "") if failed else None
-        pack.members[account_id] = MemberPack(account_id, name, f"{action}_{'FAILED' if failed else 'SUCCESSFUL'}", _now(), error)
+        error: tuple[str, str] | None = None
+        try:  # the template was interpreted for the deploying account; a member account's id may still break it
+            deployed = deploy_pack(
+                member_backend,
+                name,
+                pack.body,
+                pack.input_parameters,
+                functions_account=deployer.account_id,
+                created_by=ORGANIZATION_RULES_SERVICE_PRINCIPAL,
+                delivery=pack.delivery,
+                organization=True,
+            )
+            if deployed.state.endswith("_FAILED"):
+                error = (deployed.failure_code or "", deployed.reason or "")
+        except ConformancePackTemplateValidationException as refused:
+            error = (refused.error_type, refused.message)
+        status = f"{action}_{'FAILED' if error else 'SUCCESSFUL'}"
+        pack.members[account_id] = MemberPack(account_id, name, status, _now(), error)
 
 
 def _organization_status(pack: OrganizationPack, action: str) -> str:

@@ -249,6 +249,21 @@ class TestPutConformancePack:
         assert account.config.describe_remediation_configurations(ConfigRuleNames=[])["RemediationConfigurations"] == []
 
 
+    def test_a_failed_update_keeps_the_previous_deployment(self, account):
+        put_pack(account)
+        before = rules_by_declared(account)
+        template = pack_template()
+        template["Resources"]["NotebookRootAccessRemediation"]["Properties"]["TargetId"] = "absent-runbook"
+        put_pack(account, template)
+        [status] = account.config.describe_conformance_pack_status()["ConformancePackStatusDetails"]
+        assert (status["ConformancePackState"], status["ConformancePackStatusReason"]) == (
+            "UPDATE_FAILED",
+            "NotebookRootAccessRemediation: InvalidParameterValueException: The SSM document absent-runbook does not exist in this account.",
+        )
+        assert rules_by_declared(account) == before
+        assert remediation(account, before[ROOT_ACCESS]["ConfigRuleName"])["TargetId"] == "AWS-DisableSageMakerNotebookRootAccess"
+
+
 class TestRefusedTemplates:
     @pytest.mark.parametrize(
         ("change", "message"),
