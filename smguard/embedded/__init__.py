@@ -9,6 +9,7 @@ from smguard.embedded import (
     compliance_history,
     config_compliance,
     conformance_packs,
+    organization_conformance_packs,
     organization_rules,
     recorded_config,
     remediation,
@@ -28,7 +29,8 @@ def install() -> None:
     config_compliance.install()
     compliance_history.install()
     organization_rules.install()
-    conformance_packs.install()  # after organization_rules: extends its account membership handling
+    conformance_packs.install()
+    organization_conformance_packs.install()  # after organization_rules: extends its account membership handling
     remediation.install()
     sagemaker_notebooks.install()
     sagemaker_resources.install()

@@ -1,27 +1,24 @@
 """AWS Config's conformance packs for the embedded AWS: what moto 5.2.5 leaves out.
 
-moto 5.2.5 has no account conformance packs and stores organization conformance packs without
-deploying anything. ``install()`` adds PutConformancePack, DescribeConformancePacks,
-DescribeConformancePackStatus, DeleteConformancePack, DescribeConformancePackCompliance,
-GetConformancePackComplianceDetails, GetConformancePackComplianceSummary and
-ListConformancePackComplianceScores, and replaces moto's PutOrganizationConformancePack,
-DescribeOrganizationConformancePacks, DescribeOrganizationConformancePackStatuses,
-GetOrganizationConformancePackDetailedStatus and DeleteOrganizationConformancePack.
+moto 5.2.5 has no account conformance packs. ``install()`` adds PutConformancePack,
+DescribeConformancePacks, DescribeConformancePackStatus, DeleteConformancePack,
+DescribeConformancePackCompliance, GetConformancePackComplianceDetails,
+GetConformancePackComplianceSummary and ListConformancePackComplianceScores; the organization
+conformance packs (``organization_conformance_packs``) deploy their member packs with
+:func:`deploy_pack`.
 
 How this follows AWS (AWS Config API Reference, the page of each of those actions and of
 ConformancePackDetail, ConformancePackStatusDetail, ConformancePackRuleCompliance,
 ConformancePackEvaluationResult, ConformancePackEvaluationFilters, ConformancePackComplianceSummary,
-ConformancePackComplianceScore, OrganizationConformancePack, OrganizationConformancePackStatus,
-OrganizationConformancePackDetailedStatus; AWS Config Developer Guide, "Conformance Packs",
-"Deploying a conformance pack using the AWS CLI", "Managing conformance packs across all accounts
-in your organization", "Viewing the Compliance History Timeline for Conformance Packs"); decisions
-where AWS does not say are marked:
+ConformancePackComplianceScore; AWS Config Developer Guide, "Conformance Packs", "Deploying a
+conformance pack using the AWS CLI", "Viewing the Compliance History Timeline for Conformance
+Packs"); decisions where AWS does not say are marked:
 
-- Requests are checked against the API model (botocore's, the one AWS publishes): lengths,
-  patterns, enums and list sizes refused with ValidationException in AWS's "N validation error(s)
-  detected" form; a Limit beyond the model's range with InvalidLimitException. The model is the one
-  source of those bounds; where older API Reference pages differ, the model is newer (e.g.
-  ConformancePackInputParameters: at most 330 in the model of botocore 1.44, 60 on older pages).
+- Requests are checked against the API model (``request_model``): lengths, patterns, enums and
+  list sizes refused with ValidationException, a Limit beyond the model's range with
+  InvalidLimitException. The model is the one source of those bounds; where older API Reference
+  pages differ, the model is newer (e.g. ConformancePackInputParameters: at most 330 in the model
+  of botocore 1.44, 60 on older pages).
   The Filters of DescribeConformancePacks and DescribeConformancePackStatus (pack Types) are
   refused as not implemented.
 - PutConformancePack takes exactly one of TemplateBody, TemplateS3Uri and
@@ -70,29 +67,18 @@ where AWS does not say are marked:
 - Paging: Limit 0 or absent is the model's maximum (decision: AWS publishes no default but 100 for
   GetConformancePackComplianceDetails, which is its maximum): 20 for DescribeConformancePacks,
   DescribeConformancePackStatus, GetConformancePackComplianceSummary and
-  ListConformancePackComplianceScores, 1000 for DescribeConformancePackCompliance, 100 for the
-  organization APIs. NextTokens are signed for their listing (``config_compliance``).
-- Organization conformance packs: only the management account or a delegated administrator for
-  ``config-multiaccountsetup.amazonaws.com`` may call their APIs (``organizations``). Creating one
-  creates, in the caller's region of every account of the organization but the ExcludedAccounts
-  (decision, as for organization rules: the management and the deploying account included), a
-  member pack ``OrgConformsPack-<name>-<suffix>`` (``smguard.deploy.naming.member_pack_name``) with
-  ``CreatedBy: config-multiaccountsetup.amazonaws.com`` whose rules are created as above (their
-  functions live in the deploying account, as the template's ARNs say). A member account where the
-  member pack fails is CREATE_FAILED / UPDATE_FAILED with the error, and the organization pack is
-  CREATE_FAILED / UPDATE_FAILED ("when conformance pack creation failed in one or more member
-  accounts"). Accounts that join the organization get the member packs; accounts that leave lose them.
-  Member accounts cannot change or delete a member pack (AccessDeniedException, decision: the
-  message of the service-linked rule refusal) nor its rules (above).
+  ListConformancePackComplianceScores, 1000 for DescribeConformancePackCompliance. NextTokens are
+  signed for their listing (``config_compliance``).
 
 Left out: ``AWS::Config::ConformancePackCompliance`` configuration items (the compliance history
-timeline of a pack), the limit on the number of packs per account, DeliveryS3Bucket's existence.
+timeline of a pack: the Developer Guide describes the timeline but documents no item shape, and
+the embedded AWS invents none), the limit on the number of packs per account, checking that
+DeliveryS3Bucket exists.
 """
 
 from __future__ import annotations
 
 import json
-import re
 import secrets
 import string
 import threading
@@ -102,32 +88,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-import botocore.session
-from botocore.model import Shape
-from moto.config.exceptions import InvalidParameterValueException, NoSuchOrganizationConformancePackException
-from moto.config.models import ConfigBackend, ConfigRule, config_backends
+from moto.config.exceptions import InvalidParameterValueException
+from moto.config.models import ConfigBackend, ConfigRule
 from moto.config.responses import ConfigResponse
 from moto.core.exceptions import JsonRESTError
-from moto.organizations.models import OrganizationsBackend
 
-from smguard.deploy.naming import conformance_pack_rule_name, member_pack_name
-from smguard.embedded import organization_rules
-from smguard.embedded.config_compliance import (
-    StoredResult,
-    _aggregate_limit_error,
-    _limit,
-    _now,
-    _page,
-    _request,
-    _rule_compliance,
-    _validation_error,
-    _with_token,
-    evaluation_store,
-)
+from smguard.deploy.naming import conformance_pack_rule_name
+from smguard.embedded.config_compliance import StoredResult, _now, _page, _request, _rule_compliance, _with_token, evaluation_store
 from smguard.embedded.organization_rules import UnsupportedByEmbeddedAWSException
-from smguard.embedded.organizations import ORGANIZATION_RULES_SERVICE_PRINCIPAL, account_ids, administered_organization, organization_of
 from smguard.embedded.pack_template import PackTemplateError, interpret
 from smguard.embedded.remediation import checked_configuration, remediation_configurations
+from smguard.embedded.request_model import check_request, page_size_of
 from smguard.score import INSUFFICIENT_DATA, PackScore
 
 CONFORMS_SERVICE_PRINCIPAL = "config-conforms.amazonaws.com"
@@ -147,9 +118,7 @@ NOT_IMPLEMENTED_MEMBERS = {
     "Scope": "a conformance pack's Scope",
     "Tags": "tags on a conformance pack",
 }
-_MODEL = botocore.session.get_session().get_service_model("config")
 _PACKS_ATTRIBUTE = "smguard_conformance_packs"
-_ORGANIZATION_PACKS_ATTRIBUTE = "smguard_organization_conformance_packs"
 
 
 class ConformancePackTemplateValidationException(JsonRESTError):
@@ -196,73 +165,8 @@ class PackDeploymentFailed(Exception):
         super().__init__(message)
 
 
-# --- request checks against the API model ----------------------------------------------------------
-
-
-def _model_errors(operation: str, request: Mapping[str, Any]) -> list[str]:
-    """Every model constraint ``request`` breaks but its Limit (InvalidLimitException, apart)."""
-    return _shape_errors(request, _MODEL.operation_model(operation).input_shape, "")
-
-
-def _shape_errors(value: Any, shape: Shape, location: str) -> list[str]:
-    kind = shape.type_name
-    low, high = shape.metadata.get("min"), shape.metadata.get("max")
-    if kind == "structure":
-        if not isinstance(value, Mapping):
-            return [f"Value '{value}' at '{location}' failed to satisfy constraint: Member must be a structure"]
-        errors: list[str] = []
-        for name, member in shape.members.items():
-            where = f"{location}.{name[0].lower()}{name[1:]}" if location else f"{name[0].lower()}{name[1:]}"
-            if value.get(name) is None:
-                if name in shape.required_members:
-                    errors.append(f"Value null at '{where}' failed to satisfy constraint: Member must not be null")
-            elif name != "Limit" or location:
-                errors += _shape_errors(value[name], member, where)
-        return errors
-    if kind == "list":
-        if not isinstance(value, list):
-            return [f"Value '{value}' at '{location}' failed to satisfy constraint: Member must be a list"]
-        errors = _bound_errors(len(value), value, location, low, high, "length")
-        for index, item in enumerate(value, start=1):
-            errors += _shape_errors(item, shape.member, f"{location}.{index}.member")
-        return errors
-    if kind == "string":
-        if not isinstance(value, str):
-            return [f"Value '{value}' at '{location}' failed to satisfy constraint: Member must be a string"]
-        errors = _bound_errors(len(value), value, location, low, high, "length")
-        if shape.enum and value not in shape.enum:
-            errors.append(f"Value '{value}' at '{location}' failed to satisfy constraint: Member must satisfy enum value set: [{', '.join(shape.enum)}]")
-        pattern = shape.metadata.get("pattern")
-        if pattern and re.fullmatch(pattern, value) is None:
-            errors.append(f"Value '{value}' at '{location}' failed to satisfy constraint: Member must satisfy regular expression pattern: {pattern}")
-        return errors
-    if kind == "integer":
-        if not isinstance(value, int) or isinstance(value, bool):
-            return [f"Value '{value}' at '{location}' failed to satisfy constraint: Member must be an integer"]
-        return _bound_errors(value, value, location, low, high, "value")
-    return []
-
-
-def _bound_errors(measure: int, value: Any, location: str, low: int | None, high: int | None, what: str) -> list[str]:
-    if low is not None and measure < low:
-        return [f"Value '{value}' at '{location}' failed to satisfy constraint: Member must have {what} greater than or equal to {low}"]
-    if high is not None and measure > high:
-        return [f"Value '{value}' at '{location}' failed to satisfy constraint: Member must have {what} less than or equal to {high}"]
-    return []
-
-
-def _checked(operation: str, request: Mapping[str, Any]) -> None:
-    errors = _model_errors(operation, request)
-    if errors:
-        raise _validation_error(errors)
-
-
-def _page_size(operation: str, limit: Any) -> int:
-    maximum = _MODEL.operation_model(operation).input_shape.members["Limit"].metadata["max"]
-    return _limit(limit, maximum, maximum, _aggregate_limit_error(maximum))
-
-
-def _template_body(request: Mapping[str, Any]) -> str:
+def template_body(request: Mapping[str, Any]) -> str:
+    """The request's TemplateBody: exactly one template source given, and the one implemented."""
     given = [member for member in TEMPLATE_SOURCES if request.get(member) is not None]
     if len(given) != 1:
         raise InvalidParameterValueException(
@@ -339,7 +243,8 @@ def pack_store(backend: ConfigBackend) -> PackStore:
     return backend.__dict__.setdefault(_PACKS_ATTRIBUTE, PackStore())
 
 
-def _random(length: int) -> str:
+def random_suffix(length: int) -> str:
+    """Lowercase letters and digits, as AWS Config's generated suffixes and ids are."""
     return "".join(secrets.choice(_ALPHABET) for _ in range(length))
 
 
@@ -373,7 +278,7 @@ def deploy_pack(
         pack = store.packs.get(name)
         now = _now()
         if pack is None:
-            pack_id = f"conformance-pack-{_random(PACK_ID_SUFFIX_LENGTH)}"
+            pack_id = f"conformance-pack-{random_suffix(PACK_ID_SUFFIX_LENGTH)}"
             prefix = f"arn:{backend.partition}"
             pack = Pack(
                 name=name,
@@ -424,7 +329,10 @@ def _apply(backend: ConfigBackend, pack: Pack, rules: Sequence[Any], remediation
         except JsonRESTError as error:
             raise PackDeploymentFailed(error.error_type, f"{declared.logical_id}: {error.error_type}: {error.message}") from None
     if len(taken) > ConfigRule.MAX_RULES:
-        raise PackDeploymentFailed("MaxNumberOfConfigRulesExceededException", f"the account would hold {len(taken)} Config rules, more than the {ConfigRule.MAX_RULES} allowed")
+        raise PackDeploymentFailed(
+            "MaxNumberOfConfigRulesExceededException",
+            f"the account would hold {len(taken)} Config rules, more than the {ConfigRule.MAX_RULES} allowed",
+        )
     configurations: dict[str, dict[str, Any]] = {}
     for remediation in remediations:
         rule = built[remediation.rule]
@@ -445,7 +353,7 @@ def _apply(backend: ConfigBackend, pack: Pack, rules: Sequence[Any], remediation
 
 def _new_rule_name(declared: str, taken: set[str]) -> str:
     while True:
-        name = conformance_pack_rule_name(declared, _random(RULE_SUFFIX_LENGTH))
+        name = conformance_pack_rule_name(declared, random_suffix(RULE_SUFFIX_LENGTH))
         if name not in taken:
             return name
 
@@ -485,8 +393,8 @@ def _owned_by_caller(pack: Pack) -> None:
 
 
 def put_conformance_pack(backend: ConfigBackend, request: Mapping[str, Any]) -> dict[str, Any]:
-    _checked("PutConformancePack", request)
-    body = _template_body(request)
+    check_request("PutConformancePack", request)
+    body = template_body(request)
     name = request["ConformancePackName"]
     existing = pack_store(backend).packs.get(name)
     if existing is not None:
@@ -514,11 +422,19 @@ def _named_packs(backend: ConfigBackend, names: list[str] | None, *, refuse_miss
     return sorted(chosen, key=lambda pack: pack.name)
 
 
-def _described(backend: ConfigBackend, operation: str, request: Mapping[str, Any], key: str, shape: Callable[[Pack], dict[str, Any]], *, refuse_missing: bool) -> dict[str, Any]:
-    _checked(operation, request)
+def _described(
+    backend: ConfigBackend,
+    operation: str,
+    request: Mapping[str, Any],
+    key: str,
+    shape: Callable[[Pack], dict[str, Any]],
+    *,
+    refuse_missing: bool,
+) -> dict[str, Any]:
+    check_request(operation, request)
     if request.get("Filters"):
         raise UnsupportedByEmbeddedAWSException(f"the Filters of {operation}")
-    page_size = _page_size(operation, request.get("Limit"))
+    page_size = page_size_of(operation, request.get("Limit"))
     names = request.get("ConformancePackNames")
     packs = _named_packs(backend, names, refuse_missing=refuse_missing)
     listing = f"{operation} {sorted(names or [])}"
@@ -536,7 +452,7 @@ def describe_conformance_pack_status(backend: ConfigBackend, request: Mapping[st
 
 
 def delete_conformance_pack(backend: ConfigBackend, request: Mapping[str, Any]) -> dict[str, Any]:
-    _checked("DeleteConformancePack", request)
+    check_request("DeleteConformancePack", request)
     name = request["ConformancePackName"]
     pack = pack_store(backend).packs.get(name)
     if pack is None:
@@ -591,8 +507,8 @@ def pack_score(backend: ConfigBackend, pack: Pack) -> tuple[PackScore, datetime]
 
 def describe_conformance_pack_compliance(backend: ConfigBackend, request: Mapping[str, Any]) -> dict[str, Any]:
     operation = "DescribeConformancePackCompliance"
-    _checked(operation, request)
-    page_size = _page_size(operation, request.get("Limit"))
+    check_request(operation, request)
+    page_size = page_size_of(operation, request.get("Limit"))
     pack = _pack(backend, request["ConformancePackName"])
     filters = request.get("Filters") or {}
     names = _rule_names_filter(pack, filters.get("ConfigRuleNames"))
@@ -608,8 +524,8 @@ def describe_conformance_pack_compliance(backend: ConfigBackend, request: Mappin
 
 def get_conformance_pack_compliance_details(backend: ConfigBackend, request: Mapping[str, Any]) -> dict[str, Any]:
     operation = "GetConformancePackComplianceDetails"
-    _checked(operation, request)
-    page_size = _page_size(operation, request.get("Limit"))
+    check_request(operation, request)
+    page_size = page_size_of(operation, request.get("Limit"))
     filters = request.get("Filters") or {}
     if filters.get("ComplianceType") == INSUFFICIENT_DATA:
         raise InvalidParameterValueException("The ComplianceType filter accepts COMPLIANT and NON_COMPLIANT; INSUFFICIENT_DATA is not supported.")
@@ -635,8 +551,8 @@ def get_conformance_pack_compliance_details(backend: ConfigBackend, request: Map
 
 def get_conformance_pack_compliance_summary(backend: ConfigBackend, request: Mapping[str, Any]) -> dict[str, Any]:
     operation = "GetConformancePackComplianceSummary"
-    _checked(operation, request)
-    page_size = _page_size(operation, request.get("Limit"))
+    check_request(operation, request)
+    page_size = page_size_of(operation, request.get("Limit"))
     names = request["ConformancePackNames"]
     packs = _named_packs(backend, names, refuse_missing=True)
     rows = [{"ConformancePackName": pack.name, "ConformancePackComplianceStatus": pack_compliance(backend, pack)} for pack in packs]
@@ -644,10 +560,15 @@ def get_conformance_pack_compliance_summary(backend: ConfigBackend, request: Map
     return _with_token({"ConformancePackComplianceSummaryList": page}, token)
 
 
+def _by_score(row: Mapping[str, Any]) -> tuple[bool, float, str]:
+    insufficient = row["Score"] == INSUFFICIENT_DATA
+    return (insufficient, 0.0 if insufficient else float(row["Score"]), row["ConformancePackName"])
+
+
 def list_conformance_pack_compliance_scores(backend: ConfigBackend, request: Mapping[str, Any]) -> dict[str, Any]:
     operation = "ListConformancePackComplianceScores"
-    _checked(operation, request)
-    page_size = _page_size(operation, request.get("Limit"))
+    check_request(operation, request)
+    page_size = page_size_of(operation, request.get("Limit"))
     names = (request.get("Filters") or {}).get("ConformancePackNames")
     rows: list[dict[str, Any]] = []
     for pack in _named_packs(backend, names, refuse_missing=False):
@@ -656,7 +577,7 @@ def list_conformance_pack_compliance_scores(backend: ConfigBackend, request: Map
     descending = request.get("SortOrder") == "DESCENDING"
     if request.get("SortBy") == "SCORE":
         # INSUFFICIENT_DATA last in ascending order, first in descending order; ties by name.
-        rows.sort(key=lambda row: (row["Score"] == INSUFFICIENT_DATA, 0.0 if row["Score"] == INSUFFICIENT_DATA else float(row["Score"]), row["ConformancePackName"]), reverse=descending)
+        rows.sort(key=_by_score, reverse=descending)
     else:
         rows.sort(key=lambda row: row["ConformancePackName"], reverse=descending)
     # Pages by position in that order (a score is no stable key): the token names the last position served.
@@ -666,242 +587,16 @@ def list_conformance_pack_compliance_scores(backend: ConfigBackend, request: Map
     return _with_token({"ConformancePackComplianceScores": [row for _, row in page]}, token)
 
 
-# --- organization conformance packs ------------------------------------------------------------
-
-
-@dataclass
-class MemberPack:
-    account_id: str
-    pack_name: str
-    status: str
-    updated_at: datetime
-    error: tuple[str, str] | None = None
-
-    def to_status(self) -> dict[str, Any]:
-        """The OrganizationConformancePackDetailedStatus shape."""
-        status: dict[str, Any] = {
-            "AccountId": self.account_id,
-            "ConformancePackName": self.pack_name,
-            "Status": self.status,
-            "LastUpdateTime": self.updated_at.timestamp(),
-        }
-        if self.error is not None:
-            status["ErrorCode"], status["ErrorMessage"] = self.error
-        return status
-
-
-@dataclass
-class OrganizationPack:
-    name: str
-    arn: str
-    body: str
-    input_parameters: list[dict[str, str]]
-    excluded_accounts: list[str]
-    delivery: tuple[str | None, str | None]
-    status: str
-    updated_at: datetime
-    members: dict[str, MemberPack] = field(default_factory=dict)
-
-    def to_pack(self) -> dict[str, Any]:
-        """The OrganizationConformancePack shape."""
-        shape: dict[str, Any] = {
-            "OrganizationConformancePackName": self.name,
-            "OrganizationConformancePackArn": self.arn,
-            "ConformancePackInputParameters": self.input_parameters,
-            "ExcludedAccounts": self.excluded_accounts,
-            "LastUpdateTime": self.updated_at.timestamp(),
-        }
-        for key, value in zip(("DeliveryS3Bucket", "DeliveryS3KeyPrefix"), self.delivery):
-            if value is not None:
-                shape[key] = value
-        return shape
-
-    def to_status(self) -> dict[str, Any]:
-        """The OrganizationConformancePackStatus shape."""
-        return {"OrganizationConformancePackName": self.name, "Status": self.status, "LastUpdateTime": self.updated_at.timestamp()}
-
-
-@dataclass
-class OrganizationPackStore:
-    packs: dict[str, OrganizationPack] = field(default_factory=dict)
-    lock: threading.RLock = field(default_factory=threading.RLock)
-
-
-def organization_pack_store(backend: ConfigBackend) -> OrganizationPackStore:
-    return backend.__dict__.setdefault(_ORGANIZATION_PACKS_ATTRIBUTE, OrganizationPackStore())
-
-
-def _deploy_members(deployer: ConfigBackend, pack: OrganizationPack, targets: list[str], *, update: bool) -> None:
-    """Make the member packs of ``pack`` exactly those of ``targets``: remove those of other
-    accounts, create the missing ones and, when ``update``, deploy the others again."""
-    for account_id in list(pack.members):
-        if account_id not in targets:
-            member = pack.members.pop(account_id)
-            member_backend = config_backends[account_id][deployer.region_name]
-            if member.pack_name in pack_store(member_backend).packs:
-                remove_pack(member_backend, member.pack_name)
-    for account_id in targets:
-        current = pack.members.get(account_id)
-        if current is not None and not update:
-            continue
-        member_backend = config_backends[account_id][deployer.region_name]
-        name = current.pack_name if current else member_pack_name(pack.name, _random(RULE_SUFFIX_LENGTH))
-        action = "UPDATE" if current is not None and current.status != "CREATE_FAILED" else "CREATE"
-        error: tuple[str, str] | None = None
-        try:  # the template was interpreted for the deploying account; a member account's id may still break it
-            deployed = deploy_pack(
-                member_backend,
-                name,
-                pack.body,
-                pack.input_parameters,
-                functions_account=deployer.account_id,
-                created_by=ORGANIZATION_RULES_SERVICE_PRINCIPAL,
-                delivery=pack.delivery,
-                organization=True,
-            )
-            if deployed.state.endswith("_FAILED"):
-                error = (deployed.failure_code or "", deployed.reason or "")
-        except ConformancePackTemplateValidationException as refused:
-            error = (refused.error_type, refused.message)
-        status = f"{action}_{'FAILED' if error else 'SUCCESSFUL'}"
-        pack.members[account_id] = MemberPack(account_id, name, status, _now(), error)
-
-
-def _organization_status(pack: OrganizationPack, action: str) -> str:
-    failed = any(member.status.endswith("_FAILED") for member in pack.members.values())
-    return f"{action}_{'FAILED' if failed else 'SUCCESSFUL'}"
-
-
-def put_organization_conformance_pack(backend: ConfigBackend, request: Mapping[str, Any]) -> dict[str, Any]:
-    _checked("PutOrganizationConformancePack", request)
-    body = _template_body(request)
-    organization = administered_organization(backend.account_id, backend.partition, ORGANIZATION_RULES_SERVICE_PRINCIPAL)
-    parameters = list(request.get("ConformancePackInputParameters") or [])
-    try:  # refused before any account changes; each member account interprets it again with its own id
-        interpret(body, {p["ParameterName"]: p["ParameterValue"] for p in parameters}, account_id=backend.account_id, region=backend.region_name)
-    except PackTemplateError as error:
-        raise ConformancePackTemplateValidationException(str(error), organization=True) from None
-    name = request["OrganizationConformancePackName"]
-    excluded = sorted(set(request.get("ExcludedAccounts") or []))
-    delivery = (request.get("DeliveryS3Bucket"), request.get("DeliveryS3KeyPrefix"))
-    store = organization_pack_store(backend)
-    with store.lock:
-        pack = store.packs.get(name)
-        action = "CREATE" if pack is None else "UPDATE"
-        if pack is None:
-            pack = OrganizationPack(
-                name=name,
-                arn=f"arn:{backend.partition}:config:{backend.region_name}:{backend.account_id}:organization-conformance-pack/{name}-{_random(RULE_SUFFIX_LENGTH)}",
-                body=body,
-                input_parameters=parameters,
-                excluded_accounts=excluded,
-                delivery=delivery,
-                status="CREATE_IN_PROGRESS",
-                updated_at=_now(),
-            )
-            store.packs[name] = pack
-        else:
-            pack.body, pack.input_parameters, pack.excluded_accounts, pack.delivery = body, parameters, excluded, delivery
-        targets = [account for account in account_ids(organization) if account not in excluded]
-        _deploy_members(backend, pack, targets, update=True)
-        pack.status, pack.updated_at = _organization_status(pack, action), _now()
-    return {"OrganizationConformancePackArn": pack.arn}
-
-
-def _named_organization_packs(backend: ConfigBackend, names: list[str] | None) -> list[OrganizationPack]:
-    packs = organization_pack_store(backend).packs
-    missing = [name for name in names or [] if name not in packs]
-    if missing:
-        raise NoSuchOrganizationConformancePackException(
-            f"The organization conformance pack(s) {', '.join(missing)} do not exist in this account and region; "
-            "organization conformance packs are seen only from the account that created them."
-        )
-    chosen = [packs[name] for name in set(names)] if names else list(packs.values())
-    return sorted(chosen, key=lambda pack: pack.name)
-
-
-def _described_organization(backend: ConfigBackend, operation: str, request: Mapping[str, Any], key: str, shape: Callable[[OrganizationPack], dict[str, Any]]) -> dict[str, Any]:
-    _checked(operation, request)
-    page_size = _page_size(operation, request.get("Limit"))
-    administered_organization(backend.account_id, backend.partition, ORGANIZATION_RULES_SERVICE_PRINCIPAL)
-    names = request.get("OrganizationConformancePackNames")
-    packs = _named_organization_packs(backend, names)
-    page, token = _page(packs, lambda pack: (pack.name,), page_size, request.get("NextToken"), f"{operation} {sorted(names or [])}")
-    return _with_token({key: [shape(pack) for pack in page]}, token)
-
-
-def describe_organization_conformance_packs(backend: ConfigBackend, request: Mapping[str, Any]) -> dict[str, Any]:
-    return _described_organization(backend, "DescribeOrganizationConformancePacks", request, "OrganizationConformancePacks", OrganizationPack.to_pack)
-
-
-def describe_organization_conformance_pack_statuses(backend: ConfigBackend, request: Mapping[str, Any]) -> dict[str, Any]:
-    return _described_organization(
-        backend, "DescribeOrganizationConformancePackStatuses", request, "OrganizationConformancePackStatuses", OrganizationPack.to_status
-    )
-
-
-def get_organization_conformance_pack_detailed_status(backend: ConfigBackend, request: Mapping[str, Any]) -> dict[str, Any]:
-    operation = "GetOrganizationConformancePackDetailedStatus"
-    _checked(operation, request)
-    page_size = _page_size(operation, request.get("Limit"))
-    administered_organization(backend.account_id, backend.partition, ORGANIZATION_RULES_SERVICE_PRINCIPAL)
-    [pack] = _named_organization_packs(backend, [request["OrganizationConformancePackName"]])
-    filters = request.get("Filters") or {}
-    members = [
-        member
-        for _, member in sorted(pack.members.items())
-        if filters.get("AccountId") in (None, member.account_id) and filters.get("Status") in (None, member.status)
-    ]
-    listing = f"{operation} {pack.arn} {json.dumps(filters, sort_keys=True)}"
-    page, token = _page(members, lambda member: (member.account_id,), page_size, request.get("NextToken"), listing)
-    return _with_token({"OrganizationConformancePackDetailedStatuses": [member.to_status() for member in page]}, token)
-
-
-def delete_organization_conformance_pack(backend: ConfigBackend, request: Mapping[str, Any]) -> dict[str, Any]:
-    _checked("DeleteOrganizationConformancePack", request)
-    administered_organization(backend.account_id, backend.partition, ORGANIZATION_RULES_SERVICE_PRINCIPAL)
-    store = organization_pack_store(backend)
-    with store.lock:
-        [pack] = _named_organization_packs(backend, [request["OrganizationConformancePackName"]])
-        _deploy_members(backend, pack, [], update=False)
-        del store.packs[pack.name]
-    return {}
-
-
-def follow_membership(organization: OrganizationsBackend) -> None:
-    """Deploy every organization conformance pack of ``organization`` to an account that joined it
-    and remove it from one that left (the Developer Guide: AWS Config deploys an organization
-    conformance pack to accounts that join and removes it from accounts that leave)."""
-    members = account_ids(organization)
-    for account_backends in list(config_backends.values()):
-        for backend in list(account_backends.values()):
-            store = backend.__dict__.get(_ORGANIZATION_PACKS_ATTRIBUTE)
-            if store is None or organization_of(backend.account_id, backend.partition) is not organization:
-                continue
-            with store.lock:
-                for pack in store.packs.values():
-                    _deploy_members(backend, pack, [a for a in members if a not in pack.excluded_accounts], update=False)
-
-
-def create_account(self: OrganizationsBackend, **kwargs: Any) -> dict[str, Any]:
-    """CreateAccount as ``organization_rules`` completes it; the new account then gets the
-    organization's conformance packs too."""
-    status = organization_rules.create_account(self, **kwargs)
-    follow_membership(self)
-    return status
-
-
-def remove_account_from_organization(self: OrganizationsBackend, **kwargs: str) -> None:
-    """RemoveAccountFromOrganization as ``organization_rules`` completes it; the account then loses
-    the organization's conformance packs too."""
-    organization_rules.remove_account_from_organization(self, **kwargs)
-    follow_membership(self)
-
-
 # --- the HTTP side -------------------------------------------------------------------------------
 
 
-def _response(function: Callable[[ConfigBackend, Mapping[str, Any]], dict[str, Any]]) -> Callable[[ConfigResponse], str]:
+API = Callable[[ConfigBackend, Mapping[str, Any]], dict[str, Any]]
+"""An action: the caller's backend and the request's JSON -> the response's JSON."""
+
+
+def response_method(function: API) -> Callable[[ConfigResponse], str]:
+    """moto's ConfigResponse method for ``function`` (moto dispatches an action to the method of its snake_case name)."""
+
     def respond(self: ConfigResponse) -> str:
         return json.dumps(function(self.config_backend, _request(self)))
 
@@ -909,7 +604,7 @@ def _response(function: Callable[[ConfigBackend, Mapping[str, Any]], dict[str, A
     return respond
 
 
-_API: tuple[Callable[[ConfigBackend, Mapping[str, Any]], dict[str, Any]], ...] = (
+_API: tuple[API, ...] = (
     put_conformance_pack,
     describe_conformance_packs,
     describe_conformance_pack_status,
@@ -918,18 +613,10 @@ _API: tuple[Callable[[ConfigBackend, Mapping[str, Any]], dict[str, Any]], ...] =
     get_conformance_pack_compliance_details,
     get_conformance_pack_compliance_summary,
     list_conformance_pack_compliance_scores,
-    put_organization_conformance_pack,
-    describe_organization_conformance_packs,
-    describe_organization_conformance_pack_statuses,
-    get_organization_conformance_pack_detailed_status,
-    delete_organization_conformance_pack,
 )
 
 
 def install() -> None:
-    """Give moto's Config the conformance-pack APIs (after ``organization_rules.install()``, whose
-    account membership handling this extends). Idempotent; affects every moto backend in the process."""
-    setattr(OrganizationsBackend, "create_account", create_account)
-    setattr(OrganizationsBackend, "remove_account_from_organization", remove_account_from_organization)
+    """Give moto's Config the conformance-pack APIs. Idempotent; affects every moto backend in the process."""
     for function in _API:
-        setattr(ConfigResponse, function.__name__, _response(function))
+        setattr(ConfigResponse, function.__name__, response_method(function))
