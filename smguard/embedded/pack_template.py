@@ -15,7 +15,7 @@ would otherwise deploy differently from AWS):
 
 - sections AWSTemplateFormatVersion, Description, Metadata, Parameters, Conditions, Resources;
 - parameters of Type String (the default), Number or CommaDelimitedList, with Default,
-  AllowedValues and AllowedPattern; the pack's input parameters override defaults. An input
+  AllowedValues, AllowedPattern, MinLength, MaxLength, MinValue and MaxValue; the pack's input parameters override defaults. An input
   parameter the template does not declare, or a parameter left without a value, is refused
   (CloudFormation refuses both when it creates the stack);
 - ``Ref`` to a parameter or to the pseudo parameters AWS::AccountId, AWS::Region, AWS::Partition
@@ -128,7 +128,8 @@ class _PackResolver(Resolver):
         return super()._ref(node, name, path)
 
     def _allowed(self, name: str, spec: Mapping[str, Any], value: str) -> None:
-        """CloudFormation's AllowedValues and AllowedPattern, worded for a pack's input parameters."""
+        """CloudFormation's parameter constraints (AllowedValues, AllowedPattern, MinLength, MaxLength,
+        MinValue, MaxValue), worded for a pack's input parameters."""
         origin = "input parameter value" if name in self.overrides else "Default"
         allowed = spec.get("AllowedValues")
         if isinstance(allowed, list) and value not in [_text(item) for item in allowed]:
@@ -136,6 +137,14 @@ class _PackResolver(Resolver):
         pattern = spec.get("AllowedPattern")
         if isinstance(pattern, str) and re.fullmatch(pattern, value) is None:
             raise self.error(f"parameter {name}: {origin} {value!r} does not match AllowedPattern {pattern}", self.parameters, name)
+        for bound, holds in (
+            ("MinLength", lambda limit: len(value) >= int(limit)),
+            ("MaxLength", lambda limit: len(value) <= int(limit)),
+            ("MinValue", lambda limit: not _is_number(value) or float(value) >= float(limit)),
+            ("MaxValue", lambda limit: not _is_number(value) or float(value) <= float(limit)),
+        ):
+            if bound in spec and not holds(spec[bound]):
+                raise self.error(f"parameter {name}: {origin} {value!r} breaks its {bound} {spec[bound]}", self.parameters, name)
 
     def _pseudo(self, name: str) -> Any:
         if name not in PSEUDO_PARAMETERS:

@@ -318,6 +318,17 @@ class TestRefusedTemplates:
             r"TemplateBody:\d+: parameter RemediationMode: input parameter value 'Sometimes' is not in AllowedValues \(None, Manual, Automatic\)", text
         ), text
 
+    def test_parameter_length_and_value_bounds_hold(self, account):
+        template = pack_template()
+        template["Parameters"]["AllowedRoleArns"]["MaxLength"] = 5
+        code, text = template_error(account, template, AllowedRoleArns="arn:aws:iam::111122223333:role/admin")
+        assert code == "ConformancePackTemplateValidationException"
+        assert text.endswith("parameter AllowedRoleArns: input parameter value 'arn:aws:iam::111122223333:role/admin' breaks its MaxLength 5"), text
+        template = pack_template()
+        template["Parameters"]["RemediationMaximumAutomaticAttempts"].update({"Type": "Number", "MinValue": 1, "MaxValue": 25})
+        code, text = template_error(account, template, RemediationMaximumAutomaticAttempts="26")
+        assert text.endswith("parameter RemediationMaximumAutomaticAttempts: input parameter value '26' breaks its MaxValue 25"), text
+
     @pytest.mark.parametrize(
         ("description", "message"),
         [

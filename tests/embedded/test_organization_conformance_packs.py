@@ -147,6 +147,33 @@ class TestPutOrganizationConformancePack:
         assert rules_by_declared(organization.members[0]) == {}
 
 
+    def test_a_template_it_cannot_deploy_is_refused_before_any_account_changes(self, organization):
+        template = pack_template()
+        template["Resources"]["Bucket"] = {"Type": "AWS::S3::Bucket"}
+        assert error_of(
+            organization.security.config.put_organization_conformance_pack,
+            OrganizationConformancePackName=PACK,
+            TemplateBody=body(template),
+            ConformancePackInputParameters=inputs(organization.security),
+            ExcludedAccounts=["12345"],
+        ) == (
+            "ValidationException",
+            "1 validation error detected: Value '12345' at 'excludedAccounts.1.member' failed to satisfy constraint: "
+            "Member must satisfy regular expression pattern: \\d{12}",
+        )
+        assert error_of(
+            organization.security.config.put_organization_conformance_pack,
+            OrganizationConformancePackName=PACK,
+            TemplateBody=body(template),
+            ConformancePackInputParameters=inputs(organization.security),
+        ) == (
+            "OrganizationConformancePackTemplateValidationException",
+            "TemplateBody: Resources.Bucket has Type AWS::S3::Bucket; a conformance pack template holds only "
+            "AWS::Config::ConfigRule and AWS::Config::RemediationConfiguration",
+        )
+        assert organization.security.config.describe_organization_conformance_packs()["OrganizationConformancePacks"] == []
+
+
 class TestWhatMembersMayNotDo:
     def test_a_member_cannot_change_or_delete_its_member_pack_or_call_the_organization_apis(self, organization):
         put(organization, organization.management)
