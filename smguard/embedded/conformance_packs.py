@@ -187,7 +187,6 @@ class Pack:
     pack_id: str
     arn: str
     stack_arn: str
-    template_body: str
     input_parameters: list[dict[str, str]]
     delivery_bucket: str | None
     delivery_prefix: str | None
@@ -285,7 +284,6 @@ def deploy_pack(
                 pack_id=pack_id,
                 arn=f"{prefix}:config:{backend.region_name}:{backend.account_id}:conformance-pack/{name}/{pack_id}",
                 stack_arn=f"{prefix}:cloudformation:{backend.region_name}:{backend.account_id}:stack/{STACK_PREFIX}{name}-{pack_id}/{uuid.uuid4()}",
-                template_body=body,
                 input_parameters=input_parameters,
                 delivery_bucket=delivery[0],
                 delivery_prefix=delivery[1],
@@ -299,8 +297,8 @@ def deploy_pack(
             store.packs[name] = pack
             action = "CREATE"
         else:
-            action = "UPDATE" if pack.state not in ("CREATE_FAILED",) else "CREATE"
-            pack.template_body, pack.input_parameters, pack.requested_at = body, input_parameters, now
+            action = "UPDATE" if pack.state != "CREATE_FAILED" else "CREATE"  # a failed creation left nothing to update
+            pack.input_parameters, pack.requested_at = input_parameters, now
             pack.delivery_bucket, pack.delivery_prefix = delivery
         try:
             _apply(backend, pack, template.rules, template.remediations, functions_account)
