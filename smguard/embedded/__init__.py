@@ -8,6 +8,8 @@ from smguard.embedded import (
     compliance_by_resource,
     compliance_history,
     config_compliance,
+    conformance_packs,
+    organization_conformance_packs,
     organization_rules,
     recorded_config,
     remediation,
@@ -20,13 +22,15 @@ from smguard.embedded.config_compliance import ResultTokenClaims, result_token
 
 
 def install() -> None:
-    """Give moto's Config the compliance, compliance-history, organization-rule, remediation and
-    recorded-state APIs, and SageMaker the notebook update and settings, the endpoint configuration
-    fields moto drops and the resources smguard evaluates that moto lacks (Model Monitor, feature
+    """Give moto's Config the compliance, compliance-history, organization-rule, conformance-pack,
+    remediation and recorded-state APIs, and SageMaker the notebook update and settings, the endpoint
+    configuration fields moto drops and the resources smguard evaluates that moto lacks (Model Monitor, feature
     groups, inference experiments, labeling jobs, processing-job resources) (idempotent, process-wide)."""
     config_compliance.install()
     compliance_history.install()
     organization_rules.install()
+    conformance_packs.install()
+    organization_conformance_packs.install()  # after organization_rules: extends its account membership handling
     remediation.install()
     sagemaker_notebooks.install()
     sagemaker_resources.install()

@@ -12,7 +12,8 @@ Automation Runbook Reference for AWS's runbooks):
   NoSuchConfigRuleException). A rule another service created (an organization rule's member copy,
   ``CreatedBy`` set) is refused: AWS Config does not accept remediation configurations for
   organization rules (InsufficientPermissionsException, decision: the same error moto gives a
-  service-linked rule). At most 25 configurations a call (the model's bound).
+  service-linked rule), and so is deleting one of such a rule's configurations (a conformance pack's
+  rule: the pack owns its remediations). At most 25 configurations a call (the model's bound).
 - TargetType must be SSM_DOCUMENT; the target is one of AWS's runbooks this module implements, or an
   Automation document of the account (SSM CreateDocument), else InvalidParameterValueException.
   MaximumAutomaticAttempts is 1..25 and RetryAttemptSeconds 1..2678000 (the model's bounds).
@@ -42,7 +43,7 @@ import boto3
 import yaml
 from botocore.exceptions import ClientError
 from moto.config.exceptions import InvalidParameterValueException
-from moto.config.models import ConfigBackend
+from moto.config.models import ConfigBackend, ConfigRule
 from moto.config.responses import ConfigResponse
 from moto.core.exceptions import JsonRESTError
 
@@ -200,23 +201,39 @@ def put_remediation_configurations(self: ConfigBackend, configurations: list[dic
     state = _state(self)
     for configuration in configurations:
         rule = _rule(self, configuration["ConfigRuleName"])
-        if getattr(rule, "created_by", None):
-            raise InsufficientPermissionsException(
-                f"The rule {rule.config_rule_name} was created by {rule.created_by}; remediation configurations cannot be put on it."
-            )
-        if configuration.get("TargetType") != "SSM_DOCUMENT":
-            raise InvalidParameterValueException(f"TargetType {configuration.get('TargetType')} is not SSM_DOCUMENT.")
-        target = str(configuration.get("TargetId", ""))
-        if target not in AWS_RUNBOOKS and _document(self.account_id, self.region_name, target) is None:
-            raise InvalidParameterValueException(f"The SSM document {target} does not exist in this account.")
-        for key, (low, high) in (("MaximumAutomaticAttempts", ATTEMPTS), ("RetryAttemptSeconds", RETRY_SECONDS)):
-            value = configuration.get(key)
-            if value is not None and not low <= int(value) <= high:
-                raise InvalidParameterValueException(f"{key} {value} is not between {low} and {high}.")
-        stored = dict(configuration)
-        stored["Arn"] = f"arn:aws:config:{self.region_name}:{self.account_id}:remediation-configuration/{rule.config_rule_name}/{rule.config_rule_id}"
-        state.configurations[str(rule.config_rule_name)] = stored
+        _refuse_if_service_linked(rule, "put")
+        state.configurations[str(rule.config_rule_name)] = checked_configuration(self, rule, configuration)
     return {"FailedBatches": []}
+
+
+def _refuse_if_service_linked(rule: ConfigRule, action: str) -> None:
+    if getattr(rule, "created_by", None):
+        raise InsufficientPermissionsException(
+            f"The rule {rule.config_rule_name} was created by {rule.created_by}; remediation configurations cannot be {action} on it."
+        )
+
+
+def checked_configuration(backend: ConfigBackend, rule: ConfigRule, configuration: Mapping[str, Any]) -> dict[str, Any]:
+    """``configuration`` as stored for ``rule``, once checked as PutRemediationConfigurations checks
+    it (the service that created a rule, a conformance pack, attaches its configurations this way)."""
+    if configuration.get("TargetType") != "SSM_DOCUMENT":
+        raise InvalidParameterValueException(f"TargetType {configuration.get('TargetType')} is not SSM_DOCUMENT.")
+    target = str(configuration.get("TargetId", ""))
+    if target not in AWS_RUNBOOKS and _document(backend.account_id, backend.region_name, target) is None:
+        raise InvalidParameterValueException(f"The SSM document {target} does not exist in this account.")
+    for key, (low, high) in (("MaximumAutomaticAttempts", ATTEMPTS), ("RetryAttemptSeconds", RETRY_SECONDS)):
+        value = configuration.get(key)
+        if value is not None and not low <= int(value) <= high:
+            raise InvalidParameterValueException(f"{key} {value} is not between {low} and {high}.")
+    stored = {**configuration, "ConfigRuleName": rule.config_rule_name}
+    stored["Arn"] = f"arn:aws:config:{backend.region_name}:{backend.account_id}:remediation-configuration/{rule.config_rule_name}/{rule.config_rule_id}"
+    return stored
+
+
+def remediation_configurations(backend: ConfigBackend) -> dict[str, dict[str, Any]]:
+    """The account and region's remediation configurations by rule name (what a conformance pack
+    changes for the rules it creates and deletes)."""
+    return _state(backend).configurations
 
 
 def describe_remediation_configurations(self: ConfigBackend, rule_names: list[str]) -> dict[str, Any]:
@@ -228,6 +245,9 @@ def describe_remediation_configurations(self: ConfigBackend, rule_names: list[st
 
 
 def delete_remediation_configuration(self: ConfigBackend, rule_name: str) -> dict[str, Any]:
+    rule = self.config_rules.get(rule_name)
+    if rule is not None:
+        _refuse_if_service_linked(rule, "deleted")
     if _state(self).configurations.pop(rule_name, None) is None:
         raise NoSuchRemediationConfigurationException(rule_name)
     return {}

@@ -67,6 +67,16 @@ def load_template(path: Path) -> LoadedTemplate:
     return LoadedTemplate(path, document)
 
 
+def parse_template(source: str, text: str) -> LoadedTemplate:
+    """Parse a template given as text (an API's TemplateBody), named ``source`` in messages: JSON when
+    it starts with ``{``, YAML otherwise, as :func:`load_template` reads a file."""
+    path = Path(source)
+    document = _parse_json(path, text) if text.lstrip().startswith("{") else _parse_yaml(path, text)
+    if not isinstance(document, LocatedDict):
+        raise TemplateError(path, f"a template is a mapping with a Resources section, not a {type(document).__name__}")
+    return LoadedTemplate(path, document)
+
+
 # --- YAML ---------------------------------------------------------------------------------------
 
 

@@ -31,6 +31,19 @@ EMBEDDED_OPERATIONS = frozenset(
         "ListAggregateDiscoveredResources",
         "BatchGetAggregateResourceConfig",
         "DescribeConfigurationAggregatorSourcesStatus",
+        "PutConformancePack",
+        "DescribeConformancePacks",
+        "DescribeConformancePackStatus",
+        "DeleteConformancePack",
+        "DescribeConformancePackCompliance",
+        "GetConformancePackComplianceDetails",
+        "GetConformancePackComplianceSummary",
+        "ListConformancePackComplianceScores",
+        "PutOrganizationConformancePack",
+        "DescribeOrganizationConformancePacks",
+        "DescribeOrganizationConformancePackStatuses",
+        "GetOrganizationConformancePackDetailedStatus",
+        "DeleteOrganizationConformancePack",
     }
 )
 CONFIG_MODEL = botocore.session.get_session().get_service_model("config")
