@@ -30,7 +30,7 @@ Packs"); decisions where AWS does not say are marked:
 - A pack is deployed synchronously. Each ConfigRule it declares is created with PutConfigRule's
   checks (moto's: the function exists, InputParameters is JSON, the frequency is valid) as
   ``<declared name>-conformance-pack-<suffix>`` (``smguard.deploy.naming.conformance_pack_rule_name``;
-  suffix: 8 random lowercase letters and digits) with ``CreatedBy: config-conforms.amazonaws.com``;
+  suffix: the pack ID's, shared by the pack's rules) with ``CreatedBy: config-conforms.amazonaws.com``;
   each RemediationConfiguration is attached to the rule its ConfigRuleName declares, with
   PutRemediationConfigurations' checks. As in AWS, where CloudFormation creates the resources after
   the call returned, a rule or remediation that cannot be created does not fail the call: the pack's
@@ -105,6 +105,7 @@ CONFORMS_SERVICE_PRINCIPAL = "config-conforms.amazonaws.com"
 """CreatedBy of the rules a conformance pack creates (the AWSServiceRoleForConfigConforms role's service)."""
 RULE_SUFFIX_LENGTH = 8
 PACK_ID_SUFFIX_LENGTH = 9
+PACK_ID_PREFIX = "conformance-pack-"
 STACK_PREFIX = "awsconfigconforms-"
 RULE_NAME_MAX_LENGTH = 128
 STATUS_REASON_MAX_LENGTH = 2000
@@ -277,7 +278,7 @@ def deploy_pack(
         pack = store.packs.get(name)
         now = _now()
         if pack is None:
-            pack_id = f"conformance-pack-{random_suffix(PACK_ID_SUFFIX_LENGTH)}"
+            pack_id = f"{PACK_ID_PREFIX}{random_suffix(PACK_ID_SUFFIX_LENGTH)}"
             prefix = f"arn:{backend.partition}"
             pack = Pack(
                 name=name,
@@ -314,7 +315,7 @@ def _apply(backend: ConfigBackend, pack: Pack, rules: Sequence[Any], remediation
     taken = set(backend.config_rules) - set(kept.values())
     built: dict[str, ConfigRule] = {}
     for declared in rules:
-        rule_name = kept.get(declared.name) or _new_rule_name(declared.name, taken)
+        rule_name = kept.get(declared.name) or _new_rule_name(declared.name, pack.pack_id)
         taken.add(rule_name)
         if len(rule_name) > RULE_NAME_MAX_LENGTH:
             raise PackDeploymentFailed(
@@ -349,11 +350,10 @@ def _apply(backend: ConfigBackend, pack: Pack, rules: Sequence[Any], remediation
     pack.rules = {declared_name: str(rule.config_rule_name) for declared_name, rule in built.items()}
 
 
-def _new_rule_name(declared: str, taken: set[str]) -> str:
-    while True:
-        name = conformance_pack_rule_name(declared, random_suffix(RULE_SUFFIX_LENGTH))
-        if name not in taken:
-            return name
+def _new_rule_name(declared: str, pack_id: str) -> str:
+    """The rules of one pack share its ID's suffix (AWS Config Developer Guide, "Viewing compliance
+    history timeline for conformance packs": pack ``conformance-pack-ID`` holds ``RuleName1-conformance-pack-ID``)."""
+    return conformance_pack_rule_name(declared, pack_id.removeprefix(PACK_ID_PREFIX))
 
 
 def _pack_config_rule(backend: ConfigBackend, functions_account: str, name: str, definition: Mapping[str, Any], previous: ConfigRule | None) -> ConfigRule:

@@ -117,12 +117,14 @@ def put_pack(account: Account, template: dict | None = None, name: str = PACK, *
 
 
 def rules_by_declared(account: Account) -> dict[str, dict]:
-    """The account's rules a pack created, by the name the template declares."""
+    """The account's rules a pack created, by the name the template declares; each is named with
+    its pack's ID (``<declared>-conformance-pack-<the pack ID's suffix>``)."""
+    pack_ids = {detail["ConformancePackId"] for detail in account.config.describe_conformance_packs()["ConformancePackDetails"]}
     found = {}
     for rule in account.config.describe_config_rules()["ConfigRules"]:
         declared, infix, suffix = rule["ConfigRuleName"].rpartition(CONFORMANCE_PACK_INFIX)
         if infix:
-            assert re.fullmatch("[a-z0-9]{8}", suffix), rule["ConfigRuleName"]
+            assert f"conformance-pack-{suffix}" in pack_ids, rule["ConfigRuleName"]
             found[declared] = rule
     return found
 
@@ -232,7 +234,10 @@ class TestPutConformancePack:
         [status] = account.config.describe_conformance_pack_status()["ConformancePackStatusDetails"]
         assert status["ConformancePackState"] == "UPDATE_COMPLETE"
         put_pack(account)
-        assert rules_by_declared(account)[DEFAULT_SG]["ConfigRuleName"] != before[DEFAULT_SG]["ConfigRuleName"]
+        # Declared again: a new rule (the pack's suffix, so the same name), without the deleted one's results.
+        again = rules_by_declared(account)[DEFAULT_SG]
+        assert (again["ConfigRuleName"], again["ConfigRuleId"] != before[DEFAULT_SG]["ConfigRuleId"]) == (before[DEFAULT_SG]["ConfigRuleName"], True)
+        assert account.config.get_compliance_details_by_config_rule(ConfigRuleName=again["ConfigRuleName"])["EvaluationResults"] == []
 
     def test_a_rule_that_cannot_be_created_fails_the_deployment_and_changes_nothing(self, account):
         template = pack_template()
