@@ -91,7 +91,7 @@ def _timeline(records: list[dict[str, Any]]) -> str:
         first, last = every[0], every[-1]
         tables.append(
             f'<h3>{name(first["account_id"])} {name(first["region"])}: {_plain(first)} on {first["day"]}, {_plain(last)} on {last["day"]}</h3>'
-            f'<table class="score-timeline" data-account="{escape(account)}"><thead><tr><th>Day</th><th class="count">Score</th>'
+            f'<table class="score-timeline" data-account="{escape(account)}"><thead><tr><th>Day (UTC)</th><th class="count">Score</th>'
             f'<th class="count">Compliant pairs</th><th class="count">Non-compliant pairs</th></tr></thead><tbody>{rows}</tbody></table>{more}'
         )
     return "".join(tables)
