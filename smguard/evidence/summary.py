@@ -277,7 +277,6 @@ td.prose{overflow-wrap:anywhere}td.reason{width:30%}th.count,td.count{text-align
 .severity{font-weight:600;text-transform:uppercase;font-size:.8em;white-space:nowrap}.severity.critical,.severity.high{color:#b71c1c}.severity.medium{color:#e65100}
 td.expired{color:#c62828}
 h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #ddd;padding-bottom:.2rem}h3{font-size:1rem;margin:1.2rem 0 0}
-table.score-timeline{width:auto;min-width:50%}
 .scope{margin:.2rem 0;color:#444}.limit{margin:.6rem 0;padding:.5rem .8rem;border-left:4px solid #ef6c00;background:#fff3e0}code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.9em}
 .cards{display:flex;gap:1rem;flex-wrap:wrap}.card{border:1px solid #ddd;border-radius:6px;padding:.8rem 1.2rem;min-width:9rem}
 .card .number{display:block;font-size:1.8rem;font-weight:600}.card.compliant .number{color:#2e7d32}
