@@ -146,7 +146,7 @@ def test_the_bundle_holds_every_result_and_verifies(demo):
     verified = CliRunner().invoke(cli, ["verify", str(bundle)])
     assert verified.exit_code == 0, verified.output
     assert f"{bundle}: the 8 files match manifest.json, but nothing shows that manifest.json is the one the export wrote" in verified.stdout
-    assert f"  `smguard verify {BUNDLE}`: intact (5 files)" in output.splitlines()
+    assert f"  `smguard verify {BUNDLE}`: intact (8 files)" in output.splitlines()
 
 
 def test_the_bundle_holds_the_months_closed_exempted_and_open_episodes(demo):
