@@ -39,7 +39,7 @@ from smguard.evidence.request import ExportRequest
 from smguard.evidence.rows import CSV_ENCODING, EvaluationRow, RowWriter
 from smguard.evidence.score_section import render_score_section
 from smguard.evidence.score_timeline import ScoreTimeline, write_timeline
-from smguard.evidence.scores import withheld, write_scores
+from smguard.evidence.scores import NO_PACK, NO_PACK_AGGREGATED, withheld, write_scores
 from smguard.evidence.source import ConfigReader
 from smguard.evidence.summary import Summary, render_html
 
@@ -89,7 +89,7 @@ def export_bundle(
                 rules_document = _export_aggregator(reader, request, caller, writer, summary, progress)
         _write_json(staging / "rules.json", rules_document)
         not_scored = withheld(request)
-        current_scores = summary.scores.records(created_at, not_scored)
+        current_scores = summary.scores.records(created_at, not_scored, NO_PACK_AGGREGATED if request.aggregator else NO_PACK)
         write_scores(staging, current_scores)
         timeline = ScoreTimeline(period, include_rule=lambda name: request.rule_of(name) is not None) if period else None
         period_summary = _export_period(session, reader, request, rules_document, period, timeline, staging)

@@ -37,6 +37,12 @@ NO_PACK = (
     "no conformance pack: the smguard rules here are standalone Config rules or an organization rule's copies (a "
     "deployment from before smguard deployed its rules in a conformance pack), and only a conformance pack has a score"
 )
+NO_PACK_AGGREGATED = (
+    "no conformance pack rule with a COMPLIANT or NON_COMPLIANT result: the smguard rules the aggregator lists here are "
+    "standalone Config rules or an organization rule's copies (a deployment from before smguard deployed its rules in a "
+    "conformance pack; an aggregator lists no rule without such a result, so a pack whose pairs are all NOT_APPLICABLE, "
+    "INSUFFICIENT_DATA on the account's own dashboard, is not seen)"
+)
 
 
 def withheld(request: ExportRequest) -> str | None:
@@ -88,14 +94,15 @@ class AccountScores:
         if is_conformance_pack_rule(row.config_rule_name) and row.compliance in COUNTED:
             self.pairs[(row.account_id, row.region)][row.compliance] += 1
 
-    def records(self, as_of: str, reason: str | None) -> list[dict[str, Any]]:
-        """One record per account and region (sorted); ``as_of`` the export's time, ``reason`` :func:`withheld`'s."""
+    def records(self, as_of: str, reason: str | None, no_pack: str = NO_PACK) -> list[dict[str, Any]]:
+        """One record per account and region (sorted); ``as_of`` the export's time, ``reason`` :func:`withheld`'s,
+        ``no_pack`` what an account without a conformance pack rule says (an aggregator's sees less)."""
         return [
             COMPLIANCE_SCORES.record(
                 {
                     "account_id": key[0],
                     "region": key[1],
-                    **score_fields(counts, reason or (None if key in self.with_pack else NO_PACK)),
+                    **score_fields(counts, reason or (None if key in self.with_pack else no_pack)),
                     "as_of_utc": as_of,
                 }
             )

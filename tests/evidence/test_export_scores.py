@@ -24,7 +24,7 @@ import pytest
 from smguard.deploy.naming import names
 from smguard.evidence import ExportRequest, export_bundle, verify_bundle
 from smguard.evidence.score_timeline import NO_PACK_YET
-from smguard.evidence.scores import FORMULA, NO_PACK
+from smguard.evidence.scores import FORMULA, NO_PACK, NO_PACK_AGGREGATED
 from smguard.embedded.history_delivery import deliver_compliance_history
 from smguard.engine.exemptions import SHARED_EXEMPTION_REGISTERS
 from smguard.results import COMPLIANCE_SCORES, SCORE_TIMELINE
@@ -152,7 +152,7 @@ class TestCurrentScore:
         evaluate_notebooks(world, member_pack, account_id=MEMBER)
         bundle = export(world.session, tmp_path, aggregator="organization")
         assert [row[1:8] for row in read_csv(bundle / "compliance_scores.csv")[1:]] == [
-            [ACCOUNT, REGION, "", "", "", "", NO_PACK],  # the account still has its standalone rules
+            [ACCOUNT, REGION, "", "", "", "", NO_PACK_AGGREGATED],  # the account still has its standalone rules
             [MEMBER, REGION, "smguard", "3", "2", "60.00", ""],
         ]
         assert {key: (c["COMPLIANT"], c["NON_COMPLIANT"]) for key, c in recomputed(bundle).items()} == {(MEMBER, REGION): (3, 2)}

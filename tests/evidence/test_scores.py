@@ -14,7 +14,7 @@ from smguard.evidence.episodes import Period
 from smguard.evidence.request import ExportRequest
 from smguard.evidence.rows import EvaluationRow
 from smguard.evidence.score_timeline import NO_PACK_YET, ScoreTimeline, days_of
-from smguard.evidence.scores import NO_PACK, AccountScores, score_fields, withheld
+from smguard.evidence.scores import NO_PACK, NO_PACK_AGGREGATED, AccountScores, score_fields, withheld
 from smguard.results import COMPLIANCE_SCORES, SCORE_TIMELINE
 from tests.evidence.test_episodes import END, PERIOD, START, at, item
 from tests.support.schemas import assert_valid
@@ -74,6 +74,12 @@ class TestCurrentScore:
     def test_an_account_without_a_pack_rule_says_so_instead_of_a_number(self) -> None:
         rows = [row(ACCOUNT, STANDALONE_ROOT, "nb-1", "COMPLIANT"), row(OTHER, names(ROOT).member_rule("a1b2c3d4"), "nb-2", "COMPLIANT")]
         assert scores(rows) == [expected(ACCOUNT, None, None, None, None, NO_PACK), expected(OTHER, None, None, None, None, NO_PACK)]
+
+    def test_through_an_aggregator_an_account_without_a_pack_rule_says_what_the_aggregator_cannot_show(self) -> None:
+        counter = AccountScores()
+        counter.add(row(ACCOUNT, STANDALONE_ROOT, "nb-1", "COMPLIANT"))
+        [record] = counter.records(AS_OF, None, NO_PACK_AGGREGATED)
+        assert (record["score"], record["no_score_reason"]) == (None, NO_PACK_AGGREGATED)
 
     def test_a_pack_without_a_compliant_or_non_compliant_pair_is_insufficient_data(self) -> None:
         rows = [row(ACCOUNT, PACK_ROOT, "nb-vendor", "NOT_APPLICABLE", exempt=True)]
