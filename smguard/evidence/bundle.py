@@ -31,7 +31,6 @@ from smguard.evidence.errors import (
     RuleNotFoundError,
     WrongAccountError,
 )
-from smguard.evidence.episodes import Period
 from smguard.evidence.manifest import write_manifest
 from smguard.evidence.period import PeriodSummary, iso, period_of, render_period_section
 from smguard.evidence.period_export import export_account_period, export_aggregator_period
@@ -92,7 +91,7 @@ def export_bundle(
         current_scores = summary.scores.records(created_at, not_scored, NO_PACK_AGGREGATED if request.aggregator else NO_PACK)
         write_scores(staging, current_scores)
         timeline = ScoreTimeline(period, include_rule=lambda name: request.rule_of(name) is not None) if period else None
-        period_summary = _export_period(session, reader, request, rules_document, period, timeline, staging)
+        period_summary = _export_period(session, reader, request, rules_document, timeline, staging)
         daily_scores = timeline.records(not_scored) if timeline else None
         if daily_scores is not None:
             write_timeline(staging, daily_scores)
@@ -134,17 +133,17 @@ def _export_period(
     reader: ConfigReader,
     request: ExportRequest,
     rules_document: dict[str, Any],
-    period: Period | None,
     timeline: ScoreTimeline | None,
     staging: Path,
 ) -> PeriodSummary | None:
-    """episodes.csv, and the pairs of each day for ``timeline``, when the request names a period (``--from``/``--to``)."""
-    if period is None or timeline is None:
+    """episodes.csv, and each day's pairs for ``timeline``, when the request names a period (``--from``/``--to``),
+    which the timeline covers."""
+    if timeline is None:
         return None
     if request.aggregator is not None:
-        return export_aggregator_period(session, reader, request, sorted(rules_document["smguard_rules"]), period, timeline, staging)
+        return export_aggregator_period(session, reader, request, sorted(rules_document["smguard_rules"]), timeline.period, timeline, staging)
     names = sorted({name for names in rules_document["smguard_rules"].values() for name in names})
-    return export_account_period(session, reader, request, names, period, timeline, staging)
+    return export_account_period(session, reader, request, names, timeline.period, timeline, staging)
 
 
 def _period_manifest(request: ExportRequest, summary: PeriodSummary | None) -> dict[str, Any]:
