@@ -8,6 +8,9 @@ which layout a record has. The CSV headers, the JSON keys and the JSON Schema fi
 docs/schemas/ are all derived from these declarations (``python -m smguard.results docs/schemas``
 writes the files; a test fails when they are stale).
 
+The export's conformance-pack compliance score (one record per account and region, and per day of a
+period) is an output of the same declarations: its fields are counts of these results.
+
 Records are built with :meth:`ResultOutput.record`, which refuses a missing or an unknown field:
 a row class that drifted from its output's fields fails the first time it is written.
 """
@@ -158,12 +161,60 @@ CLOSED_AS = ResultField(
     {"type": "string", "enum": ["COMPLIANT", "EXEMPT", "NOT_APPLICABLE", "NO_RESULT", "DELETED"]},
     nullable=True,
 )
+CONFORMANCE_PACK = ResultField(
+    "conformance_pack",
+    "The conformance pack whose rules the score counts, by the name smguard deploys it under (smguard; a member account's "
+    "console shows an organization conformance pack's copy as OrgConformsPack-smguard-<suffix>); empty when there is no score.",
+    _string(),
+    nullable=True,
+)
+COMPLIANT_PAIRS = ResultField(
+    "compliant_pairs",
+    "How many rule-resource pairs of the conformance pack's rules are COMPLIANT; empty when there is no score.",
+    {"type": "integer", "minimum": 0},
+    nullable=True,
+)
+NON_COMPLIANT_PAIRS = ResultField(
+    "non_compliant_pairs",
+    "How many rule-resource pairs of the conformance pack's rules are NON_COMPLIANT; empty when there is no score.",
+    {"type": "integer", "minimum": 0},
+    nullable=True,
+)
+SCORE = ResultField(
+    "score",
+    "100 * compliant_pairs / (compliant_pairs + non_compliant_pairs) with two decimals (NOT_APPLICABLE pairs, exemptions "
+    "included, are not counted), or INSUFFICIENT_DATA when both are 0 (smguard/score.py); empty when there is no score.",
+    {"type": "string", "pattern": r"^(100\.00|\d{1,2}\.\d{2}|INSUFFICIENT_DATA)$"},
+    nullable=True,
+)
+NO_SCORE_REASON = ResultField(
+    "no_score_reason",
+    "Why there is no score (no conformance pack rule, or an export whose filters leave out results the score counts); "
+    "empty when there is one.",
+    _string(),
+    nullable=True,
+)
+SCORE_AS_OF = ResultField(
+    "as_of_utc",
+    "The moment whose results are counted, in UTC: the export's time, or the end of the day (the export's time for a day "
+    "it ends); CSV: YYYY-MM-DD HH:MM:SS.",
+    {"type": "string", "format": "date-time"},
+)
+DAY = ResultField(
+    "day", "The UTC day whose end the score is of (ISO date).", {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+)
+SCORE_FIELDS = (CONFORMANCE_PACK, COMPLIANT_PAIRS, NON_COMPLIANT_PAIRS, SCORE, NO_SCORE_REASON)
+"""A score and what it comes from, or why there is none."""
+SCORED_ACCOUNT = (
+    replace(ACCOUNT_ID, description="The AWS account the score is of."),
+    replace(REGION, description="The AWS region the score is of (a conformance pack is deployed per account and region)."),
+)
 FILE = ResultField("file", "The template file, as given on the command line.", _string())
 LINE = ResultField("line", "The line of the template where the resource is declared.", {"type": "integer", "minimum": 1})
 
 RULE_FACTS = (SEVERITY, SECURITY_HUB_CONTROLS, NIST_800_53_CONTROLS, AWS_CONFIG_MANAGED_RULES)
 """What a result carries from its rule's metadata.json, so a result can be read without the rule's docs."""
-TIMES = frozenset({RESULT_RECORDED_TIME.name, RULE_INVOKED_TIME.name, OPENED_TIME.name, CLOSED_TIME.name})
+TIMES = frozenset({RESULT_RECORDED_TIME.name, RULE_INVOKED_TIME.name, OPENED_TIME.name, CLOSED_TIME.name, SCORE_AS_OF.name})
 
 
 @dataclass(frozen=True)
@@ -298,8 +349,24 @@ EPISODES = ResultOutput(
     ),
 )
 """Written as CSV only (no JSON, so no JSON Schema file)."""
-OUTPUTS = (EVALUATE, SCAN, EXPORT)
-"""The outputs written as JSON, each with a JSON Schema file in docs/schemas/."""
+COMPLIANCE_SCORES = ResultOutput(
+    "compliance-scores",
+    1,
+    "smguard export, compliance_scores.jsonl (one record per line) and compliance_scores.csv: the conformance-pack compliance "
+    "score of each account and region, counted from the bundle's evaluations",
+    (*SCORED_ACCOUNT, *SCORE_FIELDS, SCORE_AS_OF),
+)
+SCORE_TIMELINE = ResultOutput(
+    "score-timeline",
+    1,
+    "smguard export --from/--to, compliance_score_timeline.csv: the conformance-pack compliance score of each account and "
+    "region at the end of every day of the period, from the compliance history",
+    (*SCORED_ACCOUNT, DAY, SCORE_AS_OF, *SCORE_FIELDS),
+)
+"""Written as CSV only, as episodes.csv."""
+OUTPUTS = (EVALUATE, SCAN, EXPORT, COMPLIANCE_SCORES)
+"""The outputs written as JSON, each with a JSON Schema file in docs/schemas/ (the first three one record per rule
+and resource, the score one per account and region)."""
 ARRAY_OUTPUTS = frozenset({EVALUATE.name, SCAN.name})
 """Outputs written as one JSON array of records; the export writes one record per line (JSON Lines)."""
 

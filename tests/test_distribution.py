@@ -85,4 +85,4 @@ def test_installed_scan_and_verify_answer_as_the_source_tree(installed, tmp_path
         wheel = run([str(bin_dir / "smguard"), *arguments], tmp_path, check=False)
         assert (wheel.returncode, wheel.stdout, wheel.stderr) == (source.returncode, source.stdout, source.stderr)
         assert source.stdout
-    assert ": the 4 files match manifest.json, but nothing shows" in wheel.stdout
+    assert ": the 6 files match manifest.json, but nothing shows" in wheel.stdout

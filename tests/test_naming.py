@@ -7,6 +7,7 @@ import pytest
 from smguard.deploy.naming import (
     UnknownRuleError,
     conformance_pack_rule_name,
+    is_conformance_pack_rule,
     member_pack_name,
     member_rule_name,
     names,
@@ -43,6 +44,23 @@ def test_a_conformance_pack_creates_the_rule_it_declares_under_its_name_with_a_s
     assert conformance_pack_rule_name("other-team-rule", "z9") == "other-team-rule-conformance-pack-z9"
     with pytest.raises(ValueError, match="conformance pack rule suffix"):
         names("notebook_root_access").pack_rule("Z9")
+
+
+@pytest.mark.parametrize(
+    ("aws_name", "in_a_pack"),
+    [
+        ("smguard-notebook-root-access-conformance-pack-x7k2m9qa", True),
+        ("other-team-rule-conformance-pack-z9", True),  # any pack's rule, smguard's or not
+        ("smguard-notebook-root-access", False),  # account mode's standalone rule
+        ("OrgConfigRule-smguard-notebook-root-access-a1b2c3d4", False),  # an organization rule's copy
+        ("smguard-notebook-root-access-conformance-pack-", False),  # no suffix
+        ("smguard-notebook-root-access-conformance-pack-X7K2", False),  # AWS's suffixes are lowercase
+        ("-conformance-pack-x7k2", False),  # no declared name
+    ],
+)
+def test_a_conformance_pack_rule_is_told_by_its_name(aws_name: str, in_a_pack: bool) -> None:
+    assert is_conformance_pack_rule(aws_name) is in_a_pack
+    assert is_conformance_pack_rule(names("notebook_root_access").pack_rule("x7k2m9qa"))
 
 
 def test_member_accounts_hold_an_organization_conformance_pack_under_orgconformspack() -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from smguard.results import EVALUATE, EXPORT, OUTPUTS, SCAN, schema_documents
+from smguard.results import COMPLIANCE_SCORES, EVALUATE, EXPORT, OUTPUTS, SCAN, SCORE_TIMELINE, schema_documents
 from tests.support.schemas import SCHEMAS, validator
 
 
@@ -19,10 +19,43 @@ def test_the_schema_files_are_current():
 
 
 def test_every_output_names_the_same_thing_the_same_way():
-    assert [o.schema_id for o in OUTPUTS] == ["smguard-evaluate/1", "smguard-scan/1", "smguard-export/1"]
+    assert [o.schema_id for o in OUTPUTS] == ["smguard-evaluate/1", "smguard-scan/1", "smguard-export/1", "smguard-compliance-scores/1"]
     shared = ("schema", "rule", "resource_type", "resource_id", "compliance", "annotation", "severity", "security_hub_controls")
-    for output in OUTPUTS:
+    for output in (EVALUATE, SCAN, EXPORT):  # one record per rule and resource
         assert set(shared) <= set(output.names), output.name
+    for output in (COMPLIANCE_SCORES, SCORE_TIMELINE):  # one record per account and region (and day)
+        assert {"schema", "account_id", "region", "compliant_pairs", "non_compliant_pairs", "score"} <= set(output.names), output.name
+
+
+SCORE_RECORD = {
+    "schema": "smguard-compliance-scores/1",
+    "account_id": "123456789012",
+    "region": "eu-west-1",
+    "conformance_pack": "smguard",
+    "compliant_pairs": 5,
+    "non_compliant_pairs": 3,
+    "score": "62.50",
+    "no_score_reason": None,
+    "as_of_utc": "2026-11-25T06:00:00Z",
+}
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        ({"score": "62.5"}, "is not valid under any of the given schemas"),  # two decimals, as the API returns it
+        ({"score": 62.5}, "is not valid under any of the given schemas"),  # a string, as the API returns it
+        ({"score": "INSUFFICIENT"}, "is not valid under any of the given schemas"),
+        ({"compliant_pairs": -1}, "is not valid under any of the given schemas"),
+        ({"as_of_utc": "yesterday"}, "is not a 'date-time'"),
+    ],
+)
+def test_the_score_schema_refuses_a_record_that_breaks_the_vocabulary(change, problem):
+    assert list(validator(COMPLIANCE_SCORES).iter_errors(SCORE_RECORD)) == []
+    for fine in ({"score": "100.00"}, {"score": "0.00"}, {"score": "INSUFFICIENT_DATA", "compliant_pairs": 0, "non_compliant_pairs": 0}):
+        assert list(validator(COMPLIANCE_SCORES).iter_errors({**SCORE_RECORD, **fine})) == []
+    errors = [error.message for error in validator(COMPLIANCE_SCORES).iter_errors({**SCORE_RECORD, **change})]
+    assert len(errors) == 1 and problem in errors[0], errors
 
 
 EXPORT_RECORD = {

@@ -121,10 +121,11 @@ def export(
 ) -> None:
     """Export AWS Config results of the smguard rules into an evidence bundle.
 
-    The bundle holds evaluations.csv, evaluations.jsonl, rules.json, summary.html and
-    manifest.json (SHA-256 of every file); with --from and --to also episodes.csv, from AWS
-    Config's compliance history over that period. Keep the manifest hash printed at the end outside the
-    bundle and check the bundle later with `smguard verify`.
+    The bundle holds evaluations.csv, evaluations.jsonl, rules.json, compliance_scores.csv and
+    .jsonl (each account's conformance-pack compliance score), summary.html and manifest.json
+    (SHA-256 of every file); with --from and --to also episodes.csv and compliance_score_timeline.csv
+    (the score at the end of each day), from AWS Config's compliance history over that period. Keep the
+    manifest hash printed at the end outside the bundle and check the bundle later with `smguard verify`.
     """
     stderr = Console(stderr=True)
     try:

@@ -114,6 +114,14 @@ def conformance_pack_rule_name(declared: str, suffix: str) -> str:
     return f"{declared}{CONFORMANCE_PACK_INFIX}{suffix}"
 
 
+def is_conformance_pack_rule(aws_name: str) -> bool:
+    """Whether ``aws_name`` is the name AWS Config gives a rule a conformance pack created
+    (``<declared>-conformance-pack-<suffix>``, in account mode and in every account an organization
+    conformance pack reaches), smguard's or not: only such rules count in a pack's compliance score."""
+    declared, infix, suffix = aws_name.rpartition(CONFORMANCE_PACK_INFIX)
+    return bool(infix and declared and MEMBER_SUFFIX.fullmatch(suffix))
+
+
 def member_pack_name(organization_pack: str, suffix: str) -> str:
     """The name AWS gives a member account's copy of an organization conformance pack."""
     if not MEMBER_SUFFIX.fullmatch(suffix):

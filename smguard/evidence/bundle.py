@@ -31,12 +31,14 @@ from smguard.evidence.errors import (
     RuleNotFoundError,
     WrongAccountError,
 )
-from smguard.evidence.episodes import Period
 from smguard.evidence.manifest import write_manifest
 from smguard.evidence.period import PeriodSummary, iso, period_of, render_period_section
 from smguard.evidence.period_export import export_account_period, export_aggregator_period
 from smguard.evidence.request import ExportRequest
 from smguard.evidence.rows import CSV_ENCODING, EvaluationRow, RowWriter
+from smguard.evidence.score_section import render_score_section
+from smguard.evidence.score_timeline import ScoreTimeline, write_timeline
+from smguard.evidence.scores import NO_PACK, NO_PACK_AGGREGATED, withheld, write_scores
 from smguard.evidence.source import ConfigReader
 from smguard.evidence.summary import Summary, render_html
 
@@ -85,7 +87,14 @@ def export_bundle(
             else:
                 rules_document = _export_aggregator(reader, request, caller, writer, summary, progress)
         _write_json(staging / "rules.json", rules_document)
-        period_summary = _export_period(session, reader, request, rules_document, period, staging)
+        not_scored = withheld(request)
+        current_scores = summary.scores.records(created_at, not_scored, NO_PACK_AGGREGATED if request.aggregator else NO_PACK)
+        write_scores(staging, current_scores)
+        timeline = ScoreTimeline(period, include_rule=lambda name: request.rule_of(name) is not None) if period else None
+        period_summary = _export_period(session, reader, request, rules_document, timeline, staging)
+        daily_scores = timeline.records(not_scored) if timeline else None
+        if daily_scores is not None:
+            write_timeline(staging, daily_scores)
         limits = request.limits(rules_document["not_recognised"]) + (period_summary.limits if period_summary else [])
         description = {
             "created_at": created_at,
@@ -98,7 +107,8 @@ def export_bundle(
             "counts": summary.to_manifest(),
         }
         period_section = render_period_section(period_summary) if period_summary else ""
-        (staging / "summary.html").write_text(render_html(summary, description, period_section), encoding="utf-8")
+        score_section = render_score_section(current_scores, daily_scores)
+        (staging / "summary.html").write_text(render_html(summary, description, period_section, score_section), encoding="utf-8")
         write_manifest(staging, description)
         if destination.exists():
             raise BundleExistsError(f"{destination} appeared while exporting; the export was discarded")
@@ -119,15 +129,21 @@ def export_bundle(
 
 
 def _export_period(
-    session: Any, reader: ConfigReader, request: ExportRequest, rules_document: dict[str, Any], period: Period | None, staging: Path
+    session: Any,
+    reader: ConfigReader,
+    request: ExportRequest,
+    rules_document: dict[str, Any],
+    timeline: ScoreTimeline | None,
+    staging: Path,
 ) -> PeriodSummary | None:
-    """episodes.csv when the request names a period (``--from``/``--to``)."""
-    if period is None:
+    """episodes.csv, and each day's pairs for ``timeline``, when the request names a period (``--from``/``--to``),
+    which the timeline covers."""
+    if timeline is None:
         return None
     if request.aggregator is not None:
-        return export_aggregator_period(session, reader, request, sorted(rules_document["smguard_rules"]), period, staging)
+        return export_aggregator_period(session, reader, request, sorted(rules_document["smguard_rules"]), timeline.period, timeline, staging)
     names = sorted({name for names in rules_document["smguard_rules"].values() for name in names})
-    return export_account_period(session, reader, request, names, period, staging)
+    return export_account_period(session, reader, request, names, timeline.period, timeline, staging)
 
 
 def _period_manifest(request: ExportRequest, summary: PeriodSummary | None) -> dict[str, Any]:
@@ -214,6 +230,7 @@ def _export_account(
         name = rule["ConfigRuleName"]
         smguard_rule = _rule_of(request, name)
         summary.expect_rule(smguard_rule, rule.get("Description"))
+        summary.scores.expect(request.account_id, reader.region, name)
         for page in reader.rule_results(name, request.compliance_types):
             _write_page(page, smguard_rule, request.account_id, reader.region, writer, summary)
             if progress:
@@ -251,6 +268,7 @@ def _export_aggregator(
     for source in sources:
         smguard_rule = _rule_of(request, source.rule_name)
         summary.expect_rule(smguard_rule)
+        summary.scores.expect(source.account_id, source.region, source.rule_name)
         label = f"{source.rule_name} in {source.account_id} {source.region}"
         for page in reader.aggregate_results(request, source):
             _write_page(page, smguard_rule, source.account_id, source.region, writer, summary)

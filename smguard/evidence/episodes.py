@@ -162,6 +162,17 @@ def _state_key(state: ComplianceState) -> tuple[datetime, int, str]:
     return (state.captured_at, int(state.state_id) if digits else 0, state.state_id)
 
 
+def states_of(items: Iterable[Mapping[str, Any]], before: datetime) -> list[ComplianceState]:
+    """One resource's items captured before ``before``, parsed, in order, an item read twice kept once."""
+    unique = {(s.captured_at, s.state_id): s for s in map(parse_item, items)}
+    return sorted((s for s in unique.values() if s.captured_at < before), key=_state_key)
+
+
+def rule_state(state: ComplianceState, config_rule_name: str) -> str:
+    """The rule's result in one item: its compliance type, INSUFFICIENT_DATA, NO_RESULT or DELETED."""
+    return DELETED if state.deleted else state.rules.get(config_rule_name, NO_RESULT)
+
+
 def episodes_of(
     items: Iterable[Mapping[str, Any]],
     period: Period,
@@ -177,8 +188,7 @@ def episodes_of(
     the period's end are ignored. ``include_rule`` selects Config rules by name; ``exemptions`` maps
     a Config rule name to the exemption its current result records for this resource.
     """
-    unique = {(s.captured_at, s.state_id): s for s in map(parse_item, items)}
-    states = sorted((s for s in unique.values() if s.captured_at < period.end), key=_state_key)
+    states = states_of(items, period.end)
     history = ResourceHistory()
     if not states:
         return history
@@ -204,7 +214,7 @@ def _rule_history(
     time = RuleTime(name, resource_type, resource_id)
     opened: datetime | None = None
     closes: list[Episode] = []
-    timeline = [(s.captured_at, DELETED if s.deleted else s.rules.get(name, NO_RESULT)) for s in states]
+    timeline = [(s.captured_at, rule_state(s, name)) for s in states]
     present = False
     for index, (at, state) in enumerate(timeline):
         until = timeline[index + 1][0] if index + 1 < len(timeline) else period.end

@@ -23,6 +23,7 @@ from smguard.evidence.history import ComplianceHistoryReader
 from smguard.evidence.history_files import HistoryFileReader
 from smguard.evidence.period import EPISODES_FILE, EpisodeWriter, PeriodSummary
 from smguard.evidence.rows import CSV_ENCODING
+from smguard.evidence.score_timeline import ScoreTimeline
 from smguard.evidence.request import ExportRequest
 from smguard.evidence.source import BOTO_CONFIG, DETAILS_PAGE_SIZE, ConfigReader
 
@@ -52,11 +53,18 @@ def current_exemptions(config: Any, config_rule_names: list[str]) -> Exemptions:
 
 
 def export_account_period(
-    session: Any, reader: ConfigReader, request: ExportRequest, config_rule_names: list[str], period: Period, staging: Path
+    session: Any,
+    reader: ConfigReader,
+    request: ExportRequest,
+    config_rule_names: list[str],
+    period: Period,
+    timeline: ScoreTimeline,
+    staging: Path,
 ) -> PeriodSummary:
-    """Write episodes.csv for the account of ``request`` and return the period's summary: from the
-    history files of ``--history-bucket`` when given (far fewer calls), else from its Config."""
+    """Write episodes.csv for the account of ``request``, give ``timeline`` the same history, and return the
+    period's summary: from the history files of ``--history-bucket`` when given (far fewer calls), else from its Config."""
     assert request.account_id is not None
+    timeline.expect(request.account_id, reader.region)
     summary = PeriodSummary(period)
     smguard_rules = sorted({rule for name in config_rule_names if (rule := request.rule_of(name))})
     for rule in smguard_rules:
@@ -89,6 +97,7 @@ def export_account_period(
                 exemptions=exemptions.get((resource_type, resource_id), {}),
             )
             writer.write(resource, request.rule_of, request.account_id, reader.region)
+            timeline.add(request.account_id, reader.region, items)
     return summary
 
 
@@ -98,9 +107,16 @@ def _files(session: Any, history_bucket: str) -> HistoryFileReader:
 
 
 def export_aggregator_period(
-    session: Any, reader: ConfigReader, request: ExportRequest, smguard_rules: list[str], period: Period, staging: Path
+    session: Any,
+    reader: ConfigReader,
+    request: ExportRequest,
+    smguard_rules: list[str],
+    period: Period,
+    timeline: ScoreTimeline,
+    staging: Path,
 ) -> PeriodSummary:
-    """Write episodes.csv for the aggregator's source accounts and regions from the central bucket's history files."""
+    """Write episodes.csv for the aggregator's source accounts and regions from the central bucket's history files,
+    and give ``timeline`` the same history."""
     assert request.history_bucket is not None
     files = _files(session, request.history_bucket)
     summary = PeriodSummary(period)
@@ -112,12 +128,14 @@ def export_aggregator_period(
     with (staging / EPISODES_FILE).open("w", encoding=CSV_ENCODING, newline="") as stream:
         writer = EpisodeWriter(stream, summary)
         for account_id, region in sources:
+            timeline.expect(account_id, region)
             found = files.items(account_id, region, period, resource_types)
             if not found:
                 silent.append(f"{account_id} {region}")
             for items in found.values():
                 resource = episodes_of(items, period, include_rule=lambda name: request.rule_of(name) is not None)
                 writer.write(resource, request.rule_of, account_id, region)
+                timeline.add(account_id, region, items)
     if silent:
         summary.limits.append(_no_files(request.history_bucket, silent))
     return summary

@@ -17,6 +17,7 @@ from smguard.cli.tables import short_type
 from smguard.evidence.exemption_section import ExemptionList, render_exemptions
 from smguard.evidence.html_names import breakable, identifier, name
 from smguard.evidence.rows import EvaluationRow
+from smguard.evidence.scores import AccountScores
 from smguard.results import rule_facts
 
 COMPLIANCE_TYPES = ("COMPLIANT", "NON_COMPLIANT", "NOT_APPLICABLE")
@@ -36,6 +37,8 @@ class Summary:
     exempt_per_rule: Counter[str] = field(default_factory=Counter)
     first_non_compliant: list[EvaluationRow] = field(default_factory=list)
     exemptions: ExemptionList = field(default_factory=ExemptionList)
+    scores: AccountScores = field(default_factory=AccountScores)
+    """The conformance-pack pairs per account and region, for compliance_scores.csv."""
 
     def expect_rule(self, rule: str, title: str | None = None) -> None:
         """List a smguard rule even if it has no result, so "nothing found" is visible rather than absent."""
@@ -51,6 +54,7 @@ class Summary:
         if row.compliance == "NON_COMPLIANT" and len(self.first_non_compliant) < NON_COMPLIANT_LISTED:
             self.first_non_compliant.append(row)
         self.exemptions.add(row)
+        self.scores.add(row)
 
     @property
     def totals(self) -> Counter[str]:
@@ -68,9 +72,10 @@ class Summary:
         }
 
 
-def render_html(summary: Summary, context: dict[str, Any], period_section: str = "") -> str:
+def render_html(summary: Summary, context: dict[str, Any], period_section: str = "", score_section: str = "") -> str:
     """The page. ``context`` is the manifest's description of the export (request, caller, time,
-    version); ``period_section`` the section on the audit period, when the export has one."""
+    version); ``period_section`` the section on the audit period, when the export has one;
+    ``score_section`` the conformance-pack compliance score's."""
     request = context["request"]
     if request["scope"] == "account":
         scope = f"account {request['account_id']}, region {context['region']}"
@@ -125,7 +130,7 @@ every file, checked with <code>smguard verify</code>.</p>
 {''.join(_card(t, totals[t]) for t in COMPLIANCE_TYPES)}
 </div>
 </section>
-<section>
+{score_section}<section>
 <h2>Compliance per rule</h2>
 {_chart(summary)}
 {_table("rule", "Rule", [(rule, summary.rule_titles.get(rule, ""), counts, summary.exempt_per_rule[rule]) for rule, counts in sorted(summary.per_rule.items())])}
@@ -271,7 +276,7 @@ body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2re
 td.prose{overflow-wrap:anywhere}td.reason{width:30%}th.count,td.count{text-align:right;width:1%}td.controls{font-size:.9em;width:30%}
 .severity{font-weight:600;text-transform:uppercase;font-size:.8em;white-space:nowrap}.severity.critical,.severity.high{color:#b71c1c}.severity.medium{color:#e65100}
 td.expired{color:#c62828}
-h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #ddd;padding-bottom:.2rem}
+h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #ddd;padding-bottom:.2rem}h3{font-size:1rem;margin:1.2rem 0 0}
 .scope{margin:.2rem 0;color:#444}.limit{margin:.6rem 0;padding:.5rem .8rem;border-left:4px solid #ef6c00;background:#fff3e0}code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.9em}
 .cards{display:flex;gap:1rem;flex-wrap:wrap}.card{border:1px solid #ddd;border-radius:6px;padding:.8rem 1.2rem;min-width:9rem}
 .card .number{display:block;font-size:1.8rem;font-weight:600}.card.compliant .number{color:#2e7d32}
@@ -282,7 +287,7 @@ svg .label{font-size:13px;fill:#1a1a1a}
 @page{margin:14mm 12mm}
 @media print{
 body{margin:0;max-width:none;padding:0;font-size:9pt;line-height:1.3}
-h1{font-size:14pt}h2{font-size:11pt;margin-top:1.2em;break-after:avoid}h2+p{break-after:avoid}
+h1{font-size:14pt}h2{font-size:11pt;margin-top:1.2em;break-after:avoid}h2+p{break-after:avoid}h3{font-size:9pt;break-after:avoid}
 table{font-size:8pt}th,td{padding:2pt 4pt}thead{display:table-header-group}
 tr,.card,.limit,svg{break-inside:avoid}.cards{gap:6pt}.card{padding:4pt 8pt;min-width:0}.card .number{font-size:14pt}
 *{-webkit-print-color-adjust:exact;print-color-adjust:exact}

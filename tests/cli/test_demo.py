@@ -95,7 +95,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
         result = CliRunner(env={"COLUMNS": None}).invoke(cli, ["demo", "--out", BUNDLE, "--replace"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert sorted(path.name for path in earlier.iterdir()) == [
-        "episodes.csv", "evaluations.csv", "evaluations.jsonl", "manifest.json", "rules.json", "summary.html"
+        "compliance_score_timeline.csv", "compliance_scores.csv", "compliance_scores.jsonl",
+        "episodes.csv", "evaluations.csv", "evaluations.jsonl", "manifest.json", "rules.json", "summary.html",
     ]
     return result.stdout, folder / BUNDLE
 
@@ -169,8 +170,8 @@ def test_the_bundle_holds_every_result_and_verifies(demo):
         )
     verified = CliRunner().invoke(cli, ["verify", str(bundle)])
     assert verified.exit_code == 0, verified.output
-    assert f"{bundle}: the 5 files match manifest.json, but nothing shows that manifest.json is the one the export wrote" in verified.stdout
-    assert f"  `smguard verify {BUNDLE}`: intact (5 files)" in output.splitlines()
+    assert f"{bundle}: the 8 files match manifest.json, but nothing shows that manifest.json is the one the export wrote" in verified.stdout
+    assert f"  `smguard verify {BUNDLE}`: intact (8 files)" in output.splitlines()
 
 
 def test_the_bundle_holds_the_months_closed_exempted_and_open_episodes(demo):

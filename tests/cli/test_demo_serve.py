@@ -124,7 +124,7 @@ def test_an_account_is_served_until_interrupted_and_export_evaluate_and_verify_w
     }
     verified = served.smguard("verify", str(tmp_path / "evidence"))
     assert verified.returncode == 0, verified.stderr
-    assert verified.stdout.startswith(f"{tmp_path / 'evidence'}: the 4 files match manifest.json, but nothing shows")
+    assert verified.stdout.startswith(f"{tmp_path / 'evidence'}: the 6 files match manifest.json, but nothing shows")
     month = served.smguard("export", "--account", "123456789012", *PERIOD, "--out", str(tmp_path / "month"))
     assert month.returncode == 0, month.stderr
     assert closed_as(tmp_path / "month") == {"COMPLIANT": 1, "EXEMPT": 1, "": sum(c["NON_COMPLIANT"] for c in counts.values())}

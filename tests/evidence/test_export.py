@@ -170,7 +170,9 @@ class TestAccountExport:
         bundle = export(world, tmp_path, account_id=ACCOUNT, rules=("notebook_root_access",))
         manifest = json.loads((bundle / "manifest.json").read_text())
         files = sorted(p.name for p in bundle.iterdir())
-        assert files == ["evaluations.csv", "evaluations.jsonl", "manifest.json", "rules.json", "summary.html"]
+        assert files == [
+            "compliance_scores.csv", "compliance_scores.jsonl", "evaluations.csv", "evaluations.jsonl", "manifest.json", "rules.json", "summary.html"
+        ]  # fmt: skip
         assert manifest["files"] == {
             name: {"sha256": hashlib.sha256((bundle / name).read_bytes()).hexdigest(), "bytes": (bundle / name).stat().st_size}
             for name in files
@@ -215,7 +217,7 @@ class TestAccountExport:
         verified = run("verify", str(out), "--manifest-sha256", manifest_hash)
         assert verified.exit_code == 0
         assert verified.output == (
-            f"{out}: intact. manifest.json has the SHA-256 kept at export ({manifest_hash}) and the 4 files it lists match it.\n"
+            f"{out}: intact. manifest.json has the SHA-256 kept at export ({manifest_hash}) and the 6 files it lists match it.\n"
         )
 
 

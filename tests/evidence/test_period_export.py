@@ -47,10 +47,10 @@ HISTORY = [
 ]
 
 
-def evaluate(rule: str, name: str, configuration: dict, captured: str, account_id: str = ACCOUNT) -> None:
+def evaluate(rule: str, name: str, configuration: dict, captured: str, account_id: str = ACCOUNT, config_rule: str | None = None) -> None:
     """``rule``'s real handler, invoked as Config does for a change of notebook ``name`` of
-    ``account_id`` captured at ``captured``."""
-    config_rule = names(rule).config_rule
+    ``account_id`` captured at ``captured``, as the Config rule ``config_rule`` (default: template.yaml's account rule)."""
+    config_rule = config_rule or names(rule).config_rule
     item = configuration_item(NOTEBOOK, name, {"NotebookInstanceName": name, **configuration}, capture_time=captured)
     item["awsAccountId"] = account_id
     parameters = {"ExemptionsParameterName": EXEMPTIONS_PARAMETER}

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -22,9 +23,14 @@ from pdfminer.high_level import extract_pages
 from pdfminer.layout import LTChar, LTTextContainer, LTTextLine
 
 from smguard.catalogue import rule_names
+from smguard.deploy.naming import names
 from smguard.engine.exemptions import Exemption
 from smguard.evidence.rows import EvaluationRow
+from smguard.evidence.score_section import render_score_section
+from smguard.evidence.score_timeline import ScoreTimeline
+from smguard.evidence.scores import AccountScores
 from smguard.evidence.summary import NON_COMPLIANT_LISTED, Summary, render_html
+from tests.evidence.test_episodes import PERIOD, item
 from tests.evidence.test_summary_in_chromium import chromium
 
 MM = 72 / 25.4
@@ -51,6 +57,23 @@ def row(index: int, rule: str, compliance: str, annotation: str, resource_id: st
         result_recorded_time_utc=None,
         rule_invoked_time_utc=None,
     )
+
+
+def crowded_scores() -> str:
+    """The compliance score of 30 accounts (every fifth without a pack: a long reason instead of a number) and a
+    month of three accounts whose score changes every day (31 listed days each)."""
+    pack = names(rule_names()[0]).pack_rule("x7k2m9qa")
+    scores = AccountScores()
+    for index in range(30):
+        compliant = row(index, rule_names()[0], "COMPLIANT", "ok", f"nb-{index}")
+        scores.add(replace(compliant, config_rule_name=pack if index % 5 else names(compliant.rule).member_rule("a1b2c3d4")))
+        scores.add(replace(compliant, resource_id=f"nb-open-{index}", compliance="NON_COMPLIANT", config_rule_name=pack))
+    timeline = ScoreTimeline(PERIOD, include_rule=lambda name: True)
+    for index in range(3):
+        flips = [item(day + 0.5, {pack: "NON_COMPLIANT" if (day + index) % 2 else "COMPLIANT"}, resource=f"nb-{index}") for day in range(31)]
+        timeline.add(f"{index:012d}", REGIONS[index], flips)
+        timeline.add(f"{index:012d}", REGIONS[index], [item(-1, {pack: "COMPLIANT"}, resource=f"nb-steady-{index}")])
+    return render_score_section(scores.records("2026-11-25T06:00:00Z", None), timeline.records(None))
 
 
 def crowded_summary() -> Summary:
@@ -93,7 +116,7 @@ def text(line: LTTextLine) -> str:
 
 def printed(tmp_path: Path, paper: str) -> list[tuple[tuple[float, float], list[LTTextLine]]]:
     """Each page's size and its text lines."""
-    html = render_html(crowded_summary(), CONTEXT).replace("</head>", f"<style>@page{{size:{paper}}}</style></head>", 1)
+    html = render_html(crowded_summary(), CONTEXT, score_section=crowded_scores()).replace("</head>", f"<style>@page{{size:{paper}}}</style></head>", 1)
     page, pdf = tmp_path / f"summary-{paper}.html", tmp_path / f"summary-{paper}.pdf"
     page.write_text(html, encoding="utf-8")
     chromium(page, tmp_path / "profile", "--no-pdf-header-footer", f"--print-to-pdf={pdf}")
@@ -151,6 +174,18 @@ def test_no_row_is_split_across_pages_and_the_header_repeats(pdf):
     assert len(continued) >= 2
     for number in continued:
         assert "Why,andhowtofix" in texts[number], f"page {number + 1} continues the table without its header"
+
+
+def test_the_score_timeline_repeats_its_header_on_every_page_it_continues_on(pdf):
+    _, pages = pdf
+    texts = [squeezed(lines) for _, lines in pages]
+    start = page_of(texts, "Attheendofeachdayoftheperiod")[0]
+    day_cells = {n: re.findall(r"(?<!on)2026-10-\d\d", texts[n]) for n in range(start, len(texts))}  # not the captions' "on <day>"
+    continued = [n for n, cells in day_cells.items() if cells]
+    assert len(continued) >= 2  # three accounts' 31 days each continue across pages
+    for number in continued:
+        assert "Day(UTC)" in texts[number], f"page {number + 1} continues a score table without its header"
+    assert Counter(day for cells in day_cells.values() for day in cells) == Counter({f"2026-10-{day:02d}": 3 for day in range(1, 32)})
 
 
 def test_rule_names_and_regions_stay_on_one_line(pdf):

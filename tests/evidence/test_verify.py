@@ -27,7 +27,7 @@ def test_an_intact_bundle_verifies_and_says_the_manifest_itself_was_checked_agai
     result = verify(str(bundle))
     assert result.exit_code == 0
     assert result.stdout == (
-        f"{bundle}: the 4 files match manifest.json, but nothing shows that manifest.json is the one the export wrote: "
+        f"{bundle}: the 6 files match manifest.json, but nothing shows that manifest.json is the one the export wrote: "
         "without --manifest-sha256 it was checked against nothing, and whoever changed a file could have rewritten the "
         f"manifest too. Its SHA-256 is {sha256_of(bundle / 'manifest.json')}: compare it with the hash kept at export "
         f"(the ticket, the e-mail), or pin it: smguard verify {bundle} --manifest-sha256 <that hash>\n"
@@ -39,7 +39,7 @@ def test_a_pinned_manifest_verifies_in_every_form_a_hash_is_printed(bundle, form
     digest = sha256_of(bundle / "manifest.json")
     result = verify(str(bundle), "--manifest-sha256", form.format(digest=digest, upper=digest.upper()))
     assert result.exit_code == 0
-    assert result.stdout == f"{bundle}: intact. manifest.json has the SHA-256 kept at export ({digest}) and the 4 files it lists match it.\n"
+    assert result.stdout == f"{bundle}: intact. manifest.json has the SHA-256 kept at export ({digest}) and the 6 files it lists match it.\n"
 
 
 @pytest.mark.parametrize(
@@ -76,7 +76,7 @@ def test_operating_system_files_are_noted_not_failed(bundle):
         "noted: Thumbs.db (Windows Explorer's thumbnail cache, written by the operating system; not evidence, not verified)",
         "noted: sub/desktop.ini (Windows Explorer's folder settings, written by the operating system; not evidence, not verified)",
     ]
-    assert result.stdout.splitlines()[3].startswith(f"{bundle}: the 4 files match manifest.json")
+    assert result.stdout.splitlines()[3].startswith(f"{bundle}: the 6 files match manifest.json")
     assert result.stderr == ""
     (bundle / "notes.txt").write_text("added")
     failed = verify(str(bundle))

@@ -1,0 +1,120 @@
+"""compliance_scores.csv and .jsonl: the conformance-pack compliance score of each account and region.
+
+Counted from the rows the bundle's evaluations.csv holds, as they stream past, so that an auditor
+recomputes every score from that file: the rows of an account and region whose Config rule is a
+conformance pack's (``smguard.deploy.naming.is_conformance_pack_rule``), COMPLIANT over COMPLIANT
+plus NON_COMPLIANT (``smguard.score``, the one formula). Every account and region the export read
+has a record; one whose smguard rules are no conformance pack's (a deployment from before the
+rules moved into a pack) says it has no score instead of showing a number, and so does every
+record of an export whose filters leave out results the score counts.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from smguard.catalogue import rule_names
+from smguard.deploy.naming import CONFORMANCE_PACK_NAME, is_conformance_pack_rule
+from smguard.evidence.request import ExportRequest
+from smguard.evidence.rows import CSV_ENCODING, EvaluationRow
+from smguard.results import COMPLIANCE_SCORES, COMPLIANT_PAIRS, CONFORMANCE_PACK, NO_SCORE_REASON, NON_COMPLIANT_PAIRS, SCORE
+from smguard.score import COUNTED, PackScore
+
+SCORES_CSV = "compliance_scores.csv"
+SCORES_JSONL = "compliance_scores.jsonl"
+FORMULA = (
+    "The compliance score of an account and region is the share, in percent with two decimals, of the COMPLIANT "
+    "rule-resource pairs among the COMPLIANT and NON_COMPLIANT pairs of its conformance pack's rules: NOT_APPLICABLE "
+    "results, exemptions included, are not counted, and a pack without such a pair scores INSUFFICIENT_DATA."
+)
+"""The formula in one sentence, as summary.html and docs/evidence.md state it (smguard/score.py computes it)."""
+NO_PACK = (
+    "no conformance pack: the smguard rules here are standalone Config rules or an organization rule's copies (a "
+    "deployment from before smguard deployed its rules in a conformance pack), and only a conformance pack has a score"
+)
+NO_PACK_AGGREGATED = (
+    "no conformance pack rule with a COMPLIANT or NON_COMPLIANT result: the smguard rules the aggregator lists here are "
+    "standalone Config rules or an organization rule's copies (a deployment from before smguard deployed its rules in a "
+    "conformance pack; an aggregator lists no rule without such a result, so a pack whose pairs are all NOT_APPLICABLE, "
+    "INSUFFICIENT_DATA on the account's own dashboard, is not seen)"
+)
+
+
+def withheld(request: ExportRequest) -> str | None:
+    """Why the export's filters make every score wrong (a pack's rules or results left out), or None."""
+    if request.rules and set(request.rules) != set(rule_names()):
+        return (
+            f"not computed: --rules {','.join(request.rules)} leaves out results of the conformance pack's other rules, "
+            "which the score counts; export without --rules for the score"
+        )
+    left_out = [compliance for compliance in COUNTED if compliance not in request.compliance_types]
+    if left_out:
+        return (
+            f"not computed: --compliance-types leaves out the {' and '.join(left_out)} results the score counts; "
+            "export them for the score"
+        )
+    return None
+
+
+def score_fields(counts: Counter[str], reason: str | None) -> dict[str, Any]:
+    """The score fields of a record: the pack, its pairs' ``counts`` (compliance type -> pairs) and score, or, given
+    a ``reason``, empty ones and why there is no score."""
+    if reason is not None:
+        return {CONFORMANCE_PACK.name: None, COMPLIANT_PAIRS.name: None, NON_COMPLIANT_PAIRS.name: None, SCORE.name: None, NO_SCORE_REASON.name: reason}
+    score = PackScore(counts["COMPLIANT"], counts["NON_COMPLIANT"])
+    return {
+        CONFORMANCE_PACK.name: CONFORMANCE_PACK_NAME,
+        COMPLIANT_PAIRS.name: score.compliant,
+        NON_COMPLIANT_PAIRS.name: score.non_compliant,
+        SCORE.name: score.score,
+        NO_SCORE_REASON.name: None,
+    }
+
+
+@dataclass
+class AccountScores:
+    """Per account and region: whether a conformance pack rule of smguard's is there, and its pairs' results."""
+
+    pairs: dict[tuple[str, str], Counter[str]] = field(default_factory=dict)
+    with_pack: set[tuple[str, str]] = field(default_factory=set)
+
+    def expect(self, account_id: str, region: str, config_rule_name: str) -> None:
+        """A smguard Config rule deployed in (or with results from) the account and region."""
+        self.pairs.setdefault((account_id, region), Counter())
+        if is_conformance_pack_rule(config_rule_name):
+            self.with_pack.add((account_id, region))
+
+    def add(self, row: EvaluationRow) -> None:
+        self.expect(row.account_id, row.region, row.config_rule_name)
+        if is_conformance_pack_rule(row.config_rule_name) and row.compliance in COUNTED:
+            self.pairs[(row.account_id, row.region)][row.compliance] += 1
+
+    def records(self, as_of: str, reason: str | None, no_pack: str = NO_PACK) -> list[dict[str, Any]]:
+        """One record per account and region (sorted); ``as_of`` the export's time, ``reason`` :func:`withheld`'s,
+        ``no_pack`` what an account without a conformance pack rule says (an aggregator's sees less)."""
+        return [
+            COMPLIANCE_SCORES.record(
+                {
+                    "account_id": key[0],
+                    "region": key[1],
+                    **score_fields(counts, reason or (None if key in self.with_pack else no_pack)),
+                    "as_of_utc": as_of,
+                }
+            )
+            for key, counts in sorted(self.pairs.items())
+        ]
+
+
+def write_scores(folder: Path, records: list[dict[str, Any]]) -> None:
+    """compliance_scores.csv (as evaluations.csv: UTF-8 with a byte-order mark, CRLF) and compliance_scores.jsonl."""
+    with (folder / SCORES_CSV).open("w", encoding=CSV_ENCODING, newline="") as stream:
+        writer = csv.writer(stream, lineterminator="\r\n")
+        writer.writerow(COMPLIANCE_SCORES.names)
+        writer.writerows(COMPLIANCE_SCORES.csv_row(record) for record in records)
+    with (folder / SCORES_JSONL).open("w", encoding="utf-8") as stream:
+        stream.writelines(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n" for record in records)

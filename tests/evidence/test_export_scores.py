@@ -1,0 +1,228 @@
+"""smguard export's conformance-pack compliance score: real rule handlers -> embedded Config -> compliance_scores.csv,
+compliance_score_timeline.csv and summary.html.
+
+Until the embedded AWS deploys conformance packs, a pack's rules are made as AWS Config names them: each Config
+rule template.yaml deploys is re-created under its pack name, ``smguard-<rule>-conformance-pack-<suffix>``
+(smguard.deploy.naming), and the real handlers post their results as that rule. The export reads nothing but
+rule names and results, so it sees what it would see of a pack AWS created.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections import Counter
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+
+import boto3
+import pytest
+
+from smguard.deploy.naming import names
+from smguard.evidence import ExportRequest, export_bundle, verify_bundle
+from smguard.evidence.score_timeline import NO_PACK_YET
+from smguard.evidence.scores import FORMULA, NO_PACK, NO_PACK_AGGREGATED
+from smguard.embedded.history_delivery import deliver_compliance_history
+from smguard.engine.exemptions import SHARED_EXEMPTION_REGISTERS
+from smguard.results import COMPLIANCE_SCORES, SCORE_TIMELINE
+from tests.evidence.conftest import ACCOUNT, MEMBER, NOTEBOOKS, REGION, RULES, World, deploy, member_session
+from tests.evidence.test_period_export import EXEMPTIONS_PARAMETER, HISTORY, OCTOBER, REGISTER, evaluate, start_recording
+from tests.support.schemas import assert_valid
+
+EXPORTED_AT = datetime(2026, 11, 25, 6, 0, tzinfo=timezone.utc)
+SUFFIX = "x7k2m9qa"
+MEMBER_SUFFIX = "q1w2e3r4"
+BOM = "\ufeff"
+
+
+def into_pack(session: boto3.Session, suffix: str) -> dict[str, str]:
+    """Re-create each deployed smguard rule of ``session``'s account under the name a conformance pack gives it."""
+    config = session.client("config")
+    pack_names = {}
+    for rule in RULES:
+        [deployed] = config.describe_config_rules(ConfigRuleNames=[names(rule).config_rule])["ConfigRules"]
+        definition = {k: v for k, v in deployed.items() if k not in ("ConfigRuleArn", "ConfigRuleId", "ConfigRuleState")}
+        pack_names[rule] = names(rule).pack_rule(suffix)
+        config.put_config_rule(ConfigRule={**definition, "ConfigRuleName": pack_names[rule]})
+        config.delete_config_rule(ConfigRuleName=names(rule).config_rule)
+    return pack_names
+
+
+def evaluate_notebooks(world: World, pack_names: dict[str, str], account_id: str = ACCOUNT) -> None:
+    for rule in RULES:
+        for name, configuration in NOTEBOOKS.items():
+            world.evaluate(rule, name, configuration, account_id=account_id, config_rule_name=pack_names[rule])
+    world.evaluate("notebook_root_access", "nb-gone", None, status="ResourceDeleted", account_id=account_id, config_rule_name=pack_names["notebook_root_access"])
+
+
+@pytest.fixture
+def pack(world: World) -> World:
+    """``world``'s account with its rules in a conformance pack, every notebook evaluated again by them."""
+    evaluate_notebooks(world, into_pack(world.session, SUFFIX))
+    return world
+
+
+def read_csv(path: Path) -> list[list[str]]:
+    raw = path.read_bytes()
+    assert raw.startswith(BOM.encode()) and b"\r\n" in raw  # as evaluations.csv: Excel reads UTF-8, RFC 4180 line ends
+    return list(csv.reader(io.StringIO(raw.decode("utf-8")[1:], newline="")))
+
+
+def jsonl(path: Path) -> list[dict]:
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    for record in records:
+        assert_valid(COMPLIANCE_SCORES, record)  # docs/schemas/smguard-compliance-scores.schema.json
+    return records
+
+
+def export(session: boto3.Session, tmp_path: Path, **request) -> Path:
+    return export_bundle(session, ExportRequest(**request), tmp_path / "bundle", clock=lambda: EXPORTED_AT)
+
+
+def section(bundle: Path) -> str:
+    page = (bundle / "summary.html").read_text(encoding="utf-8")
+    start = page.index('<section id="compliance-score">')
+    return page[start : page.index("</section>", start)]
+
+
+def recomputed(bundle: Path) -> dict[tuple[str, str], Counter[str]]:
+    """What an auditor counts in evaluations.csv: the COMPLIANT and NON_COMPLIANT rows of the pack's rules."""
+    header, *rows = read_csv(bundle / "evaluations.csv")
+    at = {name: header.index(name) for name in ("account_id", "region", "config_rule_name", "compliance")}
+    counts: dict[tuple[str, str], Counter[str]] = {}
+    for r in rows:
+        if "-conformance-pack-" in r[at["config_rule_name"]]:
+            counts.setdefault((r[at["account_id"]], r[at["region"]]), Counter())[r[at["compliance"]]] += 1
+    return counts
+
+
+class TestCurrentScore:
+    def test_an_account_with_a_pack_has_its_score_counted_from_the_bundles_rows(self, pack: World, tmp_path: Path) -> None:
+        bundle = export(pack.session, tmp_path, account_id=ACCOUNT)
+        # notebook_direct_internet: nb-locked, nb-vendor compliant, nb-open not; notebook_root_access: nb-locked
+        # compliant, nb-open not, nb-vendor exempted and nb-gone deleted (NOT_APPLICABLE, not counted): 3 of 5.
+        assert read_csv(bundle / "compliance_scores.csv") == [
+            list(COMPLIANCE_SCORES.names),
+            ["smguard-compliance-scores/1", ACCOUNT, REGION, "smguard", "3", "2", "60.00", "", "2026-11-25 06:00:00"],
+        ]
+        assert jsonl(bundle / "compliance_scores.jsonl") == [
+            {"schema": "smguard-compliance-scores/1", "account_id": ACCOUNT, "region": REGION, "conformance_pack": "smguard",
+             "compliant_pairs": 3, "non_compliant_pairs": 2, "score": "60.00", "no_score_reason": None, "as_of_utc": "2026-11-25T06:00:00Z"}
+        ]  # fmt: skip
+        assert recomputed(bundle) == {(ACCOUNT, REGION): Counter(COMPLIANT=3, NON_COMPLIANT=2, NOT_APPLICABLE=2)}
+        manifest = json.loads((bundle / "manifest.json").read_text())
+        assert {"compliance_scores.csv", "compliance_scores.jsonl"} <= set(manifest["files"])
+        assert "compliance_score_timeline.csv" not in manifest["files"]  # no period asked
+        assert verify_bundle(bundle).intact
+        shown = section(bundle)
+        assert f'<p id="score-formula">{FORMULA}</p>' in shown
+        assert (
+            f'<tr data-account="{ACCOUNT} {REGION}"><td><span class="name">{ACCOUNT}</span> <span class="name">{REGION}</span></td>'
+            '<td class="count" data-score="60.00">60.00%</td><td>smguard</td>'
+            '<td class="count" data-compliant-pairs="3">3</td><td class="count" data-non-compliant-pairs="2">2</td></tr>'
+        ) in shown
+
+    def test_standalone_rules_have_no_score_and_the_bundle_says_why(self, world: World, tmp_path: Path) -> None:
+        bundle = export(world.session, tmp_path, account_id=ACCOUNT)
+        assert read_csv(bundle / "compliance_scores.csv")[1] == [
+            "smguard-compliance-scores/1", ACCOUNT, REGION, "", "", "", "", NO_PACK, "2026-11-25 06:00:00"
+        ]
+        assert jsonl(bundle / "compliance_scores.jsonl")[0]["score"] is None
+        assert f'<td class="count" data-score="">no score</td><td colspan="3" class="prose">{NO_PACK}</td>' in section(bundle)
+        assert recomputed(bundle) == {}
+
+    def test_an_export_of_some_rules_says_the_score_is_not_computed(self, pack: World, tmp_path: Path) -> None:
+        bundle = export(pack.session, tmp_path, account_id=ACCOUNT, rules=("notebook_root_access",))
+        [record] = jsonl(bundle / "compliance_scores.jsonl")
+        assert (record["score"], record["compliant_pairs"]) == (None, None)
+        assert record["no_score_reason"].startswith("not computed: --rules notebook_root_access leaves out results")
+
+    def test_every_account_of_an_aggregator_has_its_own_score(self, world: World, tmp_path: Path) -> None:
+        member = member_session(world.session)
+        deploy(member, MEMBER)
+        member_pack = into_pack(member, MEMBER_SUFFIX)
+        member.client("config").put_aggregation_authorization(AuthorizedAccountId=ACCOUNT, AuthorizedAwsRegion=REGION)
+        world.session.client("config").put_configuration_aggregator(
+            ConfigurationAggregatorName="organization",
+            AccountAggregationSources=[{"AccountIds": [ACCOUNT, MEMBER], "AwsRegions": [REGION]}],
+        )
+        evaluate_notebooks(world, member_pack, account_id=MEMBER)
+        bundle = export(world.session, tmp_path, aggregator="organization")
+        assert [row[1:8] for row in read_csv(bundle / "compliance_scores.csv")[1:]] == [
+            [ACCOUNT, REGION, "", "", "", "", NO_PACK_AGGREGATED],  # the account still has its standalone rules
+            [MEMBER, REGION, "smguard", "3", "2", "60.00", ""],
+        ]
+        assert {key: (c["COMPLIANT"], c["NON_COMPLIANT"]) for key, c in recomputed(bundle).items()} == {(MEMBER, REGION): (3, 2)}
+
+
+@pytest.fixture
+def pack_history(aws) -> Iterator[boto3.Session]:
+    """tests/evidence/test_period_export.py's scripted history, with the rules in a conformance pack."""
+    from smguard.embedded import install
+
+    install()
+    SHARED_EXEMPTION_REGISTERS.clear()
+    session = boto3.Session(region_name=REGION)
+    session.client("s3").create_bucket(Bucket="config-history")
+    start_recording(session, ACCOUNT)
+    ssm = session.client("ssm")
+    ssm.put_parameter(Name=EXEMPTIONS_PARAMETER, Value=json.dumps({"version": 1, "exemptions": []}), Type="String")
+    deploy(session)
+    pack_names = into_pack(session, SUFFIX)
+    for captured, rule, name, configuration in HISTORY:
+        if rule is None:
+            ssm.put_parameter(Name=EXEMPTIONS_PARAMETER, Value=json.dumps(REGISTER), Type="String", Overwrite=True)
+            SHARED_EXEMPTION_REGISTERS.clear()
+            continue
+        evaluate(rule, name, configuration, captured, config_rule=pack_names[rule])
+    yield session
+    SHARED_EXEMPTION_REGISTERS.clear()
+
+
+def test_the_period_has_the_score_at_the_end_of_every_day(pack_history: boto3.Session, tmp_path: Path) -> None:
+    bundle = export(pack_history, tmp_path, account_id=ACCOUNT, **OCTOBER)
+    header, *rows = read_csv(bundle / "compliance_score_timeline.csv")
+    assert header == list(SCORE_TIMELINE.names)
+    assert rows[0] == ["smguard-score-timeline/1", ACCOUNT, REGION, "2026-10-01", "2026-10-02 00:00:00", "smguard", "2", "1", "66.67", ""]
+    by_day = {r[3]: (r[6], r[7], r[8]) for r in rows}
+    assert len(by_day) == 31
+    # nb-locked compliant with both rules all along; nb-fixed in breach from Sep 20 to Oct 5 09:00; nb-vendor from
+    # Oct 2 12:00 until its exemption on Oct 12 12:00; nb-open from Oct 10 00:00, still open at the end of October.
+    expected = {1: ("2", "1", "66.67"), 2: ("2", "2", "50.00"), 5: ("3", "1", "75.00"), 10: ("3", "2", "60.00"), 12: ("3", "1", "75.00")}
+    current = expected[1]
+    for day in range(1, 32):
+        current = expected.get(day, current)
+        assert by_day[f"2026-10-{day:02d}"] == current, day
+    assert verify_bundle(bundle).intact and "compliance_score_timeline.csv" in json.loads((bundle / "manifest.json").read_text())["files"]
+    shown = section(bundle)
+    view = shown[shown.index('<table class="score-timeline"') :]
+    assert [(d, s) for d, s in re.findall(r'<tr data-day="([0-9-]+)">.*?data-score="([^"]*)"', view)] == [
+        ("2026-10-01", "66.67"), ("2026-10-02", "50.00"), ("2026-10-05", "75.00"), ("2026-10-10", "60.00"), ("2026-10-12", "75.00")
+    ]  # fmt: skip
+    assert f"{ACCOUNT}</span> <span class=\"name\">{REGION}</span>: 66.67% on 2026-10-01, 75.00% on 2026-10-31</h3>" in shown
+    # The current score (end of the export): nb-open was fixed on Nov 3, so 4 compliant, 0 non-compliant.
+    assert read_csv(bundle / "compliance_scores.csv")[1][3:7] == ["smguard", "4", "0", "100.00"]
+
+
+def test_an_organization_period_scores_each_source_from_the_history_files(pack_history: boto3.Session, tmp_path: Path) -> None:
+    member = member_session(pack_history)
+    start_recording(member, MEMBER)
+    deploy(member, MEMBER)
+    member.client("config").put_aggregation_authorization(AuthorizedAccountId=ACCOUNT, AuthorizedAwsRegion=REGION)
+    pack_history.client("config").put_configuration_aggregator(
+        ConfigurationAggregatorName="organization",
+        AccountAggregationSources=[{"AccountIds": [ACCOUNT, MEMBER], "AwsRegions": [REGION]}],
+    )
+    evaluate("notebook_root_access", "nb-member", {"RootAccess": "Enabled"}, "2026-10-20T06:30:00.000Z", account_id=MEMBER)
+    for account_id in (ACCOUNT, MEMBER):
+        deliver_compliance_history(account_id, REGION, EXPORTED_AT)
+    request = {"aggregator": "organization", "history_bucket": "config-history", **OCTOBER}
+    bundle = export(pack_history, tmp_path, **request)
+    rows = read_csv(bundle / "compliance_score_timeline.csv")[1:]
+    assert len(rows) == 62
+    scored = {(r[1], r[3]): (r[8], r[9]) for r in rows}
+    assert scored[(ACCOUNT, "2026-10-10")] == ("60.00", "")  # the same day as the account's own export
+    assert scored[(MEMBER, "2026-10-25")] == ("", NO_PACK_YET)  # the member kept its standalone rules
