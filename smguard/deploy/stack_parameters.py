@@ -13,10 +13,11 @@ from typing import Any
 
 from smguard.catalogue import RuleEntry
 from smguard.deploy.parameters import free_text_max_lengths, template_parameter, template_parameter_name
-from smguard.deploy.reevaluation import CONDITION as REEVALUATION_CONDITION
 from smguard.engine.handler import EngineParameters
 
 EXECUTION_ROLE_PARAMETER = "ExecutionRoleName"
+REEVALUATION_CONDITION = "ReevaluateForExemptionExpiry"
+"""Account mode with an exemption register: the daily re-evaluation (smguard/deploy/reevaluation.py)."""
 EXEMPTIONS_PARAMETER = "ExemptionsParameterName"
 ENGINE_PARAMETER_MAX_LENGTHS = {EXECUTION_ROLE_PARAMETER: 64, EXEMPTIONS_PARAMETER: 128}
 """MaxLength of the engine's template parameters, which every rule's InputParameters carries: IAM's

@@ -88,6 +88,15 @@ def sam_transform(template: dict[str, Any]) -> dict[str, Any]:
     return transform(source, {}, NoManagedPolicies())
 
 
+def pack_body(template: dict[str, Any]) -> str:
+    """The conformance pack template, as both pack resources give it (one constant text)."""
+    [body] = {
+        template["Resources"][logical_id]["Properties"]["TemplateBody"]
+        for logical_id in ("ConformancePack", "OrganizationConformancePack")
+    }
+    return body
+
+
 @pytest.fixture(scope="session")
 def template() -> dict[str, Any]:
     return load_template()
