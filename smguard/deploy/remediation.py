@@ -90,7 +90,9 @@ def parameters() -> dict[str, Any]:
             "Type": "String",
             "Default": "",
             "AllowedPattern": r"^(|arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/[^,\s\"\\]*)?)$",
-            "ConstraintDescription": "must be empty or an S3 bucket ARN, optionally with a folder",
+            # Bounded: it reaches the conformance pack as an input parameter (at most 4,096 characters).
+            "MaxLength": 1024,
+            "ConstraintDescription": "must be empty or an S3 bucket ARN, optionally with a folder, at most 1,024 characters",
             "Description": (
                 "The S3 bucket (ARN, optionally with a folder) the flow-log remediation delivers to; it must match "
                 "the vpc_flow_logs rule's LogDestinations. Empty: no flow-log remediation."
