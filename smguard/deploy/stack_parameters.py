@@ -54,9 +54,10 @@ def global_parameters(engine_parameters: Sequence[str]) -> dict[str, Any]:
             "AllowedValues": ["Account", "Organization"],
             "Default": "Account",
             "Description": (
-                "Account: AWS Config rules in this account only. Organization: organization Config rules in "
-                "every member account (deploy in the management account or the Config delegated administrator), "
-                "and a StackSet creating the execution role in each member account."
+                "Account: the smguard conformance pack (rules and remediations) in this account only. Organization: "
+                "an organization conformance pack in every member account (deploy in the management account or the "
+                "Config delegated administrator), and a StackSet creating the execution and remediation roles in "
+                "each member account."
             ),
         },
         "OrganizationId": {
