@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tests.support.source_tree import copy_source
 
@@ -75,8 +76,12 @@ def repository(tmp_path_factory) -> Path:
 def test_the_template_deploys_the_new_rule_in_both_modes(repository):
     template = (repository / "template.yaml").read_text()
     assert f"Handler: rules.{NEW}.app.lambda_handler\n" in template
-    for logical_id in ("Function", "Role", "ConfigRule", "OrganizationConfigRule", "ConfigPermission"):
+    for logical_id in ("Function", "Role", "ConfigPermission", "OrganizationPermission"):
         assert f"\n  {NEW_STEM}{logical_id}:\n" in template
+    # Its Config rule is declared in the conformance pack's template, which both modes deploy.
+    pack = yaml.safe_load(yaml.safe_load(template)["Resources"]["ConformancePack"]["Properties"]["TemplateBody"])
+    assert f"{NEW_STEM}ConfigRule" in pack["Resources"]
+    assert f"{NEW_STEM}FunctionArn" in pack["Parameters"]
     assert f"\n  {NEW_STEM}AllowedLifecycleConfigs:\n" in template
 
 

@@ -7,6 +7,10 @@ the rule functions' roles (by ARN) and allows only the rules' read calls and the
 calls. A StackSet with AutoDeployment creates it in every account of the target OUs, including
 accounts that join later. The StackSet's template is a string, so :func:`execution_role_template`
 is also linted on its own by the tests.
+
+The same StackSet creates, in each member account, the remediation roles and smguard's own runbooks
+(smguard/deploy/remediation.py) when ``RemediationMode`` is not None: the organization conformance
+pack's remediation configurations run there, as those roles.
 """
 
 from __future__ import annotations
@@ -15,19 +19,25 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from smguard.catalogue import RuleEntry
+from smguard.deploy import remediation
 from smguard.deploy.iam import policy_document, read_statements, required_actions
 from smguard.deploy.stack_parameters import EXECUTION_ROLE_NAME_PATTERN
-from smguard.engine.rule import SmguardRule
 
 STACK_SET_NAME = "smguard-execution-role"
 
 
-def execution_role_template(rules: Sequence[SmguardRule]) -> dict[str, Any]:
-    """The template each member account runs: one role, trusting the given function roles only."""
-    actions = sorted({action for rule in rules for action in required_actions(rule)})
+def execution_role_template(entries: Sequence[RuleEntry]) -> dict[str, Any]:
+    """The template each member account runs: one role, trusting the given function roles only; and
+    the remediation roles and runbooks, as the remediation settings say."""
+    actions = sorted({action for entry in entries for action in required_actions(entry.rule)})
+    declared = remediation.parameters()
     return {
         "AWSTemplateFormatVersion": "2010-09-09",
-        "Description": "smguard: the role the smguard rule functions assume in this account to evaluate it.",
+        "Description": (
+            "smguard: the role the smguard rule functions assume in this account to evaluate it, and the roles "
+            "the smguard remediations run as."
+        ),
         "Parameters": {
             "ExecutionRoleName": {
                 "Type": "String",
@@ -43,8 +53,11 @@ def execution_role_template(rules: Sequence[SmguardRule]) -> dict[str, Any]:
                 "Type": "CommaDelimitedList",
                 "Description": "ARNs of the rule functions' roles, the only principals allowed to assume the role.",
             },
+            **{name: declared[name] for name in remediation.MEMBER_PARAMETERS},
         },
+        "Conditions": remediation.conditions(),
         "Resources": {
+            **remediation.remediation_resources(entries),
             "ExecutionRole": {
                 "Type": "AWS::IAM::Role",
                 "Properties": {
@@ -75,14 +88,14 @@ def execution_role_template(rules: Sequence[SmguardRule]) -> dict[str, Any]:
     }
 
 
-def stack_set_resource(rules: Sequence[SmguardRule], role_logical_ids: Sequence[str]) -> dict[str, Any]:
+def stack_set_resource(entries: Sequence[RuleEntry], role_logical_ids: Sequence[str]) -> dict[str, Any]:
     """The AWS::CloudFormation::StackSet that deploys :func:`execution_role_template` to the target OUs."""
     return {
         "Type": "AWS::CloudFormation::StackSet",
         "Condition": "OrganizationScope",
         "Properties": {
             "StackSetName": {"Fn::Sub": f"{STACK_SET_NAME}-${{AWS::Region}}"},
-            "Description": "smguard: the role the rule functions assume in each member account.",
+            "Description": "smguard: the role the rule functions assume in each member account, and the remediation roles.",
             "PermissionModel": "SERVICE_MANAGED",
             "CallAs": {"Ref": "StackSetCallAs"},
             "AutoDeployment": {"Enabled": True, "RetainStacksOnAccountRemoval": False},
@@ -114,7 +127,11 @@ def stack_set_resource(rules: Sequence[SmguardRule], role_logical_ids: Sequence[
                         "Fn::Join": [",", [{"Fn::GetAtt": [logical_id, "Arn"]} for logical_id in role_logical_ids]]
                     },
                 },
+                *(
+                    {"ParameterKey": name, "ParameterValue": {"Ref": name}}
+                    for name in remediation.MEMBER_PARAMETERS
+                ),
             ],
-            "TemplateBody": json.dumps(execution_role_template(rules), indent=1, sort_keys=False),
+            "TemplateBody": json.dumps(execution_role_template(entries), indent=1, sort_keys=False),
         },
     }

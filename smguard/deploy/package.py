@@ -32,6 +32,10 @@ REPOSITORY = Path(__file__).resolve().parents[2]
 # reads its facts through them), not the command-line tool, the sweep, the scanner or this package.
 ENGINE_PACKAGES = ("engine", "resources")
 IGNORED = shutil.ignore_patterns("tests", "__pycache__", "*.pyc")
+REEVALUATION_FUNCTION = "ReevaluationFunction"
+"""The exemption-expiry re-evaluation's function (smguard/deploy/reevaluation.py), not a rule's."""
+REEVALUATION_MODULES = ("__init__.py", "deploy/__init__.py", "deploy/naming.py", "deploy/reevaluate.py")
+"""All it imports of smguard: its handler and the naming module (boto3 is in the layer)."""
 
 
 def rule_names(repository: Path = REPOSITORY) -> list[str]:
@@ -51,6 +55,14 @@ def package(logical_id: str, artifacts_dir: Path, repository: Path = REPOSITORY)
     for name in ENGINE_PACKAGES:
         shutil.copytree(repository / "smguard" / name, package_dir / name, ignore=IGNORED, dirs_exist_ok=True)
     return rule
+
+
+def package_reevaluation(artifacts_dir: Path, repository: Path = REPOSITORY) -> None:
+    """Copy :data:`REEVALUATION_MODULES` into ``artifacts_dir``."""
+    for module in REEVALUATION_MODULES:
+        target = artifacts_dir / "smguard" / module
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(repository / "smguard" / module, target)
 
 
 RUNTIME_PYTHON_VARIABLE = "SMGUARD_RUNTIME_PYTHON"
@@ -127,6 +139,10 @@ def main(argv: list[str]) -> int:
     if len(argv) != 2 or argv[0].startswith("-"):
         print(USAGE, file=sys.stderr)
         return 2
+    if argv[0] == REEVALUATION_FUNCTION:
+        package_reevaluation(Path(argv[1]))
+        print(f"packaged the re-evaluation function into {argv[1]}")
+        return 0
     try:
         rule = package(argv[0], Path(argv[1]))
     except LookupError as error:

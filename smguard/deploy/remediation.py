@@ -1,25 +1,27 @@
-"""Remediation in template.yaml: what each rule's declared runbook needs to run from the Config console.
+"""Remediation: what each rule's declared runbook needs to run from the Config console.
 
-For each rule that declares a :class:`smguard.engine.remediation.Remediation` the template gets:
+For each rule that declares a :class:`smguard.engine.remediation.Remediation`:
 
 - ``<Rule>RemediationRole``: the role the runbook runs as (its ``AutomationAssumeRole``), trusted by
-  Systems Manager for this account only, allowed exactly the runbook's actions;
-- ``<Rule>Remediation``: an ``AWS::Config::RemediationConfiguration`` on the rule's Config rule, manual
-  or automatic as ``RemediationMode`` says (with the retry limits), passing the non-compliant
-  resource's ID, the runbook's fixed values and the rule's own parameter values;
-- for smguard's own runbooks, the ``AWS::SSM::Document`` itself (:data:`SMGUARD_RUNBOOKS`).
+  Systems Manager for its own account only, allowed exactly the runbook's actions; and for
+  smguard's own runbooks the ``AWS::SSM::Document`` itself (:data:`SMGUARD_RUNBOOKS`). Both come from
+  :func:`remediation_resources`: in template.yaml for account mode, and in the member-account
+  StackSet template (smguard/deploy/organization.py) for organization mode;
+- ``<Rule>Remediation``: an ``AWS::Config::RemediationConfiguration`` in the conformance pack
+  (:func:`remediation_configuration`, smguard/deploy/conformance_pack.py), manual or automatic as
+  ``RemediationMode`` says (with the retry limits), passing the non-compliant resource's ID, the
+  runbook's fixed values and the rule's own parameter values. AWS Config refuses
+  PutRemediationConfigurations on organization rules and on rules a pack created (AWS Config API
+  Reference, PutRemediationConfigurations): a pack carries its remediations itself, into every
+  account an organization conformance pack reaches.
 
 A fix that interrupts a user (``Remediation.interrupts``: stopping a notebook) is automatic only when
 ``RemediationMode`` is Automatic and ``AutomaticRemediationThatInterruptsUsers`` is true as well.
-
-Account mode only: AWS Config refuses PutRemediationConfigurations on organization Config rules
-(AWS Config API Reference, PutRemediationConfigurations), so organization mode has no remediation
-until the rules are deployed in an organization conformance pack (docs/remediation.md).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from smguard.catalogue import RuleEntry
@@ -56,7 +58,7 @@ def parameters() -> dict[str, Any]:
             "AllowedValues": list(MODES),
             "Default": "Manual",
             "Description": (
-                "Account mode: how AWS Config fixes what the rules with a safe fix find (docs/remediation.md). "
+                "How AWS Config fixes what the rules with a safe fix find, in every account (docs/remediation.md). "
                 "None: no remediation. Manual: a Remediate action in the Config console. Automatic: Config runs "
                 f"the fix on every NON_COMPLIANT result (a fix that stops a notebook needs {INTERRUPTING_PARAMETER} too)."
             ),
@@ -88,7 +90,9 @@ def parameters() -> dict[str, Any]:
             "Type": "String",
             "Default": "",
             "AllowedPattern": r"^(|arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/[^,\s\"\\]*)?)$",
-            "ConstraintDescription": "must be empty or an S3 bucket ARN, optionally with a folder",
+            # Bounded: it reaches the conformance pack as an input parameter (at most 4,096 characters).
+            "MaxLength": 1024,
+            "ConstraintDescription": "must be empty or an S3 bucket ARN, optionally with a folder, at most 1,024 characters",
             "Description": (
                 "The S3 bucket (ARN, optionally with a folder) the flow-log remediation delivers to; it must match "
                 "the vpc_flow_logs rule's LogDestinations. Empty: no flow-log remediation."
@@ -97,20 +101,29 @@ def parameters() -> dict[str, Any]:
     }
 
 
-def conditions() -> dict[str, Any]:
+def conditions(scope: str | None = None) -> dict[str, Any]:
+    """Whether the remediation roles, smguard's runbooks and the remediation configurations exist:
+    RemediationMode is not None (and, for the flow-log fix, a destination is given). ``scope``: the
+    condition of the template's deployment mode (template.yaml creates the roles only in account
+    mode; the pack and the member StackSet template are deployed only in their own mode)."""
+    remediate: dict[str, Any] = {"Fn::Not": [{"Fn::Equals": [{"Ref": MODE_PARAMETER}, "None"]}]}
     return {
-        REMEDIATE: {
-            "Fn::And": [{"Condition": "AccountScope"}, {"Fn::Not": [{"Fn::Equals": [{"Ref": MODE_PARAMETER}, "None"]}]}]
-        },
-        AUTOMATIC: {"Fn::Equals": [{"Ref": MODE_PARAMETER}, "Automatic"]},
-        AUTOMATIC_INTERRUPTING: {
-            "Fn::And": [{"Condition": AUTOMATIC}, {"Fn::Equals": [{"Ref": INTERRUPTING_PARAMETER}, "true"]}]
-        },
+        REMEDIATE: {"Fn::And": [{"Condition": scope}, remediate]} if scope else remediate,
         FLOW_LOG_DESTINATION_SET: {
             "Fn::And": [
                 {"Condition": REMEDIATE},
                 {"Fn::Not": [{"Fn::Equals": [{"Ref": FLOW_LOG_DESTINATION_PARAMETER}, ""]}]},
             ]
+        },
+    }
+
+
+def automatic_conditions() -> dict[str, Any]:
+    """Whether a remediation configuration is automatic (the pack template's)."""
+    return {
+        AUTOMATIC: {"Fn::Equals": [{"Ref": MODE_PARAMETER}, "Automatic"]},
+        AUTOMATIC_INTERRUPTING: {
+            "Fn::And": [{"Condition": AUTOMATIC}, {"Fn::Equals": [{"Ref": INTERRUPTING_PARAMETER}, "true"]}]
         },
     }
 
@@ -160,6 +173,14 @@ SMGUARD_RUNBOOKS: dict[str, tuple[Callable[[], dict[str, Any]], str]] = {
 """smguard's own runbooks: document builder, and the condition under which the template creates it."""
 
 STACK_PARAMETERS = (FLOW_LOG_DESTINATION_PARAMETER,)
+PACK_PARAMETERS = (MODE_PARAMETER, INTERRUPTING_PARAMETER, ATTEMPTS_PARAMETER, RETRY_SECONDS_PARAMETER, *STACK_PARAMETERS)
+"""The remediation settings the conformance pack takes as input parameters."""
+MEMBER_PARAMETERS = (MODE_PARAMETER, *STACK_PARAMETERS)
+"""What the member-account StackSet template takes to create the roles and runbooks (organization mode)."""
+
+
+def role_logical_id(rule_name: str) -> str:
+    return f"{camel(rule_name)}RemediationRole"
 
 
 def runbook_logical_id(runbook: str) -> str:
@@ -214,10 +235,13 @@ def role(entry: RuleEntry, remediation: Remediation) -> dict[str, Any]:
     }
 
 
-def remediation_configuration(entry: RuleEntry, remediation: Remediation) -> dict[str, Any]:
-    stem = camel(entry.name)
+def remediation_configuration(entry: RuleEntry, remediation: Remediation, rule_logical_id: str) -> dict[str, Any]:
+    """The pack's RemediationConfiguration: it names the rule by its declared name (AWS Config attaches it
+    to the rule the pack creates from that declaration), and the role by the name the account has it
+    under (:func:`role`, created before the pack in account mode, by the StackSet in member accounts)."""
+    role_arn = "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/" + names(entry.name).remediation_role("${AWS::Region}")
     values: dict[str, Any] = {
-        "AutomationAssumeRole": {"StaticValue": {"Values": [{"Fn::GetAtt": [f"{stem}RemediationRole", "Arn"]}]}},
+        "AutomationAssumeRole": {"StaticValue": {"Values": [{"Fn::Sub": role_arn}]}},
         remediation.resource_id_parameter: {"ResourceValue": {"Value": "RESOURCE_ID"}},
     }
     for name, value in remediation.static_parameters.items():
@@ -231,11 +255,10 @@ def remediation_configuration(entry: RuleEntry, remediation: Remediation) -> dic
                 f"does not declare ({', '.join(STACK_PARAMETERS)})"
             )
         values[name] = {"StaticValue": {"Values": [{"Ref": stack_parameter}]}}
-    target: Any = {"Ref": runbook_logical_id(remediation.runbook)} if remediation.is_smguard_runbook else remediation.runbook
     properties: dict[str, Any] = {
-        "ConfigRuleName": {"Ref": f"{stem}ConfigRule"},
+        "ConfigRuleName": names(entry.name).config_rule,
         "TargetType": "SSM_DOCUMENT",
-        "TargetId": target,
+        "TargetId": remediation.runbook,
         "Parameters": values,
         "Automatic": _automatic(remediation),
         "MaximumAutomaticAttempts": {"Ref": ATTEMPTS_PARAMETER},
@@ -244,7 +267,12 @@ def remediation_configuration(entry: RuleEntry, remediation: Remediation) -> dic
     if len(entry.rule.resource_types) == 1:
         # Needed for a periodic rule's results, which name the resource type themselves.
         properties["ResourceType"] = entry.rule.resource_types[0]
-    return {"Type": "AWS::Config::RemediationConfiguration", "Condition": _condition(remediation), "Properties": properties}
+    return {
+        "Type": "AWS::Config::RemediationConfiguration",
+        "Condition": _condition(remediation),
+        "DependsOn": [rule_logical_id],
+        "Properties": properties,
+    }
 
 
 def _unset_condition(entry: RuleEntry, rule_parameter: str) -> str:
@@ -259,7 +287,7 @@ def _effective_value(entry: RuleEntry, rule_parameter: str) -> dict[str, Any]:
     return {"Fn::If": [_unset_condition(entry, rule_parameter), str(spec.default), reference]}
 
 
-def rule_parameter_conditions(entries: list[RuleEntry]) -> dict[str, Any]:
+def rule_parameter_conditions(entries: Sequence[RuleEntry]) -> dict[str, Any]:
     """Whether each rule parameter a remediation takes is left empty (the rule's default applies)."""
     return {
         _unset_condition(entry, rule_parameter): {"Fn::Equals": [{"Ref": template_parameter_name(entry.name, rule_parameter)}, ""]}
@@ -269,16 +297,14 @@ def rule_parameter_conditions(entries: list[RuleEntry]) -> dict[str, Any]:
     }
 
 
-def remediation_resources(entries: list[RuleEntry]) -> dict[str, Any]:
-    """The roles, remediation configurations and smguard runbooks of every rule that declares a fix."""
+def remediation_resources(entries: Sequence[RuleEntry]) -> dict[str, Any]:
+    """The roles and smguard runbooks of every rule that declares a fix, under :func:`conditions`."""
     resources: dict[str, Any] = {}
     for entry in entries:
         remediation = entry.rule.remediation
         if remediation is None:
             continue
-        stem = camel(entry.name)
-        resources[f"{stem}RemediationRole"] = role(entry, remediation)
-        resources[f"{stem}Remediation"] = remediation_configuration(entry, remediation)
+        resources[role_logical_id(entry.name)] = role(entry, remediation)
         if remediation.is_smguard_runbook:
             build, condition = SMGUARD_RUNBOOKS[remediation.runbook]
             resources[runbook_logical_id(remediation.runbook)] = {

@@ -1,8 +1,8 @@
-"""The resources of one rule: function, role, log group, alarm, and its Config rule in each mode."""
+"""The resources of one rule: function, role, log group, alarm, the permissions Config invokes it with, and
+the rule's declaration in the conformance pack (:func:`config_rule`)."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -21,7 +21,7 @@ from smguard.deploy.runtime import (
     FUNCTION_TIMEOUT_SECONDS,
     RUNTIME,
 )
-from smguard.deploy.stack_parameters import EXECUTION_ROLE_PARAMETER, EXEMPTIONS_PARAMETER
+from smguard.deploy.stack_parameters import EXEMPTIONS_PARAMETER
 from smguard.engine.rule import CHANGE_TRIGGER, PERIODIC_TRIGGER
 
 DESCRIPTION_MAX_LENGTH = 256
@@ -171,65 +171,78 @@ def function_role(entry: RuleEntry, engine_parameters: Sequence[str]) -> dict[st
     }
 
 
-def function(entry: RuleEntry) -> dict[str, Any]:
-    stem = camel(entry.name)
+FUNCTION_SKIPS = {
+    "CKV_AWS_116": (
+        "Failed asynchronous invocations go to an on-failure destination (EventInvokeConfig, the "
+        "KMS-encrypted smguard-failed-invocations queue), which records the error as well as the event."
+    ),
+    "CKV_AWS_173": "The function has no environment variables.",
+}
+
+
+def serverless_function(stem: str, function_name: str, description: str, handler: str, *, vpc: bool) -> dict[str, Any]:
+    """An smguard function (built by smguard/deploy/codeuri/Makefile), with the role ``<stem>Role`` and
+    log group ``<stem>LogGroup``, its failed asynchronous invocations kept on the failure queue."""
+    skips = dict(FUNCTION_SKIPS)
+    if vpc:
+        skips["CKV_AWS_117"] = (
+            "VPC attachment is a deployment choice (SubnetIds, SecurityGroupIds): accounts without internet "
+            "access set it, others need no VPC endpoints."
+        )
+    else:
+        skips["CKV_AWS_117"] = "The function calls only the AWS Config API, once a day: it needs no VPC."
+    properties: dict[str, Any] = {
+        "FunctionName": function_name,
+        "Description": description[:DESCRIPTION_MAX_LENGTH],
+        "CodeUri": CODE_URI,
+        "Handler": handler,
+        "Runtime": RUNTIME,
+        "Architectures": [ARCHITECTURE],
+        "MemorySize": FUNCTION_MEMORY_MB,
+        "Timeout": FUNCTION_TIMEOUT_SECONDS,
+        "Role": {"Fn::GetAtt": [f"{stem}Role", "Arn"]},
+        "Layers": [{"Ref": "DependenciesLayer"}],
+        "ReservedConcurrentExecutions": {
+            "Fn::If": ["ReserveConcurrency", {"Ref": "FunctionReservedConcurrency"}, {"Ref": "AWS::NoValue"}]
+        },
+        "LoggingConfig": {"LogGroup": {"Ref": f"{stem}LogGroup"}},
+    }
+    if vpc:
+        properties["VpcConfig"] = {
+            "Fn::If": [
+                "AttachToVpc",
+                {"SubnetIds": {"Ref": "SubnetIds"}, "SecurityGroupIds": {"Ref": "SecurityGroupIds"}},
+                {"Ref": "AWS::NoValue"},
+            ]
+        }
+    properties["EventInvokeConfig"] = {
+        "MaximumRetryAttempts": ASYNC_RETRY_ATTEMPTS,
+        "MaximumEventAgeInSeconds": ASYNC_MAX_EVENT_AGE_SECONDS,
+        "DestinationConfig": {
+            "OnFailure": {"Type": "SQS", "Destination": {"Fn::GetAtt": ["FailedInvocationsQueue", "Arn"]}}
+        },
+    }
     return {
         "Type": "AWS::Serverless::Function",
-        "Metadata": {
-            **BUILD_METADATA,
-            **checkov_skips(
-                CKV_AWS_116=(
-                    "Failed asynchronous invocations go to an on-failure destination (EventInvokeConfig, the "
-                    "KMS-encrypted smguard-failed-invocations queue), which records the error as well as the event."
-                ),
-                CKV_AWS_117=(
-                    "VPC attachment is a deployment choice (SubnetIds, SecurityGroupIds): accounts without internet "
-                    "access set it, others need no VPC endpoints."
-                ),
-                CKV_AWS_173="The function has no environment variables.",
-            ),
-        },
-        "Properties": {
-            "FunctionName": resource_name(entry.name),
-            "Description": entry.metadata.title[:DESCRIPTION_MAX_LENGTH],
-            "CodeUri": CODE_URI,
-            "Handler": f"rules.{entry.name}.app.lambda_handler",
-            "Runtime": RUNTIME,
-            "Architectures": [ARCHITECTURE],
-            "MemorySize": FUNCTION_MEMORY_MB,
-            "Timeout": FUNCTION_TIMEOUT_SECONDS,
-            "Role": {"Fn::GetAtt": [f"{stem}Role", "Arn"]},
-            "Layers": [{"Ref": "DependenciesLayer"}],
-            "ReservedConcurrentExecutions": {
-                "Fn::If": ["ReserveConcurrency", {"Ref": "FunctionReservedConcurrency"}, {"Ref": "AWS::NoValue"}]
-            },
-            "LoggingConfig": {"LogGroup": {"Ref": f"{stem}LogGroup"}},
-            "VpcConfig": {
-                "Fn::If": [
-                    "AttachToVpc",
-                    {"SubnetIds": {"Ref": "SubnetIds"}, "SecurityGroupIds": {"Ref": "SecurityGroupIds"}},
-                    {"Ref": "AWS::NoValue"},
-                ]
-            },
-            "EventInvokeConfig": {
-                "MaximumRetryAttempts": ASYNC_RETRY_ATTEMPTS,
-                "MaximumEventAgeInSeconds": ASYNC_MAX_EVENT_AGE_SECONDS,
-                "DestinationConfig": {
-                    "OnFailure": {"Type": "SQS", "Destination": {"Fn::GetAtt": ["FailedInvocationsQueue", "Arn"]}}
-                },
-            },
-        },
+        "Metadata": {**BUILD_METADATA, **checkov_skips(**dict(sorted(skips.items())))},
+        "Properties": properties,
     }
 
 
-def log_group(entry: RuleEntry) -> dict[str, Any]:
+def function(entry: RuleEntry) -> dict[str, Any]:
+    return serverless_function(
+        camel(entry.name), resource_name(entry.name), entry.metadata.title, f"rules.{entry.name}.app.lambda_handler", vpc=True
+    )
+
+
+def log_group(function_name: str) -> dict[str, Any]:
     return {
         "Type": "AWS::Logs::LogGroup",
         # Logs are evidence: they outlive the stack.
         "DeletionPolicy": "Retain",
         "UpdateReplacePolicy": "Retain",
         "Properties": {
-            "LogGroupName": f"/aws/lambda/{resource_name(entry.name)}",
+            "LogGroupName": f"/aws/lambda/{function_name}",
             "RetentionInDays": {"Ref": "LogRetentionInDays"},
             "KmsKeyId": {"Fn::GetAtt": ["SmguardKey", "Arn"]},
         },
@@ -241,13 +254,17 @@ def rule_parameter_names(entry: RuleEntry) -> dict[str, str]:
     return {spec.name: template_parameter_name(entry.name, spec.name) for spec in entry.rule.parameters.specs()}
 
 
-def input_parameters(entry: RuleEntry, engine_parameters: Sequence[str], organization: bool) -> dict[str, Any]:
-    """Config parameter name -> template value; empty strings mean "not set" to the engine."""
+def function_arn_parameter(rule_name: str) -> str:
+    """The conformance pack's parameter carrying the rule function's ARN (``NotebookRootAccessFunctionArn``)."""
+    return f"{camel(rule_name)}FunctionArn"
+
+
+def input_parameters(entry: RuleEntry, engine_parameters: Sequence[str]) -> dict[str, Any]:
+    """Config parameter name -> pack template value; empty strings mean "not set" to the engine (account
+    mode passes an empty ExecutionRoleName: the function evaluates with its own role)."""
     values: dict[str, Any] = {name: {"Ref": ref} for name, ref in rule_parameter_names(entry).items()}
-    if EXEMPTIONS_PARAMETER in engine_parameters:
-        values[EXEMPTIONS_PARAMETER] = {"Ref": EXEMPTIONS_PARAMETER}
-    if organization:
-        values[EXECUTION_ROLE_PARAMETER] = {"Ref": EXECUTION_ROLE_PARAMETER}
+    for name in engine_parameters:
+        values[name] = {"Ref": name}
     return values
 
 
@@ -258,7 +275,8 @@ def _periodic_frequency(entry: RuleEntry) -> str | None:
 
 
 def config_rule(entry: RuleEntry, engine_parameters: Sequence[str]) -> dict[str, Any]:
-    stem = camel(entry.name)
+    """The rule as the conformance pack template declares it (smguard/deploy/conformance_pack.py): every
+    variable value is a pack parameter, the function's ARN included."""
     source_details = []
     if CHANGE_TRIGGER in entry.rule.triggers:
         source_details += [{"EventSource": "aws.config", "MessageType": message} for message in CHANGE_MESSAGE_TYPES]
@@ -268,58 +286,20 @@ def config_rule(entry: RuleEntry, engine_parameters: Sequence[str]) -> dict[str,
             {"EventSource": "aws.config", "MessageType": SCHEDULED_MESSAGE_TYPE, "MaximumExecutionFrequency": frequency}
         )
     properties: dict[str, Any] = {
-        "ConfigRuleName": resource_name(entry.name),
+        "ConfigRuleName": names(entry.name).config_rule,
         "Description": entry.metadata.title[:DESCRIPTION_MAX_LENGTH],
     }
     if CHANGE_TRIGGER in entry.rule.triggers:
         properties["Scope"] = {"ComplianceResourceTypes": list(entry.rule.resource_types)}
-    values = input_parameters(entry, engine_parameters, organization=False)
+    values = input_parameters(entry, engine_parameters)
     if values:
         properties["InputParameters"] = values
     properties["Source"] = {
         "Owner": "CUSTOM_LAMBDA",
-        "SourceIdentifier": {"Fn::GetAtt": [f"{stem}Function", "Arn"]},
+        "SourceIdentifier": {"Ref": function_arn_parameter(entry.name)},
         "SourceDetails": source_details,
     }
-    return {
-        "Type": "AWS::Config::ConfigRule",
-        "Condition": "AccountScope",
-        "DependsOn": [f"{stem}ConfigPermission"],
-        "Properties": properties,
-    }
-
-
-def organization_config_rule(entry: RuleEntry, engine_parameters: Sequence[str]) -> dict[str, Any]:
-    stem = camel(entry.name)
-    triggers: list[str] = []
-    if CHANGE_TRIGGER in entry.rule.triggers:
-        triggers += CHANGE_MESSAGE_TYPES
-    frequency = _periodic_frequency(entry)
-    if frequency:
-        triggers.append(SCHEDULED_MESSAGE_TYPE)
-    metadata: dict[str, Any] = {
-        "Description": entry.metadata.title[:DESCRIPTION_MAX_LENGTH],
-        "LambdaFunctionArn": {"Fn::GetAtt": [f"{stem}Function", "Arn"]},
-        "OrganizationConfigRuleTriggerTypes": triggers,
-    }
-    if CHANGE_TRIGGER in entry.rule.triggers:
-        metadata["ResourceTypesScope"] = list(entry.rule.resource_types)
-    if frequency:
-        metadata["MaximumExecutionFrequency"] = frequency
-    # OrganizationCustomRuleMetadata takes InputParameters as a JSON string, unlike ConfigRule.
-    placeholders = {name: "${" + value["Ref"] + "}" for name, value in input_parameters(entry, engine_parameters, True).items()}
-    metadata["InputParameters"] = {"Fn::Sub": json.dumps(placeholders, separators=(",", ":"))}
-    return {
-        "Type": "AWS::Config::OrganizationConfigRule",
-        "Condition": "OrganizationScope",
-        # The execution role must exist in the member accounts before their first evaluation.
-        "DependsOn": [f"{stem}OrganizationPermission", "ExecutionRoleStackSet"],
-        "Properties": {
-            "OrganizationConfigRuleName": resource_name(entry.name),
-            "OrganizationCustomRuleMetadata": metadata,
-            "ExcludedAccounts": {"Fn::If": ["HasExcludedAccounts", {"Ref": "ExcludedAccounts"}, {"Ref": "AWS::NoValue"}]},
-        },
-    }
+    return {"Type": "AWS::Config::ConfigRule", "Properties": properties}
 
 
 def permissions(entry: RuleEntry) -> dict[str, Any]:
@@ -365,10 +345,8 @@ def rule_resources(entry: RuleEntry, engine_parameters: Sequence[str]) -> dict[s
     stem = camel(entry.name)
     return {
         f"{stem}Role": function_role(entry, engine_parameters),
-        f"{stem}LogGroup": log_group(entry),
+        f"{stem}LogGroup": log_group(resource_name(entry.name)),
         function_logical_id(entry.name): function(entry),
         **permissions(entry),
-        f"{stem}ConfigRule": config_rule(entry, engine_parameters),
-        f"{stem}OrganizationConfigRule": organization_config_rule(entry, engine_parameters),
         f"{stem}ErrorsAlarm": errors_alarm(entry.name),
     }

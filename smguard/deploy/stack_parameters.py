@@ -13,10 +13,11 @@ from typing import Any
 
 from smguard.catalogue import RuleEntry
 from smguard.deploy.parameters import free_text_max_lengths, template_parameter, template_parameter_name
-from smguard.deploy.reevaluation import CONDITION as REEVALUATION_CONDITION
 from smguard.engine.handler import EngineParameters
 
 EXECUTION_ROLE_PARAMETER = "ExecutionRoleName"
+REEVALUATION_CONDITION = "ReevaluateForExemptionExpiry"
+"""Account mode with an exemption register: the daily re-evaluation (smguard/deploy/reevaluation.py)."""
 EXEMPTIONS_PARAMETER = "ExemptionsParameterName"
 ENGINE_PARAMETER_MAX_LENGTHS = {EXECUTION_ROLE_PARAMETER: 64, EXEMPTIONS_PARAMETER: 128}
 """MaxLength of the engine's template parameters, which every rule's InputParameters carries: IAM's
@@ -53,9 +54,10 @@ def global_parameters(engine_parameters: Sequence[str]) -> dict[str, Any]:
             "AllowedValues": ["Account", "Organization"],
             "Default": "Account",
             "Description": (
-                "Account: AWS Config rules in this account only. Organization: organization Config rules in "
-                "every member account (deploy in the management account or the Config delegated administrator), "
-                "and a StackSet creating the execution role in each member account."
+                "Account: the smguard conformance pack (rules and remediations) in this account only. Organization: "
+                "an organization conformance pack in every member account (deploy in the management account or the "
+                "Config delegated administrator), and a StackSet creating the execution and remediation roles in "
+                "each member account."
             ),
         },
         "OrganizationId": {

@@ -3,8 +3,9 @@
     make generate       (with the other generated files; or: python -m smguard.deploy.template > template.yaml)
 
 For each rule (``smguard.catalogue.discover()``) the template gets a Lambda function, its own role
-with only the actions the rule and the engine call, a log group, an errors alarm, and either an
-``AWS::Config::ConfigRule`` (``DeploymentScope=Account``) or an ``AWS::Config::OrganizationConfigRule``
+with only the actions the rule and the engine call, a log group, an errors alarm, and its Config
+rule in the conformance pack (smguard/deploy/conformance_pack.py): an ``AWS::Config::ConformancePack``
+(``DeploymentScope=Account``) or an ``AWS::Config::OrganizationConformancePack``
 (``DeploymentScope=Organization``). A test compares the committed template.yaml with this output, so
 a new rule folder fails the suite until the template is regenerated.
 """
@@ -19,6 +20,7 @@ from typing import Any
 import yaml
 
 from smguard.catalogue import RuleEntry, discover
+from smguard.deploy.conformance_pack import pack_resources
 from smguard.deploy.naming import camel
 from smguard.deploy.observability import dashboard
 from smguard.deploy.organization import stack_set_resource
@@ -70,16 +72,14 @@ def build_template(entries: Sequence[RuleEntry] | None = None, *, preventive_con
         resources.update(rule_resources(entry, engine_parameters))
     parameters.update(remediation.parameters())
     resources.update(remediation.remediation_resources(entries))
-    resources["ExecutionRoleStackSet"] = stack_set_resource(
-        [entry.rule for entry in entries], [f"{camel(entry.name)}Role" for entry in entries]
-    )
+    resources.update(pack_resources(entries, engine_parameters))
+    resources["ExecutionRoleStackSet"] = stack_set_resource(entries, [f"{camel(entry.name)}Role" for entry in entries])
     resources["Dashboard"] = dashboard([entry.name for entry in entries])
     if EXEMPTIONS_PARAMETER in engine_parameters:
         resources.update(reevaluation_resources(entries))
     template_conditions = {
         **conditions(engine_parameters),
-        **remediation.conditions(),
-        **remediation.rule_parameter_conditions(entries),
+        **remediation.conditions("AccountScope"),
     }
     rules = template_rules()
     fragments = {"smguard.policies.template_fragment()": preventive_controls_fragment() if preventive_controls else {}}

@@ -36,6 +36,7 @@ OPTIONAL_FEATURES = {
     "AlarmEmail": "security@example.com",
     "ExcludedAccounts": "444455556666",
     "ExemptionsParameterName": "/smguard/exemptions",
+    "FlowLogRemediationDestinationArn": "arn:aws:s3:::central-flow-logs",
     "ExemptionsParameterKeyArn": "arn:aws:kms:eu-west-1:111122223333:key/11111111-2222-3333-4444-555555555555",
     "DeployProductPortfolio": "true",
     "ProductTemplatesBucket": "central-it-product-templates",
@@ -86,6 +87,25 @@ def sam_transform(template: dict[str, Any]) -> dict[str, Any]:
             return {}
 
     return transform(source, {}, NoManagedPolicies())
+
+
+def pack_body(template: dict[str, Any]) -> str:
+    """The conformance pack template, as both pack resources give it (one constant text)."""
+    [body] = {
+        template["Resources"][logical_id]["Properties"]["TemplateBody"]
+        for logical_id in ("ConformancePack", "OrganizationConformancePack")
+    }
+    return body
+
+
+def deployed_pack(template: dict[str, Any], values: dict[str, str]) -> Resolver:
+    """The conformance pack as AWS Config deploys it from a stack given ``values``: the pack template,
+    with the input parameters the stack's pack resource of that mode passes."""
+    outer = Resolver(template, values)
+    logical_id = "ConformancePack" if outer.condition("AccountScope") else "OrganizationConformancePack"
+    properties = outer.resolve(template["Resources"][logical_id]["Properties"])
+    inputs = {item["ParameterName"]: item["ParameterValue"] for item in properties["ConformancePackInputParameters"]}
+    return Resolver(yaml.safe_load(properties["TemplateBody"]), inputs)
 
 
 @pytest.fixture(scope="session")

@@ -10,11 +10,12 @@ import pytest
 
 from smguard.catalogue import RULES_DIR, discover
 from smguard.deploy.iam import required_actions
-from smguard.deploy.naming import camel, resource_name
+from smguard.deploy.naming import camel, names, resource_name
+from smguard.deploy.reevaluation import HANDLER
 from smguard.deploy.rule_stack import CHANGE_MESSAGE_TYPES, SCHEDULED_MESSAGE_TYPE
 from smguard.deploy.stack_parameters import engine_parameter_names
 from smguard.engine.rule import CHANGE_TRIGGER, PERIODIC_TRIGGER
-from tests.template.conftest import MODE_PARAMETERS, OPTIONAL_FEATURES, resolver
+from tests.template.conftest import MODE_PARAMETERS, OPTIONAL_FEATURES, deployed_pack, resolver
 from tests.template.intrinsics import PSEUDO, Resolver
 
 ENTRIES = discover()
@@ -39,7 +40,8 @@ def test_rule_folders_are_the_deployed_functions_and_no_other(template):
         if resource["Type"] == "AWS::Serverless::Function"
     }
     folders = {path.parent.name for path in RULES_DIR.glob("*/app.py")}
-    assert functions == {f"rules.{name}.app.lambda_handler" for name in folders}
+    # Besides the rules: the exemption-expiry re-evaluation (smguard/deploy/reevaluation.py).
+    assert functions == {f"rules.{name}.app.lambda_handler" for name in folders} | {HANDLER}
 
 
 @pytest.mark.parametrize("entry", ENTRIES, ids=IDS)
@@ -59,54 +61,48 @@ def expected_message_types(entry) -> list[str]:
     return types + ([SCHEDULED_MESSAGE_TYPE] if PERIODIC_TRIGGER in entry.rule.triggers else [])
 
 
-def expected_input_parameters(entry, organization: bool) -> set[str]:
-    names = {spec.name for spec in entry.rule.parameters.specs()}
-    names |= set(engine_parameter_names()) - {"ExecutionRoleName"}
-    return names | ({"ExecutionRoleName"} if organization else set())
+def expected_input_parameters(entry) -> set[str]:
+    return {spec.name for spec in entry.rule.parameters.specs()} | set(engine_parameter_names())
 
 
 @pytest.mark.parametrize("entry", ENTRIES, ids=IDS)
-def test_account_mode_config_rule(template, entry):
-    resolved = resolver(template, "Account")
-    logical_id = f"{camel(entry.name)}ConfigRule"
-    assert resolved.resource_exists(logical_id)
-    assert not resolved.resource_exists(f"{camel(entry.name)}OrganizationConfigRule")
-    properties = resolved.resolve(template["Resources"][logical_id]["Properties"])
-    assert properties["ConfigRuleName"] == resource_name(entry.name)
+@pytest.mark.parametrize("mode", ["Account", "Organization"])
+def test_the_conformance_pack_declares_the_rule_with_its_function_triggers_and_parameters(template, mode, entry):
+    pack = deployed_pack(template, {**MODE_PARAMETERS[mode], **OPTIONAL_FEATURES})
+    properties = pack.resolve(pack.template["Resources"][f"{camel(entry.name)}ConfigRule"]["Properties"])
+    assert properties["ConfigRuleName"] == names(entry.name).config_rule
+    assert len(properties["Description"]) <= 256
     assert properties["Source"]["Owner"] == "CUSTOM_LAMBDA"
-    assert properties["Source"]["SourceIdentifier"].endswith(f":function:{camel(entry.name)}Function")
+    assert properties["Source"]["SourceIdentifier"] == f"arn:aws:lambda:eu-west-1:111122223333:function:{camel(entry.name)}Function"
     details = properties["Source"]["SourceDetails"]
     assert [d["MessageType"] for d in details] == expected_message_types(entry)
     assert {d["EventSource"] for d in details} == {"aws.config"}
     frequencies = {d.get("MaximumExecutionFrequency") for d in details if d["MessageType"] == SCHEDULED_MESSAGE_TYPE}
-    assert frequencies <= {entry.rule.maximum_execution_frequency}
+    assert frequencies == ({entry.rule.maximum_execution_frequency} if PERIODIC_TRIGGER in entry.rule.triggers else set())
     if CHANGE_TRIGGER in entry.rule.triggers:
         assert properties["Scope"]["ComplianceResourceTypes"] == list(entry.rule.resource_types)
-    assert set(properties.get("InputParameters", {})) == expected_input_parameters(entry, organization=False)
-    permission = resolved.resolve(template["Resources"][f"{camel(entry.name)}ConfigPermission"]["Properties"])
-    assert permission["Principal"] == "config.amazonaws.com"
-    assert permission["SourceAccount"] == "111122223333"
+    else:
+        assert "Scope" not in properties
+    parameters = properties["InputParameters"]
+    assert set(parameters) == expected_input_parameters(entry)
+    assert parameters["ExemptionsParameterName"] == "/smguard/exemptions"
+    # Account mode: the functions evaluate with their own role; organization mode: the member accounts' role.
+    assert parameters["ExecutionRoleName"] == ("" if mode == "Account" else "smguard-rule-execution")
 
 
 @pytest.mark.parametrize("entry", ENTRIES, ids=IDS)
-def test_organization_mode_config_rule(template, entry):
+def test_config_invokes_the_function_from_this_account_only_in_account_mode(template, entry):
+    resolved = resolver(template, "Account")
+    permission = resolved.resolve(template["Resources"][f"{camel(entry.name)}ConfigPermission"]["Properties"])
+    assert permission["Principal"] == "config.amazonaws.com"
+    assert permission["SourceAccount"] == "111122223333"
+    assert not resolved.resource_exists(f"{camel(entry.name)}OrganizationPermission")
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=IDS)
+def test_organization_mode_lets_config_invoke_from_the_member_accounts(template, entry):
     resolved = resolver(template, "Organization")
-    logical_id = f"{camel(entry.name)}OrganizationConfigRule"
-    assert resolved.resource_exists(logical_id)
-    assert not resolved.resource_exists(f"{camel(entry.name)}ConfigRule")
-    properties = resolved.resolve(template["Resources"][logical_id]["Properties"])
-    assert properties["OrganizationConfigRuleName"] == resource_name(entry.name)
-    assert properties["ExcludedAccounts"] == ["444455556666"]
-    metadata = properties["OrganizationCustomRuleMetadata"]
-    assert metadata["OrganizationConfigRuleTriggerTypes"] == expected_message_types(entry)
-    if PERIODIC_TRIGGER in entry.rule.triggers:
-        assert metadata["MaximumExecutionFrequency"] == entry.rule.maximum_execution_frequency
-    if CHANGE_TRIGGER in entry.rule.triggers:
-        assert metadata["ResourceTypesScope"] == list(entry.rule.resource_types)
-    parameters = json.loads(metadata["InputParameters"])
-    assert set(parameters) == expected_input_parameters(entry, organization=True)
-    assert parameters["ExecutionRoleName"] == "smguard-rule-execution"
-    assert len(metadata["Description"]) <= 256
+    assert not resolved.resource_exists(f"{camel(entry.name)}ConfigPermission")
     # No condition can name the member accounts (docs/deployment.md, residual risk): exactly this.
     permission = resolved.resolve(template["Resources"][f"{camel(entry.name)}OrganizationPermission"]["Properties"])
     assert permission == {
@@ -147,6 +143,9 @@ def test_member_execution_role_allows_the_rules_calls_and_trusts_only_the_functi
     assert stack_set["AutoDeployment"] == {"Enabled": True, "RetainStacksOnAccountRemoval": False}
     assert stack_set["StackInstancesGroup"][0]["DeploymentTargets"] == {"OrganizationalUnitIds": ["r-abcd"]}
     member = json.loads(stack_set["TemplateBody"])
+    assert {key for key, resource in member["Resources"].items() if resource["Type"] == "AWS::IAM::Role"} == {
+        "ExecutionRole", *(f"{camel(entry.name)}RemediationRole" for entry in ENTRIES if entry.rule.remediation)
+    }
     role = member["Resources"]["ExecutionRole"]["Properties"]
     (policy,) = role["Policies"]
     assert statement_actions(policy["PolicyDocument"]) == {a for e in ENTRIES for a in required_actions(e.rule)}
@@ -157,6 +156,9 @@ def test_member_execution_role_allows_the_rules_calls_and_trusts_only_the_functi
         f"arn:aws:iam::111122223333:role/{camel(entry.name)}Role" for entry in ENTRIES
     }
     assert passed["ExecutionRoleName"] == "smguard-rule-execution"
+    assert {name: passed[name] for name in ("RemediationMode", "FlowLogRemediationDestinationArn")} == {
+        "RemediationMode": "Manual", "FlowLogRemediationDestinationArn": OPTIONAL_FEATURES["FlowLogRemediationDestinationArn"]
+    }
 
 
 def test_every_rule_parameter_is_a_described_validated_template_parameter(template):

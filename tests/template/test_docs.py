@@ -12,6 +12,7 @@ import pytest
 from smguard.catalogue import discover
 from smguard.deploy.iam import required_actions
 from smguard.deploy.naming import camel, resource_name
+from smguard.deploy.reevaluation import FUNCTION_NAME
 from tests.template.conftest import REPOSITORY
 
 ENGINE_SERVICES = {"config", "sts", "ssm"}
@@ -40,7 +41,8 @@ def test_log_groups_are_retained_under_the_names_the_redeploy_steps_use(template
     }
     assert groups == {
         f"{camel(entry.name)}LogGroup": ("Retain", f"/aws/lambda/{resource_name(entry.name)}") for entry in discover()
-    }
+    } | {"ReevaluationLogGroup": ("Retain", f"/aws/lambda/{FUNCTION_NAME}")}
+    assert FUNCTION_NAME.startswith("smguard-")  # the redeploy steps delete /aws/lambda/smguard-*
     text = (REPOSITORY / "docs" / "deployment.md").read_text()
     documented = dict(re.findall(r'"LogicalResourceId": "(\w+)",\s+"ResourceIdentifier": \{"LogGroupName": "([^"]+)"\}', text))
     assert documented and all(groups[logical_id][1] == name for logical_id, name in documented.items())

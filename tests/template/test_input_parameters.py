@@ -1,9 +1,10 @@
 """Every value a deployment can give a rule keeps its InputParameters valid JSON within AWS Config's
 1,024 characters, in both modes.
 
-Organization mode writes InputParameters as a JSON string with each template parameter substituted
-in unescaped (Fn::Sub), so no parameter that feeds it may accept a quote, a backslash or a control
-character; and every value has a bounded length (MaxLength or AllowedValues) whose worst case fits.
+The conformance pack passes each value as an input parameter, never substituted into text; still no
+parameter that feeds a rule accepts a quote, a backslash or a control character (a value that would
+need escaping is no valid rule parameter anyway), and every value has a bounded length (MaxLength or
+AllowedValues) whose worst case fits.
 """
 
 from __future__ import annotations
@@ -14,13 +15,13 @@ from re import _parser as regex_parser  # the parser re itself uses (3.11+): no 
 from typing import Any
 
 import pytest
+import yaml
 
 from smguard.catalogue import discover
 from smguard.deploy.naming import camel
 from smguard.deploy.parameters import FREE_TEXT_MIN_LENGTH, InputParametersBudgetError, free_text_max_lengths
 from smguard.engine.parameters import RULE_PARAMETERS_MAX_LENGTH, CsvList, ParameterSpec
-from tests.template.conftest import MODE_PARAMETERS
-from tests.template.intrinsics import Resolver
+from tests.template.conftest import MODE_PARAMETERS, deployed_pack, pack_body
 
 ENTRIES = discover()
 IDS = [entry.name for entry in ENTRIES]
@@ -29,12 +30,16 @@ JSON_UNSAFE = ['"', "\\", *(chr(code) for code in range(0x20))]
 
 
 def feeding_parameters(template: dict[str, Any], entry) -> set[str]:
-    """The template parameters substituted into the rule's InputParameters, in either mode."""
-    stem = camel(entry.name)
-    account = template["Resources"][f"{stem}ConfigRule"]["Properties"].get("InputParameters", {})
-    organization = template["Resources"][f"{stem}OrganizationConfigRule"]["Properties"]
-    substituted = organization["OrganizationCustomRuleMetadata"]["InputParameters"]["Fn::Sub"]
-    return {value["Ref"] for value in account.values()} | set(re.findall(r"\$\{([^}]+)\}", substituted))
+    """The template parameters that reach the rule's InputParameters through the conformance pack, in either mode."""
+    body = yaml.safe_load(pack_body(template))
+    declared = body["Resources"][f"{camel(entry.name)}ConfigRule"]["Properties"].get("InputParameters", {})
+    pack_parameters = {value["Ref"] for value in declared.values()}
+    feeding = set()
+    for logical_id in ("ConformancePack", "OrganizationConformancePack"):
+        for item in template["Resources"][logical_id]["Properties"]["ConformancePackInputParameters"]:
+            if item["ParameterName"] in pack_parameters and isinstance(item["ParameterValue"], dict):
+                feeding.add(item["ParameterValue"]["Ref"])
+    return feeding
 
 
 CATEGORY_ESCAPES = {
@@ -128,17 +133,14 @@ def test_the_longest_allowed_values_keep_input_parameters_within_config_limit(te
         assert "MaxLength" in declared or "AllowedValues" in declared, f"{name} has no bounded length"
         allowed = declared.get("AllowedValues")
         longest[name] = max(allowed, key=len) if allowed else "x" * declared["MaxLength"]
-    resolved = Resolver(template, {**MODE_PARAMETERS[mode], **longest})
-    stem = camel(entry.name)
-    if mode == "Account":
-        properties = resolved.resolve(template["Resources"][f"{stem}ConfigRule"]["Properties"])
-        # As the budget assumes CloudFormation writes the object: with spaces after , and :.
-        text = json.dumps(properties.get("InputParameters", {}))
-    else:
-        properties = resolved.resolve(template["Resources"][f"{stem}OrganizationConfigRule"]["Properties"])
-        text = properties["OrganizationCustomRuleMetadata"]["InputParameters"]
-        assert sorted(json.loads(text).values()) == sorted(longest.values())
-    assert len(text) <= RULE_PARAMETERS_MAX_LENGTH
+    pack = deployed_pack(template, {**MODE_PARAMETERS[mode], **longest})
+    properties = pack.resolve(pack.template["Resources"][f"{camel(entry.name)}ConfigRule"]["Properties"])
+    given = properties.get("InputParameters", {})
+    # Account mode passes no ExecutionRoleName: the functions evaluate with their own role.
+    expected = {name: value for name, value in longest.items() if not (mode == "Account" and name == "ExecutionRoleName")}
+    assert sorted(value for value in given.values() if value) == sorted(value for value in expected.values() if value)
+    # As the budget assumes CloudFormation writes the object: with spaces after , and :.
+    assert len(json.dumps(given)) <= RULE_PARAMETERS_MAX_LENGTH
 
 
 def test_free_text_parameters_share_what_the_keys_and_other_values_leave():

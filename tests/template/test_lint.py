@@ -1,5 +1,5 @@
-"""cfn-lint reports nothing on the SAM template, its offline SAM transform, and the member-account
-execution role template, in both deployment modes."""
+"""cfn-lint reports nothing on the SAM template, its offline SAM transform, the member-account
+execution role template and the conformance pack template, in both deployment modes."""
 
 from __future__ import annotations
 
@@ -9,7 +9,16 @@ import subprocess
 import pytest
 import yaml
 
-from tests.template.conftest import MODE_PARAMETERS, MODES, OPTIONAL_FEATURES, VENV_BIN, resolver, sam_transform, with_defaults
+from tests.template.conftest import (
+    MODE_PARAMETERS,
+    MODES,
+    OPTIONAL_FEATURES,
+    VENV_BIN,
+    pack_body,
+    resolver,
+    sam_transform,
+    with_defaults,
+)
 
 CFN_LINT = VENV_BIN / "cfn-lint"
 REGION = "eu-west-1"
@@ -36,6 +45,7 @@ def lint_findings(template, tmp_path_factory) -> dict[str, list[str]]:
         files[f"transformed-{name}.json"] = json.dumps(sam_transform(variant), indent=1)
     stack_set = resolver(template, "Organization").resolve(template["Resources"]["ExecutionRoleStackSet"]["Properties"])
     files["execution-role.json"] = stack_set["TemplateBody"]
+    files["conformance-pack.yaml"] = pack_body(template)
     for name, text in files.items():
         (directory / name).write_text(text)
     result = subprocess.run(
@@ -68,9 +78,13 @@ def test_cfn_lint_reports_nothing_on_the_member_execution_role_template(lint_fin
     assert lint_findings["execution-role.json"] == []
 
 
+def test_cfn_lint_reports_nothing_on_the_conformance_pack_template(lint_findings):
+    assert lint_findings["conformance-pack.yaml"] == []
+
+
 def test_cfn_lint_output_names_only_the_files_it_was_given(lint_findings):
     """A finding cfn-lint prints without a file name would otherwise go unnoticed."""
-    assert len(lint_findings) == 2 * len(VARIANTS) + 1, lint_findings
+    assert len(lint_findings) == 2 * len(VARIANTS) + 2, lint_findings
 
 
 def test_the_transform_gives_every_rule_an_arm64_function_with_the_layer_and_a_failure_destination(template):

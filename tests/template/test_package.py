@@ -20,12 +20,15 @@ import pytest
 
 from smguard.deploy.naming import function_logical_id
 from smguard.deploy.package import (
+    REEVALUATION_FUNCTION,
+    REEVALUATION_MODULES,
     RUNTIME_PYTHON_VARIABLE,
     RUNTIME_VERSION,
     compile_bytecode,
     find_runtime_python,
     main,
 )
+from smguard.deploy.reevaluation import HANDLER
 from smguard.deploy.runtime import RUNTIME
 from tests.template.conftest import REPOSITORY
 
@@ -167,3 +170,16 @@ def test_the_layer_is_compiled_after_its_install(tmp_path, make_available):
     ).stdout.splitlines()
     install = next(i for i, line in enumerate(recipe) if "pip install" in line)
     assert f'python3 -m smguard.deploy.package --compile "{tmp_path}/python" {RUNTIME_VERSION}' in recipe[install + 1:]
+
+
+def test_the_reevaluation_build_holds_its_handler_and_the_naming_module_only_and_imports_them(tmp_path, make_available):
+    artifacts = tmp_path / "artifacts"
+    result = make(f"build-{REEVALUATION_FUNCTION}", artifacts, THIS_VERSION,
+                  {"PATH": str(tmp_path / "empty"), RUNTIME_PYTHON_VARIABLE: sys.executable})
+    assert result.returncode == 0, result.stderr
+    assert sorted(str(path.relative_to(artifacts / "smguard")) for path in artifacts.rglob("*.py")) == sorted(REEVALUATION_MODULES)
+    module, attribute = HANDLER.rsplit(".", 1)
+    # The artifact alone (and the interpreter's site-packages for boto3, as the layer gives it) imports the handler.
+    program = f"import sys; sys.path.insert(0, {str(artifacts)!r}); import {module} as m; assert m.__file__.startswith({str(artifacts)!r}); m.{attribute}"
+    imported = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, cwd=tmp_path)
+    assert imported.returncode == 0, imported.stderr

@@ -52,10 +52,17 @@ def policies(template: dict, mode: str) -> Iterator[tuple[str, str, dict[str, An
         elif kind == "AWS::CloudFormation::StackSet":
             member = json.loads(properties["TemplateBody"])
             values = {p["ParameterKey"]: p["ParameterValue"] for p in properties["Parameters"]}
-            role = Resolver(member, values).resolve(member["Resources"]["ExecutionRole"]["Properties"])
-            yield "member ExecutionRole trust", "trust", role["AssumeRolePolicyDocument"]
-            for policy in role["Policies"]:
-                yield f"member ExecutionRole {policy['PolicyName']}", "identity", policy["PolicyDocument"]
+            # The execution role, and the remediation roles (created when RemediationMode is not None).
+            member_resolver = Resolver(member, values)
+            roles = [key for key, resource in member["Resources"].items() if resource["Type"] == "AWS::IAM::Role"]
+            assert "ExecutionRole" in roles
+            for role_id in roles:
+                if not member_resolver.resource_exists(role_id):
+                    continue
+                role = member_resolver.resolve(member["Resources"][role_id]["Properties"])
+                yield f"member {role_id} trust", "trust", role["AssumeRolePolicyDocument"]
+                for policy in role["Policies"]:
+                    yield f"member {role_id} {policy['PolicyName']}", "identity", policy["PolicyDocument"]
 
 
 def unexplained_findings(kind: str, document: dict[str, Any]) -> list[str]:
@@ -71,6 +78,11 @@ def unexplained_findings(kind: str, document: dict[str, Any]) -> list[str]:
 @pytest.mark.parametrize("mode", MODES)
 def test_parliament_reports_nothing(template, mode):
     checked = list(policies(template, mode))
+    where = {place.split(" ")[-2] if place.startswith("member") else place.split(" ")[0] for place, _, _ in checked}
+    # The remediation roles (this account's, or each member account's) and the re-evaluation's roles.
+    assert {"VpcDefaultSgRemediationRole", "NotebookRootAccessRemediationRole"} <= where
+    if mode == "Account":
+        assert {"ReevaluationRole", "ReevaluationScheduleRole"} <= where
     kinds = {kind for _, kind, _ in checked}
     assert {"trust", "identity", "key", "resource"} <= kinds
     reports = {where: findings for where, kind, document in checked if (findings := unexplained_findings(kind, document))}

@@ -1,8 +1,10 @@
-"""Remediation in template.yaml: derived from each rule's declared fix, manual by default, automatic
-only when asked, the fix that stops a notebook only with its own opt-in, and none in organization mode."""
+"""Remediation: derived from each rule's declared fix, in the conformance pack of either mode, manual by
+default, automatic only when asked, the fix that stops a notebook only with its own opt-in; its roles and
+runbook in this account (account mode) or in every member account (organization mode)."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 
 import pytest
@@ -12,10 +14,11 @@ from smguard.deploy.naming import camel, names
 from smguard.deploy.remediation import (
     UnknownRunbookError,
     UnknownStackParameterError,
+    remediation_configuration,
     remediation_resources,
 )
 from smguard.engine import Remediation, RuleDefinitionError
-from tests.template.conftest import MODE_PARAMETERS, resolver
+from tests.template.conftest import MODE_PARAMETERS, deployed_pack, resolver
 from tests.template.intrinsics import Resolver
 
 ENTRIES = discover()
@@ -23,10 +26,21 @@ FIXED = [entry for entry in ENTRIES if entry.rule.remediation is not None]
 DESTINATION = "arn:aws:s3:::central-flow-logs"
 
 
-def configuration(template, entry, **values):
-    resolved = Resolver(template, {**MODE_PARAMETERS["Account"], **values})
-    resource = template["Resources"][f"{camel(entry.name)}Remediation"]
-    return resolved.condition(resource["Condition"]), resolved.resolve(resource["Properties"])
+def configuration(template, entry, mode="Account", **values):
+    """(whether the pack creates the rule's remediation, its resolved properties) for a stack given ``values``."""
+    pack = deployed_pack(template, {**MODE_PARAMETERS[mode], **values})
+    resource = pack.template["Resources"][f"{camel(entry.name)}Remediation"]
+    assert resource["DependsOn"] == [f"{camel(entry.name)}ConfigRule"]
+    return pack.condition(resource["Condition"]), pack.resolve(resource["Properties"])
+
+
+def member_template(template, **values):
+    """The member-account StackSet template, with the parameters the stack passes it."""
+    stack_set = Resolver(template, {**MODE_PARAMETERS["Organization"], **values}).resolve(
+        template["Resources"]["ExecutionRoleStackSet"]["Properties"]
+    )
+    member = json.loads(stack_set["TemplateBody"])
+    return Resolver(member, {item["ParameterKey"]: item["ParameterValue"] for item in stack_set["Parameters"]})
 
 
 def test_every_rule_has_a_fix_or_says_why_not():
@@ -35,20 +49,23 @@ def test_every_rule_has_a_fix_or_says_why_not():
 
 
 @pytest.mark.parametrize("entry", FIXED, ids=lambda entry: entry.name)
-def test_manual_by_default_with_the_runbook_the_resource_and_the_role(template, entry):
+@pytest.mark.parametrize("mode", ["Account", "Organization"])
+def test_manual_by_default_with_the_runbook_the_resource_and_the_role(template, mode, entry):
     remediation = entry.rule.remediation
-    deployed, properties = configuration(template, entry, FlowLogRemediationDestinationArn=DESTINATION)
+    deployed, properties = configuration(template, entry, mode, FlowLogRemediationDestinationArn=DESTINATION)
     assert deployed
     parameters = properties.pop("Parameters")
     assert parameters.pop(remediation.resource_id_parameter) == {"ResourceValue": {"Value": "RESOURCE_ID"}}
+    # The role by its name in whichever account the pack runs in (the pack's own pseudo parameters).
     assert parameters.pop("AutomationAssumeRole") == {
-        "StaticValue": {"Values": [f"arn:aws:iam::111122223333:role/{camel(entry.name)}RemediationRole"]}
+        "StaticValue": {"Values": [f"arn:aws:iam::111122223333:role/{names(entry.name).remediation_role('eu-west-1')}"]}
     }
     assert set(parameters) == {*remediation.static_parameters, *remediation.rule_parameters, *remediation.stack_parameters}
     assert properties == {
-        "ConfigRuleName": f"{camel(entry.name)}ConfigRule",
+        # The declared name: AWS Config attaches it to the rule the pack creates from that declaration.
+        "ConfigRuleName": names(entry.name).config_rule,
         "TargetType": "SSM_DOCUMENT",
-        "TargetId": "EnableVpcFlowLogRunbook" if remediation.is_smguard_runbook else remediation.runbook,
+        "TargetId": remediation.runbook,
         "Automatic": False,
         "MaximumAutomaticAttempts": "3",
         "RetryAttemptSeconds": "300",
@@ -89,19 +106,59 @@ def test_the_flow_log_fix_takes_the_rules_deployed_traffic_and_interval_or_the_r
     assert values(given) == {"TrafficType": ["REJECT"], "MaxAggregationInterval": ["60"], "LogDestination": [DESTINATION]}
 
 
-def test_no_flow_log_fix_without_a_destination_and_none_at_all_in_mode_none_or_organization(template):
+@pytest.mark.parametrize("mode", ["Account", "Organization"])
+def test_no_flow_log_fix_without_a_destination_and_none_at_all_in_mode_none(template, mode):
     [flow_logs] = [entry for entry in FIXED if entry.name == "vpc_flow_logs"]
-    assert configuration(template, flow_logs)[0] is False
+    assert configuration(template, flow_logs, mode)[0] is False
     for entry in FIXED:
-        assert configuration(template, entry, RemediationMode="None", FlowLogRemediationDestinationArn=DESTINATION)[0] is False
-        organization = Resolver(template, {**MODE_PARAMETERS["Organization"], "FlowLogRemediationDestinationArn": DESTINATION})
-        for suffix in ("Remediation", "RemediationRole"):
-            assert organization.condition(template["Resources"][f"{camel(entry.name)}{suffix}"]["Condition"]) is False
+        assert configuration(template, entry, mode, RemediationMode="None", FlowLogRemediationDestinationArn=DESTINATION)[0] is False
+
+
+@pytest.mark.parametrize(
+    ("values", "created"),
+    [({"FlowLogRemediationDestinationArn": DESTINATION}, {"VpcDefaultSg", "NotebookRootAccess", "VpcFlowLogs", "EnableVpcFlowLog"}),
+     ({}, {"VpcDefaultSg", "NotebookRootAccess"}),
+     ({"RemediationMode": "None", "FlowLogRemediationDestinationArn": DESTINATION}, set())],
+)  # fmt: skip
+def test_roles_and_runbook_exist_in_this_account_in_account_mode_and_in_each_member_account_in_organization_mode(
+    template, values, created
+):
+    def stems(resolved, resources):
+        return {
+            logical_id.removesuffix("RemediationRole").removesuffix("Runbook")
+            for logical_id, resource in resources.items()
+            if resource["Type"] in ("AWS::IAM::Role", "AWS::SSM::Document") and logical_id.endswith(("RemediationRole", "Runbook"))
+            and resolved.resource_exists(logical_id)
+        }
+
+    account = Resolver(template, {**MODE_PARAMETERS["Account"], **values})
+    organization = Resolver(template, {**MODE_PARAMETERS["Organization"], **values})
+    member = member_template(template, **values)
+    assert stems(account, template["Resources"]) == created
+    assert stems(organization, template["Resources"]) == set()
+    assert stems(member, member.template["Resources"]) == created
+
+
+def test_the_account_pack_waits_for_the_roles_and_runbook_the_organization_pack_for_the_stack_set(template):
+    resolved = Resolver(template, {**MODE_PARAMETERS["Account"], "FlowLogRemediationDestinationArn": DESTINATION})
+    account = template["Resources"]["ConformancePack"]
+    assert "RemediationReady" in account["DependsOn"]
+    waited = resolved.resolve(template["Resources"]["RemediationReady"]["Metadata"])["Remediation"]
+    assert waited == {f"{camel(e.name)}RemediationRole": f"{camel(e.name)}RemediationRole" for e in FIXED} | {
+        "EnableVpcFlowLogRunbook": "EnableVpcFlowLogRunbook"
+    }
+    assert "ExecutionRoleStackSet" in template["Resources"]["OrganizationConformancePack"]["DependsOn"]
 
 
 @pytest.mark.parametrize("entry", FIXED, ids=lambda entry: entry.name)
-def test_each_fix_runs_as_its_own_role_trusted_by_this_accounts_automation_only(template, entry):
-    role = resolver(template, "Account").resolve(template["Resources"][f"{camel(entry.name)}RemediationRole"]["Properties"])
+@pytest.mark.parametrize("mode", ["Account", "Organization"])
+def test_each_fix_runs_as_its_own_role_trusted_by_this_accounts_automation_only(template, mode, entry):
+    logical_id = f"{camel(entry.name)}RemediationRole"
+    if mode == "Account":
+        role = resolver(template, "Account").resolve(template["Resources"][logical_id]["Properties"])
+    else:  # the member account's own ID and region (the resolver's pseudo parameters)
+        member = member_template(template)
+        role = member.resolve(member.template["Resources"][logical_id]["Properties"])
     assert role["RoleName"] == names(entry.name).remediation_role("eu-west-1")
     [trust] = role["AssumeRolePolicyDocument"]["Statement"]
     assert trust == {
@@ -126,7 +183,8 @@ def test_a_declared_smguard_runbook_the_template_does_not_create_stops_the_gener
         remediation_resources([replace(flow_logs, handler=_with_remediation(flow_logs.handler, unknown))])
     other = replace(rule.remediation, stack_parameters={"LogDestination": "Nowhere"})
     with pytest.raises(UnknownStackParameterError, match="takes the template parameter Nowhere"):
-        remediation_resources([replace(flow_logs, handler=_with_remediation(flow_logs.handler, other))])
+        changed = replace(flow_logs, handler=_with_remediation(flow_logs.handler, other))
+        remediation_configuration(changed, other, "VpcFlowLogsConfigRule")
 
 
 def _with_remediation(handler, remediation):
