@@ -58,6 +58,7 @@ ROLE = "AWS::IAM::Role"
 DOCUMENT = "AWS::SSM::Document"
 PERMISSION = "AWS::Lambda::Permission"
 STACK_SET = "AWS::CloudFormation::StackSet"
+WAIT_CONDITION_HANDLE = "AWS::CloudFormation::WaitConditionHandle"
 PACK_NAME_PROPERTY = {ACCOUNT_PACK: "ConformancePackName", ORGANIZATION_PACK: "OrganizationConformancePackName"}
 
 
@@ -202,7 +203,26 @@ class _Deployment:
 
     def properties(self, logical_id: str) -> dict[str, Any]:
         """The resource's Properties with every intrinsic resolved and resource attributes filled in."""
-        return self._mapping(self.resources[logical_id].get("Properties", {}), logical_id)
+        return self._mapping(self._joined_attributes(self.resources[logical_id].get("Properties", {}), logical_id), logical_id)
+
+    def _joined_attributes(self, value: Any, where: str) -> Any:
+        """``value`` with the ``Fn::GetAtt`` items of every ``Fn::Join`` list replaced by the attribute
+        (created on first use): scan's resolver, which deploys nothing, leaves such a join unknown."""
+        if isinstance(value, Mapping):
+            if set(value) == {"Fn::Join"} and isinstance(value["Fn::Join"], list) and len(value["Fn::Join"]) == 2:
+                delimiter, items = value["Fn::Join"]
+                if isinstance(items, list):
+                    items = [
+                        self.attribute(item["Fn::GetAtt"][0], item["Fn::GetAtt"][1], where)
+                        if isinstance(item, Mapping) and set(item) == {"Fn::GetAtt"}
+                        else item
+                        for item in items
+                    ]
+                return {"Fn::Join": [delimiter, items]}
+            return LocatedDict({key: self._joined_attributes(item, where) for key, item in value.items()})
+        if isinstance(value, list):
+            return [self._joined_attributes(item, where) for item in value]
+        return value
 
     def _known(self, value: Any, where: str) -> Any:
         if isinstance(value, ResourceReference):
@@ -240,12 +260,15 @@ class _Deployment:
         return self.attributes[(logical_id, attribute)]
 
     def reference(self, logical_id: str, where: str) -> str:
-        """``Ref``: an SSM document's name (the document is created on first use)."""
+        """``Ref``: an SSM document's or an IAM role's name (created on first use)."""
         if (logical_id, "Ref") not in self.attributes:
             kind = self.resources[logical_id].get("Type")
-            if kind != DOCUMENT:
+            if kind == DOCUMENT:
+                self.attributes[(logical_id, "Ref")] = self.create_document(logical_id)
+            elif kind == ROLE:
+                self.attributes[(logical_id, "Ref")] = self.attribute(logical_id, "Arn", where).rpartition("/")[2]
+            else:
                 raise StackDeploymentError(f"{where}: Ref {logical_id} ({kind}) is not created by the embedded deployment")
-            self.attributes[(logical_id, "Ref")] = self.create_document(logical_id)
         return self.attributes[(logical_id, "Ref")]
 
     def create_document(self, logical_id: str) -> str:
@@ -267,6 +290,10 @@ class _Deployment:
             self.reference(logical_id, dependent)
         elif kind == STACK_SET:
             self.create_stack_instances(logical_id)
+        elif kind == WAIT_CONDITION_HANDLE:
+            # It stands for resources that exist only under a condition (DependsOn cannot name those):
+            # its Metadata references them, so CloudFormation creates them first.
+            self._known(self.resolver.resolve(self.resources[logical_id].get("Metadata", {}), logical_id), logical_id)
         elif kind != PERMISSION:  # a Lambda permission changes nothing here (moto's Config does not check it)
             raise StackDeploymentError(f"{dependent} depends on {logical_id} ({kind}), which the embedded deployment does not create")
 
@@ -317,10 +344,21 @@ class _Deployment:
                 self.create_dependency(dependency, logical_id)
         properties = self.properties(logical_id)
         config = self.session.client("config")
+        # AWS Config deploys a pack after answering: a rule it cannot create shows in the pack's status.
         if self.resources[logical_id]["Type"] == ACCOUNT_PACK:
             config.put_conformance_pack(**properties)
+            name = properties["ConformancePackName"]
+            [status] = config.describe_conformance_pack_status(ConformancePackNames=[name])["ConformancePackStatusDetails"]
+            state, reason = status["ConformancePackState"], status.get("ConformancePackStatusReason", "")
         else:
             config.put_organization_conformance_pack(**properties)
+            name = properties["OrganizationConformancePackName"]
+            [status] = config.describe_organization_conformance_pack_statuses(OrganizationConformancePackNames=[name])[
+                "OrganizationConformancePackStatuses"
+            ]
+            state, reason = status["Status"], status.get("ErrorMessage", "")
+        if state.endswith("_FAILED"):
+            raise StackDeploymentError(f"{logical_id}: the conformance pack {name} is {state}: {reason}")
 
     def deployed_rules(self, pack: str, known: list[str]) -> list[DeployedRule]:
         """The rule functions the pack's input parameters named, in template order."""
@@ -356,6 +394,13 @@ def deploy_config_rules(
     depends on reaches (organization mode: the execution and remediation roles of each member account).
     """
     loaded = template or smguard_template()
+    known = rule_names()
+    if rules is not None:
+        if isinstance(rules, str):
+            raise TypeError(f"rules must be a collection of rule names, not the string {rules!r}")
+        unknown = sorted(set(rules) - set(known))
+        if unknown:
+            raise StackDeploymentError(f"{', '.join(unknown)}: no rule of the catalogue (its rules: {', '.join(known)})")
     deployment = _Deployment(session, loaded, parameters, account_id, stack_set_accounts)
     packs = [
         logical_id
@@ -369,10 +414,8 @@ def deploy_config_rules(
         )
     [pack] = packs
     deployment.deploy_pack(pack)
-    deployed = deployment.deployed_rules(pack, rule_names())
+    deployed = deployment.deployed_rules(pack, known)
     if rules is not None:
-        if isinstance(rules, str):
-            raise TypeError(f"rules must be a collection of rule names, not the string {rules!r}")
         missing = sorted(set(rules) - {rule.rule for rule in deployed})
         if missing:
             raise StackDeploymentError(f"{loaded.path}'s conformance pack holds no rule {', '.join(missing)} with these parameter values")

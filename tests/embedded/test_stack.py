@@ -14,7 +14,7 @@ import pytest
 from smguard.catalogue import discover, load, rule_names
 from smguard.demo.embedded_aws import embedded_aws
 from smguard.demo.runner import RuleRun, run_rules
-from smguard.deploy.naming import names, rule_of
+from smguard.deploy.naming import CONFORMANCE_PACK_NAME, is_smguard_pack, names, rule_of
 from smguard.embedded import stack
 from smguard.embedded.stack import StackDeploymentError, deploy_config_rules, smguard_template, stack_parameters
 from smguard.engine.handler import RuleHandler
@@ -40,6 +40,13 @@ def described(session: boto3.Session, name: str) -> dict:
     return {key: rule[key] for key in ("ConfigRuleName", "Scope", "Source", "InputParameters") if key in rule}
 
 
+def pack_rule_name(session: boto3.Session, rule: str) -> str:
+    """The name AWS Config gave ``rule`` in the account's smguard conformance pack."""
+    compliance = session.client("config").describe_conformance_pack_compliance(ConformancePackName=CONFORMANCE_PACK_NAME)
+    [name] = [c["ConfigRuleName"] for c in compliance["ConformancePackRuleComplianceList"] if rule_of(c["ConfigRuleName"], [rule])]
+    return name
+
+
 def function_of(session: boto3.Session, arn: str) -> dict:
     return session.client("lambda").get_function(FunctionName=arn)["Configuration"]
 
@@ -54,15 +61,18 @@ def test_account_scope_creates_every_config_rule_of_the_template_with_its_names_
     assert [(rule.rule, rule.name) for rule in deployed] == [(entry.name, names(entry.name).config_rule) for entry in discover()]
     assert not any(rule.organization for rule in deployed)
     root = next(rule for rule in deployed if rule.name == "smguard-notebook-root-access")
-    assert described(session, root.name) == {
-        "ConfigRuleName": "smguard-notebook-root-access",
+    [pack] = session.client("config").describe_conformance_packs(ConformancePackNames=[CONFORMANCE_PACK_NAME])["ConformancePackDetails"]
+    in_aws = names("notebook_root_access").pack_rule(pack["ConformancePackId"].rpartition("-")[2])
+    assert pack_rule_name(session, "notebook_root_access") == in_aws
+    assert described(session, in_aws) == {
+        "ConfigRuleName": in_aws,
         "Scope": {"ComplianceResourceTypes": ["AWS::SageMaker::NotebookInstance"]},
         "Source": {
             "Owner": "CUSTOM_LAMBDA",
             "SourceIdentifier": f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:smguard-notebook-root-access",
             "SourceDetails": CHANGE_DETAILS,
         },
-        "InputParameters": json.dumps({"AllowedLifecycleConfigs": "", "ExemptionsParameterName": "/smguard/exemptions"}),
+        "InputParameters": json.dumps({"AllowedLifecycleConfigs": "", "ExecutionRoleName": "", "ExemptionsParameterName": "/smguard/exemptions"}),
     }
     function = function_of(session, root.function_arn)
     assert (function["FunctionName"], function["Handler"], function["Role"]) == (
@@ -76,12 +86,12 @@ def test_account_scope_creates_every_config_rule_of_the_template_with_its_names_
 def test_a_periodic_rule_gets_its_frequency_in_the_scheduled_trigger(session):
     deployed = deploy_config_rules(session, {}, account_id=ACCOUNT)
 
-    endpoints = next(rule for rule in deployed if rule.name == "smguard-vpc-endpoints")
-    details = described(session, endpoints.name)["Source"]["SourceDetails"]
+    assert "vpc_endpoints" in {rule.rule for rule in deployed}
+    details = described(session, pack_rule_name(session, "vpc_endpoints"))["Source"]["SourceDetails"]
     assert {"EventSource": "aws.config", "MessageType": "ScheduledNotification", "MaximumExecutionFrequency": "TwentyFour_Hours"} in details
 
 
-def test_organization_scope_creates_the_organization_rules_of_the_template_and_no_account_rule(session):
+def test_organization_scope_creates_the_organization_pack_and_no_account_pack(session):
     organizations = session.client("organizations")
     organization_id = organizations.create_organization(FeatureSet="ALL")["Organization"]["Id"]
     member = organizations.create_account(Email="member@example.com", AccountName="member")["CreateAccountStatus"]["AccountId"]
@@ -99,31 +109,26 @@ def test_organization_scope_creates_the_organization_rules_of_the_template_and_n
         account_id=ACCOUNT,
     )
 
-    assert [rule.name for rule in deployed] == [names(entry.name).organization_rule for entry in discover()]
+    assert [rule.name for rule in deployed] == [names(entry.name).config_rule for entry in discover()]
     assert all(rule.organization for rule in deployed)
     config = session.client("config")
     assert config.describe_config_rules()["ConfigRules"] == []  # the management account is excluded
-    [root] = config.describe_organization_config_rules(OrganizationConfigRuleNames=["smguard-notebook-root-access"])[
-        "OrganizationConfigRules"
+    assert config.describe_conformance_packs()["ConformancePackDetails"] == []
+    [pack] = config.describe_organization_conformance_packs(OrganizationConformancePackNames=[CONFORMANCE_PACK_NAME])[
+        "OrganizationConformancePacks"
     ]
-    assert root["ExcludedAccounts"] == [ACCOUNT]
-    assert root["OrganizationCustomRuleMetadata"] == {
-        "Description": "SageMaker notebook instances do not give users root access",
-        "LambdaFunctionArn": f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:smguard-notebook-root-access",
-        "OrganizationConfigRuleTriggerTypes": [
-            "ConfigurationItemChangeNotification",
-            "OversizedConfigurationItemChangeNotification",
-        ],
-        "ResourceTypesScope": ["AWS::SageMaker::NotebookInstance"],
-        "InputParameters": json.dumps(
-            {"AllowedLifecycleConfigs": "", "ExemptionsParameterName": "/smguard/exemptions", "ExecutionRoleName": "smguard-rule-execution"},
-            separators=(",", ":"),
-        ),
+    assert pack["ExcludedAccounts"] == [ACCOUNT]
+    member_config = _config_in(session, member)
+    [member_pack] = member_config.describe_conformance_packs()["ConformancePackDetails"]
+    assert is_smguard_pack(member_pack["ConformancePackName"]) and member_pack["ConformancePackName"] != CONFORMANCE_PACK_NAME
+    in_member = {rule["ConfigRuleName"]: rule for rule in member_config.describe_config_rules()["ConfigRules"]}
+    suffix = member_pack["ConformancePackId"].rpartition("-")[2]
+    assert sorted(in_member) == sorted(names(entry.name).pack_rule(suffix) for entry in discover())
+    root = in_member[names("notebook_root_access").pack_rule(suffix)]
+    assert root["Source"]["SourceIdentifier"] == f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:smguard-notebook-root-access"
+    assert json.loads(root["InputParameters"]) == {
+        "AllowedLifecycleConfigs": "", "ExemptionsParameterName": "/smguard/exemptions", "ExecutionRoleName": "smguard-rule-execution"
     }
-    in_member = sorted(rule["ConfigRuleName"] for rule in _config_in(session, member).describe_config_rules()["ConfigRules"])
-    rules = [rule_of(name, rule_names()) for name in in_member]
-    assert sorted(map(str, rules)) == sorted(entry.name for entry in discover())  # in_member is in AWS-name order
-    assert in_member == [names(rule).member_rule(name.rpartition("-")[2]) for rule, name in zip(rules, in_member)]
 
 
 def _config_in(session: boto3.Session, account_id: str):
@@ -139,27 +144,22 @@ def _config_in(session: boto3.Session, account_id: str):
     )
 
 
-def test_a_rules_filter_deploys_only_those_rules_and_their_functions(session):
+def test_a_rules_filter_keeps_only_those_rules_of_the_whole_pack(session):
     deployed = deploy_config_rules(session, {}, account_id=ACCOUNT, rules=("vpc_endpoints", "notebook_root_access"))
 
     assert [(rule.rule, rule.name) for rule in deployed] == [
         ("notebook_root_access", "smguard-notebook-root-access"),
         ("vpc_endpoints", "smguard-vpc-endpoints"),
     ]
-    assert sorted(rule["ConfigRuleName"] for rule in session.client("config").describe_config_rules()["ConfigRules"]) == [
-        "smguard-notebook-root-access",
-        "smguard-vpc-endpoints",
-    ]
-    assert sorted(function["FunctionName"] for function in session.client("lambda").list_functions()["Functions"]) == [
-        "smguard-notebook-root-access",
-        "smguard-vpc-endpoints",
-    ]
+    # The pack, as in AWS, holds every rule.
+    held = {rule_of(rule["ConfigRuleName"], rule_names()) for rule in session.client("config").describe_config_rules()["ConfigRules"]}
+    assert held == set(rule_names())
 
 
 @pytest.mark.parametrize(
     ("parameters", "rules", "error"),
     [
-        ({}, ("notebook_root_access", "no_such_rule"), r"template\.yaml deploys no Config rule of no_such_rule with these parameter values$"),
+        ({}, ("notebook_root_access", "no_such_rule"), r"^no_such_rule: no rule of the catalogue \(its rules: .*\)$"),
         ({}, "notebook_root_access", r"^rules must be a collection of rule names, not the string 'notebook_root_access'$"),
     ],
     ids=["unknown-rule", "a-string"],
@@ -171,12 +171,13 @@ def test_a_rules_filter_the_template_cannot_satisfy_is_refused_before_anything_i
     assert session.client("lambda").list_functions()["Functions"] == []
 
 
-def test_a_config_rule_the_catalogue_has_no_rule_for_is_refused(session):
+def test_a_pack_the_embedded_aws_config_cannot_deploy_is_refused_with_its_status(session):
     template = load_template(stack.REPOSITORY_TEMPLATE)  # a copy of its own, to change
-    template.document["Resources"]["NotebookRootAccessConfigRule"]["Properties"]["ConfigRuleName"] = "team-rule"
+    inputs = template.document["Resources"]["ConformancePack"]["Properties"]["ConformancePackInputParameters"]
+    [function] = [item for item in inputs if item["ParameterName"] == "NotebookRootAccessFunctionArn"]
+    function["ParameterValue"] = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:absent"
 
-    refusal = f"NotebookRootAccessConfigRule: its ConfigRuleName 'team-rule' is the name of no catalogue rule ({', '.join(rule_names())})"
-    with pytest.raises(StackDeploymentError, match=f"^{re.escape(refusal)}$"):
+    with pytest.raises(StackDeploymentError, match=r"^ConformancePack: the conformance pack smguard is CREATE_FAILED: .*NotebookRootAccessConfigRule"):
         deploy_config_rules(session, {}, account_id=ACCOUNT, template=template)
     assert session.client("config").describe_config_rules()["ConfigRules"] == []
 
@@ -198,7 +199,7 @@ def test_without_the_repository_template_the_generated_one_deploys_the_same_rule
     generated = smguard_template()
 
     assert str(generated.path) == "template.yaml (generated from the catalogue)"
-    rule_types = ("AWS::Config::ConfigRule", "AWS::Config::OrganizationConfigRule", "AWS::Serverless::Function", "AWS::IAM::Role")
+    rule_types = ("AWS::Config::ConformancePack", "AWS::Config::OrganizationConformancePack", "AWS::Serverless::Function", "AWS::IAM::Role")
     assert {
         logical_id: resource for logical_id, resource in generated.document["Resources"].items() if resource["Type"] in rule_types
     } == {logical_id: resource for logical_id, resource in from_file.document["Resources"].items() if resource["Type"] in rule_types}
@@ -254,15 +255,16 @@ def test_the_runner_invokes_a_rule_as_deployed_and_its_results_are_stored_under_
 
     runs = run_rules(session, deployed, account_id=ACCOUNT, now=datetime(2026, 12, 1, tzinfo=timezone.utc))
 
-    assert runs == [RuleRun("notebook_root_access", "smguard-notebook-root-access", ACCOUNT, 1, 0)]
+    in_aws = pack_rule_name(session, "notebook_root_access")
+    assert runs == [RuleRun("notebook_root_access", in_aws, ACCOUNT, 1, 0)]
     config = session.client("config")
-    [rule] = config.describe_config_rules(ConfigRuleNames=["smguard-notebook-root-access"])["ConfigRules"]
+    [rule] = config.describe_config_rules(ConfigRuleNames=[in_aws])["ConfigRules"]
     [event] = events
     assert (event["configRuleName"], event["configRuleArn"], event["configRuleId"], event["ruleParameters"], event["accountId"]) == (
         rule["ConfigRuleName"], rule["ConfigRuleArn"], rule["ConfigRuleId"], rule["InputParameters"], ACCOUNT
     )  # fmt: skip
     assert json.loads(event["invokingEvent"])["configurationItem"]["resourceId"] == "scratch"
-    [result] = config.get_compliance_details_by_config_rule(ConfigRuleName="smguard-notebook-root-access")["EvaluationResults"]
+    [result] = config.get_compliance_details_by_config_rule(ConfigRuleName=in_aws)["EvaluationResults"]
     assert (result["ComplianceType"], result["Annotation"]) == (
         "NON_COMPLIANT",
         "RootAccess is Enabled; set RootAccess to Disabled (stop the notebook, then UpdateNotebookInstance).",
