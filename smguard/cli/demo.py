@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import json
+import textwrap
 import shutil
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -29,6 +31,8 @@ from smguard.evidence.manifest import MANIFEST, sha256_of
 
 DEFAULT_BUNDLE = Path("demo-evidence")
 REEVALUATION_DELAY = timedelta(seconds=1)
+BUNDLE_LISTING_WIDTH = 118
+"""The bundle's file names wrap, indented, within the demo's 120 columns."""
 """The rules' second run, after remediation, is ordered after the first (a later OrderingTimestamp replaces a result)."""
 EMBEDDED_CALLER = {
     "account_id": environment.ACCOUNT_ID,
@@ -137,7 +141,8 @@ def demo_command(ctx: click.Context, out: Path, replace: bool, serve: bool, orga
     console.print(
         f"\n[bold]Evidence bundle[/] (as `smguard export --account {environment.ACCOUNT_ID} --from {period['from']} --to "
         f"{period['to']}` writes it): {bundle}/\n"
-        f"  {', '.join(sorted(path.name for path in bundle.iterdir()))}\n"
+        f"{textwrap.fill(', '.join(sorted(path.name for path in bundle.iterdir())), BUNDLE_LISTING_WIDTH, initial_indent='  ', subsequent_indent='  ')}\n"
+        f"{_bundle_score(bundle)}"
         f"  episodes.csv: {period['episodes']} non-compliance episodes over the last {HISTORY_DAYS} days, "
         f"{period['open_at_end']} still open\n"
         f"  manifest.json SHA-256 {sha256_of(bundle / MANIFEST)}\n"
@@ -191,3 +196,11 @@ def is_earlier_demo_bundle(folder: Path) -> bool:
     )
 
 
+def _bundle_score(bundle: Path) -> str:
+    """The bundle's compliance score of each account, as compliance_scores.csv records it."""
+    with (bundle / "compliance_scores.csv").open(encoding="utf-8-sig", newline="") as scores:
+        return "".join(
+            f"  compliance_scores.csv: {row['score'] or row['no_score_reason']} for {row['conformance_pack']} in {row['account_id']} "
+            f"{row['region']} ({row['compliant_pairs']} of {int(row['compliant_pairs']) + int(row['non_compliant_pairs'])} pairs compliant)\n"
+            for row in csv.DictReader(scores)
+        )

@@ -123,7 +123,7 @@ def _aws_names(statuses: Sequence[RuleStatus]) -> str | None:
     """How AWS names the rules shown by their short names, by the first one's example."""
     if not statuses:
         return None
-    return f"Names in AWS (created by the conformance pack): {statuses[0].config_rule_name}, ..."
+    return f"Names in AWS: {statuses[0].config_rule_name}, ..."
 
 
 def _results_table(title: str) -> Table:

@@ -57,7 +57,7 @@ def describe_runs(runs: Sequence[RuleRun], scope: str = "Account") -> str:
     accounts = len({run.account_id for run in runs})
     rules = f"{len(runs)} Config rules" if accounts == 1 else f"{len(runs)} member-account Config rules in {accounts} accounts"
     return (
-        f"Deployed template.yaml with DeploymentScope={scope}: {rules}; invoked their Lambda handlers with "
+        f"Deployed template.yaml with DeploymentScope={scope}: its conformance pack created {rules}; invoked their Lambda handlers with "
         f"{changes} configuration-change and {scheduled} scheduled notifications, each with its result token; "
         "PutEvaluations stored the results.\n"
     )

@@ -16,6 +16,8 @@ from smguard.demo.dashboard import RuleStatus
 from smguard.deploy.naming import CONFORMANCE_PACK_NAME, is_smguard_pack
 from smguard.score import INSUFFICIENT_DATA, PackScore
 
+SCORE_LINE = "Conformance pack "
+"""How the score's line starts (the README's excerpt of the demo is cut there)."""
 SCORES_PAGE = 20
 """ListConformancePackComplianceScores' largest Limit (AWS Config API Reference)."""
 
@@ -43,8 +45,6 @@ def describe_score(pack: str, score: str, statuses: Sequence[RuleStatus]) -> Tex
     pairs = PackScore.of(result.compliance for status in statuses for result in status.results)
     shown = score if score == INSUFFICIENT_DATA else f"{score}%"
     return Text.assemble(
-        "Compliance score of the conformance pack ", (pack, "bold"), " (ListConformancePackComplianceScores): ",
-        (shown, "bold"),
-        f" ({pairs.compliant} compliant of {pairs.compliant + pairs.non_compliant} rule-resource pairs; "
-        "NOT_APPLICABLE is not counted)\n",
+        (SCORE_LINE, "bold"), pack, ": compliance score ", (shown, "bold"),
+        f" ({pairs.compliant} of {pairs.compliant + pairs.non_compliant} rule-resource pairs compliant, NOT_APPLICABLE not counted)\n",
     )
