@@ -40,7 +40,7 @@ from typing import Any
 import smguard
 import smguard.rules
 from smguard.catalogue import RuleEntry, rule_names
-from smguard.deploy.naming import names, rule_for_function_logical_id
+from smguard.deploy.naming import is_smguard_pack, names, rule_for_function_logical_id, rule_of
 from smguard.deploy.rule_stack import rule_parameter_names
 from smguard.engine.handler import EngineParameters, RuleHandler
 from smguard.scan.intrinsics import Resolver
@@ -421,6 +421,31 @@ def deploy_config_rules(
             raise StackDeploymentError(f"{loaded.path}'s conformance pack holds no rule {', '.join(missing)} with these parameter values")
         deployed = [rule for rule in deployed if rule.rule in rules]
     return deployed
+
+
+def pack_rule_names(config: Any) -> dict[str, str]:
+    """Catalogue rule -> the name AWS Config gave it in smguard's conformance pack of ``config``'s account
+    (the account's own pack, or its copy of the organization pack); empty without such a pack."""
+    packs = [
+        detail["ConformancePackName"]
+        for page in config.get_paginator("describe_conformance_packs").paginate()
+        for detail in page["ConformancePackDetails"]
+        if is_smguard_pack(detail["ConformancePackName"])
+    ]
+    known = rule_names()
+    found: dict[str, str] = {}
+    for pack in packs:
+        request: dict[str, Any] = {"ConformancePackName": pack}
+        while True:
+            page = config.describe_conformance_pack_compliance(**request)
+            for compliance in page["ConformancePackRuleComplianceList"]:
+                rule = rule_of(compliance["ConfigRuleName"], known)
+                if rule is not None:
+                    found[rule] = compliance["ConfigRuleName"]
+            if not page.get("NextToken"):
+                break
+            request["NextToken"] = page["NextToken"]
+    return found
 
 
 def _placeholder_package(handler: str) -> bytes:

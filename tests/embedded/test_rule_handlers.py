@@ -8,17 +8,16 @@ import boto3
 import pytest
 
 from smguard.rules.notebook_root_access.app import lambda_handler
-from smguard.deploy.naming import names
+from smguard.deploy.naming import CONFORMANCE_PACK_NAME, names
 from smguard.embedded import install, result_token
 from smguard.embedded.server import embedded_server
-from smguard.embedded.stack import DeployedRule, deploy_config_rules
+from smguard.embedded.stack import DeployedRule, deploy_config_rules, pack_rule_names
 from smguard.engine.handler import SHARED_CLIENTS
 from tests.embedded.conftest import ACCOUNT, OTHER_ACCOUNT, REGION, assumed_session
 from tests.support.events import change_event, configuration_item
 
 NOTEBOOK = "AWS::SageMaker::NotebookInstance"
 ROOT = "notebook_root_access"
-RULE = names(ROOT).config_rule
 ROOT_ENABLED = "RootAccess is Enabled; set RootAccess to Disabled (stop the notebook, then UpdateNotebookInstance)."
 
 
@@ -34,7 +33,12 @@ def deploy(session: boto3.Session, account_id: str, **parameters: str) -> Deploy
     return deployed
 
 
-def evaluate(item: dict, account_id: str = ACCOUNT, config_rule: str = RULE, **parameters: str) -> None:
+def in_aws(session: boto3.Session) -> str:
+    """The rule's name in ``session``'s account, as its conformance pack created it."""
+    return pack_rule_names(session.client("config"))[ROOT]
+
+
+def evaluate(item: dict, account_id: str, config_rule: str, **parameters: str) -> None:
     """Invoke the rule's handler as Config does, as ``config_rule`` of ``account_id``."""
     event = change_event(
         item,
@@ -46,7 +50,7 @@ def evaluate(item: dict, account_id: str = ACCOUNT, config_rule: str = RULE, **p
     lambda_handler(event, None)
 
 
-def stored(config, config_rule: str = RULE) -> list[tuple[str, str, str]]:
+def stored(config, config_rule: str) -> list[tuple[str, str, str]]:
     pages = config.get_paginator("get_compliance_details_by_config_rule").paginate(ConfigRuleName=config_rule)
     return [
         (r["EvaluationResultIdentifier"]["EvaluationResultQualifier"]["ResourceId"], r["ComplianceType"], r["Annotation"])
@@ -59,9 +63,11 @@ def test_in_process(aws):
     install()
     session = boto3.Session(region_name=REGION)
     deploy(session, ACCOUNT)
-    evaluate(notebook("open", "Enabled"))
-    evaluate(notebook("locked", "Disabled"))
-    assert stored(session.client("config")) == [
+    rule = in_aws(session)
+    assert rule.startswith(f"{names(ROOT).config_rule}-conformance-pack-")
+    evaluate(notebook("open", "Enabled"), ACCOUNT, rule)
+    evaluate(notebook("locked", "Disabled"), ACCOUNT, rule)
+    assert stored(session.client("config"), rule) == [
         ("locked", "COMPLIANT", "RootAccess is Disabled."),
         ("open", "NON_COMPLIANT", ROOT_ENABLED),
     ]
@@ -88,41 +94,45 @@ def test_over_http_with_an_organization_aggregator(server):
         AccountAggregationSources=[{"AccountIds": [ACCOUNT, OTHER_ACCOUNT], "AwsRegions": [REGION]}],
     )
 
-    evaluate(notebook("open", "Enabled"))
+    main_rule, member_rule = in_aws(main), in_aws(member)
+
+    evaluate(notebook("open", "Enabled"), ACCOUNT, main_rule)
     # Organization mode: the handler assumes ExecutionRoleName in the member account and posts there.
-    evaluate(notebook("member-locked", "Disabled", OTHER_ACCOUNT), OTHER_ACCOUNT, ExecutionRoleName="smguard-member")
+    evaluate(notebook("member-locked", "Disabled", OTHER_ACCOUNT), OTHER_ACCOUNT, member_rule, ExecutionRoleName="smguard-member")
 
     config = main.client("config")
-    assert stored(config) == [("open", "NON_COMPLIANT", ROOT_ENABLED)]
-    assert stored(member.client("config")) == [("member-locked", "COMPLIANT", "RootAccess is Disabled.")]
+    assert stored(config, main_rule) == [("open", "NON_COMPLIANT", ROOT_ENABLED)]
+    assert stored(member.client("config"), member_rule) == [("member-locked", "COMPLIANT", "RootAccess is Disabled.")]
     rows = config.describe_aggregate_compliance_by_config_rules(ConfigurationAggregatorName="organization")
     assert [(r["AccountId"], r["ConfigRuleName"], r["Compliance"]["ComplianceType"]) for r in rows["AggregateComplianceByConfigRules"]] == [
-        (ACCOUNT, RULE, "NON_COMPLIANT"),
-        (OTHER_ACCOUNT, RULE, "COMPLIANT"),
+        (ACCOUNT, main_rule, "NON_COMPLIANT"),
+        (OTHER_ACCOUNT, member_rule, "COMPLIANT"),
     ]
 
 
 def test_over_http_with_organization_rules(server):
-    """template.yaml's organization mode: an organization rule, its copy in a member account, the
-    handler posting to that copy, an organization aggregator reporting it."""
+    """template.yaml's organization mode: the organization conformance pack, its copy in a member
+    account, the handler posting to that copy's rule, an organization aggregator reporting it."""
     management = boto3.Session(region_name=REGION)
     organizations = management.client("organizations")
     organization_id = organizations.create_organization(FeatureSet="ALL")["Organization"]["Id"]
     member_id = organizations.create_account(AccountName="data-science", Email="ds@example.com")["CreateAccountStatus"]["AccountId"]
     member = assumed_session(management, member_id, REGION)
-    organization_rule = deploy(
+    deployed = deploy(
         management,
         ACCOUNT,
         DeploymentScope="Organization",
         OrganizationId=organization_id,
         StackSetTargetOuIds=organizations.list_roots()["Roots"][0]["Id"],
         ExecutionRoleName="smguard-member",
-    ).name
+    )
     config = management.client("config")
-    statuses = config.get_organization_config_rule_detailed_status(OrganizationConfigRuleName=organization_rule)
-    copies = {s["AccountId"]: s["ConfigRuleName"] for s in statuses["OrganizationConfigRuleDetailedStatus"]}
-    assert organization_rule == RULE and sorted(copies) == sorted([ACCOUNT, member_id])
-    assert copies[member_id] == names(ROOT).member_rule(copies[member_id].rpartition("-")[2])
+    statuses = config.get_organization_conformance_pack_detailed_status(OrganizationConformancePackName=CONFORMANCE_PACK_NAME)
+    packs = {s["AccountId"]: s["Status"] for s in statuses["OrganizationConformancePackDetailedStatuses"]}
+    assert deployed.organization and packs == {ACCOUNT: "CREATE_SUCCESSFUL", member_id: "CREATE_SUCCESSFUL"}
+    [member_pack] = member.client("config").describe_conformance_packs()["ConformancePackDetails"]
+    copies = {member_id: in_aws(member)}
+    assert copies[member_id] == names(ROOT).pack_rule(member_pack["ConformancePackId"].rpartition("-")[2])
 
     evaluate(notebook("member-open", "Enabled", member_id), member_id, copies[member_id], ExecutionRoleName="smguard-member")
 
