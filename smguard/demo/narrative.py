@@ -93,6 +93,6 @@ def dashboard(session: boto3.Session, runs: Sequence[RuleRun], after: str | None
     statuses = read_dashboard(config, [run.config_rule_name for run in runs])
     account_id = session.client("sts").get_caller_identity()["Account"]
     return Group(
-        describe_score(*read_score(config), statuses),
+        describe_score(*read_score(config), statuses, after=after),
         render(statuses, account_id=account_id, region=session.region_name, after=after),
     )

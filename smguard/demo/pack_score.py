@@ -40,11 +40,11 @@ def read_score(config: Any) -> tuple[str, str]:
         request["NextToken"] = page["NextToken"]
 
 
-def describe_score(pack: str, score: str, statuses: Sequence[RuleStatus]) -> Text:
-    """One line: the score, and the rule-resource pairs it is computed from."""
+def describe_score(pack: str, score: str, statuses: Sequence[RuleStatus], *, after: str | None = None) -> Text:
+    """One line: the score, and the rule-resource pairs it is computed from (shown again ``after`` something)."""
     pairs = PackScore.of(result.compliance for status in statuses for result in status.results)
     shown = score if score == INSUFFICIENT_DATA else f"{score}%"
     return Text.assemble(
-        (SCORE_LINE, "bold"), pack, ": compliance score ", (shown, "bold"),
+        f"After {after}: " if after else "", (SCORE_LINE if not after else SCORE_LINE.lower(), "bold"), pack, ": compliance score ", (shown, "bold"),
         f" ({pairs.compliant} of {pairs.compliant + pairs.non_compliant} rule-resource pairs compliant, NOT_APPLICABLE not counted)\n",
     )

@@ -21,7 +21,7 @@ from smguard.catalogue import load
 from smguard.deploy.naming import names
 from smguard.embedded import install, result_token
 from smguard.embedded.organizations import AGGREGATOR_SERVICE_PRINCIPAL, ORGANIZATION_RULES_SERVICE_PRINCIPAL
-from smguard.embedded.stack import DeployedRule, deploy_config_rules
+from smguard.embedded.stack import DeployedRule, deploy_config_rules, pack_rule_names
 from smguard.engine.exemptions import SHARED_EXEMPTION_REGISTERS
 from smguard.engine.handler import SHARED_CLIENTS
 from tests.support.events import change_event, configuration_item
@@ -59,6 +59,11 @@ class World:
     created_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc).replace(microsecond=0))
     """Before any result was recorded (to the second: ResultRecordedTime keeps milliseconds)."""
 
+    def rule_name(self, rule: str, account_id: str = ACCOUNT) -> str:
+        """``rule``'s name in ``account_id``, as the account's smguard conformance pack created it."""
+        session = self.session if account_id == ACCOUNT else member_session(self.session, account_id)
+        return pack_rule_names(session.client("config"))[rule]
+
     def evaluate(
         self,
         rule: str,
@@ -70,8 +75,8 @@ class World:
         config_rule_name: str | None = None,
     ) -> None:
         """Invoke ``rule``'s real handler as Config does for one notebook change, as the Config rule
-        ``config_rule_name`` of ``account_id`` (default: the account rule template.yaml deploys)."""
-        config_rule_name = config_rule_name or names(rule).config_rule
+        ``config_rule_name`` of ``account_id`` (default: the rule of the account's smguard conformance pack)."""
+        config_rule_name = config_rule_name or self.rule_name(rule, account_id)
         item = configuration_item(NOTEBOOK, name, {"NotebookInstanceName": name, **(configuration or {})}, status=status)
         item["awsAccountId"] = account_id
         parameters = {"ExemptionsParameterName": EXEMPTIONS_PARAMETER}
