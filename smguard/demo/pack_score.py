@@ -1,5 +1,8 @@
 """The conformance pack's compliance score, as the Config dashboard shows it above the rules.
 
+The pairs counted are the COMPLIANT and NON_COMPLIANT ones; NOT_APPLICABLE results (and exemptions)
+are not rule-resource combinations a score counts (:mod:`smguard.score`).
+
 Read with ListConformancePackComplianceScores, the call behind the console's score; the counts it
 comes from are the dashboard's own (:mod:`smguard.demo.dashboard`), so a reader can check the
 arithmetic (:mod:`smguard.score` states the formula).
@@ -46,5 +49,5 @@ def describe_score(pack: str, score: str, statuses: Sequence[RuleStatus], *, aft
     shown = score if score == INSUFFICIENT_DATA else f"{score}%"
     return Text.assemble(
         f"After {after}: " if after else "", (SCORE_LINE if not after else SCORE_LINE.lower(), "bold"), pack, ": compliance score ", (shown, "bold"),
-        f" ({pairs.compliant} of {pairs.compliant + pairs.non_compliant} rule-resource pairs compliant, NOT_APPLICABLE not counted)\n",
+        f" ({pairs.compliant} of {pairs.compliant + pairs.non_compliant} rule-resource pairs compliant)\n",
     )
