@@ -20,7 +20,7 @@ import boto3
 import pytest
 
 from smguard.catalogue import rule_names
-from smguard.deploy.naming import names, rule_of
+from smguard.deploy.naming import CONFORMANCE_PACK_NAME, names, rule_of
 from smguard.demo.history import HISTORY_DAYS
 from tests.cli.test_demo import expected_counts
 from tests.support.declared import rules_on_jobs
@@ -195,7 +195,7 @@ def client(announcement: dict[str, Any], service: str) -> Any:
     )
 
 
-def test_an_organization_is_served_with_template_yamls_organization_rules_and_an_aggregator(serve, tmp_path):
+def test_an_organization_is_served_with_template_yamls_organization_pack_and_an_aggregator(serve, tmp_path):
     served = serve("--organization")
 
     announced = served.announcement
@@ -210,18 +210,21 @@ def test_an_organization_is_served_with_template_yamls_organization_rules_and_an
     organizations = client(announced, "organizations")
     assert organizations.describe_organization()["Organization"]["Id"] == announced["organization_id"]
 
-    # Only the management account or a Config delegated administrator may list organization rules.
+    # Only the management account or a Config delegated administrator may list organization packs.
     config = client(announced, "config")
-    assert sorted(rule["OrganizationConfigRuleName"] for rule in config.describe_organization_config_rules()["OrganizationConfigRules"]) == sorted(
-        names(rule).organization_rule for rule in rule_names()
-    )
+    [pack] = config.describe_organization_conformance_packs()["OrganizationConformancePacks"]
+    assert pack["OrganizationConformancePackName"] == CONFORMANCE_PACK_NAME
+    statuses = config.get_organization_conformance_pack_detailed_status(OrganizationConformancePackName=CONFORMANCE_PACK_NAME)
+    assert {s["AccountId"]: s["Status"] for s in statuses["OrganizationConformancePackDetailedStatuses"]} == {
+        account: "CREATE_SUCCESSFUL" for account in [security, *members]
+    }  # every account but the excluded management account
     aggregated: dict[tuple[str, str], Counter[str]] = {}
     for page in config.get_paginator("describe_aggregate_compliance_by_config_rules").paginate(
         ConfigurationAggregatorName=announced["aggregator"]
     ):
         for entry in page["AggregateComplianceByConfigRules"]:
             rule = rule_of(entry["ConfigRuleName"], rule_names())
-            assert rule is not None and entry["ConfigRuleName"] == names(rule).member_rule(entry["ConfigRuleName"].rpartition("-")[2])
+            assert rule is not None and entry["ConfigRuleName"] == names(rule).pack_rule(entry["ConfigRuleName"].rpartition("-")[2])
             details = config.get_aggregate_compliance_details_by_config_rule(
                 ConfigurationAggregatorName=announced["aggregator"],
                 ConfigRuleName=entry["ConfigRuleName"],
