@@ -8,6 +8,7 @@ from smguard.deploy.naming import (
     UnknownRuleError,
     conformance_pack_rule_name,
     is_conformance_pack_rule,
+    is_smguard_pack,
     member_pack_name,
     member_rule_name,
     names,
@@ -61,6 +62,22 @@ def test_a_conformance_pack_creates_the_rule_it_declares_under_its_name_with_a_s
 def test_a_conformance_pack_rule_is_told_by_its_name(aws_name: str, in_a_pack: bool) -> None:
     assert is_conformance_pack_rule(aws_name) is in_a_pack
     assert is_conformance_pack_rule(names("notebook_root_access").pack_rule("x7k2m9qa"))
+
+
+@pytest.mark.parametrize(
+    ("aws_name", "smguards"),
+    [
+        ("smguard", True),
+        ("OrgConformsPack-smguard-q1w2e3r4", True),
+        ("OrgConformsPack-smguard-", False),  # no suffix
+        ("OrgConformsPack-smguard-Q1W2", False),  # AWS's suffixes are lowercase
+        ("OrgConformsPack-smguard-extra-q1w2", False),  # another pack's copy
+        ("smguard-extra", False),
+        ("Operational-Best-Practices-for-AI-and-ML", False),
+    ],
+)
+def test_smguards_pack_is_told_by_its_name_in_the_account_and_in_member_accounts(aws_name: str, smguards: bool) -> None:
+    assert is_smguard_pack(aws_name) is smguards
 
 
 def test_member_accounts_hold_an_organization_conformance_pack_under_orgconformspack() -> None:

@@ -95,7 +95,7 @@ def global_parameters(engine_parameters: Sequence[str]) -> dict[str, Any]:
             "AllowedPattern": "^(|[0-9]{12})$",
             "ConstraintDescription": "each value must be a 12-digit account ID",
             "Description": (
-                "Organization mode: accounts the organization Config rules skip. Add the management account "
+                "Organization mode: accounts the organization conformance pack skips. Add the management account "
                 "when the stack runs elsewhere: service-managed StackSets do not create the execution role there."
             ),
         },
