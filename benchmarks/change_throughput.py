@@ -88,7 +88,7 @@ def main() -> None:
     session = boto3.Session(region_name=REGION)
     entries = [entry for entry in discover() if CHANGE_TRIGGER in entry.rule.triggers]
     deployed = deploy_config_rules(session, {}, account_id=ACCOUNT, rules=[entry.name for entry in entries])
-    config_rules = {rule.rule: rule.name for rule in deployed}
+    config_rules = {rule.rule: str(rule.config_rule_name) for rule in deployed}
     plan = {
         "rules": [entry.name for entry in entries],
         "types": {entry.name: list(entry.rule.resource_types) for entry in entries},

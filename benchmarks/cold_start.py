@@ -208,7 +208,7 @@ def main() -> None:
     os.environ.update(repository_env)  # this process deploys the Config rules into the same embedded AWS
     session = boto3.Session(region_name=REGION)
     entries = discover()
-    config_rules = {rule.rule: rule.name for rule in deploy_config_rules(session, {}, account_id=ACCOUNT)}
+    config_rules = {rule.rule: str(rule.config_rule_name) for rule in deploy_config_rules(session, {}, account_id=ACCOUNT)}
     events = {entry.name: event_for(entry, config_rules[entry.name]) for entry in entries}
     processes = {"baseline": (BASELINE, ""), "floor": (FLOOR, json.dumps(events[FLOOR_RULE]))}
     processes.update({entry.name: (HANDLE_ONE_EVENT.format(name=entry.name), json.dumps(events[entry.name])) for entry in entries})

@@ -124,7 +124,7 @@ def main() -> None:
                 create_jobs(session, new, {name: LATER for name in kinds}, serial)
                 total += new
             notified = datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-            event = scheduled_event(result_token=result_token(deployed.name, account_id=ACCOUNT, region=REGION), rule_name=deployed.name)
+            event = scheduled_event(result_token=result_token(str(deployed.config_rule_name), account_id=ACCOUNT, region=REGION), rule_name=str(deployed.config_rule_name))
             invoking = json.loads(event["invokingEvent"]) | {"notificationCreationTime": notified}
             event["invokingEvent"] = json.dumps(invoking)
             server.requests.reset()

@@ -38,10 +38,9 @@ sys.path.insert(0, str(ROOT))
 import boto3  # noqa: E402
 
 from benchmarks.support import ACCOUNT, REGION, child_environment, machine, now, run_child, write_section  # noqa: E402
-from smguard.deploy.naming import names  # noqa: E402
 from smguard.embedded import install, result_token  # noqa: E402
 from smguard.embedded.history_delivery import deliver_compliance_history  # noqa: E402
-from smguard.embedded.stack import deploy_config_rules  # noqa: E402
+from smguard.embedded.stack import deploy_config_rules, pack_rule_names  # noqa: E402
 from tests.support.moto_server import CountingMotoServer  # noqa: E402
 
 RESOURCES = 1000
@@ -57,7 +56,7 @@ EXPORT = "from smguard.cli.main import cli\ncli.main({arguments!r}, standalone_m
 
 def post(config, rule: str, results: list[tuple[str, str]], at: datetime) -> None:
     """Results of ``rule`` for notebooks, as its function posts them when invoked at ``at``."""
-    name = names(rule).config_rule
+    name = pack_rule_names(config)[rule]
     for first in range(0, len(results), 100):
         config.put_evaluations(
             Evaluations=[

@@ -104,7 +104,7 @@ def main() -> None:
     os.environ.update(env)
     session = boto3.Session(region_name=REGION)
     ec2, config = session.client("ec2"), session.client("config")
-    rule_names = {rule.rule: rule.name for rule in deploy_config_rules(session, {}, account_id=ACCOUNT, rules=RULES)}
+    rule_names = {rule.rule: str(rule.config_rule_name) for rule in deploy_config_rules(session, {}, account_id=ACCOUNT, rules=RULES)}
     session.client("s3").create_bucket(Bucket=FLOW_LOG_BUCKET)
 
     rows, failures = [], []

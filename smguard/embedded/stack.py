@@ -81,6 +81,9 @@ class DeployedRule:
     ``<name>-conformance-pack-<suffix>`` (:func:`smguard.deploy.naming.RuleNames.pack_rule`)."""
     organization: bool
     """Whether an organization conformance pack deployed it (a rule in every member account)."""
+    config_rule_name: str | None
+    """Its name in the deploying account, as the pack (or, in organization mode, the account's copy of
+    it) created it; None when the pack does not reach that account (an excluded account)."""
     function_arn: str
     handler: str
     """The function's Handler, ``rules.<rule>.app.lambda_handler``: what Lambda would run."""
@@ -363,13 +366,15 @@ class _Deployment:
     def deployed_rules(self, pack: str, known: list[str]) -> list[DeployedRule]:
         """The rule functions the pack's input parameters named, in template order."""
         deployed = []
+        in_aws = pack_rule_names(self.session.client("config"))
         for logical_id, resource in self.resources.items():
             if resource.get("Type") != FUNCTION or (logical_id, "Arn") not in self.attributes:
                 continue
             rule = rule_for_function_logical_id(logical_id, known)
             handler = self.resolver.resolve(resource["Properties"]["Handler"], logical_id)
             organization = self.resources[pack]["Type"] == ORGANIZATION_PACK
-            deployed.append(DeployedRule(logical_id, rule, names(rule).config_rule, organization, self.attributes[(logical_id, "Arn")], handler))
+            arn = self.attributes[(logical_id, "Arn")]
+            deployed.append(DeployedRule(logical_id, rule, names(rule).config_rule, organization, in_aws.get(rule), arn, handler))
         return deployed
 
 
