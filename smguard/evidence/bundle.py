@@ -19,7 +19,7 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from smguard import __version__
-from smguard.deploy.naming import NAME_PREFIX, ORGANIZATION_MEMBER_PREFIX, names
+from smguard.deploy.naming import CONFORMANCE_PACK_INFIX, NAME_PREFIX, ORGANIZATION_MEMBER_PREFIX, names
 from smguard.evidence.errors import (
     AccessDeniedError,
     AggregatorNotFoundError,
@@ -51,6 +51,8 @@ AGGREGATOR_PERMISSIONS = (
     "config:DescribeAggregateComplianceByConfigRules, config:GetAggregateComplianceDetailsByConfigRule, "
     "config:DescribeConfigRules and sts:GetCallerIdentity"
 )
+SUFFIX = "<suffix>"
+"""Stands for the suffix AWS Config appends to a name, which differs in every account."""
 
 
 def export_bundle(
@@ -216,15 +218,14 @@ def _export_account(
     if missing:
         raise RuleNotFoundError(
             f"--rules {', '.join(missing)}: not deployed in account {request.account_id}, region {reader.region} "
-            f"(no Config rule {', '.join(names(rule).config_rule for rule in missing)} nor an organization rule's copy "
-            f"of it). No bundle was written."
+            f"(no Config rule {_names_sought([names(rule).config_rule for rule in missing])}). No bundle was written."
         )
     if not rules:
         unknown = f"; the Config rules {', '.join(unrecognised)} are named like smguard's but are none of this smguard's" if unrecognised else ""
         raise RuleNotFoundError(
-            f"no smguard rule is deployed in account {request.account_id}, region {reader.region} (neither as a Config "
-            f"rule {NAME_PREFIX}<rule> nor as an organization rule's copy {ORGANIZATION_MEMBER_PREFIX}{NAME_PREFIX}<rule>-"
-            f"<suffix>){unknown}; deploy template.yaml there, or choose the region with --region. No bundle was written."
+            f"no smguard rule is deployed in account {request.account_id}, region {reader.region} (no Config rule "
+            f"{_names_sought([f'{NAME_PREFIX}<rule>'])}){unknown}; deploy template.yaml there, or choose the region with "
+            "--region. No bundle was written."
         )
     for rule in rules:
         name = rule["ConfigRuleName"]
@@ -242,6 +243,19 @@ def _export_account(
         "not_described": [],
         "not_recognised": unrecognised,
     }
+
+
+def _names_sought(declared: list[str]) -> str:
+    """The names the rules template.yaml declares as ``declared`` (``smguard-<rule>``) have where
+    deployed, as the export looks for them: the rule smguard's conformance pack creates, or, as
+    ``smguard.deploy.naming.rule_of`` still recognises, a standalone rule or an organization rule's
+    copy of a deployment from before smguard deployed its rules in the pack."""
+    pack = ", ".join(f"{name}{CONFORMANCE_PACK_INFIX}{SUFFIX}" for name in declared)
+    copies = ", ".join(f"{ORGANIZATION_MEMBER_PREFIX}{name}-{SUFFIX}" for name in declared)
+    return (
+        f"{pack} of smguard's conformance pack, nor, from a deployment before the pack, {', '.join(declared)} or an "
+        f"organization rule's copy {copies}"
+    )
 
 
 def _export_aggregator(

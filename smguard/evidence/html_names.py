@@ -1,7 +1,7 @@
 """How identifiers are set in summary.html: names never break, long identifiers break only at their separators.
 
-A rule name, an account id or a region split across two lines reads as two things; an ARN or an
-organization rule's copy (``OrgConfigRule-smguard-...-<suffix>``) is longer than a narrow column,
+A rule name, an account id or a region split across two lines reads as two things; an ARN or a
+conformance pack's rule (``smguard-...-conformance-pack-<suffix>``) is longer than a narrow column,
 so it may break, but only after a separator (``:``, ``/``, ``-``), never inside a word.
 """
 

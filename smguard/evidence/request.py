@@ -117,8 +117,9 @@ class ExportRequest:
         object.__setattr__(self, "regions", tuple(sorted(set(self.regions))))
 
     def rule_of(self, config_rule_name: str) -> str | None:
-        """The smguard rule a Config rule (account, organization or member-account copy) is, when
-        the export covers it: one of ``rules``, or any rule of the catalogue when none is named."""
+        """The smguard rule a Config rule (a conformance pack's rule, or an older deployment's account,
+        organization or member-account rule) is, when the export covers it: one of ``rules``, or any
+        rule of the catalogue when none is named."""
         return rule_of(config_rule_name, self._exported)
 
     def unrecognised(self, config_rule_name: str) -> bool:

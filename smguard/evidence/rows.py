@@ -28,8 +28,9 @@ class EvaluationRow:
     rule: str
     """The smguard rule (its folder name), the same in every account and deployment mode."""
     config_rule_name: str
-    """The Config rule as the AWS Config console of ``account_id`` shows it (``smguard-...`` or
-    ``OrgConfigRule-smguard-...-<suffix>``)."""
+    """The Config rule as the AWS Config console of ``account_id`` shows it
+    (``smguard-...-conformance-pack-<suffix>``; ``smguard-...`` or ``OrgConfigRule-smguard-...-<suffix>``
+    from a deployment before the conformance pack)."""
     resource_type: str
     resource_id: str
     compliance: str

@@ -1,9 +1,12 @@
 """Reading AWS Config: the smguard rules and their results, page by page, for one account or an aggregator.
 
-A Config rule is smguard's when ``smguard.deploy.naming.rule_of`` knows its name: the account rule
-``smguard-notebook-root-access``, the organization rule of the same name, or an organization rule's
-copy in a member account, ``OrgConfigRule-smguard-notebook-root-access-<suffix>``. The suffix differs
-in every account, so rules are never asked for by name: each listing is read whole and filtered.
+A Config rule is smguard's when ``smguard.deploy.naming.rule_of`` knows its name: the rule smguard's
+conformance pack creates, ``smguard-notebook-root-access-conformance-pack-<suffix>`` (in account mode,
+and in every account an organization conformance pack reaches), or, from a deployment before the
+pack, the account rule ``smguard-notebook-root-access``, the organization rule of the same name, or
+an organization rule's copy in a member account, ``OrgConfigRule-smguard-notebook-root-access-<suffix>``.
+The suffix differs in every account, so rules are never asked for by name: each listing is read
+whole and filtered.
 
 Every list API is read through its boto3 paginator at its largest page size, with adaptive retries
 (client-side rate limiting that backs off on ThrottlingException), so a large organization is read
@@ -123,8 +126,8 @@ class ConfigReader:
         the rules it has no Config rule of.
 
         With an aggregator the results come from the source accounts; the aggregator's own account
-        describes the rules deployed there too (its account rule, or its own copy of an organization
-        rule, which has the same definition as every member account's copy).
+        describes the rules deployed there too (its own pack's rules, or those of its copy of the
+        organization pack, which have the same definition as every member account's copy's).
         """
         pages = self.config.get_paginator("describe_config_rules").paginate()
         described = sorted(
