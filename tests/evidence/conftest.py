@@ -1,9 +1,10 @@
 """A small regulated account in the embedded AWS, evaluated by the real rule handlers.
 
-Two smguard rules are deployed from template.yaml (:func:`deploy_config_rules`); four notebooks are
-evaluated by each rule's real ``lambda_handler`` with result tokens Config would issue, one with
-an approved exemption from the central register. The results land in the embedded Config, from
-where the export reads them back through the real boto3 calls.
+template.yaml's conformance pack is deployed (:func:`deploy_config_rules`: every smguard rule, as
+``smguard-<rule>-conformance-pack-<suffix>``); four notebooks are evaluated by two rules' real
+``lambda_handler`` with result tokens Config would issue, one with an approved exemption from the
+central register. The results land in the embedded Config, from where the export reads them back
+through the real boto3 calls.
 """
 
 from __future__ import annotations
@@ -18,13 +19,14 @@ import pytest
 from moto import mock_aws
 
 from smguard.catalogue import load
-from smguard.deploy.naming import names
+from smguard.deploy.naming import names, resource_name
 from smguard.embedded import install, result_token
 from smguard.embedded.organizations import AGGREGATOR_SERVICE_PRINCIPAL, ORGANIZATION_RULES_SERVICE_PRINCIPAL
 from smguard.embedded.stack import DeployedRule, deploy_config_rules, pack_rule_names
 from smguard.engine.exemptions import SHARED_EXEMPTION_REGISTERS
 from smguard.engine.handler import SHARED_CLIENTS
 from tests.support.events import change_event, configuration_item
+from tests.support.functions import placeholder_function
 
 ACCOUNT = "123456789012"
 MEMBER = "222222222222"
@@ -53,16 +55,30 @@ NOTEBOOKS = {
 }
 
 
+def pack_rule(session: boto3.Session, rule: str) -> str:
+    """``rule``'s name in ``session``'s account, as the account's smguard conformance pack created it."""
+    found = pack_rule_names(session.client("config"))
+    if rule not in found:
+        raise LookupError(f"no smguard conformance pack of the account holds {rule} (it holds {', '.join(sorted(found)) or 'none'})")
+    return found[rule]
+
+
 @dataclass
 class World:
     session: boto3.Session
     created_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc).replace(microsecond=0))
     """Before any result was recorded (to the second: ResultRecordedTime keeps milliseconds)."""
+    _pack_rules: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
 
     def rule_name(self, rule: str, account_id: str = ACCOUNT) -> str:
-        """``rule``'s name in ``account_id``, as the account's smguard conformance pack created it."""
-        session = self.session if account_id == ACCOUNT else member_session(self.session, account_id)
-        return pack_rule_names(session.client("config"))[rule]
+        """``rule``'s name in ``account_id``, as the account's smguard conformance pack created it.
+
+        Read once per account and rule, when first asked: the management account of an organization
+        later also holds a copy of the organization pack, and this stays the name of its own pack's rule."""
+        if (account_id, rule) not in self._pack_rules:
+            session = self.session if account_id == ACCOUNT else member_session(self.session, account_id)
+            self._pack_rules[(account_id, rule)] = pack_rule(session, rule)
+        return self._pack_rules[(account_id, rule)]
 
     def evaluate(
         self,
@@ -93,11 +109,37 @@ class World:
 
 
 def deploy(session: boto3.Session, account_id: str = ACCOUNT, **parameters: str) -> list[DeployedRule]:
-    """Both rules' Config rules (organization rules with ``DeploymentScope="Organization"``) in
-    ``session``'s account, as template.yaml deploys them with ``parameters`` and the register's name."""
+    """template.yaml's conformance pack (the organization conformance pack with
+    ``DeploymentScope="Organization"``) in ``session``'s account, deployed with ``parameters`` and the
+    register's name; the result names the two rules the tests evaluate."""
     return deploy_config_rules(
         session, {"ExemptionsParameterName": EXEMPTIONS_PARAMETER, **parameters}, account_id=account_id, rules=RULES
     )
+
+
+def put_standalone_rule(session: boto3.Session, config_rule_name: str, function_name: str) -> None:
+    """A custom Config rule on notebook changes that no conformance pack created, invoking a
+    placeholder function ``function_name``: a rule of a deployment from before smguard deployed its
+    rules in a conformance pack, or of another smguard version (template.yaml deploys only the pack)."""
+    session.client("config").put_config_rule(
+        ConfigRule={
+            "ConfigRuleName": config_rule_name,
+            "Scope": {"ComplianceResourceTypes": [NOTEBOOK]},
+            "Source": {
+                "Owner": "CUSTOM_LAMBDA",
+                "SourceIdentifier": placeholder_function(session, function_name),
+                "SourceDetails": [{"EventSource": "aws.config", "MessageType": "ConfigurationItemChangeNotification"}],
+            },
+        }
+    )
+
+
+def standalone_rules(session: boto3.Session, rules: tuple[str, ...] = RULES) -> dict[str, str]:
+    """``rules`` deployed in ``session``'s account as standalone Config rules named
+    ``smguard-<rule>``, as smguard deployed them before its conformance pack; rule -> the name."""
+    for rule in rules:
+        put_standalone_rule(session, names(rule).config_rule, resource_name(rule))
+    return {rule: names(rule).config_rule for rule in rules}
 
 
 def member_session(session: boto3.Session, account_id: str = MEMBER) -> boto3.Session:
@@ -158,7 +200,8 @@ class Organization:
     members: dict[str, boto3.Session]
     """Member account id -> a session in it, in id order."""
     copies: dict[tuple[str, str], str]
-    """(account id, rule) -> the OrgConfigRule-smguard-<rule>-<suffix> rule AWS created there."""
+    """(security or member account id, rule) -> the rule the account's copy of the organization
+    conformance pack (``OrgConformsPack-smguard-<suffix>``) created there."""
 
 
 ORGANIZATION_AGGREGATOR = "smguard-organization"
@@ -166,8 +209,9 @@ ORGANIZATION_AGGREGATOR = "smguard-organization"
 
 def build_organization(world: World) -> Organization:
     """``world``'s account as management account of an organization whose security account (a Config
-    delegated administrator) deployed both rules as organization rules and an organization
-    aggregator; two member accounts evaluated by their copies of the rules."""
+    delegated administrator) deployed the organization conformance pack and an organization
+    aggregator; two member accounts evaluated by the rules of their copies of the pack. The
+    management account gets a copy of the pack too, next to its own (``world``'s) pack."""
     organizations = world.session.client("organizations")
     organization_id = organizations.create_organization(FeatureSet="ALL")["Organization"]["Id"]
 
@@ -179,17 +223,15 @@ def build_organization(world: World) -> Organization:
         organizations.register_delegated_administrator(AccountId=security_id, ServicePrincipal=principal)
     security = member_session(world.session, security_id)
     members = {account_id: member_session(world.session, account_id) for account_id in sorted((join("data-science"), join("analytics")))}
-    copies = {}
-    for deployed in deploy(
+    deploy(
         security,
         security_id,
         DeploymentScope="Organization",
         OrganizationId=organization_id,
         StackSetTargetOuIds=organizations.list_roots()["Roots"][0]["Id"],
         ExecutionRoleName="smguard-member",
-    ):
-        statuses = security.client("config").get_organization_config_rule_detailed_status(OrganizationConfigRuleName=deployed.name)
-        copies.update({(s["AccountId"], deployed.rule): s["ConfigRuleName"] for s in statuses["OrganizationConfigRuleDetailedStatus"]})
+    )
+    copies = {(account_id, rule): world.rule_name(rule, account_id) for account_id in (security_id, *members) for rule in RULES}
     security.client("config").put_configuration_aggregator(
         ConfigurationAggregatorName=ORGANIZATION_AGGREGATOR,
         OrganizationAggregationSource={"RoleArn": f"arn:aws:iam::{security_id}:role/smguard-aggregator", "AwsRegions": [REGION]},

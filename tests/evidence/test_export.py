@@ -21,14 +21,16 @@ from rich.progress import Progress, TextColumn
 from smguard import __version__
 from smguard.cli.evidence import ExportProgress
 from smguard.cli.main import cli
-from smguard.deploy.naming import names, resource_name
+from smguard.catalogue import rule_names
+from smguard.deploy.naming import CONFORMANCE_PACK_NAME, names, resource_name
+from smguard.embedded.stack import pack_rule_names, smguard_template
 from smguard.evidence import ExportRequest, export_bundle
 from smguard.evidence.errors import AccessDeniedError, RuleNotFoundError
 from smguard.evidence.request import AGGREGATOR_LIMIT
 from smguard.evidence.rows import COLUMNS
 from smguard.results import EXPORT
 from tests.support.schemas import assert_valid
-from tests.evidence.conftest import ACCOUNT, INVOKED_AT, MEMBER, NOTEBOOK, ORGANIZATION_AGGREGATOR, REGION
+from tests.evidence.conftest import ACCOUNT, INVOKED_AT, MEMBER, NOTEBOOK, ORGANIZATION_AGGREGATOR, REGION, put_standalone_rule, standalone_rules
 
 EXPORTED_AT = datetime(2026, 11, 25, 6, 0, tzinfo=timezone.utc)
 INVOKED = "2026-11-20 10:16:00"
@@ -61,26 +63,32 @@ RULE_FACTS = {
 }
 
 
-def row(account, rule, resource, compliance, annotation, ticket="", expires="", approver="", config_rule_name=None):
-    """A CSV row without result_recorded_time_utc (the embedded Config's clock), which is checked apart.
-
-    ``config_rule_name`` defaults to the rule's account-mode Config rule, as template.yaml names it."""
-    config_rule_name = config_rule_name or names(rule).config_rule
+def row(account, rule, resource, compliance, annotation, ticket="", expires="", approver="", *, config_rule_name):
+    """A CSV row without result_recorded_time_utc (the embedded Config's clock), which is checked apart."""
     return [
         "smguard-export/1", account, REGION, rule, config_rule_name, NOTEBOOK, resource, compliance, annotation,
         *RULE_FACTS[rule], ticket, expires, approver, INVOKED,
     ]
 
 
-ACCOUNT_ROWS = [
-    row(ACCOUNT, INTERNET, "nb-locked", "COMPLIANT", INTERNET_DISABLED),
-    row(ACCOUNT, INTERNET, "nb-open", "NON_COMPLIANT", INTERNET_ENABLED),
-    row(ACCOUNT, INTERNET, "nb-vendor", "COMPLIANT", INTERNET_DISABLED),
-    row(ACCOUNT, ROOT, "nb-gone", "NOT_APPLICABLE", "The resource is ResourceDeleted."),
-    row(ACCOUNT, ROOT, "nb-locked", "COMPLIANT", "RootAccess is Disabled."),
-    row(ACCOUNT, ROOT, "nb-open", "NON_COMPLIANT", ROOT_ENABLED),
-    row(ACCOUNT, ROOT, "nb-vendor", "NOT_APPLICABLE", EXEMPT, "SEC-1234", "2099-03-31", "jane.doe@bank.example"),
+ACCOUNT_RESULTS = [
+    (INTERNET, "nb-locked", "COMPLIANT", INTERNET_DISABLED),
+    (INTERNET, "nb-open", "NON_COMPLIANT", INTERNET_ENABLED),
+    (INTERNET, "nb-vendor", "COMPLIANT", INTERNET_DISABLED),
+    (ROOT, "nb-gone", "NOT_APPLICABLE", "The resource is ResourceDeleted."),
+    (ROOT, "nb-locked", "COMPLIANT", "RootAccess is Disabled."),
+    (ROOT, "nb-open", "NON_COMPLIANT", ROOT_ENABLED),
+    (ROOT, "nb-vendor", "NOT_APPLICABLE", EXEMPT, "SEC-1234", "2099-03-31", "jane.doe@bank.example"),
 ]
+AGGREGATED = (0, 1, 2, 4, 5)
+"""The account's rows an aggregator carries: not the NOT_APPLICABLE ones (3 and 6)."""
+
+
+def account_rows(world) -> list[list[str]]:
+    """The rows of ``world``'s account, in export order, each under the name its pack gave the rule."""
+    return [row(ACCOUNT, *result, config_rule_name=world.rule_name(result[0])) for result in ACCOUNT_RESULTS]
+
+
 RECORDED = COLUMNS.index("result_recorded_time_utc")
 BOM = "\ufeff"
 
@@ -114,7 +122,7 @@ class TestAccountExport:
 
         header, rows = read_csv(bundle)
         assert tuple(header) == COLUMNS
-        assert without_recorded_time(rows) == ACCOUNT_ROWS
+        assert without_recorded_time(rows) == account_rows(world)
 
         lines = (bundle / "evaluations.jsonl").read_text(encoding="utf-8").splitlines()
         documents = [json.loads(line) for line in lines]
@@ -153,9 +161,13 @@ class TestAccountExport:
         rules = json.loads((bundle / "rules.json").read_text())
         assert rules["described_in"] == {"account_id": ACCOUNT, "region": REGION}
         assert rules["not_described"] == []
-        assert [r["ConfigRuleName"] for r in rules["ConfigRules"]] == [names(INTERNET).config_rule, names(ROOT).config_rule]
-        assert rules["smguard_rules"] == {INTERNET: [names(INTERNET).config_rule], ROOT: [names(ROOT).config_rule]}
-        root = rules["ConfigRules"][1]
+        # The pack holds every rule of the catalogue; each is exported under the name the pack gave it.
+        pack = pack_rule_names(world.session.client("config"))
+        assert sorted(pack) == sorted(rule_names())
+        assert [r["ConfigRuleName"] for r in rules["ConfigRules"]] == sorted(pack.values())
+        assert rules["smguard_rules"] == {rule: [name] for rule, name in sorted(pack.items())}
+        [root] = [r for r in rules["ConfigRules"] if r["ConfigRuleName"] == world.rule_name(ROOT)]
+        assert root["CreatedBy"] == "config-conforms.amazonaws.com"  # the pack's service-linked role created it
         assert root["Description"] == "SageMaker notebook instances do not give users root access"
         assert root["Scope"] == {"ComplianceResourceTypes": [NOTEBOOK]}
         assert root["Source"]["Owner"] == "CUSTOM_LAMBDA"
@@ -204,7 +216,7 @@ class TestAccountExport:
 
     def test_filters_by_rule_and_compliance_type(self, world, tmp_path):
         bundle = export(world, tmp_path, account_id=ACCOUNT, rules=("notebook_root_access",), compliance_types=("NON_COMPLIANT", "NOT_APPLICABLE"))
-        assert without_recorded_time(read_csv(bundle)[1]) == [ACCOUNT_ROWS[3], ACCOUNT_ROWS[5], ACCOUNT_ROWS[6]]
+        assert without_recorded_time(read_csv(bundle)[1]) == [account_rows(world)[i] for i in (3, 5, 6)]
 
     def test_the_command_writes_a_bundle_that_verifies(self, world, tmp_path):
         out = tmp_path / "evidence" / "2026-11-25"
@@ -212,7 +224,7 @@ class TestAccountExport:
         assert result.exit_code == 0, result.output
         manifest_hash = hashlib.sha256((out / "manifest.json").read_bytes()).hexdigest()
         assert f"manifest.json SHA-256: {manifest_hash}" in result.output
-        assert without_recorded_time(read_csv(out)[1]) == ACCOUNT_ROWS
+        assert without_recorded_time(read_csv(out)[1]) == account_rows(world)
         assert leftovers(out.parent) == ["2026-11-25"]
         verified = run("verify", str(out), "--manifest-sha256", manifest_hash)
         assert verified.exit_code == 0
@@ -224,12 +236,12 @@ class TestAccountExport:
 class TestAggregatorExport:
     def test_exports_every_source_account(self, organization, tmp_path):
         bundle = export(organization, tmp_path, aggregator="organization")
+        member_rule = organization.rule_name(ROOT, MEMBER)
         member_rows = [
-            row(MEMBER, ROOT, "nb-member-locked", "COMPLIANT", "RootAccess is Disabled."),
-            row(MEMBER, ROOT, "nb-member-open", "NON_COMPLIANT", ROOT_ENABLED),
+            row(MEMBER, ROOT, "nb-member-locked", "COMPLIANT", "RootAccess is Disabled.", config_rule_name=member_rule),
+            row(MEMBER, ROOT, "nb-member-open", "NON_COMPLIANT", ROOT_ENABLED, config_rule_name=member_rule),
         ]
-        # The account's NOT_APPLICABLE rows (ACCOUNT_ROWS[3] and [6]) do not come through an aggregator.
-        aggregated_rows = [ACCOUNT_ROWS[i] for i in (0, 1, 2, 4, 5)]
+        aggregated_rows = [account_rows(organization)[i] for i in AGGREGATED]
         assert without_recorded_time(read_csv(bundle)[1]) == aggregated_rows + member_rows
         manifest = json.loads((bundle / "manifest.json").read_text())
         assert manifest["request"] == {
@@ -243,7 +255,8 @@ class TestAggregatorExport:
             ROOT: {"COMPLIANT": 2, "NON_COMPLIANT": 2, "NOT_APPLICABLE": 0},
         }
         rules = json.loads((bundle / "rules.json").read_text())
-        assert [r["ConfigRuleName"] for r in rules["ConfigRules"]] == [names(INTERNET).config_rule, names(ROOT).config_rule]
+        # Described in the aggregator's account: its own pack's rules, of the rules with results.
+        assert [r["ConfigRuleName"] for r in rules["ConfigRules"]] == [organization.rule_name(INTERNET), organization.rule_name(ROOT)]
         assert (
             '<p class="limit" id="limit-0"><strong>Not in this bundle:</strong> Through a Config aggregator, AWS Config '
             "returns only COMPLIANT and NON_COMPLIANT results: NOT_APPLICABLE results, exemptions included, are not in "
@@ -287,7 +300,9 @@ class TestAggregatorExport:
 
     def test_filters_by_account_region_and_compliance(self, organization, tmp_path):
         bundle = export(organization, tmp_path, aggregator="organization", accounts=(MEMBER,), compliance_types=("NON_COMPLIANT",))
-        assert without_recorded_time(read_csv(bundle)[1]) == [row(MEMBER, ROOT, "nb-member-open", "NON_COMPLIANT", ROOT_ENABLED)]
+        assert without_recorded_time(read_csv(bundle)[1]) == [
+            row(MEMBER, ROOT, "nb-member-open", "NON_COMPLIANT", ROOT_ENABLED, config_rule_name=organization.rule_name(ROOT, MEMBER))
+        ]
         empty = export_bundle(
             organization.session, ExportRequest(aggregator="organization", regions=("eu-west-1",)), tmp_path / "empty"
         )
@@ -304,7 +319,8 @@ class TestAggregatorExport:
 
 
 class TestOrganizationRules:
-    """Rules deployed as organization rules: each member account holds OrgConfigRule-smguard-<rule>-<suffix>."""
+    """Rules deployed by the organization conformance pack: each member account holds a copy of the pack,
+    OrgConformsPack-smguard-<suffix>, whose rules are smguard-<rule>-conformance-pack-<suffix>."""
 
     def member_rows(self, organization, rules=(INTERNET, ROOT)) -> list[list[str]]:
         first, second = organization.members
@@ -327,9 +343,9 @@ class TestOrganizationRules:
         bundle = export_bundle(
             shared_organization_rules.security, ExportRequest(aggregator=ORGANIZATION_AGGREGATOR), tmp_path / "bundle", clock=lambda: EXPORTED_AT
         )
-        # The management account's account-mode rules come through too; its copies and the security
-        # account's have no results. Rows come by account, Config rule and resource.
-        management = [ACCOUNT_ROWS[i] for i in (0, 1, 2, 4, 5)]
+        # The management account's own pack's rules come through too; its copy of the organization pack
+        # and the security account's have no results. Rows come by account, Config rule and resource.
+        management = [account_rows(shared_organization_rules.world)[i] for i in AGGREGATED]
         expected = sorted(management + self.member_rows(shared_organization_rules), key=lambda r: (r[1], r[4], r[6]))
         assert without_recorded_time(read_csv(bundle)[1]) == expected
         for line in (bundle / "evaluations.jsonl").read_text(encoding="utf-8").splitlines():
@@ -344,19 +360,24 @@ class TestOrganizationRules:
         assert rules["described_in"] == {"account_id": security, "region": REGION}
         own_copies = [shared_organization_rules.copies[(security, rule)] for rule in (INTERNET, ROOT)]
         assert [r["ConfigRuleName"] for r in rules["ConfigRules"]] == own_copies
-        assert rules["ConfigRules"][1]["CreatedBy"] == "config-multiaccountsetup.amazonaws.com"
+        assert rules["ConfigRules"][1]["CreatedBy"] == "config-conforms.amazonaws.com"  # the pack's service-linked role
         assert rules["not_described"] == []
         assert rules["smguard_rules"] == {
             rule: sorted(
-                [names(rule).config_rule, shared_organization_rules.copies[(security, rule)]]
+                [shared_organization_rules.world.rule_name(rule), shared_organization_rules.copies[(security, rule)]]
                 + [shared_organization_rules.copies[(member, rule)] for member in shared_organization_rules.members]
             )
             for rule in (INTERNET, ROOT)
         }
 
-    @pytest.mark.parametrize("given", [ROOT, "smguard-notebook-root-access"])
+    @pytest.mark.parametrize("given", ["folder", "declared", "a member's copy"])
     def test_rules_selects_a_rule_by_any_name_through_the_aggregator(self, shared_organization_rules, tmp_path, given):
         first = next(iter(shared_organization_rules.members))
+        given = {
+            "folder": ROOT,
+            "declared": "smguard-notebook-root-access",  # as the pack template declares it
+            "a member's copy": shared_organization_rules.copies[(first, ROOT)],
+        }[given]
         bundle = export_bundle(
             shared_organization_rules.security,
             ExportRequest(aggregator=ORGANIZATION_AGGREGATOR, rules=(given,), accounts=(first,)),
@@ -374,7 +395,10 @@ class TestOrganizationRules:
         assert result.exit_code == 0, result.output
         assert without_recorded_time(read_csv(out)[1]) == [r for r in self.member_rows(shared_organization_rules) if r[1] == first]
         rules = json.loads((out / "rules.json").read_text())
-        assert rules["smguard_rules"] == {rule: [shared_organization_rules.copies[(first, rule)]] for rule in (INTERNET, ROOT)}
+        # Every rule of the member's copy of the pack, those without results too.
+        copies = pack_rule_names(session.client("config"))
+        assert {rule: copies[rule] for rule in (INTERNET, ROOT)} == {rule: shared_organization_rules.copies[(first, rule)] for rule in (INTERNET, ROOT)}
+        assert rules["smguard_rules"] == {rule: [name] for rule, name in sorted(copies.items())}
         copy = shared_organization_rules.copies[(first, ROOT)]
         by_copy_name = CliRunner(env=env).invoke(
             cli, ["export", "--account", first, "--rules", copy, "--region", REGION, "--out", str(tmp_path / "by-name")], catch_exceptions=False
@@ -389,27 +413,16 @@ class TestRulesOfAnotherVersion:
     """Config rules named like smguard's that this smguard's catalogue does not hold are left out, and the bundle says so."""
 
     RETIRED = names("retired_check")
-    UNKNOWN = (RETIRED.config_rule, RETIRED.member_rule("a1b2c3d4"))
+    UNKNOWN = (RETIRED.config_rule, RETIRED.member_rule("a1b2c3d4"), RETIRED.pack_rule("a1b2c3d4"))
+    """As a standalone rule, an organization rule's copy and a conformance pack's rule."""
 
     @pytest.fixture
     def retired(self, world):
         from smguard.embedded import result_token
-        from tests.support.functions import placeholder_function
 
         config = world.session.client("config")
-        function_arn = placeholder_function(world.session, resource_name("retired_check"))
         for name in self.UNKNOWN:
-            config.put_config_rule(
-                ConfigRule={
-                    "ConfigRuleName": name,
-                    "Scope": {"ComplianceResourceTypes": [NOTEBOOK]},
-                    "Source": {
-                        "Owner": "CUSTOM_LAMBDA",
-                        "SourceIdentifier": function_arn,
-                        "SourceDetails": [{"EventSource": "aws.config", "MessageType": "ConfigurationItemChangeNotification"}],
-                    },
-                }
-            )
+            put_standalone_rule(world.session, name, resource_name("retired_check"))
             config.put_evaluations(
                 ResultToken=result_token(name, account_id=ACCOUNT, region=REGION, invoked_at=INVOKED_AT),
                 Evaluations=[{"ComplianceResourceType": NOTEBOOK, "ComplianceResourceId": "nb-old", "ComplianceType": "NON_COMPLIANT", "Annotation": "old", "OrderingTimestamp": INVOKED_AT}],
@@ -424,7 +437,7 @@ class TestRulesOfAnotherVersion:
 
     def test_an_account_bundle_names_them(self, retired, tmp_path):
         bundle = export(retired, tmp_path, account_id=ACCOUNT)
-        assert without_recorded_time(read_csv(bundle)[1]) == ACCOUNT_ROWS
+        assert without_recorded_time(read_csv(bundle)[1]) == account_rows(retired)
         assert json.loads((bundle / "rules.json").read_text())["not_recognised"] == sorted(self.UNKNOWN)
         limits = json.loads((bundle / "manifest.json").read_text())["limits"]
         assert limits == [self.sentence(", ".join(sorted(self.UNKNOWN)))]
@@ -435,7 +448,7 @@ class TestRulesOfAnotherVersion:
             ConfigurationAggregatorName="own", AccountAggregationSources=[{"AccountIds": [ACCOUNT], "AwsRegions": [REGION]}]
         )
         bundle = export(retired, tmp_path, aggregator="own")
-        assert without_recorded_time(read_csv(bundle)[1]) == [ACCOUNT_ROWS[i] for i in (0, 1, 2, 4, 5)]
+        assert without_recorded_time(read_csv(bundle)[1]) == [account_rows(retired)[i] for i in AGGREGATED]
         shown = sorted(f"{name} in {ACCOUNT} {REGION}" for name in self.UNKNOWN)
         assert json.loads((bundle / "rules.json").read_text())["not_recognised"] == shown
         assert json.loads((bundle / "manifest.json").read_text())["limits"] == [AGGREGATOR_LIMIT, self.sentence(", ".join(shown))]
@@ -454,18 +467,26 @@ class TestRulesOfAnotherVersion:
 class TestOrganizationRuleChanges:
     def test_an_excluded_member_account_has_no_rule_to_export(self, organization_rules, tmp_path):
         first, session = next(iter(organization_rules.members.items()))
-        config = organization_rules.security.client("config")  # the security team excludes the account
-        [deployed] = config.describe_organization_config_rules(OrganizationConfigRuleNames=[names(ROOT).organization_rule])["OrganizationConfigRules"]
-        config.put_organization_config_rule(
-            OrganizationConfigRuleName=deployed["OrganizationConfigRuleName"],
-            OrganizationCustomRuleMetadata=deployed["OrganizationCustomRuleMetadata"],
+        assert pack_rule_names(session.client("config"))[ROOT] == organization_rules.copies[(first, ROOT)]
+        # The security team excludes the account: the stack's update puts the organization pack again,
+        # with the same template and input parameters, and ExcludedAccounts.
+        config = organization_rules.security.client("config")
+        [pack] = config.describe_organization_conformance_packs(OrganizationConformancePackNames=[CONFORMANCE_PACK_NAME])[
+            "OrganizationConformancePacks"
+        ]
+        config.put_organization_conformance_pack(
+            OrganizationConformancePackName=pack["OrganizationConformancePackName"],
+            TemplateBody=smguard_template().document["Resources"]["OrganizationConformancePack"]["Properties"]["TemplateBody"],
+            ConformancePackInputParameters=pack["ConformancePackInputParameters"],
             ExcludedAccounts=[first],
         )
+        assert pack_rule_names(session.client("config")) == {}  # the account's copy of the pack went, with its rules
         with pytest.raises(RuleNotFoundError) as raised:
             export_bundle(session, ExportRequest(account_id=first, rules=(ROOT,)), tmp_path / "bundle")
         assert str(raised.value) == (
-            f"--rules {ROOT}: not deployed in account {first}, region {REGION} (no Config rule smguard-notebook-root-access "
-            "nor an organization rule's copy of it). No bundle was written."
+            f"--rules {ROOT}: not deployed in account {first}, region {REGION} (no Config rule smguard-notebook-root-access-conformance-pack-<suffix> "
+            "of smguard's conformance pack, nor, from a deployment before the pack, smguard-notebook-root-access or an "
+            "organization rule's copy OrgConfigRule-smguard-notebook-root-access-<suffix>). No bundle was written."
         )
         assert leftovers(tmp_path) == []
 
@@ -497,23 +518,26 @@ class TestFailures:
 
     def test_access_denied_after_rows_were_written_leaves_nothing(self, world, tmp_path):
         calls = []
+        denied = world.rule_name(ROOT)
 
-        def deny_second_rule(params, **_):
+        def deny_root_access(params, **_):
             calls.append(params["ConfigRuleName"])
-            if params["ConfigRuleName"] == names(ROOT).config_rule:
+            if params["ConfigRuleName"] == denied:
                 raise ClientError({"Error": {"Code": "AccessDenied", "Message": "denied"}}, "GetComplianceDetailsByConfigRule")
 
-        world.session.events.register("provide-client-params.config.GetComplianceDetailsByConfigRule", deny_second_rule)
+        world.session.events.register("provide-client-params.config.GetComplianceDetailsByConfigRule", deny_root_access)
         with pytest.raises(AccessDeniedError):
             export(world, tmp_path, account_id=ACCOUNT)
-        assert calls == [names(INTERNET).config_rule, names(ROOT).config_rule]
+        # The pack's rules are read in name order; notebook_direct_internet's rows were written before the denial.
+        read = sorted(pack_rule_names(world.session.client("config")).values())
+        assert calls == read[: read.index(denied) + 1]
+        assert world.rule_name(INTERNET) in calls
         assert leftovers(tmp_path) == []
 
     @pytest.mark.parametrize(
         ("args", "code", "message"),
         [
             (["--account", "999999999999"], 3, "--account 999999999999 was asked, but the credentials (arn:aws:sts::123456789012:user/moto) are for account 123456789012"),
-            (["--account", ACCOUNT, "--rules", "notebook_root_access,sagemaker_kms"], 3, "--rules sagemaker_kms: not deployed in account 123456789012, region us-east-1 (no Config rule smguard-sagemaker-kms nor an organization rule's copy of it)"),
             (["--account", ACCOUNT, "--rules", "notebook_root_access,notebook_root_acess"], 2, "--rules: 'notebook_root_acess' names no smguard rule; give a rule's name ("),
             (["--aggregator", "organization", "--rules", "smguard-notebook_root_access"], 2, "--rules: 'smguard-notebook_root_access' names no smguard rule"),
             (["--account", ACCOUNT, "--compliance-types", "INSUFFICIENT_DATA"], 2, "--compliance-types INSUFFICIENT_DATA is not a resource result"),
@@ -528,16 +552,36 @@ class TestFailures:
         assert message in result.output
         assert leftovers(tmp_path) == []
 
+    def test_a_rule_an_older_deployment_lacks_is_named(self, aws, tmp_path):
+        """A conformance pack holds every rule; an account whose smguard rules are still the standalone
+        rules of a deployment from before the pack may lack one."""
+        from smguard.embedded import install
+
+        install()
+        standalone_rules(boto3.Session(region_name=REGION), (ROOT,))
+        result = run("export", "--account", ACCOUNT, "--rules", "notebook_root_access,sagemaker_kms", "--region", REGION, "--out", str(tmp_path / "bundle"))
+        assert result.exit_code == 3
+        assert result.stderr.splitlines() == [
+            "Error: --rules sagemaker_kms: not deployed in account 123456789012, region us-east-1 (no Config rule "
+            "smguard-sagemaker-kms-conformance-pack-<suffix> of smguard's conformance pack, nor, from a deployment before "
+            "the pack, smguard-sagemaker-kms or an organization rule's copy OrgConfigRule-smguard-sagemaker-kms-<suffix>). "
+            "No bundle was written."
+        ]
+        assert leftovers(tmp_path) == []
+
     def test_no_smguard_rule_deployed(self, aws, tmp_path):
         from smguard.embedded import install
 
         install()
         result = run("export", "--account", ACCOUNT, "--region", REGION, "--out", str(tmp_path / "bundle"))
         assert result.exit_code == 3
-        assert (
-            "no smguard rule is deployed in account 123456789012, region us-east-1 (neither as a Config rule smguard-<rule> "
-            "nor as an organization rule's copy OrgConfigRule-smguard-<rule>-<suffix>)"
-        ) in " ".join(result.output.split())
+        assert result.stderr.splitlines() == [
+            "Error: no smguard rule is deployed in account 123456789012, region us-east-1 (no Config rule "
+            "smguard-<rule>-conformance-pack-<suffix> of smguard's conformance pack, nor, from a deployment before the "
+            "pack, smguard-<rule> or an organization rule's copy OrgConfigRule-smguard-<rule>-<suffix>); deploy "
+            "template.yaml there, or choose the region with --region. No bundle was written."
+        ]
+        assert leftovers(tmp_path) == []
 
     def test_a_malformed_endpoint_url_is_named_and_writes_nothing(self, tmp_path, monkeypatch):
         monkeypatch.setenv("AWS_ENDPOINT_URL", "not a url")
@@ -604,7 +648,7 @@ class TestStreaming:
         """1,000 results come in pages of 100, and each page is on disk before the next one is read."""
         config = world.session.client("config")
         token = __import__("smguard.embedded", fromlist=["result_token"]).result_token(
-            names(ROOT).config_rule, account_id=ACCOUNT, region=REGION, invoked_at=INVOKED_AT
+            world.rule_name(ROOT), account_id=ACCOUNT, region=REGION, invoked_at=INVOKED_AT
         )
         for batch in range(10):
             config.put_evaluations(
@@ -648,7 +692,8 @@ class TestProgress:
         monkeypatch.setenv("TTY_COMPATIBLE", "1")  # rich's switch: stderr is a terminal
         result = run("export", "--account", ACCOUNT, "--region", REGION, "--out", str(tmp_path / "bundle"))
         assert result.exit_code == 0, result.output
-        assert f"Exporting {names(ROOT).config_rule} 7 rows written" in result.stderr  # its last frame, before it is erased
+        last_read = max(pack_rule_names(world.session.client("config")).values())  # the pack's rules are read in name order
+        assert f"Exporting {last_read} 7 rows written" in result.stderr  # its last frame, before it is erased
         assert "Evidence bundle written to" in result.stdout
 
     def test_a_redirected_stderr_carries_none(self, world, tmp_path):
@@ -662,7 +707,7 @@ class TestCsvSafety:
         from smguard.embedded import result_token
 
         world.session.client("config").put_evaluations(
-            ResultToken=result_token(names(ROOT).config_rule, account_id=ACCOUNT, region=REGION, invoked_at=INVOKED_AT),
+            ResultToken=result_token(world.rule_name(ROOT), account_id=ACCOUNT, region=REGION, invoked_at=INVOKED_AT),
             Evaluations=[
                 {
                     "ComplianceResourceType": NOTEBOOK,
@@ -698,7 +743,7 @@ class TestThrottling:
         world.session.events.register_first("before-send.config.GetComplianceDetailsByConfigRule", throttle)
         bundle = export(world, tmp_path, account_id=ACCOUNT)
         assert len(throttled) == 2
-        assert without_recorded_time(read_csv(bundle)[1]) == ACCOUNT_ROWS
+        assert without_recorded_time(read_csv(bundle)[1]) == account_rows(world)
 
 
 class _RawBody:
@@ -734,9 +779,10 @@ def test_the_command_reads_an_embedded_aws_over_http(monkeypatch, tmp_path):
             for name, configuration in NOTEBOOKS.items():
                 world.evaluate("notebook_root_access", name, configuration)
             result = run("export", "--account", ACCOUNT, "--region", REGION, "--rules", "notebook_root_access", "--out", str(tmp_path / "b"))
+            expected = account_rows(world)[4:]  # notebook_root_access's rows but for nb-gone (not evaluated here)
         finally:
             SHARED_CLIENTS.clear()
             SHARED_EXEMPTION_REGISTERS.clear()
     assert result.exit_code == 0, result.output
-    assert without_recorded_time(read_csv(tmp_path / "b")[1]) == ACCOUNT_ROWS[4:]
+    assert without_recorded_time(read_csv(tmp_path / "b")[1]) == expected
     assert run("verify", str(tmp_path / "b")).exit_code == 0

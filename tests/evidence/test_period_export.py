@@ -16,14 +16,14 @@ from click.testing import CliRunner
 
 from smguard.catalogue import load
 from smguard.cli.main import cli
-from smguard.deploy.naming import names
 from smguard.embedded import install, result_token
 from smguard.engine.exemptions import SHARED_EXEMPTION_REGISTERS
 from smguard.evidence import ExportRequest, export_bundle, verify_bundle
 from smguard.evidence.period import EPISODE_COLUMNS
 from smguard.embedded.history_delivery import deliver_compliance_history
+from smguard.embedded.stack import pack_rule_names
 from smguard.evidence.request import HISTORY_EXEMPTIONS_LIMIT
-from tests.evidence.conftest import ACCOUNT, EXEMPTIONS_PARAMETER, MEMBER, NOTEBOOK, REGION, REGISTER, deploy, member_session
+from tests.evidence.conftest import ACCOUNT, EXEMPTIONS_PARAMETER, MEMBER, NOTEBOOK, REGION, REGISTER, deploy, member_session, pack_rule
 from tests.support.events import change_event, configuration_item
 
 ROOT = "notebook_root_access"
@@ -49,8 +49,9 @@ HISTORY = [
 
 def evaluate(rule: str, name: str, configuration: dict, captured: str, account_id: str = ACCOUNT, config_rule: str | None = None) -> None:
     """``rule``'s real handler, invoked as Config does for a change of notebook ``name`` of
-    ``account_id`` captured at ``captured``, as the Config rule ``config_rule`` (default: template.yaml's account rule)."""
-    config_rule = config_rule or names(rule).config_rule
+    ``account_id`` captured at ``captured``, as the Config rule ``config_rule`` (default: the rule of
+    the account's smguard conformance pack)."""
+    config_rule = config_rule or pack_rule(account_session(account_id), rule)
     item = configuration_item(NOTEBOOK, name, {"NotebookInstanceName": name, **configuration}, capture_time=captured)
     item["awsAccountId"] = account_id
     parameters = {"ExemptionsParameterName": EXEMPTIONS_PARAMETER}
@@ -64,6 +65,11 @@ def evaluate(rule: str, name: str, configuration: dict, captured: str, account_i
     )
     event["accountId"] = account_id
     load(rule).handler(event, None)
+
+
+def account_session(account_id: str) -> boto3.Session:
+    session = boto3.Session(region_name=REGION)
+    return session if account_id == ACCOUNT else member_session(session, account_id)
 
 
 def start_recording(session: boto3.Session, account_id: str, bucket: str = "config-history", prefix: str | None = None) -> None:
@@ -102,7 +108,7 @@ def episodes(bundle: Path) -> list[list[str]]:
 
 def test_the_period_bundle_holds_closed_open_and_exempted_episodes(history: boto3.Session, tmp_path: Path) -> None:
     bundle = export_bundle(history, ExportRequest(account_id=ACCOUNT, **OCTOBER), tmp_path / "b", clock=lambda: EXPORTED_AT)
-    rule = names(ROOT).config_rule
+    rule = pack_rule(history, ROOT)
     assert episodes(bundle) == [
         list(EPISODE_COLUMNS),
         ["smguard-episodes/1", ACCOUNT, REGION, ROOT, rule, NOTEBOOK, "nb-fixed", "2026-09-20 09:00:00", "2026-10-05 09:00:00", "360.00", "COMPLIANT", "", ""],
@@ -110,6 +116,7 @@ def test_the_period_bundle_holds_closed_open_and_exempted_episodes(history: boto
         ["smguard-episodes/1", ACCOUNT, REGION, ROOT, rule, NOTEBOOK, "nb-vendor", "2026-10-02 12:00:00", "2026-10-12 12:00:00", "240.00", "EXEMPT", "SEC-1234", "2099-03-31"],
     ]
     manifest = json.loads((bundle / "manifest.json").read_text())
+    deployed = pack_rule_names(history.client("config"))
     assert manifest["period"] == {
         "from": "2026-10-01",
         "to": "2026-10-31",
@@ -117,7 +124,8 @@ def test_the_period_bundle_holds_closed_open_and_exempted_episodes(history: boto
         "end": "2026-11-01T00:00:00Z",
         "episodes": 3,
         "open_at_end": 1,
-        "per_rule": {INTERNET: {"episodes": 0, "open_at_end": 0}, ROOT: {"episodes": 3, "open_at_end": 1}},
+        # Every rule of the pack, each with its episodes: only notebook_root_access had any.
+        "per_rule": {rule: {"episodes": 3 if rule == ROOT else 0, "open_at_end": 1 if rule == ROOT else 0} for rule in deployed},
     }
     assert "episodes.csv" in manifest["files"]
     assert verify_bundle(bundle).intact
@@ -215,14 +223,14 @@ def test_an_organization_period_is_read_from_the_central_history_files(organizat
     assert f"{ORGANIZATION_PREFIX}/AWSLogs/{MEMBER}/Config/{REGION}/2026/10/20/ConfigHistory/{MEMBER}_Config_{REGION}_ConfigHistory_AWS::Config::ResourceCompliance_20261020T063000Z_20261020T063000Z_1.json.gz" in keys
     request = ExportRequest(aggregator="organization", history_bucket=f"{CENTRAL_BUCKET}/{ORGANIZATION_PREFIX}", **OCTOBER)
     bundle = export_bundle(organization_history, request, tmp_path / "b", clock=lambda: EXPORTED_AT)
-    rule = names(ROOT).config_rule
+    rule, member_rule = pack_rule(organization_history, ROOT), pack_rule(member_session(organization_history), ROOT)
     assert episodes(bundle) == [
         list(EPISODE_COLUMNS),
         ["smguard-episodes/1", ACCOUNT, REGION, ROOT, rule, NOTEBOOK, "nb-fixed", "2026-09-20 09:00:00", "2026-10-05 09:00:00", "360.00", "COMPLIANT", "", ""],
         ["smguard-episodes/1", ACCOUNT, REGION, ROOT, rule, NOTEBOOK, "nb-open", "2026-10-10 00:00:00", "", "528.00", "", "", ""],
         # NOT_APPLICABLE is not aggregated: the exemption is not named (the limits say so).
         ["smguard-episodes/1", ACCOUNT, REGION, ROOT, rule, NOTEBOOK, "nb-vendor", "2026-10-02 12:00:00", "2026-10-12 12:00:00", "240.00", "NOT_APPLICABLE", "", ""],
-        ["smguard-episodes/1", MEMBER, REGION, ROOT, rule, NOTEBOOK, "nb-member", "2026-10-20 06:30:00", "2026-10-20 18:30:00", "12.00", "COMPLIANT", "", ""],
+        ["smguard-episodes/1", MEMBER, REGION, ROOT, member_rule, NOTEBOOK, "nb-member", "2026-10-20 06:30:00", "2026-10-20 18:30:00", "12.00", "COMPLIANT", "", ""],
     ]
     manifest = json.loads((bundle / "manifest.json").read_text())
     assert manifest["period"]["episodes"] == 4
