@@ -1,10 +1,10 @@
 """smguard export's conformance-pack compliance score: real rule handlers -> embedded Config -> compliance_scores.csv,
 compliance_score_timeline.csv and summary.html.
 
-Until the embedded AWS deploys conformance packs, a pack's rules are made as AWS Config names them: each Config
-rule template.yaml deploys is re-created under its pack name, ``smguard-<rule>-conformance-pack-<suffix>``
-(smguard.deploy.naming), and the real handlers post their results as that rule. The export reads nothing but
-rule names and results, so it sees what it would see of a pack AWS created.
+The accounts hold template.yaml's conformance pack, deployed as AWS Config deploys it (its rules are
+``smguard-<rule>-conformance-pack-<suffix>``), and the real handlers post their results as its rules. An account of a
+deployment from before smguard deployed its rules in a pack holds standalone rules ``smguard-<rule>`` instead, which
+the tests create themselves (template.yaml no longer deploys them).
 """
 
 from __future__ import annotations
@@ -22,47 +22,62 @@ import boto3
 import pytest
 
 from smguard.deploy.naming import names
+from smguard.embedded import install
+from smguard.embedded.stack import pack_rule_names
 from smguard.evidence import ExportRequest, export_bundle, verify_bundle
 from smguard.evidence.score_timeline import NO_PACK_YET
 from smguard.evidence.scores import FORMULA, NO_PACK, NO_PACK_AGGREGATED
 from smguard.embedded.history_delivery import deliver_compliance_history
 from smguard.engine.exemptions import SHARED_EXEMPTION_REGISTERS
 from smguard.results import COMPLIANCE_SCORES, SCORE_TIMELINE
-from tests.evidence.conftest import ACCOUNT, MEMBER, NOTEBOOKS, REGION, RULES, World, deploy, member_session
-from tests.evidence.test_period_export import EXEMPTIONS_PARAMETER, HISTORY, OCTOBER, REGISTER, evaluate, start_recording
+from tests.evidence.conftest import (
+    ACCOUNT,
+    EXEMPTIONS_PARAMETER,
+    MEMBER,
+    NOTEBOOKS,
+    REGION,
+    REGISTER,
+    RULES,
+    World,
+    deploy,
+    member_session,
+    standalone_rules,
+)
+from tests.evidence.test_period_export import (  # noqa: F401 - history: the fixture, the scripted history in the deployed pack
+    CENTRAL_BUCKET,
+    OCTOBER,
+    ORGANIZATION_PREFIX,
+    evaluate,
+    history,
+    start_recording,
+)
 from tests.support.schemas import assert_valid
 
 EXPORTED_AT = datetime(2026, 11, 25, 6, 0, tzinfo=timezone.utc)
-SUFFIX = "x7k2m9qa"
-MEMBER_SUFFIX = "q1w2e3r4"
+THIRD = "333333333333"
 BOM = "\ufeff"
 
 
-def into_pack(session: boto3.Session, suffix: str) -> dict[str, str]:
-    """Re-create each deployed smguard rule of ``session``'s account under the name a conformance pack gives it."""
-    config = session.client("config")
-    pack_names = {}
-    for rule in RULES:
-        [deployed] = config.describe_config_rules(ConfigRuleNames=[names(rule).config_rule])["ConfigRules"]
-        definition = {k: v for k, v in deployed.items() if k not in ("ConfigRuleArn", "ConfigRuleId", "ConfigRuleState")}
-        pack_names[rule] = names(rule).pack_rule(suffix)
-        config.put_config_rule(ConfigRule={**definition, "ConfigRuleName": pack_names[rule]})
-        config.delete_config_rule(ConfigRuleName=names(rule).config_rule)
-    return pack_names
-
-
-def evaluate_notebooks(world: World, pack_names: dict[str, str], account_id: str = ACCOUNT) -> None:
+def evaluate_notebooks(world: World, rule_names: dict[str, str], account_id: str = ACCOUNT) -> None:
+    """Every notebook of ``NOTEBOOKS`` and a deleted one, evaluated by the Config rules ``rule_names`` (rule -> name)."""
     for rule in RULES:
         for name, configuration in NOTEBOOKS.items():
-            world.evaluate(rule, name, configuration, account_id=account_id, config_rule_name=pack_names[rule])
-    world.evaluate("notebook_root_access", "nb-gone", None, status="ResourceDeleted", account_id=account_id, config_rule_name=pack_names["notebook_root_access"])
+            world.evaluate(rule, name, configuration, account_id=account_id, config_rule_name=rule_names[rule])
+    world.evaluate("notebook_root_access", "nb-gone", None, status="ResourceDeleted", account_id=account_id, config_rule_name=rule_names["notebook_root_access"])
 
 
 @pytest.fixture
-def pack(world: World) -> World:
-    """``world``'s account with its rules in a conformance pack, every notebook evaluated again by them."""
-    evaluate_notebooks(world, into_pack(world.session, SUFFIX))
-    return world
+def standalone(aws) -> Iterator[World]:
+    """An account whose smguard rules are the standalone rules of a deployment from before the pack,
+    every notebook evaluated by them."""
+    install()
+    SHARED_EXEMPTION_REGISTERS.clear()
+    session = boto3.Session(region_name=REGION)
+    session.client("ssm").put_parameter(Name=EXEMPTIONS_PARAMETER, Value=json.dumps(REGISTER), Type="String")
+    world = World(session)
+    evaluate_notebooks(world, standalone_rules(session))
+    yield world
+    SHARED_EXEMPTION_REGISTERS.clear()
 
 
 def read_csv(path: Path) -> list[list[str]]:
@@ -88,20 +103,25 @@ def section(bundle: Path) -> str:
     return page[start : page.index("</section>", start)]
 
 
-def recomputed(bundle: Path) -> dict[tuple[str, str], Counter[str]]:
-    """What an auditor counts in evaluations.csv: the COMPLIANT and NON_COMPLIANT rows of the pack's rules."""
+def pack_rules(*sessions: boto3.Session) -> set[str]:
+    """The names of the rules the smguard conformance pack of each of ``sessions``' accounts created."""
+    return {name for session in sessions for name in pack_rule_names(session.client("config")).values()}
+
+
+def recomputed(bundle: Path, pack: set[str]) -> dict[tuple[str, str], Counter[str]]:
+    """What an auditor counts in evaluations.csv: the rows of the ``pack`` rules, by compliance type."""
     header, *rows = read_csv(bundle / "evaluations.csv")
     at = {name: header.index(name) for name in ("account_id", "region", "config_rule_name", "compliance")}
     counts: dict[tuple[str, str], Counter[str]] = {}
     for r in rows:
-        if "-conformance-pack-" in r[at["config_rule_name"]]:
+        if r[at["config_rule_name"]] in pack:
             counts.setdefault((r[at["account_id"]], r[at["region"]]), Counter())[r[at["compliance"]]] += 1
     return counts
 
 
 class TestCurrentScore:
-    def test_an_account_with_a_pack_has_its_score_counted_from_the_bundles_rows(self, pack: World, tmp_path: Path) -> None:
-        bundle = export(pack.session, tmp_path, account_id=ACCOUNT)
+    def test_an_account_with_a_pack_has_its_score_counted_from_the_bundles_rows(self, world: World, tmp_path: Path) -> None:
+        bundle = export(world.session, tmp_path, account_id=ACCOUNT)
         # notebook_direct_internet: nb-locked, nb-vendor compliant, nb-open not; notebook_root_access: nb-locked
         # compliant, nb-open not, nb-vendor exempted and nb-gone deleted (NOT_APPLICABLE, not counted): 3 of 5.
         assert read_csv(bundle / "compliance_scores.csv") == [
@@ -112,7 +132,7 @@ class TestCurrentScore:
             {"schema": "smguard-compliance-scores/1", "account_id": ACCOUNT, "region": REGION, "conformance_pack": "smguard",
              "compliant_pairs": 3, "non_compliant_pairs": 2, "score": "60.00", "no_score_reason": None, "as_of_utc": "2026-11-25T06:00:00Z"}
         ]  # fmt: skip
-        assert recomputed(bundle) == {(ACCOUNT, REGION): Counter(COMPLIANT=3, NON_COMPLIANT=2, NOT_APPLICABLE=2)}
+        assert recomputed(bundle, pack_rules(world.session)) == {(ACCOUNT, REGION): Counter(COMPLIANT=3, NON_COMPLIANT=2, NOT_APPLICABLE=2)}
         manifest = json.loads((bundle / "manifest.json").read_text())
         assert {"compliance_scores.csv", "compliance_scores.jsonl"} <= set(manifest["files"])
         assert "compliance_score_timeline.csv" not in manifest["files"]  # no period asked
@@ -125,65 +145,54 @@ class TestCurrentScore:
             '<td class="count" data-compliant-pairs="3">3</td><td class="count" data-non-compliant-pairs="2">2</td></tr>'
         ) in shown
 
-    def test_standalone_rules_have_no_score_and_the_bundle_says_why(self, world: World, tmp_path: Path) -> None:
-        bundle = export(world.session, tmp_path, account_id=ACCOUNT)
+    def test_standalone_rules_have_no_score_and_the_bundle_says_why(self, standalone: World, tmp_path: Path) -> None:
+        bundle = export(standalone.session, tmp_path, account_id=ACCOUNT)
+        header, *rows = read_csv(bundle / "evaluations.csv")
+        rule_names = {r[header.index("config_rule_name")] for r in rows}
+        assert (len(rows), rule_names) == (7, {names(rule).config_rule for rule in RULES})  # exported, but not scored
         assert read_csv(bundle / "compliance_scores.csv")[1] == [
             "smguard-compliance-scores/1", ACCOUNT, REGION, "", "", "", "", NO_PACK, "2026-11-25 06:00:00"
         ]
         assert jsonl(bundle / "compliance_scores.jsonl")[0]["score"] is None
         assert f'<td class="count" data-score="">no score</td><td colspan="3" class="prose">{NO_PACK}</td>' in section(bundle)
-        assert recomputed(bundle) == {}
+        assert pack_rules(standalone.session) == set()
 
-    def test_an_export_of_some_rules_says_the_score_is_not_computed(self, pack: World, tmp_path: Path) -> None:
-        bundle = export(pack.session, tmp_path, account_id=ACCOUNT, rules=("notebook_root_access",))
+    def test_an_export_of_some_rules_says_the_score_is_not_computed(self, world: World, tmp_path: Path) -> None:
+        bundle = export(world.session, tmp_path, account_id=ACCOUNT, rules=("notebook_root_access",))
         [record] = jsonl(bundle / "compliance_scores.jsonl")
         assert (record["score"], record["compliant_pairs"]) == (None, None)
         assert record["no_score_reason"].startswith("not computed: --rules notebook_root_access leaves out results")
 
     def test_every_account_of_an_aggregator_has_its_own_score(self, world: World, tmp_path: Path) -> None:
-        member = member_session(world.session)
+        """The account (``world``) and a member with the pack, and a third account that still has the
+        standalone rules of a deployment from before the pack."""
+        member, third = member_session(world.session, MEMBER), member_session(world.session, THIRD)
         deploy(member, MEMBER)
-        member_pack = into_pack(member, MEMBER_SUFFIX)
-        member.client("config").put_aggregation_authorization(AuthorizedAccountId=ACCOUNT, AuthorizedAwsRegion=REGION)
+        world.evaluate("notebook_root_access", "nb-member-open", {"RootAccess": "Enabled"}, account_id=MEMBER)
+        world.evaluate("notebook_root_access", "nb-member-locked", {"RootAccess": "Disabled"}, account_id=MEMBER)
+        world.evaluate("notebook_direct_internet", "nb-member-locked", {"DirectInternetAccess": "Disabled"}, account_id=MEMBER)
+        evaluate_notebooks(world, standalone_rules(third), account_id=THIRD)
+        for source in (member, third):
+            source.client("config").put_aggregation_authorization(AuthorizedAccountId=ACCOUNT, AuthorizedAwsRegion=REGION)
         world.session.client("config").put_configuration_aggregator(
             ConfigurationAggregatorName="organization",
-            AccountAggregationSources=[{"AccountIds": [ACCOUNT, MEMBER], "AwsRegions": [REGION]}],
+            AccountAggregationSources=[{"AccountIds": [ACCOUNT, MEMBER, THIRD], "AwsRegions": [REGION]}],
         )
-        evaluate_notebooks(world, member_pack, account_id=MEMBER)
         bundle = export(world.session, tmp_path, aggregator="organization")
+        # NOT_APPLICABLE results are not aggregated: the account's pairs are those of its own export, 3 of 5.
         assert [row[1:8] for row in read_csv(bundle / "compliance_scores.csv")[1:]] == [
-            [ACCOUNT, REGION, "", "", "", "", NO_PACK_AGGREGATED],  # the account still has its standalone rules
-            [MEMBER, REGION, "smguard", "3", "2", "60.00", ""],
+            [ACCOUNT, REGION, "smguard", "3", "2", "60.00", ""],
+            [MEMBER, REGION, "smguard", "2", "1", "66.67", ""],
+            [THIRD, REGION, "", "", "", "", NO_PACK_AGGREGATED],
         ]
-        assert {key: (c["COMPLIANT"], c["NON_COMPLIANT"]) for key, c in recomputed(bundle).items()} == {(MEMBER, REGION): (3, 2)}
+        assert {key: (c["COMPLIANT"], c["NON_COMPLIANT"]) for key, c in recomputed(bundle, pack_rules(world.session, member, third)).items()} == {
+            (ACCOUNT, REGION): (3, 2),
+            (MEMBER, REGION): (2, 1),
+        }
 
 
-@pytest.fixture
-def pack_history(aws) -> Iterator[boto3.Session]:
-    """tests/evidence/test_period_export.py's scripted history, with the rules in a conformance pack."""
-    from smguard.embedded import install
-
-    install()
-    SHARED_EXEMPTION_REGISTERS.clear()
-    session = boto3.Session(region_name=REGION)
-    session.client("s3").create_bucket(Bucket="config-history")
-    start_recording(session, ACCOUNT)
-    ssm = session.client("ssm")
-    ssm.put_parameter(Name=EXEMPTIONS_PARAMETER, Value=json.dumps({"version": 1, "exemptions": []}), Type="String")
-    deploy(session)
-    pack_names = into_pack(session, SUFFIX)
-    for captured, rule, name, configuration in HISTORY:
-        if rule is None:
-            ssm.put_parameter(Name=EXEMPTIONS_PARAMETER, Value=json.dumps(REGISTER), Type="String", Overwrite=True)
-            SHARED_EXEMPTION_REGISTERS.clear()
-            continue
-        evaluate(rule, name, configuration, captured, config_rule=pack_names[rule])
-    yield session
-    SHARED_EXEMPTION_REGISTERS.clear()
-
-
-def test_the_period_has_the_score_at_the_end_of_every_day(pack_history: boto3.Session, tmp_path: Path) -> None:
-    bundle = export(pack_history, tmp_path, account_id=ACCOUNT, **OCTOBER)
+def test_the_period_has_the_score_at_the_end_of_every_day(history: boto3.Session, tmp_path: Path) -> None:
+    bundle = export(history, tmp_path, account_id=ACCOUNT, **OCTOBER)
     header, *rows = read_csv(bundle / "compliance_score_timeline.csv")
     assert header == list(SCORE_TIMELINE.names)
     assert rows[0] == ["smguard-score-timeline/1", ACCOUNT, REGION, "2026-10-01", "2026-10-02 00:00:00", "smguard", "2", "1", "66.67", ""]
@@ -207,20 +216,20 @@ def test_the_period_has_the_score_at_the_end_of_every_day(pack_history: boto3.Se
     assert read_csv(bundle / "compliance_scores.csv")[1][3:7] == ["smguard", "4", "0", "100.00"]
 
 
-def test_an_organization_period_scores_each_source_from_the_history_files(pack_history: boto3.Session, tmp_path: Path) -> None:
-    member = member_session(pack_history)
-    start_recording(member, MEMBER)
-    deploy(member, MEMBER)
+def test_an_organization_period_scores_each_source_from_the_history_files(history: boto3.Session, tmp_path: Path) -> None:
+    member = member_session(history)
+    start_recording(member, MEMBER, CENTRAL_BUCKET, ORGANIZATION_PREFIX)
+    [member_rule] = standalone_rules(member, ("notebook_root_access",)).values()  # a deployment from before the pack
     member.client("config").put_aggregation_authorization(AuthorizedAccountId=ACCOUNT, AuthorizedAwsRegion=REGION)
-    pack_history.client("config").put_configuration_aggregator(
+    history.client("config").put_configuration_aggregator(
         ConfigurationAggregatorName="organization",
         AccountAggregationSources=[{"AccountIds": [ACCOUNT, MEMBER], "AwsRegions": [REGION]}],
     )
-    evaluate("notebook_root_access", "nb-member", {"RootAccess": "Enabled"}, "2026-10-20T06:30:00.000Z", account_id=MEMBER)
+    evaluate("notebook_root_access", "nb-member", {"RootAccess": "Enabled"}, "2026-10-20T06:30:00.000Z", account_id=MEMBER, config_rule=member_rule)
     for account_id in (ACCOUNT, MEMBER):
         deliver_compliance_history(account_id, REGION, EXPORTED_AT)
-    request = {"aggregator": "organization", "history_bucket": "config-history", **OCTOBER}
-    bundle = export(pack_history, tmp_path, **request)
+    request = {"aggregator": "organization", "history_bucket": f"{CENTRAL_BUCKET}/{ORGANIZATION_PREFIX}", **OCTOBER}
+    bundle = export(history, tmp_path, **request)
     rows = read_csv(bundle / "compliance_score_timeline.csv")[1:]
     assert len(rows) == 62
     scored = {(r[1], r[3]): (r[8], r[9]) for r in rows}
