@@ -12,7 +12,9 @@ counts as non-compliant that day.
 An account and region has a score from the end of the first day its history shows a conformance
 pack rule (any result of one, in an item captured before that day's end), INSUFFICIENT_DATA when
 none of its pairs is COMPLIANT or NON_COMPLIANT then; before that, and when the history shows none,
-a day says it has no score. Only two counts per account, region and day are kept: each state adds
+a day says it has no score. A day whose pairs belong to more than one pack (two smguard packs in one
+account, see smguard/evidence/scores.py) says so instead of a number. Only a few counts per account,
+region and day are kept (COMPLIANT, NON_COMPLIANT, and the pairs of each pack): each state adds
 itself to the days it spans through a difference list, whatever the number of resources.
 """
 
@@ -32,7 +34,7 @@ from smguard.deploy.naming import is_conformance_pack_rule
 from smguard.evidence.episodes import COMPLIANT, NON_COMPLIANT, Period, rule_state, states_of
 from smguard.evidence.period import iso
 from smguard.evidence.rows import CSV_ENCODING
-from smguard.evidence.scores import score_fields
+from smguard.evidence.scores import pack_suffix, score_fields, several_packs
 from smguard.results import SCORE_TIMELINE
 from smguard.score import COUNTED
 
@@ -63,14 +65,27 @@ class _Counts:
 
     days: int
     changes: dict[str, list[int]] = field(init=False)
+    pack_changes: dict[str, list[int]] = field(default_factory=dict)
+    """Per pack (its rules' suffix), how many counted pairs start (+1) and stop (-1) on each day."""
     pack_since: datetime | None = None
     """When the history first shows a conformance pack rule's result."""
 
     def __post_init__(self) -> None:
         self.changes = {COMPLIANT: [0] * (self.days + 1), NON_COMPLIANT: [0] * (self.days + 1)}
 
+    def count(self, compliance: str, suffix: str, first: int, last: int) -> None:
+        """One pair of the pack ``suffix`` with ``compliance`` at the end of days ``first`` to ``last`` (excluded)."""
+        for changes in (self.changes[compliance], self.pack_changes.setdefault(suffix, [0] * (self.days + 1))):
+            changes[first] += 1
+            changes[last] -= 1
+
     def per_day(self, compliance: str) -> list[int]:
         return list(accumulate(self.changes[compliance][: self.days]))
+
+    def packs_per_day(self) -> list[list[str]]:
+        """Each day's packs (suffixes) with a counted pair."""
+        counted = {suffix: list(accumulate(changes[: self.days])) for suffix, changes in self.pack_changes.items()}
+        return [sorted(suffix for suffix, pairs in counted.items() if pairs[index]) for index in range(self.days)]
 
 
 class ScoreTimeline:
@@ -99,6 +114,8 @@ class ScoreTimeline:
         states = states_of(items, self.period.end)
         pack_rules = sorted({name for s in states for name in s.rules if is_conformance_pack_rule(name) and self._include_rule(name)})
         for name in pack_rules:
+            suffix = pack_suffix(name)
+            assert suffix is not None  # a conformance pack rule, selected above
             shown = next(s.captured_at for s in states if name in s.rules)
             counts.pack_since = shown if counts.pack_since is None else min(counts.pack_since, shown)
             for index, state in enumerate(states):
@@ -108,17 +125,18 @@ class ScoreTimeline:
                 # In force at each day's end after its capture, up to and including the next item's capture time.
                 first = bisect_right(self._ends, state.captured_at)
                 last = bisect_right(self._ends, states[index + 1].captured_at) if index + 1 < len(states) else len(self.days)
-                counts.changes[result][first] += 1
-                counts.changes[result][last] -= 1
+                counts.count(result, suffix, first, last)
 
     def records(self, reason: str | None) -> list[dict[str, Any]]:
         """One record per account and region (sorted) and day; ``reason`` why no day has a score (the export's filters)."""
         records = []
         for (account_id, region), counts in sorted(self._accounts.items()):
             compliant, non_compliant = counts.per_day(COMPLIANT), counts.per_day(NON_COMPLIANT)
+            packs = counts.packs_per_day()
             for index, day in enumerate(self.days):
                 shown = counts.pack_since is not None and counts.pack_since < day.as_of
                 pairs = Counter({COMPLIANT: compliant[index], NON_COMPLIANT: non_compliant[index]})
+                no_score = NO_PACK_YET if not shown else several_packs(packs[index]) if len(packs[index]) > 1 else None
                 records.append(
                     SCORE_TIMELINE.record(
                         {
@@ -126,7 +144,7 @@ class ScoreTimeline:
                             "region": region,
                             "day": day.day.isoformat(),
                             "as_of_utc": iso(day.as_of),
-                            **score_fields(pairs, reason or (None if shown else NO_PACK_YET)),
+                            **score_fields(pairs, reason or no_score),
                         }
                     )
                 )

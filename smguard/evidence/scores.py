@@ -7,6 +7,15 @@ plus NON_COMPLIANT (``smguard.score``, the one formula). Every account and regio
 has a record; one whose smguard rules are no conformance pack's (a deployment from before the
 rules moved into a pack) says it has no score instead of showing a number, and so does every
 record of an export whose filters leave out results the score counts.
+
+One account and region can hold two smguard packs: its own (account mode) and its copy of the
+organization pack (``OrgConformsPack-smguard-<suffix>``), e.g. a management account that was not
+excluded. AWS Config scores each pack on its own; the rules of one pack share its suffix (AWS Config
+Developer Guide, "Viewing compliance history timeline for conformance packs": pack
+``conformance-pack-<ID>`` holds ``<rule>-conformance-pack-<ID>``), so rules with different suffixes
+are different packs. When the pairs counted belong to more than one pack, a number over all of them
+would be neither pack's score: such a record says so instead (one pack with pairs, and others
+without, is that pack's score).
 """
 
 from __future__ import annotations
@@ -16,10 +25,11 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Iterable
 from typing import Any
 
 from smguard.catalogue import rule_names
-from smguard.deploy.naming import CONFORMANCE_PACK_NAME, is_conformance_pack_rule
+from smguard.deploy.naming import CONFORMANCE_PACK_INFIX, CONFORMANCE_PACK_NAME, is_conformance_pack_rule
 from smguard.evidence.request import ExportRequest
 from smguard.evidence.rows import CSV_ENCODING, EvaluationRow
 from smguard.results import COMPLIANCE_SCORES, COMPLIANT_PAIRS, CONFORMANCE_PACK, NO_SCORE_REASON, NON_COMPLIANT_PAIRS, SCORE
@@ -43,6 +53,22 @@ NO_PACK_AGGREGATED = (
     "conformance pack; an aggregator lists no rule without such a result, so a pack whose pairs are all NOT_APPLICABLE, "
     "INSUFFICIENT_DATA on the account's own dashboard, is not seen)"
 )
+
+
+def pack_suffix(config_rule_name: str) -> str | None:
+    """The suffix AWS Config gave a conformance pack's rule (the same for every rule of one pack), or None
+    for a rule no conformance pack created."""
+    return config_rule_name.rpartition(CONFORMANCE_PACK_INFIX)[2] if is_conformance_pack_rule(config_rule_name) else None
+
+
+def several_packs(suffixes: Iterable[str]) -> str:
+    """Why an account and region whose pack rules carry these ``suffixes`` (more than one) has no score."""
+    shown = sorted(set(suffixes))
+    return (
+        f"not computed: the pairs here belong to {len(shown)} conformance packs (their rules' suffixes: {', '.join(shown)}), "
+        "such as the account's own pack and its copy of the organization pack; AWS Config scores each pack on its own, "
+        "and one number over all of them would be none of theirs"
+    )
 
 
 def withheld(request: ExportRequest) -> str | None:
@@ -82,6 +108,8 @@ class AccountScores:
 
     pairs: dict[tuple[str, str], Counter[str]] = field(default_factory=dict)
     with_pack: set[tuple[str, str]] = field(default_factory=set)
+    counted_packs: dict[tuple[str, str], set[str]] = field(default_factory=dict)
+    """Per account and region, the suffixes (one per pack) of the pack rules whose pairs are counted."""
 
     def expect(self, account_id: str, region: str, config_rule_name: str) -> None:
         """A smguard Config rule deployed in (or with results from) the account and region."""
@@ -91,8 +119,10 @@ class AccountScores:
 
     def add(self, row: EvaluationRow) -> None:
         self.expect(row.account_id, row.region, row.config_rule_name)
-        if is_conformance_pack_rule(row.config_rule_name) and row.compliance in COUNTED:
+        suffix = pack_suffix(row.config_rule_name)
+        if suffix is not None and row.compliance in COUNTED:
             self.pairs[(row.account_id, row.region)][row.compliance] += 1
+            self.counted_packs.setdefault((row.account_id, row.region), set()).add(suffix)
 
     def records(self, as_of: str, reason: str | None, no_pack: str = NO_PACK) -> list[dict[str, Any]]:
         """One record per account and region (sorted); ``as_of`` the export's time, ``reason`` :func:`withheld`'s,
@@ -102,12 +132,18 @@ class AccountScores:
                 {
                     "account_id": key[0],
                     "region": key[1],
-                    **score_fields(counts, reason or (None if key in self.with_pack else no_pack)),
+                    **score_fields(counts, reason or self._no_score(key, no_pack)),
                     "as_of_utc": as_of,
                 }
             )
             for key, counts in sorted(self.pairs.items())
         ]
+
+    def _no_score(self, key: tuple[str, str], no_pack: str) -> str | None:
+        if key not in self.with_pack:
+            return no_pack
+        packs = self.counted_packs.get(key, set())
+        return several_packs(packs) if len(packs) > 1 else None
 
 
 def write_scores(folder: Path, records: list[dict[str, Any]]) -> None:

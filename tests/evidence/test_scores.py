@@ -23,6 +23,13 @@ ROOT = "notebook_root_access"
 INTERNET = "notebook_direct_internet"
 PACK_ROOT = names(ROOT).pack_rule("x7k2m9qa")
 PACK_INTERNET = names(INTERNET).pack_rule("x7k2m9qa")
+ORGANIZATION_PACK_ROOT = names(ROOT).pack_rule("q1w2e3r4")
+"""The rule of a second smguard pack in the same account: its copy of the organization pack (another suffix)."""
+TWO_PACKS = (
+    "not computed: the pairs here belong to 2 conformance packs (their rules' suffixes: q1w2e3r4, x7k2m9qa), such as "
+    "the account's own pack and its copy of the organization pack; AWS Config scores each pack on its own, and one "
+    "number over all of them would be none of theirs"
+)
 STANDALONE_ROOT = names(ROOT).config_rule
 ACCOUNT = "123456789012"
 OTHER = "222222222222"
@@ -98,6 +105,13 @@ class TestCurrentScore:
             row(OTHER, names(INTERNET).pack_rule("q1w2e3r4"), "nb-3", "COMPLIANT"),
         ]
         assert scores(rows) == [expected(ACCOUNT, "smguard", 1, 0, "100.00", None), expected(OTHER, "smguard", 2, 1, "66.67", None)]
+
+    def test_pairs_of_two_packs_of_one_account_are_not_scored_as_one(self) -> None:
+        """AWS Config scores the account's own pack and its copy of the organization pack apart: no number is both's."""
+        both = [row(ACCOUNT, PACK_ROOT, "nb-1", "COMPLIANT"), row(ACCOUNT, ORGANIZATION_PACK_ROOT, "nb-1", "NON_COMPLIANT")]
+        assert scores(both) == [expected(ACCOUNT, None, None, None, None, TWO_PACKS)]
+        # A second pack without a counted pair (its rules deployed, not yet evaluated) leaves the first pack's score.
+        assert scores(both[:1], deployed=[(ACCOUNT, ORGANIZATION_PACK_ROOT)]) == [expected(ACCOUNT, "smguard", 1, 0, "100.00", None)]
 
     def test_an_export_that_leaves_out_counted_results_has_no_score(self) -> None:
         reason = withheld(ExportRequest(account_id=ACCOUNT, rules=(ROOT,)))
@@ -198,6 +212,22 @@ class TestTimeline:
         other_team = "their-rule-conformance-pack-x7k2m9qa"
         scored = timeline(FOUR_DAYS, (ACCOUNT, [item(-1, {PACK_ROOT: "INSUFFICIENT_DATA", other_team: "NON_COMPLIANT"})]))
         assert set(days(scored).values()) == {(0, 0, "INSUFFICIENT_DATA", None)}
+
+    def test_a_day_whose_pairs_belong_to_two_packs_has_no_score(self) -> None:
+        scored = timeline(
+            FOUR_DAYS,
+            # nb-1 is evaluated by the account's pack all along, and by a second pack (another suffix) from Oct 2 12:00
+            # to Oct 3 (its result NOT_APPLICABLE from then: no pair of that pack counts any more).
+            (ACCOUNT, [item(-1, {PACK_ROOT: "COMPLIANT"}, resource="nb-1"),
+                       item(1.5, {PACK_ROOT: "COMPLIANT", ORGANIZATION_PACK_ROOT: "NON_COMPLIANT"}, resource="nb-1"),
+                       item(2.5, {PACK_ROOT: "COMPLIANT", ORGANIZATION_PACK_ROOT: "NOT_APPLICABLE"}, resource="nb-1")]),
+        )  # fmt: skip
+        assert days(scored) == {
+            (ACCOUNT, "2026-10-01"): (1, 0, "100.00", None),
+            (ACCOUNT, "2026-10-02"): (None, None, None, TWO_PACKS),
+            (ACCOUNT, "2026-10-03"): (1, 0, "100.00", None),
+            (ACCOUNT, "2026-10-04"): (1, 0, "100.00", None),
+        }
 
     def test_an_account_without_history_and_a_withheld_score_say_why(self) -> None:
         scored = timeline(FOUR_DAYS, (ACCOUNT, [item(-1, {PACK_ROOT: "COMPLIANT"})]), expect=(OTHER,))
