@@ -21,7 +21,7 @@ from pathlib import Path
 import boto3
 import pytest
 
-from smguard.deploy.naming import names
+from smguard.deploy.naming import CONFORMANCE_PACK_NAME, names
 from smguard.embedded import install
 from smguard.embedded.stack import pack_rule_names
 from smguard.evidence import ExportRequest, export_bundle, verify_bundle
@@ -38,6 +38,7 @@ from tests.evidence.conftest import (
     REGION,
     REGISTER,
     RULES,
+    Organization,
     World,
     deploy,
     member_session,
@@ -55,6 +56,7 @@ from tests.support.schemas import assert_valid
 
 EXPORTED_AT = datetime(2026, 11, 25, 6, 0, tzinfo=timezone.utc)
 THIRD = "333333333333"
+ROOT = "notebook_root_access"
 BOM = "\ufeff"
 
 
@@ -189,6 +191,32 @@ class TestCurrentScore:
             (ACCOUNT, REGION): (3, 2),
             (MEMBER, REGION): (2, 1),
         }
+
+    def test_an_account_with_two_packs_has_no_score_made_of_both(self, organization_rules: Organization, tmp_path: Path) -> None:
+        """The management account holds its own pack and, not excluded, its copy of the organization pack; AWS
+        Config scores them apart, so once both have pairs no one number is the account's."""
+        world = organization_rules.world
+        config = world.session.client("config")
+        [status] = organization_rules.security.client("config").get_organization_conformance_pack_detailed_status(
+            OrganizationConformancePackName=CONFORMANCE_PACK_NAME, Filters={"AccountId": ACCOUNT}
+        )["OrganizationConformancePackDetailedStatuses"]
+        packs = {
+            detail["ConformancePackName"]: detail["ConformancePackId"].rpartition("-")[2]
+            for detail in config.describe_conformance_packs()["ConformancePackDetails"]
+        }
+        assert sorted(packs) == sorted([CONFORMANCE_PACK_NAME, status["ConformancePackName"]])
+        world.evaluate(ROOT, "nb-open", {"RootAccess": "Enabled"}, config_rule_name=names(ROOT).pack_rule(packs[status["ConformancePackName"]]))
+        scores = {pack["ConformancePackName"]: pack["Score"] for pack in config.list_conformance_pack_compliance_scores()["ConformancePackComplianceScores"]}
+        assert scores == {CONFORMANCE_PACK_NAME: "60.00", status["ConformancePackName"]: "0.00"}  # what AWS Config shows
+        bundle = export(world.session, tmp_path, account_id=ACCOUNT)
+        reason = (
+            f"not computed: the pairs here belong to 2 conformance packs (their rules' suffixes: {', '.join(sorted(packs.values()))}), "
+            "such as the account's own pack and its copy of the organization pack; AWS Config scores each pack on its own, "
+            "and one number over all of them would be none of theirs"
+        )
+        assert read_csv(bundle / "compliance_scores.csv")[1] == ["smguard-compliance-scores/1", ACCOUNT, REGION, "", "", "", "", reason, "2026-11-25 06:00:00"]
+        both = {names(rule).pack_rule(suffix) for suffix in packs.values() for rule in RULES}
+        assert recomputed(bundle, both) == {(ACCOUNT, REGION): Counter(COMPLIANT=3, NON_COMPLIANT=3, NOT_APPLICABLE=2)}
 
 
 def test_the_period_has_the_score_at_the_end_of_every_day(history: boto3.Session, tmp_path: Path) -> None:
