@@ -76,7 +76,8 @@ RULE = ResultField(
 )
 CONFIG_RULE_NAME = ResultField(
     "config_rule_name",
-    "The AWS Config rule as the Config console of account_id shows it: smguard-<rule-with-hyphens>, or "
+    "The AWS Config rule as the Config console of account_id shows it: smguard-<rule-with-hyphens>-conformance-pack-<suffix> "
+    "for the rule of smguard's conformance pack; from a deployment before the pack, smguard-<rule-with-hyphens>, or "
     "OrgConfigRule-smguard-<rule-with-hyphens>-<suffix> for an organization rule's copy.",
     _string(),
 )
