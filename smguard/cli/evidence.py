@@ -61,7 +61,7 @@ def _csv(value: str | None) -> tuple[str, ...]:
     "--rules",
     help=(
         "Comma-separated rules, each by its name or any name its Config rule has (notebook_root_access, "
-        "smguard-notebook-root-access, OrgConfigRule-smguard-notebook-root-access-<suffix>); default: every smguard rule."
+        "smguard-notebook-root-access-conformance-pack-<suffix>, smguard-notebook-root-access); default: every smguard rule."
     ),
 )
 @click.option(
