@@ -118,8 +118,14 @@ def is_conformance_pack_rule(aws_name: str) -> bool:
     """Whether ``aws_name`` is the name AWS Config gives a rule a conformance pack created
     (``<declared>-conformance-pack-<suffix>``, in account mode and in every account an organization
     conformance pack reaches), smguard's or not: only such rules count in a pack's compliance score."""
+    return conformance_pack_suffix(aws_name) is not None
+
+
+def conformance_pack_suffix(aws_name: str) -> str | None:
+    """The suffix AWS Config gave a conformance pack's rule (its pack ID's, the same for every rule of
+    one pack), or None for a rule no conformance pack created."""
     declared, infix, suffix = aws_name.rpartition(CONFORMANCE_PACK_INFIX)
-    return bool(infix and declared and MEMBER_SUFFIX.fullmatch(suffix))
+    return suffix if infix and declared and MEMBER_SUFFIX.fullmatch(suffix) else None
 
 
 def member_pack_name(organization_pack: str, suffix: str) -> str:

@@ -40,7 +40,7 @@ from typing import Any
 import smguard
 import smguard.rules
 from smguard.catalogue import RuleEntry, rule_names
-from smguard.deploy.naming import is_smguard_pack, names, rule_for_function_logical_id, rule_of
+from smguard.deploy.naming import CONFORMANCE_PACK_NAME, is_smguard_pack, names, rule_for_function_logical_id, rule_of
 from smguard.deploy.rule_stack import rule_parameter_names
 from smguard.engine.handler import EngineParameters, RuleHandler
 from smguard.scan.intrinsics import Resolver
@@ -366,13 +366,23 @@ class _Deployment:
     def deployed_rules(self, pack: str, known: list[str]) -> list[DeployedRule]:
         """The rule functions the pack's input parameters named, in template order."""
         deployed = []
-        in_aws = pack_rule_names(self.session.client("config"))
+        config = self.session.client("config")
+        organization = self.resources[pack]["Type"] == ORGANIZATION_PACK
+        if organization:  # the deploying account's copy of the organization pack, unless it is excluded
+            copies = [
+                detail["ConformancePackName"]
+                for page in config.get_paginator("describe_conformance_packs").paginate()
+                for detail in page["ConformancePackDetails"]
+                if is_smguard_pack(detail["ConformancePackName"]) and detail["ConformancePackName"] != CONFORMANCE_PACK_NAME
+            ]
+            in_aws = pack_rule_names(config, copies[0]) if copies else {}
+        else:
+            in_aws = pack_rule_names(config, CONFORMANCE_PACK_NAME)
         for logical_id, resource in self.resources.items():
             if resource.get("Type") != FUNCTION or (logical_id, "Arn") not in self.attributes:
                 continue
             rule = rule_for_function_logical_id(logical_id, known)
             handler = self.resolver.resolve(resource["Properties"]["Handler"], logical_id)
-            organization = self.resources[pack]["Type"] == ORGANIZATION_PACK
             arn = self.attributes[(logical_id, "Arn")]
             deployed.append(DeployedRule(logical_id, rule, names(rule).config_rule, organization, in_aws.get(rule), arn, handler))
         return deployed
@@ -428,19 +438,27 @@ def deploy_config_rules(
     return deployed
 
 
-def pack_rule_names(config: Any) -> dict[str, str]:
-    """Catalogue rule -> the name AWS Config gave it in smguard's conformance pack of ``config``'s account
-    (the account's own pack, or its copy of the organization pack); empty without such a pack."""
+class AmbiguousPackError(LookupError):
+    """An account holds several smguard conformance packs (its own and its copy of the organization
+    pack), and no pack was named."""
+
+
+def pack_rule_names(config: Any, pack: str | None = None) -> dict[str, str]:
+    """Catalogue rule -> the name AWS Config gave it in smguard's conformance pack ``pack`` of
+    ``config``'s account, by default the account's only smguard pack (its own, or its copy of the
+    organization pack); empty without one. An account holding both must say which."""
     packs = [
         detail["ConformancePackName"]
         for page in config.get_paginator("describe_conformance_packs").paginate()
         for detail in page["ConformancePackDetails"]
-        if is_smguard_pack(detail["ConformancePackName"])
+        if is_smguard_pack(detail["ConformancePackName"]) and pack in (None, detail["ConformancePackName"])
     ]
+    if len(packs) > 1:
+        raise AmbiguousPackError(f"the account holds the smguard conformance packs {', '.join(sorted(packs))}: name one")
     known = rule_names()
     found: dict[str, str] = {}
-    for pack in packs:
-        request: dict[str, Any] = {"ConformancePackName": pack}
+    for name in packs:
+        request: dict[str, Any] = {"ConformancePackName": name}
         while True:
             page = config.describe_conformance_pack_compliance(**request)
             for compliance in page["ConformancePackRuleComplianceList"]:

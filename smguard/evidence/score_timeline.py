@@ -30,11 +30,11 @@ from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
-from smguard.deploy.naming import is_conformance_pack_rule
+from smguard.deploy.naming import conformance_pack_suffix, is_conformance_pack_rule
 from smguard.evidence.episodes import COMPLIANT, NON_COMPLIANT, Period, rule_state, states_of
 from smguard.evidence.period import iso
 from smguard.evidence.rows import CSV_ENCODING
-from smguard.evidence.scores import pack_suffix, score_fields, several_packs
+from smguard.evidence.scores import score_fields, several_packs
 from smguard.results import SCORE_TIMELINE
 from smguard.score import COUNTED
 
@@ -114,7 +114,7 @@ class ScoreTimeline:
         states = states_of(items, self.period.end)
         pack_rules = sorted({name for s in states for name in s.rules if is_conformance_pack_rule(name) and self._include_rule(name)})
         for name in pack_rules:
-            suffix = pack_suffix(name)
+            suffix = conformance_pack_suffix(name)
             assert suffix is not None  # a conformance pack rule, selected above
             shown = next(s.captured_at for s in states if name in s.rules)
             counts.pack_since = shown if counts.pack_since is None else min(counts.pack_since, shown)

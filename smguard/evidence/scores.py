@@ -29,7 +29,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from smguard.catalogue import rule_names
-from smguard.deploy.naming import CONFORMANCE_PACK_INFIX, CONFORMANCE_PACK_NAME, is_conformance_pack_rule
+from smguard.deploy.naming import CONFORMANCE_PACK_NAME, conformance_pack_suffix, is_conformance_pack_rule
 from smguard.evidence.request import ExportRequest
 from smguard.evidence.rows import CSV_ENCODING, EvaluationRow
 from smguard.results import COMPLIANCE_SCORES, COMPLIANT_PAIRS, CONFORMANCE_PACK, NO_SCORE_REASON, NON_COMPLIANT_PAIRS, SCORE
@@ -53,12 +53,6 @@ NO_PACK_AGGREGATED = (
     "conformance pack; an aggregator lists no rule without such a result, so a pack whose pairs are all NOT_APPLICABLE, "
     "INSUFFICIENT_DATA on the account's own dashboard, is not seen)"
 )
-
-
-def pack_suffix(config_rule_name: str) -> str | None:
-    """The suffix AWS Config gave a conformance pack's rule (the same for every rule of one pack), or None
-    for a rule no conformance pack created."""
-    return config_rule_name.rpartition(CONFORMANCE_PACK_INFIX)[2] if is_conformance_pack_rule(config_rule_name) else None
 
 
 def several_packs(suffixes: Iterable[str]) -> str:
@@ -119,7 +113,7 @@ class AccountScores:
 
     def add(self, row: EvaluationRow) -> None:
         self.expect(row.account_id, row.region, row.config_rule_name)
-        suffix = pack_suffix(row.config_rule_name)
+        suffix = conformance_pack_suffix(row.config_rule_name)
         if suffix is not None and row.compliance in COUNTED:
             self.pairs[(row.account_id, row.region)][row.compliance] += 1
             self.counted_packs.setdefault((row.account_id, row.region), set()).add(suffix)

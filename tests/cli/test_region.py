@@ -98,9 +98,10 @@ def test_export_reads_aws_region_when_it_is_the_only_region_set(moto_server, onl
 
     assert result.exit_code == 3
     assert result.stderr.splitlines()[-1] == (
-        "Error: no smguard rule is deployed in account 123456789012, region eu-west-1 (neither as a Config rule "
-        "smguard-<rule> nor as an organization rule's copy OrgConfigRule-smguard-<rule>-<suffix>); deploy template.yaml "
-        "there, or choose the region with --region. No bundle was written."
+        "Error: no smguard rule is deployed in account 123456789012, region eu-west-1 (no Config rule "
+        "smguard-<rule>-conformance-pack-<suffix> of smguard's conformance pack, nor, from a deployment before the "
+        "pack, smguard-<rule> or an organization rule's copy OrgConfigRule-smguard-<rule>-<suffix>); deploy "
+        "template.yaml there, or choose the region with --region. No bundle was written."
     )
 
 

@@ -16,7 +16,7 @@ from smguard.demo.embedded_aws import embedded_aws
 from smguard.demo.runner import RuleRun, run_rules
 from smguard.deploy.naming import CONFORMANCE_PACK_NAME, is_smguard_pack, names, rule_of
 from smguard.embedded import stack
-from smguard.embedded.stack import StackDeploymentError, deploy_config_rules, smguard_template, stack_parameters
+from smguard.embedded.stack import StackDeploymentError, deploy_config_rules, pack_rule_names, smguard_template, stack_parameters
 from smguard.engine.handler import RuleHandler
 from smguard.scan.errors import TemplateError
 from smguard.scan.loader import load_template
@@ -269,3 +269,30 @@ def test_the_runner_invokes_a_rule_as_deployed_and_its_results_are_stored_under_
         "NON_COMPLIANT",
         "RootAccess is Enabled; set RootAccess to Disabled (stop the notebook, then UpdateNotebookInstance).",
     )
+
+
+def test_an_account_holding_its_own_pack_and_the_organizations_copy_must_name_the_pack(session):
+    organizations = session.client("organizations")
+    organization_id = organizations.create_organization(FeatureSet="ALL")["Organization"]["Id"]
+    member_id = organizations.create_account(Email="member@example.com", AccountName="member")["CreateAccountStatus"]["AccountId"]
+    root_id = organizations.list_roots()["Roots"][0]["Id"]
+    deploy_config_rules(
+        session, {"DeploymentScope": "Organization", "OrganizationId": organization_id, "StackSetTargetOuIds": root_id}, account_id=ACCOUNT
+    )
+    issued = session.client("sts").assume_role(RoleArn=f"arn:aws:iam::{member_id}:role/OrganizationAccountAccessRole", RoleSessionName="test")
+    member = boto3.Session(
+        aws_access_key_id=issued["Credentials"]["AccessKeyId"],
+        aws_secret_access_key=issued["Credentials"]["SecretAccessKey"],
+        aws_session_token=issued["Credentials"]["SessionToken"],
+        region_name=REGION,
+    )
+    # The member account also deploys smguard itself, in account mode.
+    own = {rule.rule: rule.config_rule_name for rule in deploy_config_rules(member, {}, account_id=member_id)}
+    config = member.client("config")
+    [copy] = [d["ConformancePackName"] for d in config.describe_conformance_packs()["ConformancePackDetails"] if d["ConformancePackName"] != "smguard"]
+
+    with pytest.raises(stack.AmbiguousPackError, match=f"^the account holds the smguard conformance packs {copy}, smguard: name one$"):
+        pack_rule_names(config)
+    assert pack_rule_names(config, CONFORMANCE_PACK_NAME) == own
+    copied = pack_rule_names(config, copy)
+    assert sorted(copied) == sorted(own) and set(own.values()).isdisjoint(copied.values())  # two packs, two suffixes
