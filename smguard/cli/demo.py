@@ -72,7 +72,7 @@ EXIT_INTERRUPTED = 130
     is_flag=True,
     help=(
         "With --serve: an organization (management account, the deploying security account as Config delegated "
-        "administrator, member accounts), the organization rules of template.yaml and an organization aggregator; "
+        "administrator, member accounts), the organization conformance pack of template.yaml and an organization aggregator; "
         "the JSON adds aggregator and member_account_ids."
     ),
 )

@@ -3,13 +3,14 @@
 AWS Config Developer Guide ("Managing AWS Config rules across all accounts in your organization",
 "Using delegated admin for AWS Config") and AWS Organizations User Guide: the management account
 creates the organization and the accounts, enables trusted access for AWS Config
-(``config-multiaccountsetup.amazonaws.com`` for organization rules, ``config.amazonaws.com`` for
-aggregators) and registers the security account as delegated administrator for both. The security
-account deploys the stack with ``DeploymentScope=Organization``: the rule functions run there, the
-organization rules create ``OrgConfigRule-<name>-<suffix>`` in every account but the excluded
-management account, and an organization aggregator collects their results. The StackSet of the
-template creates the execution role in each account; the demo creates that role itself (the
-embedded AWS has no StackSets), with the template's default name and trusting the security account.
+(``config-multiaccountsetup.amazonaws.com`` for organization rules and conformance packs,
+``config.amazonaws.com`` for aggregators) and registers the security account as delegated
+administrator for both. The security account deploys the stack with ``DeploymentScope=Organization``:
+the rule functions run there, the organization conformance pack puts its copy
+``OrgConformsPack-smguard-<suffix>`` and its rules in every account but the excluded management
+account, and an organization aggregator collects their results. The template's StackSet creates the
+execution role and the remediation roles in each account: the embedded deployment creates its stack
+instances in the accounts the demo built.
 
 Each workload account gets the demo's reference environment and violations
 (:func:`smguard.demo.environment.build`) and the month of compliance history the account demo plays
@@ -62,7 +63,7 @@ class DemoOrganization:
 
 
 def build_organization(management: boto3.Session, now: datetime) -> DemoOrganization:
-    """Create the organization, deploy template.yaml's organization rules from the security account
+    """Create the organization, deploy template.yaml's organization conformance pack from the security account
     with an organization aggregator, and invoke every member account's rules.
 
     ``management`` acts in the account that becomes the management account. Afterwards this process's

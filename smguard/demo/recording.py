@@ -24,6 +24,6 @@ def record_accounts(sessions: Iterable[boto3.Session]) -> int:
 
 def record_organization(management: boto3.Session, built: DemoOrganization) -> int:
     """Record every account of the demo organization; the management account, which holds no
-    organization rule, gets Config turned on first, as the organization's baseline does everywhere."""
+    copy of the organization conformance pack, gets Config turned on first, as the organization's baseline does everywhere."""
     enable_config(management, built.management_account_id, history_bucket(built.security.account_id), built.organization_id)
     return record_accounts([management, *(built.sessions[account_id] for account_id in sorted(built.sessions))])

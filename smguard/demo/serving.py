@@ -77,7 +77,7 @@ def serve_organization(console: Console, endpoint: str, management: boto3.Sessio
     announce(announcement)
     console.print(
         f"[bold]Embedded AWS organization[/] {built.organization_id} at {endpoint}, {environment.REGION}:\n"
-        f"  - management account {built.management_account_id} (excluded from the organization rules)\n"
+        f"  - management account {built.management_account_id} (excluded from the organization conformance pack)\n"
         f"  - security account {built.security.account_id}: Config delegated administrator, deployed template.yaml "
         f"with DeploymentScope=Organization, aggregator {AGGREGATOR}\n"
         + "".join(
