@@ -5,8 +5,9 @@ would send it, built from the rule as deployed (DescribeConfigRules): one change
 resource of its Scope.ComplianceResourceTypes when its SourceDetails hold change notifications, one
 scheduled notification when they hold ScheduledNotification, each with a result token issued for
 that rule, so PutEvaluations stores the results under the rule as Config does. In an organization
-that covers the rules of the member accounts' copies of the organization conformance pack too: their source is the function in
-the deploying account, which then acts in the member account through its execution role.
+that covers the rules of the member accounts' copies of the organization conformance pack too:
+their source is the function in the deploying account, which then acts in the member account
+through its execution role.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from datetime import timedelta
 import pytest
 import yaml
 
-from smguard.deploy.naming import CONFORMANCE_PACK_INFIX, MEMBER_SUFFIX, names
+from smguard.deploy.naming import CONFORMANCE_PACK_INFIX, names
 from smguard.embedded.conformance_packs import CONFORMS_SERVICE_PRINCIPAL
 from tests.embedded.conftest import ACCOUNT, REGION, T0, Account, evaluation
 from tests.embedded.test_config_compliance import error_of
