@@ -61,7 +61,9 @@ def load(name: str) -> RuleEntry:
 
 def lookup(given: str) -> RuleEntry:
     """The rule a user means by ``given``: its folder name or any name it has in AWS
-    (``smguard-notebook-root-access``, ``OrgConfigRule-smguard-notebook-root-access-a1b2c3d4``).
+    (``smguard-notebook-root-access-conformance-pack-a1b2c3d4e`` as smguard's conformance pack creates it;
+    ``smguard-notebook-root-access`` and ``OrgConfigRule-smguard-notebook-root-access-a1b2c3d4`` of a
+    deployment before the pack).
 
     Raises :class:`smguard.deploy.naming.UnknownRuleError` naming the rules there are."""
     return load(resolve(given, rule_names()))

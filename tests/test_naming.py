@@ -127,5 +127,6 @@ def test_an_unknown_name_is_refused_naming_the_rules_there_are() -> None:
         resolve("vpc-flow-logs", RULES)
     assert str(refused.value) == (
         "'vpc-flow-logs' names no smguard rule; give a rule's name (notebook_in_vpc, notebook_root_access, "
-        "vpc_flow_logs) or its Config rule name (e.g. smguard-notebook-in-vpc)"
+        "vpc_flow_logs) or its Config rule name (e.g. smguard-notebook-in-vpc-conformance-pack-<suffix>, as the "
+        "conformance pack created it)"
     )

@@ -21,6 +21,7 @@ from smguard.demo.products import describe_launches, launch_and_evaluate
 from smguard.deploy.portfolio import PRODUCTS_DIR
 from smguard.demo.products import render as render_launched
 from smguard.demo.products import results as launched_results
+from smguard.demo.remediation import EMBEDDED_DIFFERENCE as REMEDIATION_DIFFERENCE
 from smguard.demo.remediation import remediate
 from smguard.demo.history import HISTORY_DAYS, deliver_history, deploy_with_history
 from smguard.demo.runner import run_rules
@@ -122,6 +123,7 @@ def demo_command(ctx: click.Context, out: Path, replace: bool, serve: bool, orga
         console.print(describe_runs(runs))
         console.print(dashboard(session, runs))
         console.print(describe_remediations(remediate(session, runs)))
+        env.notes.append(REMEDIATION_DIFFERENCE)
         runs = run_rules(session, deployed, account_id=environment.ACCOUNT_ID, now=now + REEVALUATION_DELAY)
         console.print(dashboard(session, runs, after="remediation"))
         deliver_history([environment.ACCOUNT_ID], now + REEVALUATION_DELAY)

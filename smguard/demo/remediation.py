@@ -17,6 +17,13 @@ from smguard.catalogue import load, rule_names
 from smguard.demo.runner import RuleRun
 from smguard.deploy.naming import rule_of
 
+EMBEDDED_DIFFERENCE = (
+    "AWS Config starts a remediation through Systems Manager Automation and it runs on its own time; the "
+    "embedded AWS runs the runbook's steps within StartRemediationExecution against the embedded resources, "
+    "and does not enforce the remediation role's IAM policy."
+)
+"""What the demo's reader must know about the remediation they saw (a note the demo prints)."""
+
 MAX_RESOURCE_KEYS = 100
 """StartRemediationExecution's bound (AWS Config API Reference)."""
 

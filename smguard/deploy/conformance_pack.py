@@ -35,7 +35,9 @@ from smguard.deploy.stack_parameters import EXECUTION_ROLE_PARAMETER
 TEMPLATE_BODY_MAX_BYTES = 51_200
 """AWS Config API Reference, PutConformancePack / PutOrganizationConformancePack: TemplateBody."""
 INPUT_PARAMETERS_MAX = 60
-"""AWS Config API Reference, PutConformancePack: ConformancePackInputParameters, at most 60."""
+"""AWS Config API Reference, PutConformancePack: ConformancePackInputParameters, at most 60. The
+service model botocore ships (and the embedded AWS enforces) allows 330; smguard keeps to the
+published 60, which every region is documented to accept."""
 INPUT_PARAMETER_VALUE_MAX_LENGTH = 4096
 """AWS Config API Reference, ConformancePackInputParameter: ParameterValue, 0 to 4,096 characters."""
 ACCOUNT_PACK = "ConformancePack"

@@ -168,7 +168,8 @@ def resolve(given: str, rules: Iterable[str]) -> str:
     if found is None:
         raise UnknownRuleError(
             f"{given!r} names no smguard rule; give a rule's name ({', '.join(known) or 'none'}) "
-            f"or its Config rule name (e.g. {names(known[0]).config_rule if known else 'smguard-<rule>'})"
+            f"or its Config rule name (e.g. {names(known[0]).config_rule if known else 'smguard-<rule>'}{CONFORMANCE_PACK_INFIX}<suffix>, "
+            "as the conformance pack created it)"
         )
     return found
 
