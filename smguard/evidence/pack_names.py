@@ -68,7 +68,7 @@ class AccountPackNames:
             return PackName(
                 None,
                 f"not matched to a pack: no conformance pack of account {key[0]}, region {key[1]} has the ID "
-                f"conformance-pack-{shown[0]} of the rules counted (DescribeConformancePacks; a pack deleted since is not "
+                f"conformance-pack-{shown[0]} that the rules here carry (DescribeConformancePacks; a pack deleted since is not "
                 "listed), so the name the Config console showed for it cannot be read",
             )
         return PackName(None, _several([f"{known.get(s, 'a pack no longer listed')}, its rules' suffix {s}" for s in shown]))

@@ -128,7 +128,7 @@ class TestCurrentScore:
         assert scores([row(ACCOUNT, gone, "nb-1", "COMPLIANT")]) == [
             expected(ACCOUNT, None, None, None, None, (
                 f"not matched to a pack: no conformance pack of account {ACCOUNT}, region {REGION} has the ID "
-                "conformance-pack-z9y8x7w6 of the rules counted (DescribeConformancePacks; a pack deleted since is not listed), "
+                "conformance-pack-z9y8x7w6 that the rules here carry (DescribeConformancePacks; a pack deleted since is not listed), "
                 "so the name the Config console showed for it cannot be read"
             ))
         ]  # fmt: skip
