@@ -91,7 +91,7 @@ class AggregatedPackNames:
         return PackName(
             None,
             f"not matched to a pack: the aggregator lists {listed} in account {key[0]}, region {key[1]} "
-            "(DescribeAggregateComplianceByConformancePacks, which lists deleted packs too), and no aggregate API gives a "
+            "(DescribeAggregateComplianceByConformancePacks, which lists deleted packs too), and no aggregate compliance API gives a "
             f"pack's ID, so the name of the pack whose rules carry the suffix {shown[0]} could not be told apart; export "
             "the account with --account for its name",
         )

@@ -270,7 +270,7 @@ class TestPackName:
         assert management["no_score_reason"] == (
             f"not matched to a pack: the aggregator lists 2 smguard conformance packs ({', '.join(packs)}) in account {ACCOUNT}, "
             f"region {REGION} (DescribeAggregateComplianceByConformancePacks, which lists deleted packs too), and no aggregate "
-            f"API gives a pack's ID, so the name of the pack whose rules carry the suffix {own} could not be told apart; "
+            f"compliance API gives a pack's ID, so the name of the pack whose rules carry the suffix {own} could not be told apart; "
             "export the account with --account for its name"
         )
 

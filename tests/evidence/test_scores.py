@@ -143,7 +143,7 @@ class TestCurrentScore:
         ]  # fmt: skip
 
     def test_through_an_aggregator_the_name_is_known_only_when_one_smguard_pack_is_listed(self) -> None:
-        """No aggregate API gives a pack's ID: one smguard pack in the account and region is the one; with two (or a
+        """No aggregate compliance API gives a pack's ID: one smguard pack in the account and region is the one; with two (or a
         deleted one, which DescribeAggregateComplianceByConformancePacks lists too) the record says so."""
         rows = [row(ACCOUNT, PACK_ROOT, "nb-1", "COMPLIANT"), row(OTHER, ORGANIZATION_PACK_ROOT, "nb-2", "NON_COMPLIANT")]
         one_each = AggregatedPackNames({(ACCOUNT, REGION): frozenset({"smguard"}), (OTHER, REGION): frozenset({MEMBER_PACK})})
@@ -155,7 +155,7 @@ class TestCurrentScore:
             expected(ACCOUNT, None, None, None, None, (
                 f"not matched to a pack: the aggregator lists 2 smguard conformance packs ({MEMBER_PACK}, smguard) in account "
                 f"{ACCOUNT}, region {REGION} (DescribeAggregateComplianceByConformancePacks, which lists deleted packs too), and "
-                "no aggregate API gives a pack's ID, so the name of the pack whose rules carry the suffix x7k2m9qa could not be "
+                "no aggregate compliance API gives a pack's ID, so the name of the pack whose rules carry the suffix x7k2m9qa could not be "
                 "told apart; export the account with --account for its name"
             ))
         ]  # fmt: skip
