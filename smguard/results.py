@@ -164,8 +164,11 @@ CLOSED_AS = ResultField(
 )
 CONFORMANCE_PACK = ResultField(
     "conformance_pack",
-    "The conformance pack whose rules the score counts, by the name smguard deploys it under (smguard; a member account's "
-    "console shows an organization conformance pack's copy as OrgConformsPack-smguard-<suffix>); empty when there is no score.",
+    "The conformance pack whose rules the score counts, by its name in account_id and region as the Config console and "
+    "ListConformancePackComplianceScores show it: smguard (the account's own pack) or OrgConformsPack-smguard-<suffix> (a "
+    "member account's copy of the organization pack); read from DescribeConformancePacks (the pack whose ID carries the "
+    "rules' suffix), or through an aggregator from DescribeAggregateComplianceByConformancePacks when it lists one smguard "
+    "pack there. Empty when there is no score; a score whose pack cannot be named is none (no_score_reason says why).",
     _string(),
     nullable=True,
 )
@@ -190,8 +193,8 @@ SCORE = ResultField(
 )
 NO_SCORE_REASON = ResultField(
     "no_score_reason",
-    "Why there is no score (no conformance pack rule, or an export whose filters leave out results the score counts); "
-    "empty when there is one.",
+    "Why there is no score (no conformance pack rule, pairs of several packs, a pack that cannot be named, or an export "
+    "whose filters leave out results the score counts); empty when there is one.",
     _string(),
     nullable=True,
 )

@@ -5,6 +5,7 @@ result tokens with ``result_token()`` as AWS Config would when it invokes a rule
 """
 
 from smguard.embedded import (
+    aggregate_conformance_packs,
     compliance_by_resource,
     compliance_history,
     config_compliance,
@@ -31,6 +32,7 @@ def install() -> None:
     organization_rules.install()
     conformance_packs.install()
     organization_conformance_packs.install()  # after organization_rules: extends its account membership handling
+    aggregate_conformance_packs.install()
     remediation.install()
     sagemaker_notebooks.install()
     sagemaker_resources.install()

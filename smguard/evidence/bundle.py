@@ -46,10 +46,12 @@ ProgressCallback = Callable[[str, int], None]
 """Called with (what is being read, rows just written) after every page."""
 
 ACCESS_DENIED_CODES = frozenset({"AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "UnrecognizedClientException"})
-ACCOUNT_PERMISSIONS = "config:DescribeConfigRules, config:GetComplianceDetailsByConfigRule and sts:GetCallerIdentity"
+ACCOUNT_PERMISSIONS = (
+    "config:DescribeConfigRules, config:GetComplianceDetailsByConfigRule, config:DescribeConformancePacks and sts:GetCallerIdentity"
+)
 AGGREGATOR_PERMISSIONS = (
     "config:DescribeAggregateComplianceByConfigRules, config:GetAggregateComplianceDetailsByConfigRule, "
-    "config:DescribeConfigRules and sts:GetCallerIdentity"
+    "config:DescribeAggregateComplianceByConformancePacks, config:DescribeConfigRules and sts:GetCallerIdentity"
 )
 SUFFIX = "<suffix>"
 """Stands for the suffix AWS Config appends to a name, which differs in every account."""
@@ -90,11 +92,12 @@ def export_bundle(
                 rules_document = _export_aggregator(reader, request, caller, writer, summary, progress)
         _write_json(staging / "rules.json", rules_document)
         not_scored = withheld(request)
-        current_scores = summary.scores.records(created_at, not_scored, NO_PACK_AGGREGATED if request.aggregator else NO_PACK)
+        pack_names = reader.aggregate_pack_names(request) if request.aggregator else reader.pack_names(caller["account_id"])
+        current_scores = summary.scores.records(created_at, not_scored, pack_names, NO_PACK_AGGREGATED if request.aggregator else NO_PACK)
         write_scores(staging, current_scores)
         timeline = ScoreTimeline(period, include_rule=lambda name: request.rule_of(name) is not None) if period else None
         period_summary = _export_period(session, reader, request, rules_document, timeline, staging)
-        daily_scores = timeline.records(not_scored) if timeline else None
+        daily_scores = timeline.records(not_scored, pack_names) if timeline else None
         if daily_scores is not None:
             write_timeline(staging, daily_scores)
         limits = request.limits(rules_document["not_recognised"]) + (period_summary.limits if period_summary else [])

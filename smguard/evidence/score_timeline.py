@@ -15,7 +15,9 @@ none of its pairs is COMPLIANT or NON_COMPLIANT then; before that, and when the 
 a day says it has no score. A day whose pairs belong to more than one pack (two smguard packs in one
 account, see smguard/evidence/scores.py) says so instead of a number. Only a few counts per account,
 region and day are kept (COMPLIANT, NON_COMPLIANT, and the pairs of each pack): each state adds
-itself to the days it spans through a difference list, whatever the number of resources.
+itself to the days it spans through a difference list, whatever the number of resources. A day's
+score names its pack as the current score does (:mod:`smguard.evidence.pack_names`): the pack whose
+pairs it counts, or, with none counted, the packs whose rules the history showed by then.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from typing import Any
 
 from smguard.deploy.naming import conformance_pack_suffix, is_conformance_pack_rule
 from smguard.evidence.episodes import COMPLIANT, NON_COMPLIANT, Period, rule_state, states_of
+from smguard.evidence.pack_names import PackNames
 from smguard.evidence.period import iso
 from smguard.evidence.rows import CSV_ENCODING
 from smguard.evidence.scores import score_fields, several_packs
@@ -67,8 +70,8 @@ class _Counts:
     changes: dict[str, list[int]] = field(init=False)
     pack_changes: dict[str, list[int]] = field(default_factory=dict)
     """Per pack (its rules' suffix), how many counted pairs start (+1) and stop (-1) on each day."""
-    pack_since: datetime | None = None
-    """When the history first shows a conformance pack rule's result."""
+    pack_since: dict[str, datetime] = field(default_factory=dict)
+    """Per pack (its rules' suffix), when the history first shows a result of one of its rules."""
 
     def __post_init__(self) -> None:
         self.changes = {COMPLIANT: [0] * (self.days + 1), NON_COMPLIANT: [0] * (self.days + 1)}
@@ -117,7 +120,7 @@ class ScoreTimeline:
             suffix = conformance_pack_suffix(name)
             assert suffix is not None  # a conformance pack rule, selected above
             shown = next(s.captured_at for s in states if name in s.rules)
-            counts.pack_since = shown if counts.pack_since is None else min(counts.pack_since, shown)
+            counts.pack_since[suffix] = min(counts.pack_since.get(suffix, shown), shown)
             for index, state in enumerate(states):
                 result = rule_state(state, name)
                 if result not in COUNTED:
@@ -127,16 +130,21 @@ class ScoreTimeline:
                 last = bisect_right(self._ends, states[index + 1].captured_at) if index + 1 < len(states) else len(self.days)
                 counts.count(result, suffix, first, last)
 
-    def records(self, reason: str | None) -> list[dict[str, Any]]:
-        """One record per account and region (sorted) and day; ``reason`` why no day has a score (the export's filters)."""
+    def records(self, reason: str | None, pack_names: PackNames) -> list[dict[str, Any]]:
+        """One record per account and region (sorted) and day; ``reason`` why no day has a score (the export's filters),
+        ``pack_names`` what AWS names the packs."""
         records = []
         for (account_id, region), counts in sorted(self._accounts.items()):
             compliant, non_compliant = counts.per_day(COMPLIANT), counts.per_day(NON_COMPLIANT)
             packs = counts.packs_per_day()
             for index, day in enumerate(self.days):
-                shown = counts.pack_since is not None and counts.pack_since < day.as_of
+                shown = [suffix for suffix, since in counts.pack_since.items() if since < day.as_of]
                 pairs = Counter({COMPLIANT: compliant[index], NON_COMPLIANT: non_compliant[index]})
-                no_score = NO_PACK_YET if not shown else several_packs(packs[index]) if len(packs[index]) > 1 else None
+                no_score = reason or (NO_PACK_YET if not shown else several_packs(packs[index]) if len(packs[index]) > 1 else None)
+                pack = None
+                if no_score is None:
+                    named = pack_names.of((account_id, region), packs[index] or shown)
+                    pack, no_score = named.name, named.unnamed_reason
                 records.append(
                     SCORE_TIMELINE.record(
                         {
@@ -144,7 +152,7 @@ class ScoreTimeline:
                             "region": region,
                             "day": day.day.isoformat(),
                             "as_of_utc": iso(day.as_of),
-                            **score_fields(pairs, reason or no_score),
+                            **score_fields(pairs, no_score, pack),
                         }
                     )
                 )

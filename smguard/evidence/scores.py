@@ -16,6 +16,11 @@ Developer Guide, "Viewing compliance history timeline for conformance packs": pa
 are different packs. When the pairs counted belong to more than one pack, a number over all of them
 would be neither pack's score: such a record says so instead (one pack with pairs, and others
 without, is that pack's score).
+
+A score names its pack as the Config console of its account shows it (``smguard`` or
+``OrgConformsPack-smguard-<suffix>``, from :mod:`smguard.evidence.pack_names`); a score whose pack
+cannot be named says why instead of a number, so that no record shows a score an auditor cannot
+find in AWS.
 """
 
 from __future__ import annotations
@@ -29,7 +34,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from smguard.catalogue import rule_names
-from smguard.deploy.naming import CONFORMANCE_PACK_NAME, conformance_pack_suffix, is_conformance_pack_rule
+from smguard.deploy.naming import conformance_pack_suffix
+from smguard.evidence.pack_names import PackNames
 from smguard.evidence.request import ExportRequest
 from smguard.evidence.rows import CSV_ENCODING, EvaluationRow
 from smguard.results import COMPLIANCE_SCORES, COMPLIANT_PAIRS, CONFORMANCE_PACK, NO_SCORE_REASON, NON_COMPLIANT_PAIRS, SCORE
@@ -81,14 +87,16 @@ def withheld(request: ExportRequest) -> str | None:
     return None
 
 
-def score_fields(counts: Counter[str], reason: str | None) -> dict[str, Any]:
-    """The score fields of a record: the pack, its pairs' ``counts`` (compliance type -> pairs) and score, or, given
-    a ``reason``, empty ones and why there is no score."""
-    if reason is not None:
+def score_fields(counts: Counter[str], reason: str | None, pack: str | None = None) -> dict[str, Any]:
+    """The score fields of a record: the ``pack`` (its name in AWS), its pairs' ``counts`` (compliance type -> pairs)
+    and score, or, given a ``reason``, empty ones and why there is no score."""
+    if reason is not None or pack is None:
+        if reason is None:
+            raise ValueError("a score needs the name of its conformance pack, or the reason there is none")
         return {CONFORMANCE_PACK.name: None, COMPLIANT_PAIRS.name: None, NON_COMPLIANT_PAIRS.name: None, SCORE.name: None, NO_SCORE_REASON.name: reason}
     score = PackScore(counts["COMPLIANT"], counts["NON_COMPLIANT"])
     return {
-        CONFORMANCE_PACK.name: CONFORMANCE_PACK_NAME,
+        CONFORMANCE_PACK.name: pack,
         COMPLIANT_PAIRS.name: score.compliant,
         NON_COMPLIANT_PAIRS.name: score.non_compliant,
         SCORE.name: score.score,
@@ -104,12 +112,16 @@ class AccountScores:
     with_pack: set[tuple[str, str]] = field(default_factory=set)
     counted_packs: dict[tuple[str, str], set[str]] = field(default_factory=dict)
     """Per account and region, the suffixes (one per pack) of the pack rules whose pairs are counted."""
+    seen_packs: dict[tuple[str, str], set[str]] = field(default_factory=dict)
+    """Per account and region, the suffixes of every pack rule deployed or with results there."""
 
     def expect(self, account_id: str, region: str, config_rule_name: str) -> None:
         """A smguard Config rule deployed in (or with results from) the account and region."""
         self.pairs.setdefault((account_id, region), Counter())
-        if is_conformance_pack_rule(config_rule_name):
+        suffix = conformance_pack_suffix(config_rule_name)
+        if suffix is not None:
             self.with_pack.add((account_id, region))
+            self.seen_packs.setdefault((account_id, region), set()).add(suffix)
 
     def add(self, row: EvaluationRow) -> None:
         self.expect(row.account_id, row.region, row.config_rule_name)
@@ -118,20 +130,24 @@ class AccountScores:
             self.pairs[(row.account_id, row.region)][row.compliance] += 1
             self.counted_packs.setdefault((row.account_id, row.region), set()).add(suffix)
 
-    def records(self, as_of: str, reason: str | None, no_pack: str = NO_PACK) -> list[dict[str, Any]]:
+    def records(self, as_of: str, reason: str | None, pack_names: PackNames, no_pack: str = NO_PACK) -> list[dict[str, Any]]:
         """One record per account and region (sorted); ``as_of`` the export's time, ``reason`` :func:`withheld`'s,
-        ``no_pack`` what an account without a conformance pack rule says (an aggregator's sees less)."""
-        return [
-            COMPLIANCE_SCORES.record(
-                {
-                    "account_id": key[0],
-                    "region": key[1],
-                    **score_fields(counts, reason or self._no_score(key, no_pack)),
-                    "as_of_utc": as_of,
-                }
+        ``pack_names`` what AWS names the packs, ``no_pack`` what an account without a conformance pack rule says
+        (an aggregator's sees less)."""
+        records = []
+        for key, counts in sorted(self.pairs.items()):
+            no_score = reason or self._no_score(key, no_pack)
+            pack = None
+            if no_score is None:
+                # The pack whose pairs are counted, or, with none counted (INSUFFICIENT_DATA), the packs deployed.
+                named = pack_names.of(key, self.counted_packs.get(key) or self.seen_packs[key])
+                pack, no_score = named.name, named.unnamed_reason
+            records.append(
+                COMPLIANCE_SCORES.record(
+                    {"account_id": key[0], "region": key[1], **score_fields(counts, no_score, pack), "as_of_utc": as_of}
+                )
             )
-            for key, counts in sorted(self.pairs.items())
-        ]
+        return records
 
     def _no_score(self, key: tuple[str, str], no_pack: str) -> str | None:
         if key not in self.with_pack:

@@ -22,6 +22,8 @@ from typing import Any
 from botocore.config import Config
 
 from smguard import __version__
+from smguard.deploy.naming import is_smguard_pack
+from smguard.evidence.pack_names import AccountPackNames, AggregatedPackNames, pack_id_suffix
 from smguard.evidence.request import ExportRequest
 
 BOTO_CONFIG = Config(
@@ -33,6 +35,8 @@ BOTO_CONFIG = Config(
 DETAILS_PAGE_SIZE = 100
 AGGREGATE_RULES_PAGE_SIZE = 1000
 AGGREGATE_DETAILS_PAGE_SIZE = 100
+PACKS_PAGE_SIZE = 20
+AGGREGATE_PACKS_PAGE_SIZE = 100
 
 
 @dataclass(frozen=True)
@@ -135,3 +139,34 @@ class ConfigReader:
             key=lambda rule: rule["ConfigRuleName"],
         )
         return described, sorted(rules - {request.rule_of(rule["ConfigRuleName"]) for rule in described})
+
+    def pack_names(self, account_id: str) -> AccountPackNames:
+        """DescribeConformancePacks of the caller's account: the name of each smguard pack, by its rules' suffix
+        (the suffix of its ConformancePackId)."""
+        pages = self.config.get_paginator("describe_conformance_packs").paginate(PaginationConfig={"PageSize": PACKS_PAGE_SIZE})
+        by_suffix: dict[str, str] = {}
+        for page in pages:
+            for pack in page["ConformancePackDetails"]:
+                suffix = pack_id_suffix(pack["ConformancePackId"])
+                if is_smguard_pack(pack["ConformancePackName"]) and suffix is not None:
+                    by_suffix[suffix] = pack["ConformancePackName"]
+        return AccountPackNames({(account_id, self.region): by_suffix})
+
+    def aggregate_pack_names(self, request: ExportRequest) -> AggregatedPackNames:
+        """DescribeAggregateComplianceByConformancePacks: the names of the smguard packs in each source account and
+        region of the aggregator (existing and deleted ones, as AWS lists them), within the request's filters."""
+        filters = {}
+        for key, values in (("AccountId", request.accounts), ("AwsRegion", request.regions)):
+            if len(values) == 1:
+                filters[key] = values[0]
+        pages = self.config.get_paginator("describe_aggregate_compliance_by_conformance_packs").paginate(
+            ConfigurationAggregatorName=request.aggregator,
+            Filters=filters,
+            PaginationConfig={"PageSize": AGGREGATE_PACKS_PAGE_SIZE},
+        )
+        listed: dict[tuple[str, str], set[str]] = {}
+        for page in pages:
+            for pack in page["AggregateComplianceByConformancePacks"]:
+                if is_smguard_pack(pack["ConformancePackName"]) and request.covers(account_id=pack["AccountId"], region=pack["AwsRegion"]):
+                    listed.setdefault((pack["AccountId"], pack["AwsRegion"]), set()).add(pack["ConformancePackName"])
+        return AggregatedPackNames({key: frozenset(names) for key, names in listed.items()})

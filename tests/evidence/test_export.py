@@ -512,7 +512,8 @@ class TestFailures:
         assert (
             f"Error: AWS denied GetComplianceDetailsByConfigRule to {CALLER_ARN} in account {ACCOUNT}, region {REGION} "
             "(AccessDeniedException: not authorized to perform config:GetComplianceDetailsByConfigRule). The export needs "
-            "config:DescribeConfigRules, config:GetComplianceDetailsByConfigRule and sts:GetCallerIdentity. No bundle was written."
+            "config:DescribeConfigRules, config:GetComplianceDetailsByConfigRule, config:DescribeConformancePacks and "
+            "sts:GetCallerIdentity. No bundle was written."
         ) in result.output
         assert leftovers(tmp_path) == []
 

@@ -20,11 +20,13 @@ from pathlib import Path
 
 import boto3
 import pytest
+from botocore.exceptions import ClientError
 
 from smguard.deploy.naming import CONFORMANCE_PACK_NAME, names
 from smguard.embedded import install
 from smguard.embedded.stack import pack_rule_names
 from smguard.evidence import ExportRequest, export_bundle, verify_bundle
+from smguard.evidence.errors import AccessDeniedError
 from smguard.evidence.score_timeline import NO_PACK_YET
 from smguard.evidence.scores import FORMULA, NO_PACK, NO_PACK_AGGREGATED
 from smguard.embedded.history_delivery import deliver_compliance_history
@@ -33,6 +35,7 @@ from smguard.results import COMPLIANCE_SCORES, SCORE_TIMELINE
 from tests.evidence.conftest import (
     ACCOUNT,
     EXEMPTIONS_PARAMETER,
+    ORGANIZATION_AGGREGATOR,
     MEMBER,
     NOTEBOOKS,
     REGION,
@@ -217,6 +220,77 @@ class TestCurrentScore:
         assert read_csv(bundle / "compliance_scores.csv")[1] == ["smguard-compliance-scores/1", ACCOUNT, REGION, "", "", "", "", reason, "2026-11-25 06:00:00"]
         both = {names(rule).pack_rule(suffix) for suffix in packs.values() for rule in RULES}
         assert recomputed(bundle, both) == {(ACCOUNT, REGION): Counter(COMPLIANT=3, NON_COMPLIANT=3, NOT_APPLICABLE=2)}
+
+
+def smguard_packs(session: boto3.Session) -> list[str]:
+    """The names of the account's conformance packs as DescribeConformancePacks (and the Config console) shows them."""
+    pages = session.client("config").get_paginator("describe_conformance_packs").paginate()
+    return sorted(pack["ConformancePackName"] for page in pages for pack in page["ConformancePackDetails"])
+
+
+class TestPackName:
+    """A score names its pack as the Config console of its account shows it, so an auditor finds it there."""
+
+    def test_a_member_accounts_record_names_its_copy_of_the_organization_pack(self, shared_organization_rules: Organization, tmp_path: Path) -> None:
+        for index, (member_id, member) in enumerate(shared_organization_rules.members.items()):
+            [copy] = smguard_packs(member)
+            assert re.fullmatch(r"OrgConformsPack-smguard-[a-z0-9]+", copy)
+            bundle = export(member, tmp_path / str(index), account_id=member_id)
+            [record] = jsonl(bundle / "compliance_scores.jsonl")
+            assert (record["account_id"], record["conformance_pack"], record["no_score_reason"]) == (member_id, copy, None)
+            assert read_csv(bundle / "compliance_scores.csv")[1][3] == copy
+            assert f"<td>{copy}</td>" in section(bundle)
+            scores = member.client("config").list_conformance_pack_compliance_scores()["ConformancePackComplianceScores"]
+            assert [(s["ConformancePackName"], s["Score"]) for s in scores] == [(copy, record["score"])]  # what AWS Config shows
+
+    def test_the_account_pack_is_smguard_next_to_the_accounts_copy_of_the_organization_pack(
+        self, shared_organization_rules: Organization, tmp_path: Path
+    ) -> None:
+        """The management account holds its own pack (evaluated) and its copy of the organization pack (not)."""
+        session = shared_organization_rules.world.session
+        assert len(smguard_packs(session)) == 2 and CONFORMANCE_PACK_NAME in smguard_packs(session)
+        [record] = jsonl(export(session, tmp_path, account_id=ACCOUNT) / "compliance_scores.jsonl")
+        assert (record["conformance_pack"], record["score"]) == (CONFORMANCE_PACK_NAME, "60.00")
+
+    def test_through_the_organization_aggregator_one_pack_is_named_and_two_are_not_told_apart(
+        self, shared_organization_rules: Organization, tmp_path: Path
+    ) -> None:
+        organization = shared_organization_rules
+        bundle = export(organization.security, tmp_path, aggregator=ORGANIZATION_AGGREGATOR)
+        records = {record["account_id"]: record for record in jsonl(bundle / "compliance_scores.jsonl")}
+        for member_id, member in organization.members.items():
+            assert records[member_id]["conformance_pack"] == smguard_packs(member)[0]
+        management = records[ACCOUNT]
+        packs = smguard_packs(organization.world.session)
+        assert (management["conformance_pack"], management["score"]) == (None, None)
+        [own] = [
+            pack["ConformancePackId"].removeprefix("conformance-pack-")
+            for pack in organization.world.session.client("config").describe_conformance_packs(ConformancePackNames=[CONFORMANCE_PACK_NAME])["ConformancePackDetails"]
+        ]  # only the account's own pack's rules have results
+        assert management["no_score_reason"] == (
+            f"not matched to a pack: the aggregator lists 2 smguard conformance packs ({', '.join(packs)}) in account {ACCOUNT}, "
+            f"region {REGION} (DescribeAggregateComplianceByConformancePacks, which lists deleted packs too), and no aggregate "
+            f"compliance API gives a pack's ID, so the name of the pack whose rules carry the suffix {own} could not be told apart; "
+            "export the account with --account for its name"
+        )
+
+
+@pytest.mark.parametrize(
+    ("operation", "request_"),
+    [("DescribeConformancePacks", {"account_id": ACCOUNT}), ("DescribeAggregateComplianceByConformancePacks", {"aggregator": "organization"})],
+)
+def test_a_denied_pack_listing_names_the_action_and_writes_nothing(
+    organization: World, tmp_path: Path, operation: str, request_: dict
+) -> None:
+    def deny(**_) -> None:
+        raise ClientError({"Error": {"Code": "AccessDeniedException", "Message": f"not authorized to perform config:{operation}"}}, operation)
+
+    organization.session.events.register(f"before-call.config.{operation}", deny)
+    with pytest.raises(AccessDeniedError) as raised:
+        export(organization.session, tmp_path, **request_)
+    assert f"AWS denied {operation} to " in str(raised.value)
+    assert f"config:{operation}" in str(raised.value).split("The export needs ")[1]
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_the_period_has_the_score_at_the_end_of_every_day(history: boto3.Session, tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ import pytest
 from smguard.catalogue import rule_names
 from smguard.deploy.naming import names
 from smguard.evidence.episodes import Period
+from smguard.evidence.pack_names import AccountPackNames, AggregatedPackNames, PackNames, pack_id_suffix
 from smguard.evidence.request import ExportRequest
 from smguard.evidence.rows import EvaluationRow
 from smguard.evidence.score_timeline import NO_PACK_YET, ScoreTimeline, days_of
@@ -35,6 +36,12 @@ ACCOUNT = "123456789012"
 OTHER = "222222222222"
 REGION = "eu-west-1"
 AS_OF = "2026-11-25T06:00:00Z"
+MEMBER_PACK = "OrgConformsPack-smguard-m3n4b5v6"
+"""A member account's copy of the organization pack: the name's suffix is not its ID's (its rules carry the ID's)."""
+PACK_NAMES = AccountPackNames(
+    {(ACCOUNT, REGION): {"x7k2m9qa": "smguard", "q1w2e3r4": MEMBER_PACK}, (OTHER, REGION): {"q1w2e3r4": MEMBER_PACK}}
+)
+"""What DescribeConformancePacks shows: per account and region, each smguard pack's name by its ID's suffix."""
 
 
 def row(account_id: str, config_rule_name: str, resource: str, compliance: str, exempt: bool = False) -> EvaluationRow:
@@ -47,13 +54,15 @@ def row(account_id: str, config_rule_name: str, resource: str, compliance: str, 
     )  # fmt: skip
 
 
-def scores(rows: list[EvaluationRow], deployed: list[tuple[str, str]] = (), reason: str | None = None) -> list[dict]:
+def scores(
+    rows: list[EvaluationRow], deployed: list[tuple[str, str]] = (), reason: str | None = None, pack_names: PackNames = PACK_NAMES
+) -> list[dict]:
     counter = AccountScores()
     for account_id, config_rule_name in deployed:
         counter.expect(account_id, REGION, config_rule_name)
     for r in rows:
         counter.add(r)
-    records = counter.records(AS_OF, reason)
+    records = counter.records(AS_OF, reason, pack_names)
     for record in records:
         assert_valid(COMPLIANCE_SCORES, record)  # docs/schemas/smguard-compliance-scores.schema.json
     return records
@@ -85,7 +94,7 @@ class TestCurrentScore:
     def test_through_an_aggregator_an_account_without_a_pack_rule_says_what_the_aggregator_cannot_show(self) -> None:
         counter = AccountScores()
         counter.add(row(ACCOUNT, STANDALONE_ROOT, "nb-1", "COMPLIANT"))
-        [record] = counter.records(AS_OF, None, NO_PACK_AGGREGATED)
+        [record] = counter.records(AS_OF, None, AggregatedPackNames({}), NO_PACK_AGGREGATED)
         assert (record["score"], record["no_score_reason"]) == (None, NO_PACK_AGGREGATED)
 
     def test_a_pack_without_a_compliant_or_non_compliant_pair_is_insufficient_data(self) -> None:
@@ -104,7 +113,8 @@ class TestCurrentScore:
             row(OTHER, names(ROOT).pack_rule("q1w2e3r4"), "nb-3", "COMPLIANT"),
             row(OTHER, names(INTERNET).pack_rule("q1w2e3r4"), "nb-3", "COMPLIANT"),
         ]
-        assert scores(rows) == [expected(ACCOUNT, "smguard", 1, 0, "100.00", None), expected(OTHER, "smguard", 2, 1, "66.67", None)]
+        # Each named as its account's console shows it: the account's own pack, the member's copy of the organization pack.
+        assert scores(rows) == [expected(ACCOUNT, "smguard", 1, 0, "100.00", None), expected(OTHER, MEMBER_PACK, 2, 1, "66.67", None)]
 
     def test_pairs_of_two_packs_of_one_account_are_not_scored_as_one(self) -> None:
         """AWS Config scores the account's own pack and its copy of the organization pack apart: no number is both's."""
@@ -112,6 +122,50 @@ class TestCurrentScore:
         assert scores(both) == [expected(ACCOUNT, None, None, None, None, TWO_PACKS)]
         # A second pack without a counted pair (its rules deployed, not yet evaluated) leaves the first pack's score.
         assert scores(both[:1], deployed=[(ACCOUNT, ORGANIZATION_PACK_ROOT)]) == [expected(ACCOUNT, "smguard", 1, 0, "100.00", None)]
+
+    def test_a_pack_the_account_no_longer_lists_has_no_name_and_so_no_score(self) -> None:
+        gone = names(ROOT).pack_rule("z9y8x7w6")
+        assert scores([row(ACCOUNT, gone, "nb-1", "COMPLIANT")]) == [
+            expected(ACCOUNT, None, None, None, None, (
+                f"not matched to a pack: no conformance pack of account {ACCOUNT}, region {REGION} has the ID "
+                "conformance-pack-z9y8x7w6 that the rules here carry (DescribeConformancePacks; a pack deleted since is not listed), "
+                "so the name the Config console showed for it cannot be read"
+            ))
+        ]  # fmt: skip
+
+    def test_two_packs_without_a_counted_pair_are_not_named_as_one(self) -> None:
+        assert scores([], deployed=[(ACCOUNT, PACK_ROOT), (ACCOUNT, ORGANIZATION_PACK_ROOT)]) == [
+            expected(ACCOUNT, None, None, None, None, (
+                f"not matched to a pack: the smguard rules here belong to 2 conformance packs ({MEMBER_PACK}, its rules' suffix "
+                "q1w2e3r4; smguard, its rules' suffix x7k2m9qa) and none of them has a COMPLIANT or NON_COMPLIANT pair; each "
+                "pack is INSUFFICIENT_DATA on its own"
+            ))
+        ]  # fmt: skip
+
+    def test_through_an_aggregator_the_name_is_known_only_when_one_smguard_pack_is_listed(self) -> None:
+        """No aggregate compliance API gives a pack's ID: one smguard pack in the account and region is the one; with two (or a
+        deleted one, which DescribeAggregateComplianceByConformancePacks lists too) the record says so."""
+        rows = [row(ACCOUNT, PACK_ROOT, "nb-1", "COMPLIANT"), row(OTHER, ORGANIZATION_PACK_ROOT, "nb-2", "NON_COMPLIANT")]
+        one_each = AggregatedPackNames({(ACCOUNT, REGION): frozenset({"smguard"}), (OTHER, REGION): frozenset({MEMBER_PACK})})
+        assert scores(rows, pack_names=one_each) == [
+            expected(ACCOUNT, "smguard", 1, 0, "100.00", None), expected(OTHER, MEMBER_PACK, 0, 1, "0.00", None)
+        ]  # fmt: skip
+        two = AggregatedPackNames({(ACCOUNT, REGION): frozenset({"smguard", MEMBER_PACK})})
+        assert scores(rows[:1], pack_names=two) == [
+            expected(ACCOUNT, None, None, None, None, (
+                f"not matched to a pack: the aggregator lists 2 smguard conformance packs ({MEMBER_PACK}, smguard) in account "
+                f"{ACCOUNT}, region {REGION} (DescribeAggregateComplianceByConformancePacks, which lists deleted packs too), and "
+                "no aggregate compliance API gives a pack's ID, so the name of the pack whose rules carry the suffix x7k2m9qa could not be "
+                "told apart; export the account with --account for its name"
+            ))
+        ]  # fmt: skip
+        [record] = scores(rows[:1], pack_names=AggregatedPackNames({}))
+        assert record["score"] is None and "the aggregator lists no smguard conformance pack in account" in record["no_score_reason"]
+
+    def test_a_pack_id_gives_the_suffix_its_rules_carry(self) -> None:
+        assert pack_id_suffix("conformance-pack-x7k2m9qa") == "x7k2m9qa"
+        assert names(ROOT).pack_rule(str(pack_id_suffix("conformance-pack-x7k2m9qa"))) == PACK_ROOT
+        assert pack_id_suffix("not-a-pack-id") is None
 
     def test_an_export_that_leaves_out_counted_results_has_no_score(self) -> None:
         reason = withheld(ExportRequest(account_id=ACCOUNT, rules=(ROOT,)))
@@ -154,7 +208,7 @@ def timeline(period: Period, *histories: tuple[str, list[dict]], expect: tuple[s
 
 def days(scored: ScoreTimeline, reason: str | None = None) -> dict[tuple[str, str], tuple]:
     """(account, day) -> (compliant, non-compliant, score, reason)."""
-    records = scored.records(reason)
+    records = scored.records(reason, PACK_NAMES)
     for record in records:
         assert set(record) == set(SCORE_TIMELINE.names) and record["schema"] == "smguard-score-timeline/1"
     return {
@@ -185,7 +239,8 @@ class TestTimeline:
             (ACCOUNT, "2026-10-03"): (1, 2, "33.33", None),  # nb-2 deleted; nb-1's fix is captured at midnight: the next day's
             (ACCOUNT, "2026-10-04"): (2, 1, "66.67", None),  # nb-3's open episode still counts
         }
-        assert [r["as_of_utc"] for r in scored.records(None)] == [
+        assert {r["conformance_pack"] for r in scored.records(None, PACK_NAMES)} == {"smguard"}
+        assert [r["as_of_utc"] for r in scored.records(None, PACK_NAMES)] == [
             "2026-10-02T00:00:00Z", "2026-10-03T00:00:00Z", "2026-10-04T00:00:00Z", "2026-10-05T00:00:00Z"
         ]  # fmt: skip
 

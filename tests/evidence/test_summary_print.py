@@ -25,6 +25,7 @@ from pdfminer.layout import LTChar, LTTextContainer, LTTextLine
 from smguard.catalogue import rule_names
 from smguard.deploy.naming import names
 from smguard.engine.exemptions import Exemption
+from smguard.evidence.pack_names import AccountPackNames
 from smguard.evidence.rows import EvaluationRow
 from smguard.evidence.score_section import render_score_section
 from smguard.evidence.score_timeline import ScoreTimeline
@@ -73,7 +74,9 @@ def crowded_scores() -> str:
         flips = [item(day + 0.5, {pack: "NON_COMPLIANT" if (day + index) % 2 else "COMPLIANT"}, resource=f"nb-{index}") for day in range(31)]
         timeline.add(f"{index:012d}", REGIONS[index], flips)
         timeline.add(f"{index:012d}", REGIONS[index], [item(-1, {pack: "COMPLIANT"}, resource=f"nb-steady-{index}")])
-    return render_score_section(scores.records("2026-11-25T06:00:00Z", None), timeline.records(None))
+    # Every account's pack is a member's copy of the organization pack: the longest name a record shows.
+    pack_names = AccountPackNames({(f"{i:012d}", REGIONS[i % len(REGIONS)]): {"x7k2m9qa": "OrgConformsPack-smguard-m3n4b5v6"} for i in range(30)})
+    return render_score_section(scores.records("2026-11-25T06:00:00Z", None, pack_names), timeline.records(None, pack_names))
 
 
 def crowded_summary() -> Summary:
