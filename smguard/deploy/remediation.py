@@ -130,8 +130,17 @@ def automatic_conditions() -> dict[str, Any]:
 
 def flow_log_document() -> dict[str, Any]:
     """smguard-EnableVpcFlowLog: one VPC-level flow log to S3, with the traffic type and aggregation
-    interval the vpc_flow_logs rule requires (Systems Manager User Guide, "aws:executeAwsApi"; EC2 API
-    Reference, CreateFlowLogs). It fails, leaving nothing half-made, when EC2 reports the VPC unsuccessful."""
+    interval the vpc_flow_logs rule requires (EC2 API Reference, CreateFlowLogs), then a check that it exists.
+
+    CreateFlowLogs answers a refused resource (a flow log to that destination already exists, the
+    bucket refuses delivery) with an ``Unsuccessful`` item in a successful response, and an
+    ``aws:executeAwsApi`` step fails only when its API call fails (Systems Manager User Guide,
+    "aws:executeAwsApi - Call and run AWS API operations"). So the second step,
+    ``aws:assertAwsResourceProperty`` (Systems Manager User Guide, "aws:assertAwsResourceProperty -
+    Assert an AWS resource state or event state": Service, Api, the API's inputs, PropertySelector,
+    DesiredValues), reads the VPC's flow logs of that traffic type to S3 back with DescribeFlowLogs
+    and fails the run unless one is ACTIVE. The role's actions are what the two steps call
+    (rules/vpc_flow_logs/app.py), with the log-delivery actions CreateFlowLogs needs for S3."""
     return {
         "schemaVersion": "0.3",
         "description": "Creates a VPC flow log to S3 as smguard's vpc_flow_logs rule requires (smguard, docs/remediation.md).",
@@ -147,7 +156,6 @@ def flow_log_document() -> dict[str, Any]:
             {
                 "name": "CreateFlowLog",
                 "action": "aws:executeAwsApi",
-                "isEnd": True,
                 "inputs": {
                     "Service": "ec2",
                     "Api": "CreateFlowLogs",
@@ -162,7 +170,23 @@ def flow_log_document() -> dict[str, Any]:
                     {"Name": "FlowLogIds", "Selector": "$.FlowLogIds", "Type": "StringList"},
                     {"Name": "Unsuccessful", "Selector": "$.Unsuccessful", "Type": "MapList"},
                 ],
-            }
+            },
+            {
+                "name": "VerifyFlowLog",
+                "action": "aws:assertAwsResourceProperty",
+                "isEnd": True,
+                "inputs": {
+                    "Service": "ec2",
+                    "Api": "DescribeFlowLogs",
+                    "Filter": [
+                        {"Name": "resource-id", "Values": ["{{ VpcId }}"]},
+                        {"Name": "traffic-type", "Values": ["{{ TrafficType }}"]},
+                        {"Name": "log-destination-type", "Values": ["s3"]},
+                    ],
+                    "PropertySelector": "$.FlowLogs[0].FlowLogStatus",
+                    "DesiredValues": ["ACTIVE"],
+                },
+            },
         ],
     }
 

@@ -217,12 +217,15 @@ class EvaluationStore:
     _by_rule_id: dict[str, dict[tuple[str, str], StoredResult]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def record(self, rule_id: str, result: StoredResult) -> None:
+    def record(self, rule_id: str, result: StoredResult) -> bool:
+        """Whether ``result`` became the resource's current result (an older one is ignored)."""
         with self._lock:
             results = self._by_rule_id.setdefault(rule_id, {})
             current = results.get(result.key)
             if current is None or result.ordering_timestamp >= current.ordering_timestamp:
                 results[result.key] = result
+                return True
+            return False
 
     def result(self, rule_id: str, key: tuple[str, str]) -> StoredResult | None:
         """The current result of one resource (type, id) for one rule, if any."""
@@ -233,6 +236,18 @@ class EvaluationStore:
         """Sorted by resource type and id, the order pages are served in."""
         with self._lock:
             return sorted(self._by_rule_id.get(rule_id, {}).values(), key=lambda r: r.key)
+
+
+EvaluationListener = Callable[[ConfigBackend, ConfigRule, list[StoredResult]], None]
+_EVALUATION_LISTENERS: list[EvaluationListener] = []
+
+
+def on_stored_evaluations(listener: EvaluationListener) -> None:
+    """Call ``listener`` with the results each PutEvaluations stored as current (idempotent). What
+    AWS Config does on a new result (automatic remediation) registers here: those modules build on
+    this one, so this one cannot import them."""
+    if listener not in _EVALUATION_LISTENERS:
+        _EVALUATION_LISTENERS.append(listener)
 
 
 def evaluation_store(backend: ConfigBackend) -> EvaluationStore:
@@ -422,20 +437,22 @@ def put_evaluations(
         raise NoSuchConfigRuleException(claims.rule_name)
     store = evaluation_store(self)
     recorded_at = _now()
+    stored: list[StoredResult] = []
     for evaluation, ordering_timestamp in zip(evaluations, ordering):
-        store.record(
-            rule.config_rule_id,
-            StoredResult(
-                rule_name=_name(rule),
-                resource_type=evaluation["ComplianceResourceType"],
-                resource_id=evaluation["ComplianceResourceId"],
-                compliance_type=evaluation["ComplianceType"],
-                annotation=evaluation.get("Annotation"),
-                ordering_timestamp=ordering_timestamp,
-                recorded_at=recorded_at,
-                invoked_at=claims.invoked_at,
-            ),
+        result = StoredResult(
+            rule_name=_name(rule),
+            resource_type=evaluation["ComplianceResourceType"],
+            resource_id=evaluation["ComplianceResourceId"],
+            compliance_type=evaluation["ComplianceType"],
+            annotation=evaluation.get("Annotation"),
+            ordering_timestamp=ordering_timestamp,
+            recorded_at=recorded_at,
+            invoked_at=claims.invoked_at,
         )
+        if store.record(rule.config_rule_id, result):
+            stored.append(result)
+    for listener in _EVALUATION_LISTENERS:
+        listener(self, rule, stored)
     return {"FailedEvaluations": []}
 
 

@@ -13,21 +13,40 @@ Automation Runbook Reference for AWS's runbooks):
   ``CreatedBy`` set) is refused: AWS Config does not accept remediation configurations for
   organization rules (InsufficientPermissionsException, decision: the same error moto gives a
   service-linked rule), and so is deleting one of such a rule's configurations (a conformance pack's
-  rule: the pack owns its remediations). At most 25 configurations a call (the model's bound).
+  rule: the pack owns its remediations). The bounds (configurations a call, resource keys,
+  MaximumAutomaticAttempts, RetryAttemptSeconds) are read from botocore's copy of the API model, as
+  ``request_model`` does; a request beyond them gets ValidationException.
 - TargetType must be SSM_DOCUMENT; the target is one of AWS's runbooks this module implements, or an
   Automation document of the account (SSM CreateDocument), else InvalidParameterValueException.
-  MaximumAutomaticAttempts is 1..25 and RetryAttemptSeconds 1..2678000 (the model's bounds).
-- StartRemediationExecution takes 1..100 resource keys. Decision: the embedded AWS runs the runbook
-  at once, in the caller's request, where AWS queues it; DescribeRemediationExecutionStatus then
-  shows SUCCEEDED or FAILED with the step that failed and why. The runbook runs as the role its
+- StartRemediationExecution: decision: the embedded AWS runs the runbook at once, in the caller's
+  request, where AWS queues it; DescribeRemediationExecutionStatus then shows SUCCEEDED or FAILED
+  with the steps run, the one that failed last and why. The runbook runs as the role its
   AutomationAssumeRole names, which must exist in the account (the runbook fails otherwise).
+- Automatic remediation (AWS Config Developer Guide, "Remediating noncompliant resources with AWS
+  Config rules"; API Reference, RemediationConfiguration): with ``Automatic`` true, Config runs the
+  remediation when a resource of the rule is NON_COMPLIANT, and MaximumAutomaticAttempts (default 5)
+  failed attempts within RetryAttemptSeconds (default 60) end the automatic runs for that resource.
+  The embedded AWS runs it when PutEvaluations stores a NON_COMPLIANT result (``config_compliance``
+  calls :func:`remediate_automatically`), synchronously like StartRemediationExecution, and skips a
+  resource whose failed automatic attempts within the trailing window reached the maximum. Decision:
+  only failed attempts count (AWS: "the maximum number of failed attempts"); AWS then places a
+  RemediationException, which the embedded AWS does not model: a later window allows attempts again.
 - Runbooks: ``AWSConfigRemediation-RemoveVPCDefaultSecurityGroupRules`` fails on a group not named
   default, then revokes every inbound and outbound rule; ``AWS-DisableSageMakerNotebookRootAccess``
   stops an InService notebook, sets RootAccess Disabled and starts it again when
-  StartInstanceAfterUpdate is true; an account's own Automation document runs its
-  ``aws:executeAwsApi`` steps (the only action smguard's documents use; any other action fails the
-  run, naming it) with ``{{ Parameter }}`` references replaced, and fails when an API reports
-  ``Unsuccessful`` items, as CreateFlowLogs does for a resource it could not cover.
+  StartInstanceAfterUpdate is true. AWS's runbook pages list what their steps do and the step
+  actions, not step names: the step names the execution status shows for these two
+  (``CheckDefaultSecurityGroup``, ``RemoveRulesFromDefaultSecurityGroup``,
+  ``CheckNotebookInstanceStatus``, ``StopNotebookInstance``, ``UpdateNotebookInstance``,
+  ``StartNotebookInstance``) are smguard's decision.
+- An account's own Automation document runs its steps in order with ``{{ Parameter }}`` references
+  replaced, for the actions smguard's documents use (any other action fails the run, naming it):
+  ``aws:executeAwsApi`` fails only when its API call fails (Systems Manager User Guide,
+  "aws:executeAwsApi"), so a response's ``Unsuccessful`` items (CreateFlowLogs) do not fail it;
+  ``aws:assertAwsResourceProperty`` calls its API and fails unless the response's PropertySelector
+  (JSONPath) selects values that are all among DesiredValues (User Guide,
+  "aws:assertAwsResourceProperty"; decision: selecting nothing fails, and the embedded AWS asserts
+  once where AWS may wait up to the step's timeout).
 """
 
 from __future__ import annotations
@@ -40,26 +59,38 @@ from datetime import datetime
 from typing import Any
 
 import boto3
+import botocore.session
 import yaml
 from botocore.exceptions import ClientError
+from jsonpath_ng import parse as jsonpath
 from moto.config.exceptions import InvalidParameterValueException
 from moto.config.models import ConfigBackend, ConfigRule
 from moto.config.responses import ConfigResponse
 from moto.core.exceptions import JsonRESTError
 
 from smguard.embedded.config_compliance import (
-    _list_length_errors,
+    StoredResult,
     _now,
     _request,
     _required,
     _rule,
     _validation_error,
+    on_stored_evaluations,
 )
+from smguard.embedded.request_model import check_request
 
-MAX_CONFIGURATIONS = 25
-MAX_RESOURCE_KEYS = 100
-ATTEMPTS = (1, 25)
-RETRY_SECONDS = (1, 2678000)
+_MODEL = botocore.session.get_session().get_service_model("config")
+_CONFIGURATION = _MODEL.shape_for("RemediationConfiguration")
+
+DEFAULT_ATTEMPTS = 5
+DEFAULT_RETRY_SECONDS = 60
+"""What AWS Config applies when a configuration gives no MaximumAutomaticAttempts or RetryAttemptSeconds
+(API Reference, RemediationConfiguration)."""
+
+
+def _bounds(shape: Any, member: str) -> tuple[int, int]:
+    metadata = shape.members[member].metadata
+    return int(metadata["min"]), int(metadata["max"])
 
 
 class InsufficientPermissionsException(JsonRESTError):
@@ -73,10 +104,12 @@ class NoSuchRemediationConfigurationException(JsonRESTError):
 
 
 class RunbookFailedError(Exception):
-    """A step of a runbook failed; the message is what the execution status shows."""
+    """A step of a runbook failed; the message is what the execution status shows, ``completed`` the
+    steps that succeeded before it."""
 
-    def __init__(self, step: str, message: str) -> None:
+    def __init__(self, step: str, message: str, completed: tuple[str, ...] = ()) -> None:
         self.step = step
+        self.completed = completed
         super().__init__(message)
 
 
@@ -94,6 +127,8 @@ class RemediationState:
     configurations: dict[str, dict[str, Any]] = field(default_factory=dict)
     executions: dict[tuple[str, str, str], Execution] = field(default_factory=dict)
     """(rule, resource type, resource id) -> the latest execution."""
+    automatic_failures: dict[tuple[str, str, str], list[datetime]] = field(default_factory=dict)
+    """(rule, resource type, resource id) -> when its failed automatic attempts started."""
 
 
 def _state(backend: ConfigBackend) -> RemediationState:
@@ -108,7 +143,8 @@ def _state(backend: ConfigBackend) -> RemediationState:
 
 
 Runbook = Callable[[boto3.Session, Mapping[str, Any]], list[str]]
-"""Runs with the AutomationAssumeRole's session and the parameters; returns the names of the steps run."""
+"""Runs with the AutomationAssumeRole's session and the parameters; returns the names of the steps run
+(for AWS's runbooks, smguard's names: see the module's docstring)."""
 
 
 def remove_default_security_group_rules(session: boto3.Session, parameters: Mapping[str, Any]) -> list[str]:
@@ -152,8 +188,44 @@ def _snake(api: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", api).lower()
 
 
+def _call(session: boto3.Session, step: str, inputs: Mapping[str, Any]) -> dict[str, Any]:
+    """The step's API call: ``Service`` and ``Api`` name it, the other inputs are its parameters."""
+    parameters = dict(inputs)
+    client = session.client(parameters.pop("Service"))
+    try:
+        response: dict[str, Any] = getattr(client, _snake(parameters.pop("Api")))(**parameters)
+    except ClientError as error:
+        raise RunbookFailedError(step, str(error)) from None
+    return response
+
+
+def execute_aws_api(session: boto3.Session, step: str, inputs: Mapping[str, Any]) -> None:
+    """aws:executeAwsApi: fails only when the call fails, whatever the response says."""
+    _call(session, step, inputs)
+
+
+def assert_aws_resource_property(session: boto3.Session, step: str, inputs: Mapping[str, Any]) -> None:
+    """aws:assertAwsResourceProperty: the values PropertySelector selects must all be DesiredValues."""
+    call = dict(inputs)
+    selector, desired = call.pop("PropertySelector"), [str(value) for value in call.pop("DesiredValues")]
+    response = _call(session, step, call)
+    # DesiredValues are strings ("True"/"False" for Booleans, as the User Guide asks): compare as text.
+    selected = [str(match.value) for match in jsonpath(selector).find(response)]
+    if not selected or any(value not in desired for value in selected):
+        found = ", ".join(selected) if selected else "nothing"
+        raise RunbookFailedError(
+            step, f"{selector} of the {inputs['Api']} response is {found}, not one of the desired values {', '.join(desired)}"
+        )
+
+
+STEP_ACTIONS: dict[str, Callable[[boto3.Session, str, Mapping[str, Any]], None]] = {
+    "aws:executeAwsApi": execute_aws_api,
+    "aws:assertAwsResourceProperty": assert_aws_resource_property,
+}
+
+
 def run_document(document: Mapping[str, Any], session: boto3.Session, parameters: Mapping[str, Any]) -> list[str]:
-    """An account's Automation document: its ``aws:executeAwsApi`` steps, in order."""
+    """An account's Automation document: its steps, in order (:data:`STEP_ACTIONS`)."""
     declared = document.get("parameters", {})
     values: dict[str, Any] = {}
     for name, spec in declared.items():
@@ -174,19 +246,16 @@ def run_document(document: Mapping[str, Any], session: boto3.Session, parameters
             return {key: substitute(item) for key, item in value.items()}
         return value
 
-    steps = []
+    steps: list[str] = []
     for step in document.get("mainSteps", []):
         name = step["name"]
-        if step.get("action") != "aws:executeAwsApi":
-            raise RunbookFailedError(name, f"the step action {step.get('action')} is not run by the embedded AWS")
-        inputs = substitute(dict(step["inputs"]))
-        client = session.client(inputs.pop("Service"))
+        action = STEP_ACTIONS.get(step.get("action", ""))
+        if action is None:
+            raise RunbookFailedError(name, f"the step action {step.get('action')} is not run by the embedded AWS", tuple(steps))
         try:
-            response = getattr(client, _snake(inputs.pop("Api")))(**inputs)
-        except ClientError as error:
-            raise RunbookFailedError(name, str(error)) from None
-        if response.get("Unsuccessful"):
-            raise RunbookFailedError(name, f"unsuccessful: {json.dumps(response['Unsuccessful'], default=str)}")
+            action(session, name, substitute(dict(step["inputs"])))
+        except RunbookFailedError as failure:
+            raise RunbookFailedError(failure.step, str(failure), tuple(steps)) from None
         steps.append(name)
     return steps
 
@@ -195,9 +264,7 @@ def run_document(document: Mapping[str, Any], session: boto3.Session, parameters
 
 
 def put_remediation_configurations(self: ConfigBackend, configurations: list[dict[str, Any]]) -> dict[str, Any]:
-    errors = _list_length_errors(configurations, "remediationConfigurations", MAX_CONFIGURATIONS)
-    if errors:
-        raise _validation_error(errors)
+    check_request("PutRemediationConfigurations", {"RemediationConfigurations": configurations})
     state = _state(self)
     for configuration in configurations:
         rule = _rule(self, configuration["ConfigRuleName"])
@@ -221,7 +288,8 @@ def checked_configuration(backend: ConfigBackend, rule: ConfigRule, configuratio
     target = str(configuration.get("TargetId", ""))
     if target not in AWS_RUNBOOKS and _document(backend.account_id, backend.region_name, target) is None:
         raise InvalidParameterValueException(f"The SSM document {target} does not exist in this account.")
-    for key, (low, high) in (("MaximumAutomaticAttempts", ATTEMPTS), ("RetryAttemptSeconds", RETRY_SECONDS)):
+    for key in ("MaximumAutomaticAttempts", "RetryAttemptSeconds"):
+        low, high = _bounds(_CONFIGURATION, key)
         value = configuration.get(key)
         if value is not None and not low <= int(value) <= high:
             raise InvalidParameterValueException(f"{key} {value} is not between {low} and {high}.")
@@ -237,9 +305,7 @@ def remediation_configurations(backend: ConfigBackend) -> dict[str, dict[str, An
 
 
 def describe_remediation_configurations(self: ConfigBackend, rule_names: list[str]) -> dict[str, Any]:
-    errors = _list_length_errors(rule_names, "configRuleNames", MAX_CONFIGURATIONS)
-    if errors:
-        raise _validation_error(errors)
+    check_request("DescribeRemediationConfigurations", {"ConfigRuleNames": rule_names})
     configurations = _state(self).configurations
     return {"RemediationConfigurations": [configurations[name] for name in rule_names if name in configurations]}
 
@@ -254,26 +320,58 @@ def delete_remediation_configuration(self: ConfigBackend, rule_name: str) -> dic
 
 
 def start_remediation_execution(self: ConfigBackend, rule_name: str, resource_keys: list[dict[str, str]]) -> dict[str, Any]:
-    if not 1 <= len(resource_keys) <= MAX_RESOURCE_KEYS:
-        raise _validation_error(
-            [f"Value at 'resourceKeys' failed to satisfy constraint: Member must have length between 1 and {MAX_RESOURCE_KEYS}"]
-        )
-    state = _state(self)
-    configuration = state.configurations.get(rule_name)
+    # Not check_request: the model's ResourceType enum lacks types Config records (AWS::SageMaker::*).
+    low, high = _bounds(_MODEL.operation_model("StartRemediationExecution").input_shape, "ResourceKeys")
+    if not low <= len(resource_keys) <= high:
+        raise _validation_error([f"Value at 'resourceKeys' failed to satisfy constraint: Member must have length between {low} and {high}"])
+    configuration = _state(self).configurations.get(rule_name)
     if configuration is None:
         raise NoSuchRemediationConfigurationException(rule_name)
     for key in resource_keys:
-        invoked = _now()
-        steps: list[dict[str, Any]] = []
-        try:
-            for step in _run(self, configuration, key["resourceId"]):
-                steps.append({"Name": step, "State": "SUCCEEDED", "StartTime": invoked, "StopTime": _now()})
-            outcome = "SUCCEEDED"
-        except RunbookFailedError as failure:
-            steps.append({"Name": failure.step, "State": "FAILED", "ErrorMessage": str(failure), "StartTime": invoked, "StopTime": _now()})
-            outcome = "FAILED"
-        state.executions[(rule_name, key["resourceType"], key["resourceId"])] = Execution(dict(key), outcome, steps, invoked, _now())
+        _execute(self, rule_name, configuration, key)
     return {"FailedItems": []}
+
+
+def _execute(backend: ConfigBackend, rule_name: str, configuration: Mapping[str, Any], key: Mapping[str, str]) -> Execution:
+    """Run the configuration's runbook on one resource and record the execution as its latest."""
+    invoked = _now()
+    steps: list[dict[str, Any]] = []
+    try:
+        for step in _run(backend, configuration, key["resourceId"]):
+            steps.append({"Name": step, "State": "SUCCEEDED", "StartTime": invoked, "StopTime": _now()})
+        outcome = "SUCCEEDED"
+    except RunbookFailedError as failure:
+        steps += [{"Name": step, "State": "SUCCEEDED", "StartTime": invoked, "StopTime": _now()} for step in failure.completed]
+        steps.append({"Name": failure.step, "State": "FAILED", "ErrorMessage": str(failure), "StartTime": invoked, "StopTime": _now()})
+        outcome = "FAILED"
+    execution = Execution(dict(key), outcome, steps, invoked, _now())
+    _state(backend).executions[(rule_name, key["resourceType"], key["resourceId"])] = execution
+    return execution
+
+
+def remediate_automatically(backend: ConfigBackend, rule: ConfigRule, results: list[StoredResult]) -> None:
+    """After PutEvaluations stored ``results`` for ``rule``: run its automatic remediation on each
+    NON_COMPLIANT resource, unless that resource's failed automatic attempts within the last
+    RetryAttemptSeconds reached MaximumAutomaticAttempts (see the module's docstring)."""
+    state = _state(backend)
+    rule_name = str(rule.config_rule_name)
+    configuration = state.configurations.get(rule_name)
+    if configuration is None or configuration.get("Automatic") is not True:
+        return
+    maximum = int(configuration.get("MaximumAutomaticAttempts") or DEFAULT_ATTEMPTS)
+    window = int(configuration.get("RetryAttemptSeconds") or DEFAULT_RETRY_SECONDS)
+    for result in results:
+        if result.compliance_type != "NON_COMPLIANT":
+            continue
+        attempts = (rule_name, result.resource_type, result.resource_id)
+        now = _now()
+        failures = [at for at in state.automatic_failures.get(attempts, []) if (now - at).total_seconds() < window]
+        state.automatic_failures[attempts] = failures
+        if len(failures) >= maximum:
+            continue
+        execution = _execute(backend, rule_name, configuration, {"resourceType": result.resource_type, "resourceId": result.resource_id})
+        if execution.state == "FAILED":
+            failures.append(execution.invoked)
 
 
 def describe_remediation_execution_status(self: ConfigBackend, rule_name: str, resource_keys: list[dict[str, str]] | None) -> dict[str, Any]:
@@ -400,8 +498,10 @@ _RESPONSE_METHODS: dict[str, Callable[[ConfigResponse], str]] = {
 
 
 def install() -> None:
-    """Give moto's Config the remediation APIs. Idempotent; affects every moto backend in the process."""
+    """Give moto's Config the remediation APIs and automatic remediation. Idempotent; affects every
+    moto backend in the process."""
     for name, function in _BACKEND_METHODS.items():
         setattr(ConfigBackend, name, function)
     for name, function in _RESPONSE_METHODS.items():
         setattr(ConfigResponse, name, function)
+    on_stored_evaluations(remediate_automatically)

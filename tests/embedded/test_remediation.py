@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 from botocore.exceptions import ClientError
 
 from smguard.deploy.remediation import flow_log_document
-from tests.embedded.conftest import ACCOUNT, REGION, Account
+from tests.embedded.conftest import ACCOUNT, REGION, T0, Account
 
 RULE = "smguard-vpc-default-sg"
 
@@ -123,7 +124,7 @@ def test_smguards_flow_log_document_creates_the_flow_log_the_rule_requires(accou
         ]
     )  # fmt: skip
     status = remediate(account, "AWS::EC2::VPC", vpc)
-    assert (status["State"], [s["Name"] for s in status["StepDetails"]]) == ("SUCCEEDED", ["CreateFlowLog"])
+    assert (status["State"], [s["Name"] for s in status["StepDetails"]]) == ("SUCCEEDED", ["CreateFlowLog", "VerifyFlowLog"])
     [flow_log] = ec2.describe_flow_logs(Filters=[{"Name": "resource-id", "Values": [vpc]}])["FlowLogs"]
     assert (flow_log["TrafficType"], flow_log["LogDestination"], flow_log["MaxAggregationInterval"]) == (
         "REJECT", "arn:aws:s3:::central-flow-logs", 60
@@ -148,3 +149,108 @@ def test_remediation_cannot_be_put_on_an_organization_rules_member_copy(account:
         account.config.put_remediation_configurations(
             RemediationConfigurations=[configuration("AWS-DisableSageMakerNotebookRootAccess", "NotebookInstanceName", automation_role(account))]
         )
+
+
+def flow_log_configuration(account: Account, **overrides: object) -> dict:
+    account.session.client("ssm").create_document(
+        Name="smguard-EnableVpcFlowLog", Content=json.dumps(flow_log_document()), DocumentType="Automation", DocumentFormat="JSON"
+    )
+    account.create_rule(RULE, ("AWS::EC2::VPC",))
+    return {
+        **configuration(
+            "smguard-EnableVpcFlowLog", "VpcId", automation_role(account),
+            TrafficType="ALL", MaxAggregationInterval="600", LogDestination="arn:aws:s3:::central-flow-logs",
+        ),
+        **overrides,
+    }  # fmt: skip
+
+
+def test_the_flow_log_document_fails_at_its_verify_step_when_create_flow_logs_reports_the_vpc_unsuccessful(account: Account) -> None:
+    ec2 = account.session.client("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.3.0.0/16")["Vpc"]["VpcId"]
+    # No bucket: EC2 (moto as AWS) answers 200 with the VPC in Unsuccessful, which does not fail an aws:executeAwsApi step.
+    account.config.put_remediation_configurations(RemediationConfigurations=[flow_log_configuration(account)])
+    status = remediate(account, "AWS::EC2::VPC", vpc)
+    assert status["State"] == "FAILED"
+    assert [(step["Name"], step["State"], step.get("ErrorMessage")) for step in status["StepDetails"]] == [
+        ("CreateFlowLog", "SUCCEEDED", None),
+        (
+            "VerifyFlowLog",
+            "FAILED",
+            "$.FlowLogs[0].FlowLogStatus of the DescribeFlowLogs response is nothing, not one of the desired values ACTIVE",
+        ),
+    ]
+    assert ec2.describe_flow_logs(Filters=[{"Name": "resource-id", "Values": [vpc]}])["FlowLogs"] == []
+
+
+def automatic(config: dict, attempts: int, seconds: int) -> dict:
+    return {**config, "Automatic": True, "MaximumAutomaticAttempts": attempts, "RetryAttemptSeconds": seconds}
+
+
+def post_non_compliant(account: Account, resource_type: str, resource_id: str) -> None:
+    account.config.put_evaluations(
+        Evaluations=[{"ComplianceResourceType": resource_type, "ComplianceResourceId": resource_id, "ComplianceType": "NON_COMPLIANT", "OrderingTimestamp": T0}],
+        ResultToken=account.token(RULE),
+    )
+
+
+def statuses(account: Account) -> list[dict]:
+    return account.config.describe_remediation_execution_status(ConfigRuleName=RULE)["RemediationExecutionStatuses"]
+
+
+def test_automatic_remediation_fixes_a_resource_when_its_non_compliant_result_is_stored(account: Account, open_default_group: str) -> None:
+    account.create_rule(RULE, ("AWS::EC2::SecurityGroup",))
+    account.config.put_remediation_configurations(
+        RemediationConfigurations=[automatic(configuration("AWSConfigRemediation-RemoveVPCDefaultSecurityGroupRules", "GroupId", automation_role(account)), 3, 300)]
+    )
+    assert statuses(account) == []
+    post_non_compliant(account, "AWS::EC2::SecurityGroup", open_default_group)
+    [status] = statuses(account)
+    assert (status["ResourceKey"], status["State"], [step["Name"] for step in status["StepDetails"]]) == (
+        {"resourceType": "AWS::EC2::SecurityGroup", "resourceId": open_default_group},
+        "SUCCEEDED",
+        ["CheckDefaultSecurityGroup", "RemoveRulesFromDefaultSecurityGroup"],
+    )
+    [group] = account.session.client("ec2").describe_security_groups(GroupIds=[open_default_group])["SecurityGroups"]
+    assert (group["IpPermissions"], group["IpPermissionsEgress"]) == ([], [])
+
+
+def test_a_compliant_result_or_a_manual_configuration_runs_nothing(account: Account, open_default_group: str) -> None:
+    account.create_rule(RULE, ("AWS::EC2::SecurityGroup",))
+    role = automation_role(account)
+    account.config.put_remediation_configurations(
+        RemediationConfigurations=[automatic(configuration("AWSConfigRemediation-RemoveVPCDefaultSecurityGroupRules", "GroupId", role), 3, 300)]
+    )
+    account.config.put_evaluations(
+        Evaluations=[{"ComplianceResourceType": "AWS::EC2::SecurityGroup", "ComplianceResourceId": open_default_group, "ComplianceType": "COMPLIANT", "OrderingTimestamp": T0}],
+        ResultToken=account.token(RULE),
+    )
+    assert statuses(account) == []
+    account.config.put_remediation_configurations(
+        RemediationConfigurations=[configuration("AWSConfigRemediation-RemoveVPCDefaultSecurityGroupRules", "GroupId", role)]  # Automatic False
+    )
+    post_non_compliant(account, "AWS::EC2::SecurityGroup", open_default_group)
+    assert statuses(account) == []
+    [group] = account.session.client("ec2").describe_security_groups(GroupIds=[open_default_group])["SecurityGroups"]
+    assert len(group["IpPermissions"]) == 1
+
+
+def test_failed_automatic_attempts_stop_at_the_maximum_within_the_retry_window(account: Account) -> None:
+    ec2 = account.session.client("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.4.0.0/16")["Vpc"]["VpcId"]
+    other = ec2.create_security_group(GroupName="workload", Description="x", VpcId=vpc)["GroupId"]  # the runbook refuses it
+    account.create_rule(RULE, ("AWS::EC2::SecurityGroup",))
+    account.config.put_remediation_configurations(
+        RemediationConfigurations=[automatic(configuration("AWSConfigRemediation-RemoveVPCDefaultSecurityGroupRules", "GroupId", automation_role(account)), 2, 2)]
+    )
+    invoked = []
+    for _ in range(3):
+        post_non_compliant(account, "AWS::EC2::SecurityGroup", other)
+        [status] = statuses(account)
+        assert (status["State"], status["StepDetails"][-1]["ErrorMessage"]) == ("FAILED", f"the security group {other} is not named default")
+        invoked.append(status["InvocationTime"])
+    assert invoked[0] < invoked[1] == invoked[2]  # the third result came after two failed attempts within 2 seconds
+    time.sleep(2.1)
+    post_non_compliant(account, "AWS::EC2::SecurityGroup", other)
+    [status] = statuses(account)
+    assert status["InvocationTime"] > invoked[2]  # a new window
