@@ -545,3 +545,35 @@ class TestRemediationThroughThePack:
         assert group["IpPermissions"] == []
         post(account, rule, GROUP, (open_default_group, "COMPLIANT"), at=T0 + timedelta(hours=1))
         assert score(account) == "100.00"
+
+
+def test_a_packs_automatic_remediation_runs_on_a_non_compliant_result_of_its_rule(account: Account) -> None:
+    automation_role(account, f"smguard-notebook-root-access-remediation-{REGION}")
+    sagemaker = account.session.client("sagemaker")
+    sagemaker.create_notebook_instance(
+        NotebookInstanceName="nb", InstanceType="ml.t3.medium", RoleArn=f"arn:aws:iam::{ACCOUNT}:role/x", RootAccess="Enabled"
+    )
+    put_pack(account, RemediationMode="Automatic")
+    rule_name = rules_by_declared(account)[ROOT_ACCESS]["ConfigRuleName"]
+    assert remediation(account, rule_name)["Automatic"] is True
+    account.post(rule_name, ("nb", "NON_COMPLIANT", "root access is enabled"))
+    [status] = account.config.describe_remediation_execution_status(ConfigRuleName=rule_name)["RemediationExecutionStatuses"]
+    assert (status["ResourceKey"], status["State"], [step["Name"] for step in status["StepDetails"]]) == (
+        {"resourceType": NOTEBOOK, "resourceId": "nb"},
+        "SUCCEEDED",
+        ["CheckNotebookInstanceStatus", "StopNotebookInstance", "UpdateNotebookInstance", "StartNotebookInstance"],
+    )
+    notebook = sagemaker.describe_notebook_instance(NotebookInstanceName="nb")
+    assert (notebook["RootAccess"], notebook["NotebookInstanceStatus"]) == ("Disabled", "InService")
+
+
+def test_a_packs_manual_remediation_waits_for_the_operator(account: Account) -> None:
+    automation_role(account, f"smguard-notebook-root-access-remediation-{REGION}")
+    account.session.client("sagemaker").create_notebook_instance(
+        NotebookInstanceName="nb", InstanceType="ml.t3.medium", RoleArn=f"arn:aws:iam::{ACCOUNT}:role/x", RootAccess="Enabled"
+    )
+    put_pack(account)  # RemediationMode Manual
+    rule_name = rules_by_declared(account)[ROOT_ACCESS]["ConfigRuleName"]
+    account.post(rule_name, ("nb", "NON_COMPLIANT", "root access is enabled"))
+    assert account.config.describe_remediation_execution_status(ConfigRuleName=rule_name)["RemediationExecutionStatuses"] == []
+    assert account.session.client("sagemaker").describe_notebook_instance(NotebookInstanceName="nb")["RootAccess"] == "Enabled"
