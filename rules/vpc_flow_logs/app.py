@@ -38,8 +38,9 @@ class VpcFlowLogs(SmguardRule):
     remediation = Remediation(
         runbook="smguard-EnableVpcFlowLog",
         resource_id_parameter="VpcId",
-        # Creating a flow log that publishes to S3 also needs the log-delivery actions (Amazon VPC
-        # User Guide, "Flow logs: IAM permissions for publishing to Amazon S3").
+        # What the document's steps call (CreateFlowLog: ec2:CreateFlowLogs; VerifyFlowLog:
+        # ec2:DescribeFlowLogs), and the log-delivery actions creating a flow log that publishes to
+        # S3 needs (Amazon VPC User Guide, "Flow logs: IAM permissions for publishing to Amazon S3").
         actions=("ec2:DescribeFlowLogs", "ec2:CreateFlowLogs", "logs:CreateLogDelivery", "logs:DeleteLogDelivery"),
         reference="docs/remediation.md",
         rule_parameters={"TrafficType": "TrafficType", "MaxAggregationInterval": "MaxAggregationInterval"},

@@ -254,3 +254,19 @@ def test_failed_automatic_attempts_stop_at_the_maximum_within_the_retry_window(a
     post_non_compliant(account, "AWS::EC2::SecurityGroup", other)
     [status] = statuses(account)
     assert status["InvocationTime"] > invoked[2]  # a new window
+
+
+def test_bounds_come_from_the_api_model(account: Account) -> None:
+    account.create_rule(RULE, ("AWS::EC2::SecurityGroup",))
+    role = automation_role(account)
+    too_many = automatic(configuration("AWSConfigRemediation-RemoveVPCDefaultSecurityGroupRules", "GroupId", role), 26, 60)
+    with pytest.raises(ClientError) as refused:
+        account.config.put_remediation_configurations(RemediationConfigurations=[too_many])
+    assert (refused.value.response["Error"]["Code"], refused.value.response["Error"]["Message"]) == (
+        "ValidationException",
+        "1 validation error detected: Value '26' at 'remediationConfigurations.1.member.maximumAutomaticAttempts' "
+        "failed to satisfy constraint: Member must have value less than or equal to 25",
+    )
+    keys = [{"resourceType": "AWS::EC2::SecurityGroup", "resourceId": f"sg-{n:017x}"} for n in range(101)]
+    with pytest.raises(ClientError, match="Member must have length between 1 and 100"):
+        account.config.start_remediation_execution(ConfigRuleName=RULE, ResourceKeys=keys)
