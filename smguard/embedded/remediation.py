@@ -61,7 +61,7 @@ from typing import Any
 import boto3
 import botocore.session
 import yaml
-from botocore.exceptions import ClientError
+from botocore.exceptions import ClientError, ParamValidationError
 from jsonpath_ng import parse as jsonpath
 from moto.config.exceptions import InvalidParameterValueException
 from moto.config.models import ConfigBackend, ConfigRule
@@ -194,7 +194,7 @@ def _call(session: boto3.Session, step: str, inputs: Mapping[str, Any]) -> dict[
     client = session.client(parameters.pop("Service"))
     try:
         response: dict[str, Any] = getattr(client, _snake(parameters.pop("Api")))(**parameters)
-    except ClientError as error:
+    except (ClientError, ParamValidationError) as error:  # the call failed, so the step fails
         raise RunbookFailedError(step, str(error)) from None
     return response
 

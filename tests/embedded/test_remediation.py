@@ -9,6 +9,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from smguard.deploy.remediation import flow_log_document
+from smguard.embedded.remediation import RunbookFailedError, run_document
 from tests.embedded.conftest import ACCOUNT, REGION, T0, Account
 
 RULE = "smguard-vpc-default-sg"
@@ -270,3 +271,14 @@ def test_bounds_come_from_the_api_model(account: Account) -> None:
     keys = [{"resourceType": "AWS::EC2::SecurityGroup", "resourceId": f"sg-{n:017x}"} for n in range(101)]
     with pytest.raises(ClientError, match="Member must have length between 1 and 100"):
         account.config.start_remediation_execution(ConfigRuleName=RULE, ResourceKeys=keys)
+
+
+def test_a_document_step_whose_call_the_sdk_refuses_fails_the_run_naming_it(account: Account) -> None:
+    document = flow_log_document()
+    document["mainSteps"][0]["inputs"]["ResourceIds"] = "{{ VpcId }}"  # a string where the API takes a list
+    vpc = account.session.client("ec2").create_vpc(CidrBlock="10.5.0.0/16")["Vpc"]["VpcId"]
+    parameters = {"AutomationAssumeRole": "arn:aws:iam::123456789012:role/r", "VpcId": vpc, "LogDestination": "arn:aws:s3:::b"}
+    with pytest.raises(RunbookFailedError) as failed:
+        run_document(document, account.session, parameters)
+    assert (failed.value.step, failed.value.completed) == ("CreateFlowLog", ())
+    assert str(failed.value).startswith("Parameter validation failed:\nInvalid type for parameter ResourceIds")
