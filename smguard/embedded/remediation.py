@@ -27,7 +27,9 @@ Automation Runbook Reference for AWS's runbooks):
   remediation when a resource of the rule is NON_COMPLIANT, and MaximumAutomaticAttempts (default 5)
   failed attempts within RetryAttemptSeconds (default 60) end the automatic runs for that resource.
   The embedded AWS runs it when PutEvaluations stores a NON_COMPLIANT result (``config_compliance``
-  calls :func:`remediate_automatically`), synchronously like StartRemediationExecution, and skips a
+  calls :func:`remediate_automatically`), and for the rule's current NON_COMPLIANT results when
+  PutRemediationConfigurations makes it automatic (API Reference, PutRemediationConfigurations),
+  synchronously like StartRemediationExecution, and skips a
   resource whose failed automatic attempts within the trailing window reached the maximum. Decision:
   only failed attempts count (AWS: "the maximum number of failed attempts"); AWS then places a
   RemediationException, which the embedded AWS does not model: a later window allows attempts again.
@@ -75,6 +77,7 @@ from smguard.embedded.config_compliance import (
     _required,
     _rule,
     _validation_error,
+    evaluation_store,
     on_stored_evaluations,
 )
 from smguard.embedded.request_model import check_request
@@ -266,10 +269,16 @@ def run_document(document: Mapping[str, Any], session: boto3.Session, parameters
 def put_remediation_configurations(self: ConfigBackend, configurations: list[dict[str, Any]]) -> dict[str, Any]:
     check_request("PutRemediationConfigurations", {"RemediationConfigurations": configurations})
     state = _state(self)
+    rules = []
     for configuration in configurations:
         rule = _rule(self, configuration["ConfigRuleName"])
         _refuse_if_service_linked(rule, "put")
         state.configurations[str(rule.config_rule_name)] = checked_configuration(self, rule, configuration)
+        rules.append(rule)
+    for rule in rules:
+        # Enabling automatic remediation starts it for the rule's NON_COMPLIANT resources (API
+        # Reference, PutRemediationConfigurations: "Auto remediation can be initiated even for compliant resources").
+        remediate_automatically(self, rule, evaluation_store(self).results(rule.config_rule_id))
     return {"FailedBatches": []}
 
 

@@ -282,3 +282,17 @@ def test_a_document_step_whose_call_the_sdk_refuses_fails_the_run_naming_it(acco
         run_document(document, account.session, parameters)
     assert (failed.value.step, failed.value.completed) == ("CreateFlowLog", ())
     assert str(failed.value).startswith("Parameter validation failed:\nInvalid type for parameter ResourceIds")
+
+
+def test_making_a_configuration_automatic_remediates_the_rules_non_compliant_resources(account: Account, open_default_group: str) -> None:
+    account.create_rule(RULE, ("AWS::EC2::SecurityGroup",))
+    role = automation_role(account)
+    manual = configuration("AWSConfigRemediation-RemoveVPCDefaultSecurityGroupRules", "GroupId", role)
+    account.config.put_remediation_configurations(RemediationConfigurations=[manual])
+    post_non_compliant(account, "AWS::EC2::SecurityGroup", open_default_group)
+    assert statuses(account) == []
+    account.config.put_remediation_configurations(RemediationConfigurations=[automatic(manual, 3, 300)])
+    [status] = statuses(account)
+    assert (status["ResourceKey"]["resourceId"], status["State"]) == (open_default_group, "SUCCEEDED")
+    [group] = account.session.client("ec2").describe_security_groups(GroupIds=[open_default_group])["SecurityGroups"]
+    assert (group["IpPermissions"], group["IpPermissionsEgress"]) == ([], [])
