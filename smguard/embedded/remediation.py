@@ -359,7 +359,8 @@ def _execute(backend: ConfigBackend, rule_name: str, configuration: Mapping[str,
 
 
 def remediate_automatically(backend: ConfigBackend, rule: ConfigRule, results: list[StoredResult]) -> None:
-    """After PutEvaluations stored ``results`` for ``rule``: run its automatic remediation on each
+    """With ``results`` of ``rule`` (those PutEvaluations just stored, or all its current ones when
+    PutRemediationConfigurations made it automatic): run its automatic remediation on each
     NON_COMPLIANT resource, unless that resource's failed automatic attempts within the last
     RetryAttemptSeconds reached MaximumAutomaticAttempts (see the module's docstring)."""
     state = _state(backend)
