@@ -67,9 +67,10 @@ VARYING = (
     (re.compile(r"\b[0-9a-f]{64}\b"), "<sha256>"),
     (re.compile(r"-conformance-pack-[a-z0-9]+\b"), "-conformance-pack-<suffix>"),  # AWS Config's suffix of a pack's rule
     # The products' team account (smguard/demo/products.py): its id, its flow log's and generated names' suffixes.
+    # A generated name's suffix first: one of digits only would otherwise read as an account id.
+    (re.compile(r"-[0-9A-F]{12}\b"), "-<suffix>"),
     (re.compile(r"\b(?!123456789012\b)\d{12}\b"), "<account>"),
     (re.compile(r"\bfl-[0-9a-f]{17}\b"), "fl-<id>"),
-    (re.compile(r"-[0-9A-F]{12}\b"), "-<suffix>"),
     (re.compile(r"key/[0-9a-f-]{1,35}(?= *│)"), "key/<id>"),  # a key ARN the table wraps...
     (re.compile(r"(│ +)[0-9a-f-]{1,35}(, an enabled customer managed key)"), r"\1<id>\2"),  # ...and its rest
 )
@@ -416,3 +417,9 @@ def test_ctrl_c_while_the_served_aws_is_built_exits_130_without_serving(monkeypa
     result = CliRunner().invoke(cli, ["demo", "--serve"])
 
     assert (result.exit_code, result.stdout, result.stderr) == (130, "", "")
+
+
+def test_a_generated_suffix_of_digits_only_is_normalised_as_a_suffix_not_an_account():
+    assert stable_lines("SC-1-pp-0000000000001-SageMakerSecurityGroup-123456789012 │") == stable_lines(
+        "SC-1-pp-0000000000001-SageMakerSecurityGroup-A7B642C5C006 │"
+    )
