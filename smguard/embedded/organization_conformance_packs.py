@@ -57,7 +57,7 @@ from smguard.embedded.conformance_packs import (
     response_method,
     template_body,
 )
-from smguard.embedded.organizations import ORGANIZATION_RULES_SERVICE_PRINCIPAL, account_ids, administered_organization, organization_of
+from smguard.embedded.organizations import ORGANIZATION_RULES_SERVICE_PRINCIPAL, account_ids, administered_organization, deployers_of
 from smguard.embedded.pack_template import PackTemplateError, interpret
 from smguard.embedded.request_model import check_request, page_size_of
 
@@ -276,14 +276,10 @@ def follow_membership(organization: OrganizationsBackend) -> None:
     and remove it from one that left (the Developer Guide: AWS Config deploys an organization
     conformance pack to accounts that join and removes it from accounts that leave)."""
     members = account_ids(organization)
-    for account_backends in list(config_backends.values()):
-        for backend in list(account_backends.values()):
-            store = backend.__dict__.get(_STORE_ATTRIBUTE)
-            if store is None or organization_of(backend.account_id, backend.partition) is not organization:
-                continue
-            with store.lock:
-                for pack in store.packs.values():
-                    _deploy_members(backend, pack, [a for a in members if a not in pack.excluded_accounts], update=False)
+    for backend, store in deployers_of(organization, _STORE_ATTRIBUTE):
+        with store.lock:
+            for pack in store.packs.values():
+                _deploy_members(backend, pack, [a for a in members if a not in pack.excluded_accounts], update=False)
 
 
 def create_account(self: OrganizationsBackend, **kwargs: Any) -> dict[str, Any]:

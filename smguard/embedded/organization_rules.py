@@ -87,7 +87,7 @@ from smguard.embedded.organizations import (
     account_ids,
     administered_organization,
     allow_config_delegated_administrators,
-    organization_of,
+    deployers_of,
 )
 
 ORGANIZATION_RULE_NAME = re.compile(r"[A-Za-z0-9-_]+")
@@ -337,15 +337,11 @@ def follow_membership(organization: OrganizationsBackend) -> None:
     it from one that left ("If a new account joins an organization, the rule is deployed to that
     account. When an account leaves an organization, the rule is removed.", the guide above)."""
     members = account_ids(organization)
-    for account_backends in list(config_backends.values()):
-        for backend in list(account_backends.values()):
-            store = backend.__dict__.get(_STORE_ATTRIBUTE)
-            if store is None or organization_of(backend.account_id, backend.partition) is not organization:
-                continue
-            with store.lock:
-                for rule in store.rules.values():
-                    targets = [account for account in members if account not in rule.excluded_accounts]
-                    _deploy_copies(backend, rule, targets, _now(), update=False)
+    for backend, store in deployers_of(organization, _STORE_ATTRIBUTE):
+        with store.lock:
+            for rule in store.rules.values():
+                targets = [account for account in members if account not in rule.excluded_accounts]
+                _deploy_copies(backend, rule, targets, _now(), update=False)
 
 
 def _member_suffix() -> str:

@@ -10,6 +10,10 @@ backend and maps every member account to it (``organizations_backends.master_acc
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
+from moto.config.models import ConfigBackend, config_backends
 from moto.core.exceptions import JsonRESTError
 from moto.organizations.models import FakeDelegatedAdministrator, OrganizationsBackend, organizations_backends
 
@@ -80,6 +84,16 @@ def administered_organization(account_id: str, partition: str, service_principal
 def account_ids(organization: OrganizationsBackend) -> list[str]:
     """Every account of the organization, the management account included, in id order."""
     return sorted({account.id for account in organization.accounts})
+
+
+def deployers_of(organization: OrganizationsBackend, store_attribute: str) -> Iterator[tuple[ConfigBackend, Any]]:
+    """Every Config backend (account and region) of ``organization`` holding organization-wide
+    deployments in ``store_attribute``, with that store: whom a change of membership concerns."""
+    for account_backends in list(config_backends.values()):
+        for backend in list(account_backends.values()):
+            store = backend.__dict__.get(store_attribute)
+            if store is not None and organization_of(backend.account_id, backend.partition) is organization:
+                yield backend, store
 
 
 def allow_config_delegated_administrators() -> None:
