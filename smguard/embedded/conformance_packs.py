@@ -95,7 +95,7 @@ from moto.core.exceptions import JsonRESTError
 
 from smguard.deploy.naming import conformance_pack_rule_name
 from smguard.embedded.config_compliance import StoredResult, _now, _page, _request, _rule_compliance, _with_token, evaluation_store
-from smguard.embedded.organization_rules import UnsupportedByEmbeddedAWSException
+from smguard.embedded.organization_rules import UnsupportedByEmbeddedAWSException, owned_config_rule
 from smguard.embedded.pack_template import PackTemplateError, interpret
 from smguard.embedded.remediation import checked_configuration, remediation_configurations
 from smguard.embedded.request_model import check_request, page_size_of
@@ -324,7 +324,7 @@ def _apply(backend: ConfigBackend, pack: Pack, rules: Sequence[Any], remediation
             )
         previous = backend.config_rules.get(rule_name) if declared.name in kept else None
         try:
-            built[declared.name] = _pack_config_rule(backend, functions_account, rule_name, declared.definition, previous)
+            built[declared.name] = owned_config_rule(functions_account, backend, rule_name, declared.definition, previous, CONFORMS_SERVICE_PRINCIPAL)
         except JsonRESTError as error:
             raise PackDeploymentFailed(error.error_type, f"{declared.logical_id}: {error.error_type}: {error.message}") from None
     if len(taken) > ConfigRule.MAX_RULES:
@@ -354,18 +354,6 @@ def _new_rule_name(declared: str, pack_id: str) -> str:
     """The rules of one pack share its ID's suffix (AWS Config Developer Guide, "Viewing compliance
     history timeline for conformance packs": pack ``conformance-pack-ID`` holds ``RuleName1-conformance-pack-ID``)."""
     return conformance_pack_rule_name(declared, pack_id.removeprefix(PACK_ID_PREFIX))
-
-
-def _pack_config_rule(backend: ConfigBackend, functions_account: str, name: str, definition: Mapping[str, Any], previous: ConfigRule | None) -> ConfigRule:
-    """The rule, checked by moto's own ConfigRule where its function lives, then given the pack's
-    account's identity; an update keeps the rule's id and ARN (and so its results)."""
-    rule = ConfigRule(functions_account, backend.region_name, {**definition, "ConfigRuleName": name}, {})
-    rule.account_id = backend.account_id
-    if previous is not None:
-        rule.config_rule_id = previous.config_rule_id
-    rule.config_rule_arn = f"arn:{backend.partition}:config:{backend.region_name}:{backend.account_id}:config-rule/{rule.config_rule_id}"
-    rule.created_by = CONFORMS_SERVICE_PRINCIPAL
-    return rule
 
 
 def _delete_rule(backend: ConfigBackend, rule_name: str) -> None:

@@ -57,7 +57,7 @@ import re
 import secrets
 import string
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -295,21 +295,28 @@ def member_rule_definition(metadata: dict[str, Any]) -> dict[str, Any]:
     return rule
 
 
-def _member_config_rule(
-    deployer: ConfigBackend, member: ConfigBackend, name: str, definition: dict[str, Any], previous: ConfigRule | None
+def owned_config_rule(
+    functions_account: str,
+    owner: ConfigBackend,
+    name: str,
+    definition: Mapping[str, Any],
+    previous: ConfigRule | None,
+    created_by: str,
 ) -> ConfigRule:
-    """The member account's Config rule, checked by moto's own ConfigRule.
+    """A Config rule of ``owner``'s account that an AWS service created (``created_by``), checked by
+    moto's own ConfigRule.
 
-    moto checks a custom rule's function in the account the rule is built for; a member rule's
-    function lives in the deploying account (AWS invokes it across accounts), so the rule is built
-    there and then given the member account's identity. An update keeps the rule's id and ARN.
+    moto checks a custom rule's function in the account the rule is built for; the function of an
+    organization rule's or a conformance pack's rule may live in another account (the deploying one:
+    AWS invokes it across accounts), so the rule is built there and then given ``owner``'s identity.
+    An update keeps the rule's id and ARN, and so its results.
     """
-    rule = ConfigRule(deployer.account_id, member.region_name, {**definition, "ConfigRuleName": name}, {})
-    rule.account_id = member.account_id
+    rule = ConfigRule(functions_account, owner.region_name, {**definition, "ConfigRuleName": name}, {})
+    rule.account_id = owner.account_id
     if previous is not None:
         rule.config_rule_id = previous.config_rule_id
-    rule.config_rule_arn = f"arn:{member.partition}:config:{member.region_name}:{member.account_id}:config-rule/{rule.config_rule_id}"
-    rule.created_by = ORGANIZATION_RULES_SERVICE_PRINCIPAL
+    rule.config_rule_arn = f"arn:{owner.partition}:config:{owner.region_name}:{owner.account_id}:config-rule/{rule.config_rule_id}"
+    rule.created_by = created_by
     return rule
 
 
@@ -327,7 +334,7 @@ def _deploy_copies(deployer: ConfigBackend, rule: OrganizationRule, targets: lis
         member_backend = config_backends[account_id][deployer.region_name]
         member_name = deployed.config_rule_name if deployed else member_rule_name(rule.name, _member_suffix())
         previous = member_backend.config_rules.get(member_name)
-        member_backend.config_rules[member_name] = _member_config_rule(deployer, member_backend, member_name, definition, previous)
+        member_backend.config_rules[member_name] = owned_config_rule(deployer.account_id, member_backend, member_name, definition, previous, ORGANIZATION_RULES_SERVICE_PRINCIPAL)
         status = "UPDATE_SUCCESSFUL" if deployed else "CREATE_SUCCESSFUL"
         rule.members[account_id] = MemberAccountRule(account_id, member_name, status, now)
 
@@ -376,7 +383,7 @@ def put_organization_config_rule(
         raise UnsupportedByEmbeddedAWSException("managed or custom policy organization rules (only OrganizationCustomRuleMetadata)")
     organization = administered_organization(self.account_id, self.partition, ORGANIZATION_RULES_SERVICE_PRINCIPAL)
     # moto's checks of the rule (function exists, JSON parameters, frequencies) before any account changes.
-    _member_config_rule(self, self, name, member_rule_definition(custom_metadata), None)
+    owned_config_rule(self.account_id, self, name, member_rule_definition(custom_metadata), None, ORGANIZATION_RULES_SERVICE_PRINCIPAL)
     excluded = sorted(set(excluded_accounts or []))
     targets = [account for account in account_ids(organization) if account not in excluded]
     store = organization_rule_store(self)
