@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from smguard.scan.errors import TemplateError
-from smguard.scan.intrinsics import Resolver
+from smguard.scan.intrinsics import Resolver, parameter_text
 from smguard.scan.loader import LoadedTemplate, parse_template
 from smguard.scan.values import Opaque, Unresolved
 
@@ -132,7 +132,7 @@ class _PackResolver(Resolver):
         MinValue, MaxValue), worded for a pack's input parameters."""
         origin = "input parameter value" if name in self.overrides else "Default"
         allowed = spec.get("AllowedValues")
-        if isinstance(allowed, list) and value not in [_text(item) for item in allowed]:
+        if isinstance(allowed, list) and value not in [parameter_text(item) for item in allowed]:
             raise self.error(f"parameter {name}: {origin} {value!r} is not in AllowedValues ({', '.join(map(_text, allowed))})", self.parameters, name)
         pattern = spec.get("AllowedPattern")
         if isinstance(pattern, str) and re.fullmatch(pattern, value) is None:
@@ -287,13 +287,6 @@ def _plain(value: Any, where: str) -> Any:
     if isinstance(value, list):
         return [_plain(item, f"{where}[{index}]") for index, item in enumerate(value)]
     return value
-
-
-def _text(value: Any) -> str:
-    """A template value as CloudFormation compares parameter values: a string (true -> "true")."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
 
 
 def _is_number(value: Any) -> bool:

@@ -196,7 +196,7 @@ class Resolver:
             raw = spec["Default"]
         else:
             allowed = spec.get("AllowedValues")
-            candidates = [_parameter_text(v) for v in allowed] if isinstance(allowed, list) else None
+            candidates = [parameter_text(v) for v in allowed] if isinstance(allowed, list) else None
             non_empty = kind.startswith("AWS::") or _int(spec.get("MinLength")) >= 1
             if kind.startswith("List<") or kind == "CommaDelimitedList":
                 return Opaque(f"!Ref {name}", Why(name, "a list parameter without default", fix))
@@ -208,24 +208,24 @@ class Resolver:
             )
         if kind.startswith("AWS::SSM::Parameter::Value<"):
             return Unresolved(
-                f"!Ref {name}", Why(name, f"read from SSM parameter {_parameter_text(raw)} when the stack is deployed")
+                f"!Ref {name}", Why(name, f"read from SSM parameter {parameter_text(raw)} when the stack is deployed")
             )
         if kind.startswith("List<") or kind == "CommaDelimitedList":
-            items = raw if isinstance(raw, list) else _parameter_text(raw).split(",")
-            values = [_parameter_text(item).strip() if kind == "CommaDelimitedList" else _parameter_text(item) for item in items]
+            items = raw if isinstance(raw, list) else parameter_text(raw).split(",")
+            values = [parameter_text(item).strip() if kind == "CommaDelimitedList" else parameter_text(item) for item in items]
             for value in values:
                 self._allowed(name, spec, value)
             return values
-        value = _parameter_text(raw)
+        value = parameter_text(raw)
         self._allowed(name, spec, value)
         return value
 
     def _allowed(self, name: str, spec: Mapping[str, Any], value: str) -> None:
         origin = "--parameter-overrides value" if name in self.overrides else "default"
         allowed = spec.get("AllowedValues")
-        if isinstance(allowed, list) and value not in [_parameter_text(v) for v in allowed]:
+        if isinstance(allowed, list) and value not in [parameter_text(v) for v in allowed]:
             raise self.error(
-                f"parameter {name}: {origin} {value!r} is not in AllowedValues ({', '.join(map(_parameter_text, allowed))})",
+                f"parameter {name}: {origin} {value!r} is not in AllowedValues ({', '.join(map(parameter_text, allowed))})",
                 self.parameters,
                 name,
             )
@@ -293,10 +293,10 @@ def _text(value: Any) -> Any:
         return value
     if isinstance(value, list):
         return [_text(item) for item in value]
-    return _parameter_text(value)
+    return parameter_text(value)
 
 
-def _parameter_text(value: Any) -> str:
+def parameter_text(value: Any) -> str:
     """A parameter or Equals operand as CloudFormation sees it: a string (true -> "true")."""
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -380,7 +380,7 @@ def _concatenate(pieces: list[Any], display: str) -> Any:
     if open_piece is None:
         if not all(isinstance(piece, (str, int, float)) for piece in pieces):
             return Opaque(display, Why(display, "not a string"))
-        return "".join(_parameter_text(piece) for piece in pieces)
+        return "".join(parameter_text(piece) for piece in pieces)
     if isinstance(open_piece, Opaque) or open_piece is ABSENT:
         why = open_piece.why if isinstance(open_piece, Opaque) else Why("AWS::NoValue", "not a string")
         return Opaque(display, why)
@@ -427,12 +427,12 @@ def _find_in_map(resolver: Resolver, node: Any, argument: Any, path: str) -> Any
         return Opaque(shown(node), open_key.why)
     level: Any = resolver.mappings
     for depth, key in enumerate(keys):
-        if not isinstance(level, Mapping) or _parameter_text(key) not in level:
+        if not isinstance(level, Mapping) or parameter_text(key) not in level:
             if len(argument) == 4:  # AWS::LanguageExtensions DefaultValue
                 return resolver.resolve(argument[3].get("DefaultValue") if isinstance(argument[3], Mapping) else None, path)
             what = ("mapping", "top-level key", "second-level key")[depth]
             raise resolver.error(f"Fn::FindInMap: no {what} {key!r}", node, "Fn::FindInMap")
-        level = level[_parameter_text(key)]
+        level = level[parameter_text(key)]
     return resolver.resolve(level, path)
 
 
