@@ -133,7 +133,7 @@ class _PackResolver(Resolver):
         origin = "input parameter value" if name in self.overrides else "Default"
         allowed = spec.get("AllowedValues")
         if isinstance(allowed, list) and value not in [parameter_text(item) for item in allowed]:
-            raise self.error(f"parameter {name}: {origin} {value!r} is not in AllowedValues ({', '.join(map(_text, allowed))})", self.parameters, name)
+            raise self.error(f"parameter {name}: {origin} {value!r} is not in AllowedValues ({', '.join(map(parameter_text, allowed))})", self.parameters, name)
         pattern = spec.get("AllowedPattern")
         if isinstance(pattern, str) and re.fullmatch(pattern, value) is None:
             raise self.error(f"parameter {name}: {origin} {value!r} does not match AllowedPattern {pattern}", self.parameters, name)
