@@ -94,18 +94,24 @@ class World:
         ``config_rule_name`` of ``account_id`` (default: the rule of the account's smguard conformance pack)."""
         config_rule_name = config_rule_name or self.rule_name(rule, account_id)
         item = configuration_item(NOTEBOOK, name, {"NotebookInstanceName": name, **(configuration or {})}, status=status)
-        item["awsAccountId"] = account_id
-        parameters = {"ExemptionsParameterName": EXEMPTIONS_PARAMETER}
-        if account_id != ACCOUNT:
-            parameters["ExecutionRoleName"] = "smguard-member"
-        event = change_event(
-            item,
-            parameters=parameters,
-            rule_name=config_rule_name,
-            result_token=result_token(config_rule_name, account_id=account_id, region=REGION, invoked_at=INVOKED_AT),
-        )
-        event["accountId"] = account_id
-        load(rule).handler(event, None)
+        judge_notebook(rule, item, config_rule_name, account_id, INVOKED_AT)
+
+
+def judge_notebook(rule: str, item: dict, config_rule_name: str, account_id: str, invoked_at: datetime) -> None:
+    """Invoke ``rule``'s real handler as Config does for the notebook change ``item`` of ``account_id``,
+    as its Config rule ``config_rule_name`` (organization mode, through the execution role, in a member account)."""
+    item["awsAccountId"] = account_id
+    parameters = {"ExemptionsParameterName": EXEMPTIONS_PARAMETER}
+    if account_id != ACCOUNT:
+        parameters["ExecutionRoleName"] = "smguard-member"
+    event = change_event(
+        item,
+        parameters=parameters,
+        rule_name=config_rule_name,
+        result_token=result_token(config_rule_name, account_id=account_id, region=REGION, invoked_at=invoked_at),
+    )
+    event["accountId"] = account_id
+    load(rule).handler(event, None)
 
 
 def deploy(session: boto3.Session, account_id: str = ACCOUNT, **parameters: str) -> list[DeployedRule]:

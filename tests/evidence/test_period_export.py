@@ -14,17 +14,16 @@ import boto3
 import pytest
 from click.testing import CliRunner
 
-from smguard.catalogue import load
 from smguard.cli.main import cli
-from smguard.embedded import install, result_token
+from smguard.embedded import install
 from smguard.engine.exemptions import SHARED_EXEMPTION_REGISTERS
 from smguard.evidence import ExportRequest, export_bundle, verify_bundle
 from smguard.evidence.period import EPISODE_COLUMNS
 from smguard.embedded.history_delivery import deliver_compliance_history
 from smguard.embedded.stack import pack_rule_names
 from smguard.evidence.request import HISTORY_EXEMPTIONS_LIMIT
-from tests.evidence.conftest import ACCOUNT, EXEMPTIONS_PARAMETER, MEMBER, NOTEBOOK, REGION, REGISTER, deploy, member_session, pack_rule
-from tests.support.events import change_event, configuration_item
+from tests.evidence.conftest import ACCOUNT, EXEMPTIONS_PARAMETER, MEMBER, NOTEBOOK, REGION, REGISTER, deploy, judge_notebook, member_session, pack_rule
+from tests.support.events import configuration_item
 
 ROOT = "notebook_root_access"
 INTERNET = "notebook_direct_internet"
@@ -53,18 +52,7 @@ def evaluate(rule: str, name: str, configuration: dict, captured: str, account_i
     the account's smguard conformance pack)."""
     config_rule = config_rule or pack_rule(account_session(account_id), rule)
     item = configuration_item(NOTEBOOK, name, {"NotebookInstanceName": name, **configuration}, capture_time=captured)
-    item["awsAccountId"] = account_id
-    parameters = {"ExemptionsParameterName": EXEMPTIONS_PARAMETER}
-    if account_id != ACCOUNT:
-        parameters["ExecutionRoleName"] = "smguard-member"
-    event = change_event(
-        item,
-        parameters=parameters,
-        rule_name=config_rule,
-        result_token=result_token(config_rule, account_id=account_id, region=REGION, invoked_at=datetime.fromisoformat(captured)),
-    )
-    event["accountId"] = account_id
-    load(rule).handler(event, None)
+    judge_notebook(rule, item, config_rule, account_id, datetime.fromisoformat(captured))
 
 
 def account_session(account_id: str) -> boto3.Session:
